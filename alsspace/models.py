@@ -1,0 +1,126 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone we know, such as Europe/London.")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Email is the login; one person may hold different roles in different sets."""
+
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=150)
+    time_zone = models.CharField(
+        max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Operators who may use the Django admin for support."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name", "email"]
+
+    def __str__(self):
+        return self.name or self.email
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a sensitive act: who, what, when, from where.
+
+    `programme_id` scopes the event for the programme admins who may read it; it is a plain
+    number because this app sits below `sets` and must not import it.
+    """
+
+    class Action(models.TextChoices):
+        INVITATION_SENT = "invitation.sent", "Invitation sent"
+        INVITATION_RESENT = "invitation.resent", "Invitation resent"
+        INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
+        INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+        MEMBERS_IMPORTED = "members.imported", "Members imported"
+        MEMBERSHIP_ADDED = "membership.added", "Joined a set"
+        MEMBERSHIP_ENDED = "membership.ended", "Left a set"
+        ROLE_CHANGED = "membership.role_changed", "Role changed"
+        PROGRAMME_ADMIN_ADDED = "programme.admin_added", "Programme admin added"
+        PROGRAMME_ADMIN_REMOVED = "programme.admin_removed", "Programme admin removed"
+        CONTRACT_VERSION = "contract.version", "New contract version"
+        CONTRACT_ACCEPTED = "contract.accepted", "Contract accepted"
+        SET_CLOSED = "set.closed", "Set closed"
+        SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
+        MFA_CHANGED = "auth.mfa_changed", "Two-factor authentication changed"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=Action.choices)
+    programme_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    subject = models.CharField(max_length=300, blank=True, help_text="What the act was about.")
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["programme_id", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from alsspace import views
+from sets.views.home import HomeView
+
+handler403 = "alsspace.views.permission_denied"
+handler404 = "alsspace.views.page_not_found"
+handler500 = "alsspace.views.server_error"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("operator/", admin.site.urls),
+    path("", include("sets.urls")),
+]

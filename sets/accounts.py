@@ -1,0 +1,62 @@
+"""Signing up is by invitation only: allauth asks this adapter, and the invitation decides.
+
+The invitation page keeps its token in the session; while that token names a pending
+invitation, signup is open for exactly that address, which the emailed link has verified.
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
+from django import forms
+
+from sets.models import Invitation
+from sets.services import accept_invitation
+
+SESSION_KEY = "invitation_token"
+
+
+def invitation_in_session(request):
+    token = request.session.get(SESSION_KEY)
+    return Invitation.objects.from_token(token) if token else None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        return invitation_in_session(request) is not None
+
+    def save_user(self, request, user, form, commit=True):
+        invitation = invitation_in_session(request)
+        user.name = form.cleaned_data["name"]
+        user.time_zone = invitation.learning_set.programme.time_zone
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            membership = accept_invitation(invitation, user, request=request)
+            request.session.pop(SESSION_KEY, None)
+            request.session["joined_set_url"] = membership.learning_set.get_absolute_url()
+        return user
+
+    def clean_email(self, email):
+        invitation = invitation_in_session(self.request)
+        if invitation and email.lower() != invitation.email.lower():
+            raise forms.ValidationError(
+                f"Sign up with the address your invitation was sent to: {invitation.email}."
+            )
+        return super().clean_email(email)
+
+    def get_signup_redirect_url(self, request):
+        return request.session.pop("joined_set_url", None) or super().get_signup_redirect_url(
+            request
+        )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's signup form with the person's name, filled in from the invitation."""
+
+    name = forms.CharField(max_length=150, label="Your name", help_text="As your set will see it.")
+    field_order = ["name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        invitation = invitation_in_session(context.request)
+        if invitation:
+            self.fields["name"].initial = invitation.name

@@ -1,0 +1,289 @@
+import secrets
+from datetime import timedelta
+
+from rules.contrib.models import RulesModel
+from django.conf import settings
+from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from alsspace.models import validate_time_zone
+from sets import rules as perms
+
+
+class Programme(RulesModel):
+    """A cohort run by an organisation, with its admins, sets and defaults."""
+
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="administered_programmes", blank=True
+    )
+    pulse_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(3), MaxValueValidator(50)],
+        help_text="Pulse results are shown only once this many members have answered (at least 3).",
+    )
+    attendance_threshold = models.PositiveSmallIntegerField(
+        default=75,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Members below this attendance rate (%) are picked out for certification.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        rules_permissions = {
+            "add": perms.can_create_programme,
+            "view": perms.is_programme_admin,
+            "change": perms.is_programme_admin,
+            "add_set": perms.is_programme_admin,
+            "import_members": perms.is_programme_admin,
+            "view_audit": perms.is_programme_admin,
+        }
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sets:programme", args=[self.pk])
+
+
+class LearningSet(RulesModel):
+    """An action learning set: 4–8 members and a facilitator within a programme."""
+
+    class Status(models.TextChoices):
+        FORMING = "forming", "Forming"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    class AirtimeMode(models.TextChoices):
+        EQUAL = "equal", "Equal time for each presenter"
+        BID = "bid", "Members bid for time"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sets")
+    name = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.FORMING)
+    quorum = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    airtime_mode = models.CharField(
+        max_length=10, choices=AirtimeMode.choices, default=AirtimeMode.EQUAL
+    )
+    default_place = models.CharField("usual place", max_length=300, blank=True)
+    default_video_link = models.URLField("usual video link", blank=True)
+    default_length_minutes = models.PositiveSmallIntegerField(
+        "usual length (minutes)",
+        default=240,
+        validators=[MinValueValidator(15), MaxValueValidator(720)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "set"
+        ordering = ["programme__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="set_name_unique_in_programme")
+        ]
+        rules_permissions = {
+            "view": perms.can_view_set,
+            "change": perms.is_set_programme_admin & perms.is_open_set,
+            "view_content": perms.can_view_set_content,
+            "view_contract": perms.is_current_participant,
+            "change_contract": perms.is_set_facilitator & perms.is_open_set,
+            "accept_contract": perms.is_active_member & perms.is_open_set,
+            "manage_members": perms.can_manage_members & perms.is_open_set,
+            "assign_facilitators": perms.is_set_programme_admin & perms.is_open_set,
+            "close": (perms.is_set_facilitator | perms.is_set_programme_admin) & perms.is_open_set,
+        }
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sets:set", args=[self.pk])
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(left_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A person in a set as facilitator or member. Leaving ends access and keeps history."""
+
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", "Facilitator"
+        MEMBER = "member", "Member"
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "user__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learning_set", "user"],
+                condition=Q(left_at__isnull=True),
+                name="one_current_membership_per_person_per_set",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.learning_set})"
+
+    @property
+    def is_current(self):
+        return self.left_at is None
+
+
+def _invitation_key():
+    return secrets.token_urlsafe(24)
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+
+
+INVITATION_SALT = "sets.invitation"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def from_token(self, token):
+        """The pending invitation a link stands for; None if forged, used, revoked or expired."""
+        try:
+            key = signing.Signer(salt=INVITATION_SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        return self.pending().select_related("learning_set__programme").filter(key=key).first()
+
+
+class Invitation(models.Model):
+    """An emailed, signed, expiring, single-use link to join a set in a role."""
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=12, choices=Membership.Role.choices, default="member")
+    key = models.CharField(max_length=64, unique=True, default=_invitation_key, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learning_set", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email_per_set",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.learning_set}"
+
+    @property
+    def state(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    @property
+    def is_pending(self):
+        return self.state == "pending"
+
+    @property
+    def token(self):
+        return signing.Signer(salt=INVITATION_SALT).sign(self.key)
+
+    def get_absolute_url(self):
+        return reverse("sets:invitation", args=[self.token])
+
+
+class Contract(models.Model):
+    """A version of a set's ground rules. Each new version asks every member to accept again."""
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="contracts")
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["learning_set", "-version"]
+        get_latest_by = "version"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learning_set", "version"], name="contract_version_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.learning_set} contract v{self.version}"
+
+
+class ContractAcceptance(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="acceptances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contract_acceptances"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "user"], name="accept_contract_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} accepted {self.contract}"

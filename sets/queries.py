@@ -1,0 +1,88 @@
+"""What a person may list. Every list page starts from one of these, never from `.objects`."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+
+from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
+
+
+def administered_programmes(user):
+    return Programme.objects.filter(admins=user)
+
+
+def visible_sets(user):
+    """Sets whose names, schedule and roster the person may see (DESIGN.md, first row)."""
+    return LearningSet.objects.filter(
+        Q(memberships__user=user, memberships__left_at__isnull=True) | Q(programme__admins=user)
+    ).distinct()
+
+
+def facilitated_sets(user):
+    return LearningSet.objects.filter(
+        memberships__user=user, memberships__left_at__isnull=True, memberships__role="facilitator"
+    ).select_related("programme")
+
+
+def member_sets(user):
+    """Sets the person belongs to as a member, each annotated with whether they have accepted
+    the current contract."""
+    current_contract = Contract.objects.filter(learning_set=OuterRef(OuterRef("pk"))).order_by(
+        "-version"
+    )
+    return (
+        LearningSet.objects.filter(
+            memberships__user=user, memberships__left_at__isnull=True, memberships__role="member"
+        )
+        .select_related("programme")
+        .annotate(
+            accepted_contract=Exists(
+                ContractAcceptance.objects.filter(
+                    user=user, contract=Subquery(current_contract.values("pk")[:1])
+                )
+            )
+        )
+    )
+
+
+def roster(learning_set):
+    """Current facilitators and members, with whether each has accepted the current contract."""
+    current_contract = learning_set.contracts.order_by("-version").values("pk")[:1]
+    return (
+        Membership.objects.current()
+        .filter(learning_set=learning_set)
+        .select_related("user")
+        .annotate(
+            accepted_contract=Exists(
+                ContractAcceptance.objects.filter(
+                    user=OuterRef("user"), contract=Subquery(current_contract)
+                )
+            )
+        )
+        .order_by("role", "user__name")
+    )
+
+
+def programme_sets(programme):
+    return (
+        programme.sets.annotate(
+            member_count=Count(
+                "memberships",
+                filter=Q(memberships__left_at__isnull=True, memberships__role="member"),
+            )
+        )
+        .prefetch_related(_current_facilitators_prefetch())
+        .order_by("name")
+    )
+
+
+def _current_facilitators_prefetch():
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.current().filter(role="facilitator").select_related("user"),
+        to_attr="facilitator_memberships",
+    )
+
+
+def open_invitations(learning_set):
+    return Invitation.objects.filter(
+        learning_set=learning_set, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")

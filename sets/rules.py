@@ -1,0 +1,152 @@
+"""Who may do what with programmes and sets: DESIGN.md's confidentiality table as predicates.
+
+A person's standing in a set is worked out once per request (`standing`) and cached on the
+user object, so predicates can be combined freely without repeating queries.
+"""
+
+from dataclasses import dataclass
+
+import rules
+from django.apps import apps
+from django.db.models import OuterRef, Subquery
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What one person is to one set."""
+
+    programme_admin: bool = False
+    role: str | None = None  # "facilitator" or "member" while the membership is current
+    former: bool = False  # was in the set and has left (and is not back in it)
+    accepted_contract: bool = False  # has accepted the set's current contract version
+
+    @property
+    def facilitator(self):
+        return self.role == "facilitator"
+
+    @property
+    def member(self):
+        return self.role == "member"
+
+    @property
+    def participant(self):
+        return self.role is not None
+
+    @property
+    def pending(self):
+        return self.member and not self.accepted_contract
+
+
+def standing(user, learning_set):
+    if not user.is_authenticated or not user.is_active or learning_set is None:
+        return Standing()
+    cache = user.__dict__.setdefault("_set_standing", {})
+    if learning_set.pk not in cache:
+        cache[learning_set.pk] = _load_standing(user, learning_set)
+    return cache[learning_set.pk]
+
+
+def forget_standing(user):
+    """Drop cached standings after this request changed them (joined, accepted, left)."""
+    user.__dict__.pop("_set_standing", None)
+    user.__dict__.pop("_admin_programmes", None)
+
+
+def _load_standing(user, learning_set):
+    Membership = apps.get_model("sets", "Membership")
+    Contract = apps.get_model("sets", "Contract")
+    ContractAcceptance = apps.get_model("sets", "ContractAcceptance")
+    current_contract = Contract.objects.filter(learning_set=learning_set).order_by("-version")
+    memberships = list(
+        Membership.objects.filter(learning_set=learning_set, user=user)
+        .annotate(
+            accepted=Subquery(
+                ContractAcceptance.objects.filter(
+                    user=user, contract=Subquery(current_contract.values("pk")[:1])
+                ).values("pk")[:1]
+            )
+        )
+        .values("role", "left_at", "accepted")
+    )
+    current = next((m for m in memberships if m["left_at"] is None), None)
+    return Standing(
+        programme_admin=learning_set.programme_id in administered_programme_ids(user),
+        role=current["role"] if current else None,
+        former=current is None and bool(memberships),
+        accepted_contract=bool(current and current["accepted"]),
+    )
+
+
+def administered_programme_ids(user):
+    if not user.is_authenticated:
+        return frozenset()
+    if "_admin_programmes" not in user.__dict__:
+        Programme = apps.get_model("sets", "Programme")
+        user._admin_programmes = frozenset(
+            Programme.objects.filter(admins=user).values_list("pk", flat=True)
+        )
+    return user._admin_programmes
+
+
+# Programmes
+
+
+@rules.predicate
+def is_programme_admin(user, programme):
+    return programme is not None and programme.pk in administered_programme_ids(user)
+
+
+@rules.predicate
+def can_create_programme(user):
+    # The operator starts an installation's first programme in the admin; its admins may
+    # then start more.
+    return user.is_authenticated and (user.is_staff or bool(administered_programme_ids(user)))
+
+
+# Sets
+
+
+@rules.predicate
+def is_set_programme_admin(user, learning_set):
+    return standing(user, learning_set).programme_admin
+
+
+@rules.predicate
+def is_set_facilitator(user, learning_set):
+    return standing(user, learning_set).facilitator
+
+
+@rules.predicate
+def is_active_member(user, learning_set):
+    return standing(user, learning_set).member
+
+
+@rules.predicate
+def is_current_participant(user, learning_set):
+    return standing(user, learning_set).participant
+
+
+@rules.predicate
+def can_view_set(user, learning_set):
+    """Names, schedule and roster: current members (accepted or not), facilitators, admins."""
+    s = standing(user, learning_set)
+    return s.participant or s.programme_admin
+
+
+@rules.predicate
+def can_view_set_content(user, learning_set):
+    """What was said: facilitators, and members under the current contract. Never admins."""
+    s = standing(user, learning_set)
+    return s.facilitator or (s.member and s.accepted_contract)
+
+
+@rules.predicate
+def can_manage_members(user, learning_set):
+    s = standing(user, learning_set)
+    return s.facilitator or s.programme_admin
+
+
+@rules.predicate
+def is_open_set(user, learning_set):
+    return learning_set is not None and not learning_set.is_closed
+
