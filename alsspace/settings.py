@@ -124,7 +124,9 @@ if DATABASE_URL:
     if not DATABASES["default"].get("NAME") and "sqlite" not in DATABASES["default"]["ENGINE"]:
         raise ImproperlyConfigured("DATABASE_URL must name a database.")
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+    DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

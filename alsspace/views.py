@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError
-from django.template import loader
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe

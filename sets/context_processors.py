@@ -8,4 +8,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_is_programme_admin": SimpleLazyObject(lambda: bool(administered_programme_ids(user)))}
+    return {
+        "nav_is_programme_admin": SimpleLazyObject(lambda: bool(administered_programme_ids(user)))
+    }

@@ -1,7 +1,6 @@
 import secrets
 from datetime import timedelta
 
-from rules.contrib.models import RulesModel
 from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from rules.contrib.models import RulesModel
 
 from alsspace.models import validate_time_zone
 from sets import rules as perms
@@ -101,7 +101,9 @@ class LearningSet(RulesModel):
         verbose_name = "set"
         ordering = ["programme__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="set_name_unique_in_programme")
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="set_name_unique_in_programme"
+            )
         ]
         rules_permissions = {
             "view": perms.can_view_set,
@@ -138,7 +140,9 @@ class Membership(models.Model):
         FACILITATOR = "facilitator", "Facilitator"
         MEMBER = "member", "Member"
 
-    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="memberships")
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="memberships"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -195,7 +199,9 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """An emailed, signed, expiring, single-use link to join a set in a role."""
 
-    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="invitations")
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
     name = models.CharField(max_length=150)
     role = models.CharField(max_length=12, choices=Membership.Role.choices, default="member")
@@ -227,6 +233,9 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} to {self.learning_set}"
 
+    def get_absolute_url(self):
+        return reverse("sets:invitation", args=[self.token])
+
     @property
     def state(self):
         if self.accepted_at:
@@ -245,14 +254,13 @@ class Invitation(models.Model):
     def token(self):
         return signing.Signer(salt=INVITATION_SALT).sign(self.key)
 
-    def get_absolute_url(self):
-        return reverse("sets:invitation", args=[self.token])
-
 
 class Contract(models.Model):
     """A version of a set's ground rules. Each new version asks every member to accept again."""
 
-    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="contracts")
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="contracts"
+    )
     version = models.PositiveIntegerField()
     text = models.TextField()
     created_by = models.ForeignKey(

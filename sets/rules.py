@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import rules
 from django.apps import apps
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 
 
 @dataclass(frozen=True)
@@ -149,4 +149,3 @@ def can_manage_members(user, learning_set):
 @rules.predicate
 def is_open_set(user, learning_set):
     return learning_set is not None and not learning_set.is_closed
-

@@ -20,7 +20,12 @@ from sets.tasks import send_invitation
 def create_programme(form, *, request):
     programme = form.save()
     programme.admins.add(request.user)
-    record(Action.PROGRAMME_ADMIN_ADDED, request=request, programme=programme, subject=request.user.email)
+    record(
+        Action.PROGRAMME_ADMIN_ADDED,
+        request=request,
+        programme=programme,
+        subject=request.user.email,
+    )
     forget_standing(request.user)
     return programme
 
@@ -31,7 +36,12 @@ def close_set(learning_set, *, request):
     learning_set.closed_at = timezone.now()
     learning_set.save(update_fields=["status", "closed_at"])
     Invitation.objects.pending().filter(learning_set=learning_set).update(revoked_at=timezone.now())
-    record(Action.SET_CLOSED, request=request, programme=learning_set.programme_id, subject=learning_set)
+    record(
+        Action.SET_CLOSED,
+        request=request,
+        programme=learning_set.programme_id,
+        subject=learning_set,
+    )
 
 
 # Invitations
@@ -47,10 +57,17 @@ def check_can_invite(learning_set, email, role):
     """Raise ValidationError when this person cannot be invited to this set in this role."""
     if role not in Membership.Role.values:
         raise ValidationError(f"“{role}” is not a role; use facilitator or member.")
-    if Membership.objects.current().filter(learning_set=learning_set, user__email__iexact=email).exists():
+    if (
+        Membership.objects.current()
+        .filter(learning_set=learning_set, user__email__iexact=email)
+        .exists()
+    ):
         raise ValidationError(f"{email} is already in {learning_set}.")
     if Invitation.objects.filter(
-        learning_set=learning_set, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        learning_set=learning_set,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
     ).exists():
         raise ValidationError(f"{email} already has an open invitation to {learning_set}.")
 
@@ -60,7 +77,11 @@ def invite(learning_set, *, name, email, role, request):
     email = email.strip().lower()
     check_can_invite(learning_set, email, role)
     invitation = Invitation.objects.create(
-        learning_set=learning_set, name=name.strip(), email=email, role=role, invited_by=request.user
+        learning_set=learning_set,
+        name=name.strip(),
+        email=email,
+        role=role,
+        invited_by=request.user,
     )
     _send(invitation)
     record(
@@ -81,7 +102,13 @@ def import_members(programme, rows, *, request):
         invite(row.learning_set, name=row.name, email=row.email, role=row.role, request=request)
         for row in rows
     ]
-    record(Action.MEMBERS_IMPORTED, request=request, programme=programme, subject=programme, count=len(rows))
+    record(
+        Action.MEMBERS_IMPORTED,
+        request=request,
+        programme=programme,
+        subject=programme,
+        count=len(rows),
+    )
     return invitations
 
 
@@ -122,7 +149,9 @@ def accept_invitation(invitation, user, *, request):
     learning_set = invitation.learning_set
     membership = Membership.objects.current().filter(learning_set=learning_set, user=user).first()
     if membership is None:
-        membership = Membership.objects.create(learning_set=learning_set, user=user, role=invitation.role)
+        membership = Membership.objects.create(
+            learning_set=learning_set, user=user, role=invitation.role
+        )
         record(
             Action.MEMBERSHIP_ADDED,
             request=request,
