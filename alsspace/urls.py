@@ -14,4 +14,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("operator/", admin.site.urls),
     path("", include("sets.urls")),
+    path("", include("sessions.urls")),
 ]

@@ -94,6 +94,12 @@ class LearningSet(RulesModel):
         default=240,
         validators=[MinValueValidator(15), MaxValueValidator(720)],
     )
+    reminder_hours = models.PositiveSmallIntegerField(
+        "reminder (hours before)",
+        default=48,
+        validators=[MaxValueValidator(336)],
+        help_text="Members get an email this many hours before each meeting; 0 sends none.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

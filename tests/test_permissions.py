@@ -118,6 +118,8 @@ MATRIX = [
     ),
     ("sets:set_close", _set, "get", expect(pending=403, member=403, facilitator=200, admin=200)),
     ("sets:invitation", _token, "get", expect(anonymous=302, **EVERYONE)),
+    # meetings: scheduling and calendars
+    # meetings: the meeting page, apologies and actions
 ]
 
 
