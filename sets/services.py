@@ -9,7 +9,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from alsspace.audit import Action, record
-from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership
+from sets.models import (
+    Contract,
+    ContractAcceptance,
+    Invitation,
+    LearningSet,
+    Membership,
+    Programme,
+)
 from sets.rules import forget_standing
 from sets.tasks import send_invitation
 
@@ -28,6 +35,30 @@ def create_programme(form, *, request):
     )
     forget_standing(request.user)
     return programme
+
+
+@transaction.atomic
+def add_programme_admin(programme, user, *, request):
+    if programme.admins.filter(pk=user.pk).exists():
+        raise ValidationError(f"{user} is already an admin of this programme.")
+    programme.admins.add(user)
+    record(Action.PROGRAMME_ADMIN_ADDED, request=request, programme=programme, subject=user.email)
+
+
+@transaction.atomic
+def remove_programme_admin(programme, user, *, request):
+    """Remove an admin, never the last one: a programme nobody administers is lost."""
+    # Locking the programme stops two admins removing each other at the same moment.
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    admins = programme.admins.all()
+    if not admins.filter(pk=user.pk).exists():
+        raise ValidationError(f"{user} is not an admin of this programme.")
+    if admins.count() == 1:
+        raise ValidationError("A programme needs at least one admin. Add another admin first.")
+    programme.admins.remove(user)
+    record(Action.PROGRAMME_ADMIN_REMOVED, request=request, programme=programme, subject=user.email)
+    if user.pk == request.user.pk:
+        forget_standing(request.user)
 
 
 @transaction.atomic

@@ -1,5 +1,4 @@
-from django.urls import path
+from sets.views import learning_sets, programmes
 
 app_name = "sets"
-
-urlpatterns = []
+urlpatterns = programmes.urlpatterns + learning_sets.urlpatterns

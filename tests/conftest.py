@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from cryptography.fernet import Fernet
+from django.test import override_settings
 from django.utils import timezone
 
 from tests.factories import (
@@ -15,9 +17,26 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    # Tests create many accounts; a real password hash for each would dominate the run.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def run_tasks_immediately(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+# One journal key for the whole run, whatever the environment holds.
+TEST_JOURNAL_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(autouse=True)
+def journal_keys(settings):
+    """Pages that touch journals need a key; production refuses to start without one."""
+    settings.JOURNAL_KEYS = [TEST_JOURNAL_KEY]
 
 
 @dataclass

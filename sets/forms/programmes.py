@@ -1,0 +1,156 @@
+"""Forms of the programme admin pages: programmes, their sets, admins and member imports."""
+
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.defaultfilters import filesizeformat
+
+from sets.models import LearningSet, Programme
+
+TIME_ZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgrammeForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        initial=settings.TIME_ZONE,
+        help_text="Meeting times and reports use this time zone.",
+        error_messages={
+            "invalid_choice": "Choose a time zone from the list, such as Europe/London."
+        },
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "organisation",
+            "starts_on",
+            "ends_on",
+            "time_zone",
+            "pulse_threshold",
+            "attendance_threshold",
+        ]
+        labels = {
+            "starts_on": "Starts on",
+            "ends_on": "Ends on",
+            "pulse_threshold": "Pulse threshold (responses)",
+            "attendance_threshold": "Attendance threshold (%)",
+        }
+        help_texts = {
+            "organisation": "Who runs it, for example a business school or an NHS trust.",
+        }
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The programme must end on or after the day it starts.")
+        return cleaned
+
+
+class LearningSetForm(forms.ModelForm):
+    """Create or edit a set. Closing is its own act (it revokes open invitations), so the
+    status here is only forming or active."""
+
+    status = forms.ChoiceField(
+        choices=[
+            (LearningSet.Status.FORMING, "Forming: members are being invited"),
+            (LearningSet.Status.ACTIVE, "Active: the set is meeting"),
+        ],
+        initial=LearningSet.Status.FORMING,
+        help_text="To close a set, use “Close set” on the set’s page.",
+    )
+    default_video_link = forms.URLField(
+        label="Usual video link",
+        required=False,
+        max_length=LearningSet._meta.get_field("default_video_link").max_length,
+        assume_scheme="https",
+        help_text="For sets that meet online, for example https://meet.example.org/set-a.",
+    )
+
+    class Meta:
+        model = LearningSet
+        fields = [
+            "name",
+            "purpose",
+            "status",
+            "quorum",
+            "airtime_mode",
+            "default_place",
+            "default_video_link",
+            "default_length_minutes",
+        ]
+        labels = {"airtime_mode": "Airtime"}
+        help_texts = {
+            "purpose": "One or two sentences members will see on the set’s page.",
+            "quorum": "The fewest members for a meeting to go ahead.",
+            "default_place": "Where the set usually meets; each meeting can differ.",
+        }
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.instance.programme = programme
+
+    def clean_name(self):
+        # Case-insensitive, because imports find sets by name regardless of case.
+        name = self.cleaned_data["name"].strip()
+        clash = self.programme.sets.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"This programme already has a set called “{name}”.")
+        return name
+
+
+class AddAdminForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They must already have an ALS Space account.",
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("There is no account with that address.")
+        if self.programme.admins.filter(pk=user.pk).exists():
+            raise forms.ValidationError(f"{user} is already an admin of this programme.")
+        self.user = user
+        return email
+
+
+class RemoveAdminForm(forms.Form):
+    remove = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        error_messages={"invalid_choice": "That person is not an admin of this programme."},
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = programme.admins.all()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"UTF-8 CSV, at most {filesizeformat(settings.IMPORT_MAX_BYTES)}.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={"required": "Choose a CSV file to import.", "empty": "The file is empty."},
+    )

@@ -1,0 +1,194 @@
+"""Checking a CSV of people to invite before anything is written.
+
+The whole file is read and every row checked first; the caller invites only when no row
+has a problem (services.import_members), so an import is all or nothing.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from defusedcsv import csv as safe_csv
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.template.defaultfilters import filesizeformat
+
+from sets.models import Invitation, Membership
+from sets.services import check_can_invite
+
+COLUMNS = ("name", "email", "set", "role")
+MAX_ROWS = 1000
+XLSX_SIGNATURE = b"PK\x03\x04"  # a workbook is a zip archive
+NAME_MAX_LENGTH = Invitation._meta.get_field("name").max_length
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read as an import; the message says why."""
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    number: int  # as a spreadsheet numbers it: the header is row 1
+    name: str
+    email: str
+    learning_set: object
+    role: str
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    number: int
+    values: dict
+    reasons: list
+
+
+@dataclass
+class ImportCheck:
+    rows: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+
+def check_import(programme, upload):
+    """Read and check an uploaded CSV for this programme.
+
+    Raises ImportFileError when the file cannot be used at all; otherwise returns the clean
+    rows, or, if any row is wrong, every problem found (and no rows).
+    """
+    records = _read_records(upload)
+    sets_by_name = {s.name.casefold(): s for s in programme.sets.all()}
+    check = ImportCheck()
+    first_seen = {}
+    for number, record, extra_cells in records:
+        reasons = ["The row has more cells than there are columns."] if extra_cells else []
+        key = ((record.get("email") or "").lower(), (record.get("set") or "").casefold())
+        if all(key) and key in first_seen:
+            reasons.append(f"Duplicate of row {first_seen[key]}: same email and set.")
+        first_seen.setdefault(key, number)
+        row = _check_row(number, record, sets_by_name, reasons)
+        if row is not None:
+            _check_invitable(row, reasons)
+        if reasons:
+            values = {column: record.get(column) or "" for column in COLUMNS}
+            check.problems.append(RowProblem(number, values, reasons))
+        else:
+            check.rows.append(row)
+    if check.problems:
+        check.rows = []
+    return check
+
+
+def write_example(out, set_names):
+    """Write an example import file to `out`, using the given set names."""
+    writer = safe_csv.writer(out)
+    writer.writerow(COLUMNS)
+    examples = [
+        ("Amina Okafor", "amina.okafor@example.org", "facilitator"),
+        ("Ben Hughes", "ben.hughes@example.org", "member"),
+        ("Carys Jones", "carys.jones@example.org", ""),
+    ]
+    for index, (name, email, role) in enumerate(examples):
+        writer.writerow([name, email, set_names[index % len(set_names)], role])
+
+
+def _read_records(upload):
+    limit = settings.IMPORT_MAX_BYTES
+    # The size is known before the content is read, so an oversized file is never loaded.
+    if upload.size > limit:
+        raise ImportFileError(
+            f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}. "
+            "Split it into smaller files."
+        )
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise ImportFileError(f"The file is larger than {filesizeformat(limit)}.")
+    if raw.startswith(XLSX_SIGNATURE):
+        raise ImportFileError(
+            "This is an Excel workbook, not a CSV file. "
+            "In Excel, use Save As and choose “CSV UTF-8”."
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "The file is not UTF-8 text. In Excel, use Save As and choose “CSV UTF-8”."
+        ) from None
+    if not text.strip():
+        raise ImportFileError("The file is empty.")
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise ImportFileError(f"The file is not a readable CSV ({error}).") from None
+    header = [cell.strip().casefold() for cell in rows[0]]
+    _check_header(header)
+
+    records = []
+    for index, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are common at the end of exported files
+        record = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+        records.append((index, record, len(cells) > len(header)))
+    if not records:
+        raise ImportFileError("The file has the column headings but no people in it.")
+    if len(records) > MAX_ROWS:
+        raise ImportFileError(
+            f"The file has {len(records):,} people; the limit is {MAX_ROWS:,}. "
+            "Split it into smaller files."
+        )
+    return records
+
+
+def _delimiter(text):
+    # Spreadsheets in some locales save CSV with semicolons; the header row tells which.
+    header_line = text.splitlines()[0]
+    return max(",;\t", key=header_line.count)
+
+
+def _check_header(header):
+    expected = ", ".join(COLUMNS)
+    missing = [column for column in COLUMNS if column not in header]
+    unexpected = [column for column in header if column not in COLUMNS]
+    if missing or unexpected or len(set(header)) != len(header):
+        found = ", ".join(header) or "nothing"
+        raise ImportFileError(
+            f"The first row must be the column headings {expected}. It has {found}."
+        )
+
+
+def _check_row(number, record, sets_by_name, reasons):
+    """Append what is wrong with one row to `reasons`; return the row if nothing is."""
+    name, email = record.get("name") or "", (record.get("email") or "").lower()
+    set_name, role = record.get("set") or "", (record.get("role") or "").lower()
+    if not name:
+        reasons.append("Name is missing.")
+    elif len(name) > NAME_MAX_LENGTH:
+        reasons.append(f"Name is longer than {NAME_MAX_LENGTH} characters.")
+    if not email:
+        reasons.append("Email is missing.")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            reasons.append(f"“{email}” is not a valid email address.")
+    learning_set = sets_by_name.get(set_name.casefold())
+    if not set_name:
+        reasons.append("Set is missing.")
+    elif learning_set is None:
+        reasons.append(f"There is no set called “{set_name}” in this programme.")
+    elif learning_set.is_closed:
+        reasons.append(f"{learning_set} is closed.")
+    role = role or Membership.Role.MEMBER
+    if role not in Membership.Role.values:
+        reasons.append(f"“{role}” is not a role; use facilitator or member.")
+    if reasons:
+        return None
+    return ImportRow(number, name, email, learning_set, role)
+
+
+def _check_invitable(row, reasons):
+    try:
+        check_can_invite(row.learning_set, row.email, row.role)
+    except ValidationError as error:
+        reasons.extend(error.messages)

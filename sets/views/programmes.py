@@ -1,0 +1,248 @@
+"""Programme admin pages: programmes, their sets and admins, member imports, the audit log."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
+
+from alsspace.mixins import PermissionMixin, PermittedObjectMixin
+from alsspace.models import AuditEvent
+from sets import imports, queries, services
+from sets.forms.programmes import (
+    AddAdminForm,
+    ImportForm,
+    LearningSetForm,
+    ProgrammeForm,
+    RemoveAdminForm,
+)
+
+
+class ProgrammeNavMixin:
+    extra_context = {"nav_section": "programmes"}
+
+
+class InvalidIs400Mixin:
+    """Re-render a form with its errors as 400 Bad Request."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class AdministeredProgrammeMixin(ProgrammeNavMixin, PermittedObjectMixin):
+    """Programme pages exist only for the programme's admins: everyone else gets 404."""
+
+    scope = staticmethod(queries.administered_programmes)
+
+    @property
+    def programme(self):
+        return self.permitted_object
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.programme, **kwargs)
+
+
+class ProgrammeListView(ProgrammeNavMixin, ListView):
+    template_name = "sets/programme_list.html"
+    context_object_name = "programmes"
+
+    def get_queryset(self):
+        return queries.administered_programmes(self.request.user).annotate(set_count=Count("sets"))
+
+    def get_context_data(self, **kwargs):
+        can_add = self.request.user.has_perm("sets.add_programme")
+        return super().get_context_data(can_add_programme=can_add, **kwargs)
+
+
+class ProgrammeCreateView(ProgrammeNavMixin, PermissionMixin, InvalidIs400Mixin, CreateView):
+    permission = "sets.add_programme"
+    form_class = ProgrammeForm
+    template_name = "sets/programme_form.html"
+
+    def form_valid(self, form):
+        programme = services.create_programme(form, request=self.request)
+        messages.success(self.request, f"Programme “{programme}” created. Next, add its first set.")
+        return redirect(programme)
+
+
+class ProgrammeDetailView(AdministeredProgrammeMixin, DetailView):
+    permission = "sets.view_programme"
+    template_name = "sets/programme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sets=queries.programme_sets(self.programme),
+            admins=self.programme.admins.all(),
+            **kwargs,
+        )
+
+
+class ProgrammeEditView(AdministeredProgrammeMixin, InvalidIs400Mixin, UpdateView):
+    permission = "sets.change_programme"
+    form_class = ProgrammeForm
+    template_name = "sets/programme_form.html"
+
+    def form_valid(self, form):
+        programme = form.save()
+        messages.success(self.request, "Programme details saved.")
+        return redirect(programme)
+
+
+class ProgrammeAdminsView(AdministeredProgrammeMixin, DetailView):
+    """Add an admin by the email of an existing account, or remove one (never the last)."""
+
+    permission = "sets.change_programme"
+    template_name = "sets/programme_admins.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("add_form", AddAdminForm(programme=self.programme))
+        return super().get_context_data(admins=self.programme.admins.all(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.programme
+        if "remove" in request.POST:
+            return self.remove_admin(RemoveAdminForm(request.POST, programme=self.programme))
+        return self.add_admin(AddAdminForm(request.POST, programme=self.programme))
+
+    def add_admin(self, form):
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(add_form=form), status=400)
+        services.add_programme_admin(self.programme, form.user, request=self.request)
+        messages.success(self.request, f"{form.user} is now an admin of this programme.")
+        return redirect("sets:programme_admins", self.programme.pk)
+
+    def remove_admin(self, form):
+        if not form.is_valid():
+            return self.refuse_removal(form.errors["remove"][0])
+        admin = form.cleaned_data["remove"]
+        try:
+            services.remove_programme_admin(self.programme, admin, request=self.request)
+        except ValidationError as error:
+            return self.refuse_removal(error.messages[0])
+        if admin.pk == self.request.user.pk:
+            messages.success(self.request, f"You are no longer an admin of {self.programme}.")
+            return redirect("sets:programmes")
+        messages.success(self.request, f"{admin} is no longer an admin of this programme.")
+        return redirect("sets:programme_admins", self.programme.pk)
+
+    def refuse_removal(self, reason):
+        return self.render_to_response(self.get_context_data(remove_error=reason), status=400)
+
+
+class SetFormMixin(ProgrammeNavMixin, InvalidIs400Mixin):
+    form_class = LearningSetForm
+    template_name = "sets/set_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "programme": self.get_programme()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.get_programme(), **kwargs)
+
+
+class SetCreateView(SetFormMixin, PermittedObjectMixin, CreateView):
+    scope = staticmethod(queries.administered_programmes)
+    permission = "sets.add_set_programme"
+
+    def get_programme(self):
+        return self.permitted_object
+
+    def form_valid(self, form):
+        learning_set = form.save()
+        messages.success(
+            self.request, f"Set “{learning_set}” created. Next, invite its facilitator and members."
+        )
+        return redirect(self.get_programme())
+
+
+class SetEditView(SetFormMixin, PermittedObjectMixin, UpdateView):
+    scope = staticmethod(queries.visible_sets)
+    permission = "sets.change_learningset"
+
+    def get_programme(self):
+        return self.permitted_object.programme
+
+    def form_valid(self, form):
+        learning_set = form.save()
+        messages.success(self.request, f"Set “{learning_set}” saved.")
+        return redirect(self.get_programme())
+
+
+class ImportMembersView(AdministeredProgrammeMixin, InvalidIs400Mixin, FormView):
+    """Upload a CSV; invite everyone in it only if every row is right."""
+
+    permission = "sets.import_members_programme"
+    form_class = ImportForm
+    template_name = "sets/import_members.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=imports.COLUMNS,
+            max_rows=imports.MAX_ROWS,
+            sets=self.programme.sets.exclude(status="closed").order_by("name"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            check = imports.check_import(self.programme, form.cleaned_data["file"])
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        if check.problems:
+            return self.render_to_response(
+                self.get_context_data(form=form, problems=check.problems), status=400
+            )
+        try:
+            invitations = services.import_members(self.programme, check.rows, request=self.request)
+        except ValidationError as error:
+            # Someone invited one of these people while the file was being checked.
+            form.add_error(None, f"{error.messages[0]} Nothing was imported; please try again.")
+            return self.form_invalid(form)
+        count = len(invitations)
+        messages.success(self.request, f"Invited {count} {'person' if count == 1 else 'people'}.")
+        return redirect(self.programme)
+
+
+class ImportExampleView(AdministeredProgrammeMixin, View):
+    """An example import file naming this programme's own sets."""
+
+    permission = "sets.import_members_programme"
+
+    def get(self, request, *args, **kwargs):
+        set_names = [s.name for s in self.programme.sets.exclude(status="closed").order_by("name")]
+        set_names = (set_names or ["Set A"])[:2]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="import-example.csv"'
+        imports.write_example(response, set_names)
+        return response
+
+
+class AuditLogView(AdministeredProgrammeMixin, ListView):
+    permission = "sets.view_audit_programme"
+    template_name = "sets/audit_list.html"
+    context_object_name = "events"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return AuditEvent.objects.filter(programme_id=self.programme.pk).select_related("actor")
+
+
+urlpatterns = [
+    path("programmes/", ProgrammeListView.as_view(), name="programmes"),
+    path("programmes/new/", ProgrammeCreateView.as_view(), name="programme_create"),
+    path("programmes/<int:pk>/", ProgrammeDetailView.as_view(), name="programme"),
+    path("programmes/<int:pk>/edit/", ProgrammeEditView.as_view(), name="programme_edit"),
+    path("programmes/<int:pk>/admins/", ProgrammeAdminsView.as_view(), name="programme_admins"),
+    path("programmes/<int:pk>/sets/new/", SetCreateView.as_view(), name="set_create"),
+    path("sets/<int:pk>/edit/", SetEditView.as_view(), name="set_edit"),
+    path("programmes/<int:pk>/import/", ImportMembersView.as_view(), name="import_members"),
+    path(
+        "programmes/<int:pk>/import/example.csv",
+        ImportExampleView.as_view(),
+        name="import_template",
+    ),
+    path("programmes/<int:pk>/audit/", AuditLogView.as_view(), name="audit"),
+]
