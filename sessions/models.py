@@ -62,7 +62,9 @@ class Meeting(RulesModel):
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["learning_set", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            )
         ]
         rules_permissions = {
             "view": perms.can_view_schedule,
@@ -70,6 +72,7 @@ class Meeting(RulesModel):
             "run": perms.can_run_meeting,
             "view_content": perms.can_view_meeting_content,
             "send_apologies": perms.can_send_apologies,
+            "view_attendance": perms.can_view_attendance,
         }
 
     def __str__(self):
@@ -205,7 +208,9 @@ class ReportBack(models.Model):
     class Meta:
         ordering = ["meeting__starts_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["action", "meeting"], name="one_report_back_per_meeting")
+            models.UniqueConstraint(
+                fields=["action", "meeting"], name="one_report_back_per_meeting"
+            )
         ]
 
     def __str__(self):

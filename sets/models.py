@@ -121,6 +121,7 @@ class LearningSet(RulesModel):
             "manage_members": perms.can_manage_members & perms.is_open_set,
             "assign_facilitators": perms.is_set_programme_admin & perms.is_open_set,
             "close": (perms.is_set_facilitator | perms.is_set_programme_admin) & perms.is_open_set,
+            "schedule": perms.can_schedule_meetings & perms.is_open_set,
         }
 
     def __str__(self):

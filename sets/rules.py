@@ -147,5 +147,12 @@ def can_manage_members(user, learning_set):
 
 
 @rules.predicate
+def can_schedule_meetings(user, learning_set):
+    """Facilitators and the programme's admins schedule, move and cancel the set's meetings."""
+    s = standing(user, learning_set)
+    return s.facilitator or s.programme_admin
+
+
+@rules.predicate
 def is_open_set(user, learning_set):
     return learning_set is not None and not learning_set.is_closed

@@ -1,0 +1,61 @@
+"""iCalendar (RFC 5545) files of meetings, for downloads, email attachments and feeds.
+
+An event carries only what the schedule shows: the set's name, times, place and links.
+Never topics or anything else said in the set. Each meeting keeps its UID for life, and its
+SEQUENCE rises with every change, so calendars update the event rather than add another.
+"""
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+from sessions.models import Meeting
+
+PRODUCT_ID = "-//ALS Space//Meetings//EN"
+UID_DOMAIN = "alsspace"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def event_uid(meeting):
+    return f"{meeting.uid}@{UID_DOMAIN}"
+
+
+def meeting_event(meeting):
+    page = settings.SITE_URL + meeting.get_absolute_url()
+    description = [f"Meeting page: {page}"]
+    if meeting.video_link:
+        description.append(f"Video link: {meeting.video_link}")
+    if meeting.status == Meeting.Status.CANCELLED:
+        description.insert(0, "This meeting is cancelled.")
+    event = Event()
+    event.add("uid", event_uid(meeting))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", meeting.updated_at)
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", f"{meeting.learning_set.name} meeting")
+    if meeting.place:
+        event.add("location", meeting.place)
+    event.add("url", page)
+    event.add("description", "\n".join(description))
+    event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+    return event
+
+
+def calendar_bytes(meetings, *, name=None, method=None):
+    """One VCALENDAR holding a VEVENT per meeting. `name` titles a subscribed calendar;
+    `method` is set on emailed files (PUBLISH: add or update without replying)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting))
+    return calendar.to_ical()
+
+
+def file_name(meeting):
+    return f"{meeting.learning_set.name} {meeting.starts_at:%Y-%m-%d}.ics"

@@ -1,0 +1,223 @@
+"""Forms for scheduling: one meeting (new or changed) and a series.
+
+People enter a local date and wall-clock times in a named time zone (the programme's unless
+they choose another); `clean` turns them into UTC start and end times in `self.times`.
+"""
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from sessions import recurrence
+from sessions.recurrence import ScheduleError
+
+DEFAULT_START = datetime(2000, 1, 1, 9, 30)
+
+# The fields that say when a meeting is.
+TIME_FIELDS = ("date", "starts", "ends", "time_zone")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which sends and expects ISO dates whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def _zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(recurrence.known_zones())]
+
+
+class ScheduleForm(forms.Form):
+    # What `clean` needs before it can work out the times; if one of them is already wrong,
+    # its own message says so.
+    needed = TIME_FIELDS
+
+    date = forms.DateField(widget=DateInput())
+    starts = forms.TimeField(label="Starts at", widget=TimeInput())
+    ends = forms.TimeField(label="Ends at", widget=TimeInput())
+    time_zone = forms.ChoiceField(
+        choices=_zone_choices,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone we know. Choose one from the "
+            "list, such as Europe/London."
+        },
+    )
+    place = forms.CharField(max_length=300, required=False)
+    video_link = forms.URLField(max_length=200, required=False, assume_scheme="https")
+
+    def __init__(self, *args, learning_set, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learning_set = learning_set
+        programme_zone = learning_set.programme.time_zone
+        self.fields["time_zone"].help_text = (
+            f"The times above are local to this zone: {programme_zone}, the programme’s, "
+            "unless you choose another. Members see them in their own time zone."
+        )
+        self.fields["place"].help_text = "A room and building, or “Online”."
+        self.fields["video_link"].help_text = "Optional. Members find it in their calendar."
+        self.times = []
+
+    def initial_for_set(self):
+        learning_set = self.learning_set
+        # The set's usual length is at most 12 hours, so a 9:30 start ends the same day.
+        ends = DEFAULT_START + timedelta(minutes=learning_set.default_length_minutes)
+        return {
+            "starts": DEFAULT_START.time(),
+            "ends": ends.time(),
+            "time_zone": learning_set.programme.time_zone,
+            "place": learning_set.default_place,
+            "video_link": learning_set.default_video_link,
+        }
+
+    def meeting_dates(self, data):
+        return [data["date"]]
+
+    def clean(self):
+        data = super().clean()
+        if any(self.has_error(name) for name in self.needed):
+            return data
+        try:
+            tz = recurrence.zone(data["time_zone"])
+            dates = self.meeting_dates(data)
+            self.times = recurrence.meeting_times(
+                dates, data["starts"], data["ends"], tz, now=timezone.now()
+            )
+        except ScheduleError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        return data
+
+
+class MeetingForm(ScheduleForm):
+    """One new meeting, or a change to one (`meeting`): its date, times, place, video link."""
+
+    def __init__(self, *args, learning_set, meeting=None, **kwargs):
+        super().__init__(*args, learning_set=learning_set, **kwargs)
+        self.meeting = meeting
+        self.fields["date"].label = "Date"
+        if meeting is None:
+            self.initial = {**self.initial_for_set(), **self.initial}
+        else:
+            tz = recurrence.zone(learning_set.programme.time_zone)
+            starts, ends = meeting.starts_at.astimezone(tz), meeting.ends_at.astimezone(tz)
+            self.initial = {
+                "date": starts.date(),
+                "starts": starts.time(),
+                "ends": ends.time(),
+                "time_zone": tz.key,
+                "place": meeting.place,
+                "video_link": meeting.video_link,
+                **self.initial,
+            }
+
+    def clean(self):
+        if self.meeting is not None and not any(f in self.changed_data for f in TIME_FIELDS):
+            # Only the place or the link changed: keep the times as they are, even if the
+            # meeting has already started.
+            self.times = [(self.meeting.starts_at, self.meeting.ends_at)]
+            return self.cleaned_data
+        return super().clean()
+
+
+class SeriesForm(ScheduleForm):
+    """A series: when the first meeting is, how it repeats, and how many meetings or until
+    when. See sessions.recurrence for what happens on the 31st."""
+
+    frequency = forms.ChoiceField(
+        label="How often",
+        widget=forms.RadioSelect,
+        choices=[
+            (recurrence.MONTHLY_WEEKDAY, "Monthly on a weekday, such as the first Tuesday"),
+            (recurrence.MONTHLY_DATE, "Monthly on the same date, such as the 15th"),
+            (recurrence.WEEKLY, "Every few weeks, on the weekday of the first meeting"),
+        ],
+        initial=recurrence.MONTHLY_WEEKDAY,
+    )
+    interval = forms.IntegerField(
+        label="Repeat every",
+        initial=1,
+        help_text="Months between meetings; weeks for “every few weeks”.",
+        widget=forms.NumberInput(attrs={"min": 1, "max": recurrence.MAX_INTERVAL}),
+    )
+    ordinal = forms.TypedChoiceField(
+        label="Which one in the month",
+        coerce=int,
+        required=False,
+        choices=[(n, name.capitalize()) for n, name in recurrence.ORDINALS.items()],
+        initial=1,
+    )
+    weekday = forms.TypedChoiceField(
+        label="Day of the week",
+        coerce=int,
+        required=False,
+        choices=list(enumerate(recurrence.WEEKDAYS)),
+        initial=1,
+    )
+    count = forms.IntegerField(
+        label="Number of meetings",
+        required=False,
+        initial=6,
+        help_text=f"From 1 to {recurrence.MAX_MEETINGS}. Leave empty to give a last date instead.",
+        widget=forms.NumberInput(attrs={"min": 1, "max": recurrence.MAX_MEETINGS}),
+    )
+    until = forms.DateField(
+        label="Or: no meetings after",
+        required=False,
+        help_text="The series stops at the last meeting on or before this date.",
+        widget=DateInput(),
+    )
+
+    needed = (*TIME_FIELDS, "frequency", "interval", "ordinal", "weekday", "count", "until")
+
+    field_order = [
+        "date",
+        "frequency",
+        "interval",
+        "ordinal",
+        "weekday",
+        "count",
+        "until",
+        "starts",
+        "ends",
+        "time_zone",
+        "place",
+        "video_link",
+    ]
+
+    def __init__(self, *args, learning_set, **kwargs):
+        super().__init__(*args, learning_set=learning_set, **kwargs)
+        self.initial = {**self.initial_for_set(), **self.initial}
+        self.fields["date"].label = "First meeting"
+        self.fields["date"].help_text = (
+            "For “the first Tuesday” and the like, the first such day on or after this date. "
+            "Monthly on the 31st: in shorter months, the month’s last day."
+        )
+        self.rule = None
+
+    def meeting_dates(self, data):
+        self.rule = recurrence.Rule(
+            frequency=data["frequency"],
+            interval=data["interval"],
+            ordinal=data["ordinal"],
+            weekday=data["weekday"],
+        )
+        return recurrence.series_dates(
+            self.rule, data["date"], count=data["count"], until=data["until"]
+        )
+
+    @property
+    def description(self):
+        """How the series repeats, in words: "The first Tuesday of every month, 6 meetings"."""
+        tz = recurrence.zone(self.cleaned_data["time_zone"])
+        first = self.times[0][0].astimezone(tz).date()
+        return f"{self.rule.describe(first)}, {len(self.times)} meetings"

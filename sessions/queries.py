@@ -1,0 +1,192 @@
+"""What a person may list about meetings. Every list starts from one of these."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from sessions.models import Action, Attendance, Meeting, ReportBack
+from sets.queries import member_sets, visible_sets
+
+
+def visible_meetings(user):
+    """Meetings whose date, place and status the person may see: those of the sets they
+    may see (DESIGN.md, first row: current participants and the programme's admins)."""
+    return Meeting.objects.filter(learning_set__in=visible_sets(user)).select_related(
+        "learning_set__programme"
+    )
+
+
+def set_meetings(learning_set):
+    """All of a set's meetings, earliest first."""
+    return learning_set.meetings.select_related("series").order_by("starts_at")
+
+
+def upcoming_set_meetings(learning_set, now=None):
+    """Meetings not yet over (one in progress counts), earliest first, cancelled included so
+    that nobody turns up to one."""
+    return set_meetings(learning_set).filter(ends_at__gt=now or timezone.now())
+
+
+def past_set_meetings(learning_set, now=None):
+    """Meetings that have ended, latest first."""
+    return set_meetings(learning_set).filter(ends_at__lte=now or timezone.now()).reverse()
+
+
+def current_member_meetings(user):
+    """Every meeting of each set the person belongs to now, as facilitator or member: their
+    calendar. Sets they have left drop out."""
+    return (
+        Meeting.objects.filter(
+            learning_set__memberships__user=user, learning_set__memberships__left_at__isnull=True
+        )
+        .select_related("learning_set__programme")
+        .order_by("starts_at")
+    )
+
+
+def upcoming_meetings_for(user, now=None):
+    """The person's scheduled meetings not yet over, across their current sets."""
+    return current_member_meetings(user).filter(
+        ends_at__gt=now or timezone.now(), status=Meeting.Status.SCHEDULED
+    )
+
+
+# The meeting page
+
+
+def set_members(learning_set):
+    """The set's current members (facilitators aside), by name: whose attendance is taken,
+    who presents and who owns actions."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__learning_set=learning_set,
+            memberships__left_at__isnull=True,
+            memberships__role="member",
+        )
+        .order_by("name", "email")
+    )
+
+
+def meeting_attendance(meeting):
+    return meeting.attendance.filter(user__isnull=False)
+
+
+def meeting_airtime(meeting):
+    return meeting.airtime_slots.select_related("presenter")
+
+
+def _report_backs_with_meetings():
+    return Prefetch("report_backs", queryset=ReportBack.objects.select_related("meeting"))
+
+
+def actions_committed_at(meeting):
+    """Actions agreed at this meeting, each marked with whether it has been reported on."""
+    return (
+        meeting.actions_committed.select_related("owner", "due_meeting")
+        .annotate(reported=Exists(ReportBack.objects.filter(action=OuterRef("pk"))))
+        .order_by("created_at", "pk")
+    )
+
+
+def report_back_actions(meeting):
+    """What the set hears about at this meeting: every open action committed at an earlier
+    meeting by a member who attends this one, and every action already reported on here
+    (such as an owner's own report-back written before the meeting). `reported_later` marks
+    those reported on again at a later meeting, whose report here can no longer change."""
+    attended = Attendance.objects.filter(meeting=meeting, status__in=Attendance.ATTENDED)
+    attending = attended.values("user")
+    here = ReportBack.objects.filter(action=OuterRef("pk"), meeting=meeting)
+    later = ReportBack.objects.filter(
+        action=OuterRef("pk"), meeting__starts_at__gt=meeting.starts_at
+    )
+    return (
+        Action.objects.filter(learning_set=meeting.learning_set_id)
+        .filter(
+            Q(
+                status=Action.Status.OPEN,
+                committed_at__starts_at__lt=meeting.starts_at,
+                owner__in=attending,
+            )
+            | Q(Exists(here))
+        )
+        .annotate(reported_later=Exists(later))
+        .select_related("owner", "committed_at", "due_meeting")
+        .prefetch_related(_report_backs_with_meetings())
+        .order_by("owner__name", "committed_at__starts_at", "pk")
+    )
+
+
+def next_meeting_after(meeting):
+    """The set's next scheduled meeting after this one: where an action is due by default."""
+    return (
+        Meeting.objects.filter(
+            learning_set=meeting.learning_set_id,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=meeting.starts_at,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+# Members' own actions
+
+
+def visible_actions(user):
+    """Actions of the sets the person may see: where an action's own pages start from."""
+    return Action.objects.filter(learning_set__in=visible_sets(user)).select_related(
+        "learning_set__programme", "committed_at", "due_meeting"
+    )
+
+
+def my_actions(user):
+    """The person's own actions in each set where they are a member under the current
+    contract, with their report-backs, earliest committed first."""
+    accepted = member_sets(user).filter(accepted_contract=True).values("pk")
+    return (
+        Action.objects.filter(owner=user, learning_set__in=accepted)
+        .select_related("learning_set__programme", "committed_at", "due_meeting")
+        .prefetch_related(_report_backs_with_meetings())
+        .order_by("committed_at__starts_at", "pk")
+    )
+
+
+def upcoming_report_meetings(set_ids, now=None):
+    """Scheduled meetings of these sets that have not ended, earliest first, grouped by set:
+    where an owner can still report back."""
+    by_set = {}
+    meetings = Meeting.objects.filter(
+        learning_set__in=set_ids,
+        status=Meeting.Status.SCHEDULED,
+        ends_at__gt=now or timezone.now(),
+    ).order_by("starts_at")
+    for meeting in meetings:
+        by_set.setdefault(meeting.learning_set_id, []).append(meeting)
+    return by_set
+
+
+def report_meeting(action, upcoming=None):
+    """The meeting at which an action's owner reports back: one not yet held where they have
+    already reported on it; else, while it is open, the meeting it is due at if that is still
+    scheduled, or the set's next scheduled meeting after the one it was committed at. None
+    when there is none. Lists pass `upcoming` (from `upcoming_report_meetings`) and prefetch
+    report-backs with their meetings, to save queries per action."""
+    reported = [
+        report.meeting
+        for report in action.report_backs.all()
+        if report.meeting.status == Meeting.Status.SCHEDULED
+    ]
+    if reported:
+        return reported[-1]
+    if action.status != Action.Status.OPEN:
+        return None
+    if action.due_meeting_id and action.due_meeting.status == Meeting.Status.SCHEDULED:
+        return action.due_meeting
+    if upcoming is None:
+        upcoming = upcoming_report_meetings([action.learning_set_id])
+    committed_starts_at = action.committed_at.starts_at
+    return next(
+        (m for m in upcoming.get(action.learning_set_id, []) if m.starts_at > committed_starts_at),
+        None,
+    )
