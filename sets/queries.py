@@ -23,8 +23,8 @@ def facilitated_sets(user):
 
 
 def member_sets(user):
-    """Sets the person belongs to as a member, each annotated with whether they have accepted
-    the current contract."""
+    """Sets the person belongs to as a member, each annotated with whether it has a contract
+    yet and whether they have accepted its current version."""
     current_contract = Contract.objects.filter(learning_set=OuterRef(OuterRef("pk"))).order_by(
         "-version"
     )
@@ -38,7 +38,8 @@ def member_sets(user):
                 ContractAcceptance.objects.filter(
                     user=user, contract=Subquery(current_contract.values("pk")[:1])
                 )
-            )
+            ),
+            has_contract=Exists(Contract.objects.filter(learning_set=OuterRef("pk"))),
         )
     )
 

@@ -1,0 +1,360 @@
+"""A set's own pages: the set and its roster, invitations, removing members, the contract,
+closing the set. The public invitation link page is in sets.views.invitations."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, TemplateView, View
+
+from alsspace.mixins import PermittedObjectMixin
+from sets import queries, services
+from sets import rules as set_rules
+from sets.forms.learning_sets import (
+    CONTRACT_STARTER,
+    AcceptContractForm,
+    ContractForm,
+    InvitationForm,
+    RemoveMemberForm,
+)
+from sets.models import Membership
+from sets.views import invitations
+
+
+class InvalidIs400Mixin:
+    """Re-render a form with its errors as 400 Bad Request."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SetPageMixin(PermittedObjectMixin):
+    """Every set page starts from the sets the person may see; anyone else gets 404."""
+
+    scope = staticmethod(queries.visible_sets)
+    extra_context = {"nav_section": "home"}
+
+    def get_scope(self):
+        return super().get_scope().select_related("programme")
+
+    @property
+    def learning_set(self):
+        return self.permitted_object
+
+    def get_context_data(self, **kwargs):
+        programme = self.learning_set.programme
+        return super().get_context_data(
+            learning_set=self.learning_set,
+            programme=programme,
+            can_view_programme=self.request.user.has_perm("sets.view_programme", programme),
+            **kwargs,
+        )
+
+
+def usual_length(minutes):
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} minutes")
+    return " ".join(parts)
+
+
+def day(moment):
+    return date_format(timezone.localtime(moment), "j F Y")
+
+
+def may_remove(user, learning_set, membership):
+    """Facilitators remove members and may leave; removing another facilitator is for the
+    programme admin, who assigns facilitators."""
+    if not user.has_perm("sets.manage_members_learningset", learning_set):
+        return False
+    return (
+        membership.role == Membership.Role.MEMBER
+        or membership.user_id == user.pk
+        or user.has_perm("sets.assign_facilitators_learningset", learning_set)
+    )
+
+
+# The set
+
+
+class SetDetailView(SetPageMixin, DetailView):
+    permission = "sets.view_learningset"
+    template_name = "sets/set_detail.html"
+    context_object_name = "learning_set"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        learning_set = self.learning_set
+        standing = set_rules.standing(user, learning_set)
+        contract = services.current_contract(learning_set)
+        can_manage = user.has_perm("sets.manage_members_learningset", learning_set)
+        roster = list(queries.roster(learning_set))
+        for membership in roster:
+            membership.removable = may_remove(user, learning_set, membership)
+        members = [m for m in roster if m.role == Membership.Role.MEMBER]
+        return super().get_context_data(
+            standing=standing,
+            contract=contract,
+            must_accept=bool(
+                contract
+                and not standing.accepted_contract
+                and user.has_perm("sets.accept_contract_learningset", learning_set)
+            ),
+            facilitators=[m for m in roster if m.role == Membership.Role.FACILITATOR],
+            members=members,
+            # Facilitators and admins follow who still has to accept the current contract.
+            sees_acceptance=bool(contract) and set_rules.can_manage_members(user, learning_set),
+            not_accepted_count=sum(1 for m in members if not m.accepted_contract),
+            can_manage=can_manage,
+            invitations=list(queries.open_invitations(learning_set)) if can_manage else [],
+            can_view_contract=user.has_perm("sets.view_contract_learningset", learning_set),
+            can_edit_set=user.has_perm("sets.change_learningset", learning_set),
+            can_close=user.has_perm("sets.close_learningset", learning_set),
+            usual_length=usual_length(learning_set.default_length_minutes),
+            **kwargs,
+        )
+
+
+class SetCloseView(SetPageMixin, TemplateView):
+    permission = "sets.close_learningset"
+    template_name = "sets/set_close.html"
+
+    def post(self, request, *args, **kwargs):
+        services.close_set(self.learning_set, request=request)
+        messages.success(
+            request,
+            f"{self.learning_set} is closed. Its pages stay readable; nothing can be changed.",
+        )
+        return redirect(self.learning_set)
+
+
+# Members and invitations
+
+
+class InviteView(SetPageMixin, InvalidIs400Mixin, FormView):
+    permission = "sets.manage_members_learningset"
+    form_class = InvitationForm
+    template_name = "sets/invite.html"
+
+    def get_form_kwargs(self):
+        may_invite_facilitators = self.request.user.has_perm(
+            "sets.assign_facilitators_learningset", self.learning_set
+        )
+        return {**super().get_form_kwargs(), "may_invite_facilitators": may_invite_facilitators}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invitation_days=settings.INVITATION_DAYS, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            invitation = services.invite(
+                self.learning_set, request=self.request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Invitation sent to {invitation.name} ({invitation.email}). The link works once, "
+            f"until {day(invitation.expires_at)}.",
+        )
+        return redirect(self.learning_set)
+
+
+class InvitationActionView(SetPageMixin, View):
+    """A button on the set page for one of its open invitations."""
+
+    permission = "sets.manage_members_learningset"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(
+            queries.open_invitations(self.learning_set), pk=kwargs["invitation_pk"]
+        )
+        self.act(invitation)
+        return redirect(self.learning_set)
+
+
+class ResendInvitationView(InvitationActionView):
+    def act(self, invitation):
+        services.resend_invitation(invitation, request=self.request)
+        messages.success(
+            self.request,
+            f"Invitation sent again to {invitation.email}. The new link works until "
+            f"{day(invitation.expires_at)}.",
+        )
+
+
+class RevokeInvitationView(InvitationActionView):
+    def act(self, invitation):
+        services.revoke_invitation(invitation, request=self.request)
+        messages.success(
+            self.request, f"Invitation to {invitation.email} revoked. Its link no longer works."
+        )
+
+
+class MemberRemoveView(SetPageMixin, InvalidIs400Mixin, FormView):
+    permission = "sets.manage_members_learningset"
+    form_class = RemoveMemberForm
+    template_name = "sets/member_remove.html"
+
+    def get_permitted_object(self):
+        learning_set = super().get_permitted_object()
+        self.membership = get_object_or_404(
+            Membership.objects.current()
+            .filter(learning_set=learning_set)
+            .select_related("user", "learning_set"),
+            pk=self.kwargs["membership_pk"],
+        )
+        if not may_remove(self.request.user, learning_set, self.membership):
+            raise PermissionDenied
+        return learning_set
+
+    @property
+    def leaving(self):
+        return self.membership.user_id == self.request.user.pk
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "membership": self.membership,
+            "remover": self.request.user,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.membership, leaving=self.leaving, **kwargs)
+
+    def form_valid(self, form):
+        services.end_membership(self.membership, request=self.request)
+        if self.leaving:
+            messages.success(self.request, f"You have left {self.learning_set}.")
+            return redirect("home")
+        messages.success(
+            self.request,
+            f"{self.membership.user} has left {self.learning_set}. "
+            "Their attendance history is kept.",
+        )
+        return redirect(self.learning_set)
+
+
+# The contract
+
+
+class CurrentContractMixin(SetPageMixin):
+    @cached_property
+    def contract(self):
+        return services.current_contract(self.learning_set)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "current_contract": self.contract}
+
+
+class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
+    """Read the set's current ground rules; a member who has not yet accepted them does so here."""
+
+    permission = "sets.view_contract_learningset"
+    form_class = AcceptContractForm
+    template_name = "sets/contract.html"
+
+    def get_initial(self):
+        return {"version": self.contract.version if self.contract else None}
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("sets.accept_contract_learningset", self.learning_set):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.accept_contract(self.contract, request=self.request)
+        messages.success(
+            self.request,
+            f"Thank you: you have accepted version {self.contract.version} of the contract. "
+            "Welcome to the set.",
+        )
+        return redirect(self.learning_set)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        learning_set = self.learning_set
+        standing = set_rules.standing(user, learning_set)
+        # Facilitators follow who has accepted this version; members see only their own.
+        follows_acceptance = bool(self.contract) and set_rules.is_set_facilitator(
+            user, learning_set
+        )
+        members = (
+            [m for m in queries.roster(learning_set) if m.role == Membership.Role.MEMBER]
+            if follows_acceptance
+            else []
+        )
+        return super().get_context_data(
+            contract=self.contract,
+            standing=standing,
+            can_accept=bool(
+                self.contract
+                and not standing.accepted_contract
+                and user.has_perm("sets.accept_contract_learningset", learning_set)
+            ),
+            can_edit=user.has_perm("sets.change_contract_learningset", learning_set),
+            follows_acceptance=follows_acceptance,
+            accepted_members=[m for m in members if m.accepted_contract],
+            waiting_members=[m for m in members if not m.accepted_contract],
+            **kwargs,
+        )
+
+
+class ContractEditView(CurrentContractMixin, InvalidIs400Mixin, FormView):
+    """Saving always makes a new version, which every member must accept again."""
+
+    permission = "sets.change_contract_learningset"
+    form_class = ContractForm
+    template_name = "sets/contract_edit.html"
+
+    def get_initial(self):
+        if self.contract:
+            return {"text": self.contract.text}
+        return {"text": CONTRACT_STARTER.format(quorum=self.learning_set.quorum)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(contract=self.contract, **kwargs)
+
+    def form_valid(self, form):
+        contract = services.new_contract_version(
+            self.learning_set, form.cleaned_data["text"], request=self.request
+        )
+        messages.success(
+            self.request,
+            f"Version {contract.version} of the contract is saved. Every member must now accept "
+            "it again before they can see the set's content; they are asked when they next open "
+            "the set.",
+        )
+        return redirect("sets:contract", self.learning_set.pk)
+
+
+urlpatterns = [
+    path("sets/<int:pk>/", SetDetailView.as_view(), name="set"),
+    path("sets/<int:pk>/invite/", InviteView.as_view(), name="invite"),
+    path(
+        "sets/<int:pk>/invitations/<int:invitation_pk>/resend/",
+        ResendInvitationView.as_view(),
+        name="invitation_resend",
+    ),
+    path(
+        "sets/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        RevokeInvitationView.as_view(),
+        name="invitation_revoke",
+    ),
+    path(
+        "sets/<int:pk>/members/<int:membership_pk>/remove/",
+        MemberRemoveView.as_view(),
+        name="member_remove",
+    ),
+    path("sets/<int:pk>/contract/", ContractView.as_view(), name="contract"),
+    path("sets/<int:pk>/contract/edit/", ContractEditView.as_view(), name="contract_edit"),
+    path("sets/<int:pk>/close/", SetCloseView.as_view(), name="set_close"),
+    *invitations.urlpatterns,
+]

@@ -1,0 +1,113 @@
+"""The home page: what each person has, by the role they hold."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sets.models import Contract
+from tests.factories import (
+    ContractAcceptanceFactory,
+    ContractFactory,
+    MembershipFactory,
+    ProgrammeFactory,
+    SetFactory,
+    UserFactory,
+)
+
+EMPTY_STATE = (
+    "You are not in a set yet. Sets are joined by invitation from a programme admin or facilitator."
+)
+SECTIONS = ["Sets you facilitate", "Sets you belong to", "Programmes you run"]
+
+
+def home(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", ["outsider", "former"])
+def test_someone_in_nothing_is_told_how_sets_are_joined(client, world, role):
+    body = home(client, getattr(world, role))
+    assert EMPTY_STATE in body
+    for section in SECTIONS:
+        assert section not in body
+    assert "Set Alpha" not in body
+
+
+@pytest.mark.parametrize(
+    ("role", "section", "shown"),
+    [
+        ("member", "Sets you belong to", "Set Alpha"),
+        ("pending", "Sets you belong to", "Set Alpha"),
+        ("facilitator", "Sets you facilitate", "Set Alpha"),
+        ("admin", "Programmes you run", "Northfield Leaders 2026"),
+    ],
+)
+def test_each_role_sees_only_its_own_section(client, world, role, section, shown):
+    body = home(client, getattr(world, role))
+    assert section in body
+    assert shown in body
+    for other in SECTIONS:
+        if other != section:
+            assert other not in body
+    assert "Set Beta" not in body
+    assert EMPTY_STATE not in body
+
+
+def test_a_pending_member_is_asked_to_accept_the_contract(client, world):
+    contract_url = reverse("sets:contract", args=[world.learning_set.pk])
+    body = home(client, world.pending)
+    assert "Accept the contract" in body
+    assert contract_url in body
+
+    body = home(client, world.member)
+    assert "Accept the contract" not in body
+
+
+def test_no_contract_yet_means_nothing_to_accept(client, world):
+    Contract.objects.filter(learning_set=world.learning_set).delete()
+    body = home(client, world.pending)
+    assert "Accept the contract" not in body
+    assert "will draft the set’s contract with you at the first meeting" in body
+
+
+def test_one_person_in_every_role_sees_every_section(client, world):
+    MembershipFactory(learning_set=world.other_set, user=world.facilitator)
+    world.programme.admins.add(world.facilitator)
+    MembershipFactory(learning_set=SetFactory(), user=world.facilitator, role="facilitator")
+    body = home(client, world.facilitator)
+    for section in SECTIONS:
+        assert section in body
+    assert "Set Beta" in body
+
+
+def home_queries(client, count):
+    """Queries for the home page of someone facilitating, belonging to and running `count`."""
+    user = UserFactory()
+    for _ in range(count):
+        facilitated = SetFactory()
+        MembershipFactory(learning_set=facilitated, user=user, role="facilitator")
+        belonged = SetFactory()
+        contract = ContractFactory(learning_set=belonged)
+        ContractAcceptanceFactory(contract=contract, user=user)
+        MembershipFactory(learning_set=belonged, user=user)
+        MembershipFactory(learning_set=SetFactory(), user=user)  # no contract yet
+        ProgrammeFactory(admins=[user])
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_home_queries_do_not_grow_with_the_number_of_sets(client, db):
+    assert home_queries(client, 1) == home_queries(client, 5)
