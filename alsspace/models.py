@@ -97,6 +97,11 @@ class AuditEvent(models.Model):
         SET_CLOSED = "set.closed", "Set closed"
         SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
         MFA_CHANGED = "auth.mfa_changed", "Two-factor authentication changed"
+        REFLECTION_SHARED = "reflection.shared", "Reflection shared with a set"
+        REFLECTION_UNSHARED = "reflection.unshared", "Reflection taken back from a set"
+        ACCOUNT_ERASED = "account.erased", "Account erased"
+        DATA_EXPORTED = "account.data_exported", "Personal data downloaded"
+        ATTENDANCE_EXPORTED = "attendance.exported", "Attendance exported"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

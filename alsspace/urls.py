@@ -15,4 +15,5 @@ urlpatterns = [
     path("operator/", admin.site.urls),
     path("", include("sets.urls")),
     path("", include("sessions.urls")),
+    path("", include("reflections.urls")),
 ]

@@ -1,0 +1,145 @@
+"""A person's own data, for them to download: each journal entry as a Markdown file and one
+JSON file with the entries, drafts, actions and report-backs, and prompts they posed.
+
+This is the only place journal text leaves the app, and only to its author.
+"""
+
+import io
+import json
+import zipfile
+
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.debug import sensitive_variables
+
+from reflections.models import JournalDraft, JournalEntry, Prompt
+from sessions.models import Action
+
+README = """\
+Everything you wrote in ALS Space, downloaded on {day}.
+
+journal/       one Markdown file per journal entry, with its details at the top
+my-data.json   the same entries, any unsaved drafts, the actions you own with their
+               report-backs, and the prompts you posed to a set
+
+Keep this file somewhere safe: your journal is private, and this copy is not encrypted.
+"""
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def entry_filename(entry):
+    day = timezone.localtime(entry.created_at).date().isoformat()
+    slug = slugify(entry.title)[:60].strip("-") or "entry"
+    return f"journal/{day}-{slug}-{entry.pk}.md"
+
+
+def _entry_record(entry):
+    return {
+        "id": entry.pk,
+        "title": entry.title,
+        "body": entry.body,
+        "created_at": _iso(entry.created_at),
+        "updated_at": _iso(entry.updated_at),
+        "set": entry.learning_set.name if entry.learning_set else None,
+        "meeting": _iso(entry.meeting.starts_at) if entry.meeting else None,
+        "prompt": entry.prompt.question if entry.prompt else None,
+        "shared_with": entry.shared_with.name if entry.shared_with else None,
+        "shared_at": _iso(entry.shared_at),
+        "file": entry_filename(entry),
+    }
+
+
+def entry_markdown(record):
+    """Front matter with the entry's details (JSON strings are valid YAML), then the body."""
+    details = {key: value for key, value in record.items() if key not in ("body", "file")}
+    lines = ["---"]
+    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in details.items()]
+    lines += ["---", "", f"# {record['title']}", "", record["body"].rstrip(), ""]
+    return "\n".join(lines)
+
+
+def _action_record(action):
+    return {
+        "id": action.pk,
+        "set": action.learning_set.name,
+        "text": action.text,
+        "committed_at_meeting": _iso(action.committed_at.starts_at),
+        "due_meeting": _iso(action.due_meeting.starts_at) if action.due_meeting else None,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "status": action.status,
+        "carry_count": action.carry_count,
+        "created_at": _iso(action.created_at),
+        "report_backs": [
+            {
+                "meeting": _iso(report.meeting.starts_at),
+                "outcome": report.outcome,
+                "note": report.note,
+                "written_at": _iso(report.created_at),
+            }
+            for report in action.report_backs.all()
+        ],
+    }
+
+
+@sensitive_variables()
+def my_data(user):
+    entries = [
+        _entry_record(entry)
+        for entry in JournalEntry.objects.filter(author=user)
+        .select_related("learning_set", "meeting", "prompt", "shared_with")
+        .order_by("created_at", "pk")
+    ]
+    drafts = [
+        {
+            "entry": draft.entry_id,
+            "title": draft.title,
+            "body": draft.body,
+            "saved_at": _iso(draft.saved_at),
+        }
+        for draft in JournalDraft.objects.filter(author=user).order_by("saved_at")
+    ]
+    actions = [
+        _action_record(action)
+        for action in Action.objects.filter(owner=user)
+        .select_related("learning_set", "committed_at", "due_meeting")
+        .prefetch_related("report_backs__meeting")
+        .order_by("created_at", "pk")
+    ]
+    prompts = [
+        {
+            "set": prompt.learning_set.name,
+            "question": prompt.question,
+            "guidance": prompt.guidance,
+            "created_at": _iso(prompt.created_at),
+        }
+        for prompt in Prompt.objects.filter(posed_by=user).select_related("learning_set")
+    ]
+    return {
+        "exported_at": _iso(timezone.now()),
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "time_zone": user.time_zone,
+            "joined": _iso(user.date_joined),
+        },
+        "journal_entries": entries,
+        "drafts": drafts,
+        "actions": actions,
+        "prompts_posed": prompts,
+    }
+
+
+@sensitive_variables()
+def my_data_zip(user):
+    data = my_data(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        day = timezone.localdate().strftime("%-d %B %Y")
+        archive.writestr("README.txt", README.format(day=day))
+        for record in data["journal_entries"]:
+            archive.writestr(record["file"], entry_markdown(record))
+        archive.writestr("my-data.json", json.dumps(data, ensure_ascii=False, indent=2))
+    return buffer.getvalue()

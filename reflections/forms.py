@@ -1,0 +1,194 @@
+"""Forms of the journal, prompts and My data pages."""
+
+from allauth.core import ratelimit
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django import forms
+from django.core.exceptions import ValidationError
+
+from reflections import queries
+from reflections.models import BODY_MAX_CHARS, TITLE_MAX_CHARS, JournalEntry, Prompt
+
+ERASE_CONFIRMATION = "erase my account"
+
+
+class EntryForm(forms.ModelForm):
+    """Write or edit an entry; the set, meeting and prompt it links to are the writer's own."""
+
+    title = forms.CharField(
+        max_length=TITLE_MAX_CHARS,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text="A few words you will recognise later.",
+    )
+    body = forms.CharField(
+        label="Reflection",
+        max_length=BODY_MAX_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
+        help_text="Markdown works: **bold**, _italic_, lists, ## headings and [links](https://…).",
+    )
+
+    class Meta:
+        model = JournalEntry
+        fields = ["title", "body", "prompt", "learning_set", "meeting"]
+        labels = {"learning_set": "Set", "prompt": "Written against a prompt"}
+        help_texts = {
+            "learning_set": "Optional. Linking a set does not share the entry with it.",
+            "meeting": "Optional: the meeting you are reflecting on.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prompt"].queryset = queries.filter_prompts(user)
+        self.fields["prompt"].empty_label = "No prompt"
+        self.fields["learning_set"].queryset = queries.filter_sets(user)
+        self.fields["learning_set"].empty_label = "No set"
+        self.fields["meeting"].queryset = queries.linkable_meetings(user)
+        self.fields["meeting"].empty_label = "No meeting"
+        for name in ("prompt", "learning_set", "meeting"):
+            self.fields[name].error_messages["invalid_choice"] = (
+                "Choose one of the options in the list."
+            )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise ValidationError("Write something before saving.")
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting")
+        learning_set = cleaned.get("learning_set")
+        if meeting and learning_set and meeting.learning_set_id != learning_set.pk:
+            self.add_error("meeting", f"That meeting belongs to {meeting.learning_set}.")
+        elif meeting and not learning_set:
+            cleaned["learning_set"] = meeting.learning_set
+        return cleaned
+
+
+class DraftForm(forms.Form):
+    """What the page sends as the author types. Oversized text is refused, not cut short."""
+
+    title = forms.CharField(max_length=TITLE_MAX_CHARS, required=False, strip=False)
+    body = forms.CharField(max_length=BODY_MAX_CHARS, required=False, strip=False)
+
+
+class JournalFilterForm(forms.Form):
+    learning_set = forms.ModelChoiceField(
+        queryset=None, required=False, label="Set", empty_label="All sets"
+    )
+    prompt = forms.ModelChoiceField(
+        queryset=None, required=False, label="Prompt", empty_label="All prompts"
+    )
+    q = forms.CharField(label="Search", max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learning_set"].queryset = queries.filter_sets(user)
+        self.fields["prompt"].queryset = queries.filter_prompts(user)
+        for name in ("learning_set", "prompt"):
+            self.fields[name].error_messages["invalid_choice"] = "Choose one from the list."
+
+    @property
+    def is_filtered(self):
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class ShareForm(forms.Form):
+    learning_set = forms.ModelChoiceField(
+        queryset=None,
+        label="Share with",
+        empty_label=None,
+        error_messages={
+            "required": "Choose the set to share with.",
+            "invalid_choice": "You can share only with a set whose contract you have accepted.",
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learning_set"].queryset = queries.shareable_sets(user)
+
+
+class PromptForm(forms.ModelForm):
+    question = forms.CharField(
+        max_length=300,
+        help_text="One open question, such as “What did you notice about your own questions "
+        "today?”",
+    )
+    guidance = forms.CharField(
+        label="A few words to help them begin",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional.",
+    )
+
+    class Meta:
+        model = Prompt
+        fields = ["question", "guidance", "meeting"]
+        help_texts = {"meeting": "Optional: the meeting this prompt follows."}
+
+    def __init__(self, *args, learning_set, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = self.fields["meeting"]
+        meeting.queryset = learning_set.meetings.exclude(status="cancelled").order_by("-starts_at")
+        meeting.empty_label = "Not tied to a meeting"
+        meeting.error_messages["invalid_choice"] = "Choose a meeting of this set."
+
+
+class EraseAccountForm(forms.Form):
+    """Erasing is final, so the person proves it is them: password, and a two-factor code
+    when they have set one up."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app (or a recovery code)",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    confirmation = forms.CharField(
+        label=f"Type “{ERASE_CONFIRMATION}” to confirm",
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = request.user
+        self.needs_code = is_mfa_enabled(self.user)
+        if not self.needs_code:
+            del self.fields["code"]
+
+    def clean_password(self):
+        # allauth's limit on confirming who you are (10 a minute): no guessing at speed.
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
+            raise ValidationError("Too many attempts. Wait a minute, then try again.")
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your password.")
+        return password
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().replace(" ", "")
+        if not code:
+            raise ValidationError("Enter the code from your authenticator app.")
+        authenticators = Authenticator.objects.filter(user=self.user).exclude(
+            type=Authenticator.Type.WEBAUTHN
+        )
+        if not any(authenticator.wrap().validate_code(code) for authenticator in authenticators):
+            raise ValidationError("That code is not right. Codes change every 30 seconds.")
+        return code
+
+    def clean_confirmation(self):
+        confirmation = self.cleaned_data["confirmation"]
+        if confirmation.strip().lower() != ERASE_CONFIRMATION:
+            raise ValidationError(f"Type “{ERASE_CONFIRMATION}” exactly.")
+        return confirmation

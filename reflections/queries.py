@@ -1,0 +1,113 @@
+"""What a person may list. Every journal page starts from one of these, never from `.objects`.
+
+Journal entries are found by their author only; a set's shared reflections by the set, for
+those whose standing in the set lets them read its content (checked by the view).
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from reflections.models import JournalDraft, JournalEntry, Prompt
+from sessions.models import Meeting
+from sets.models import LearningSet, Membership
+from sets.queries import facilitated_sets, member_sets
+
+
+def own_entries(user):
+    """The person's own entries: the scope of every page about one entry."""
+    return JournalEntry.objects.filter(author=user)
+
+
+def journal(user):
+    return own_entries(user).select_related(
+        "learning_set", "meeting__learning_set", "prompt", "shared_with"
+    )
+
+
+def own_drafts(user):
+    return JournalDraft.objects.filter(author=user)
+
+
+def shared_entries(learning_set):
+    """Entries shared with the set whose authors are still in it: leaving the set takes a
+    person's shared reflections with them."""
+    still_in_set = Membership.objects.current().filter(
+        learning_set=learning_set, user=OuterRef("author")
+    )
+    return (
+        JournalEntry.objects.filter(shared_with=learning_set)
+        .filter(Exists(still_in_set))
+        .select_related("author")
+        .order_by("-shared_at", "-pk")
+    )
+
+
+def content_sets(user):
+    """Open or closed sets whose content the person may read: sets they facilitate, and
+    sets whose current contract they have accepted as a member."""
+    accepted = member_sets(user).filter(accepted_contract=True).values("pk")
+    facilitated = facilitated_sets(user).values("pk")
+    return LearningSet.objects.filter(Q(pk__in=accepted) | Q(pk__in=facilitated)).select_related(
+        "programme"
+    )
+
+
+def shareable_sets(user):
+    return content_sets(user).exclude(status=LearningSet.Status.CLOSED).order_by("name")
+
+
+def participant_sets(user):
+    """Sets the person is currently in, in any role: what an entry may be linked to."""
+    return (
+        LearningSet.objects.filter(memberships__user=user, memberships__left_at__isnull=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def linkable_meetings(user):
+    """Meetings to write about: those of the person's current sets, and any their entries
+    already name (of a set they have since left), newest first."""
+    current = Meeting.objects.filter(learning_set__in=participant_sets(user).values("pk")).exclude(
+        status=Meeting.Status.CANCELLED
+    )
+    named = own_entries(user).filter(meeting__isnull=False).values("meeting")
+    return (
+        Meeting.objects.filter(Q(pk__in=current.values("pk")) | Q(pk__in=named))
+        .select_related("learning_set")
+        .order_by("-starts_at")
+    )
+
+
+def library_prompts():
+    return Prompt.objects.filter(learning_set__isnull=True)
+
+
+def visible_prompts(user):
+    """The library, and the prompts of every set whose content the person may read."""
+    return Prompt.objects.filter(
+        Q(learning_set__isnull=True) | Q(learning_set__in=content_sets(user).values("pk"))
+    ).select_related("learning_set", "meeting")
+
+
+def set_prompts(user):
+    return (
+        visible_prompts(user)
+        .filter(learning_set__isnull=False)
+        .order_by("learning_set__name", "-created_at", "-pk")
+    )
+
+
+def filter_sets(user):
+    """Sets to filter the journal by: the person's current sets and any their entries name."""
+    named = own_entries(user).filter(learning_set__isnull=False).values("learning_set")
+    current = participant_sets(user).values("pk")
+    return LearningSet.objects.filter(Q(pk__in=named) | Q(pk__in=current)).order_by("name")
+
+
+def filter_prompts(user):
+    """Prompts to filter the journal by: those the person may read and any their entries
+    were written against."""
+    used = own_entries(user).filter(prompt__isnull=False).values("prompt")
+    return Prompt.objects.filter(
+        Q(pk__in=used) | Q(pk__in=visible_prompts(user).values("pk"))
+    ).order_by("learning_set_id", "question")

@@ -1,0 +1,182 @@
+"""Every journal write, share and account erasure, each in one transaction.
+
+Journal text passes through these functions, so they are marked `sensitive_variables`:
+Django's error reports then show none of their local values. Audit events name the set or
+the entry's number, never its title or text.
+"""
+
+from django.contrib.auth import get_user_model, logout
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from alsspace.audit import Action, record
+from reflections import exports
+from reflections.models import JournalDraft, JournalEntry, Prompt
+from sessions.models import Action as SetAction
+from sessions.models import Attendance
+from sets.models import Membership, Programme
+
+# Entries
+
+
+@sensitive_variables()
+@transaction.atomic
+def save_entry(form, *, author):
+    """Create or update an entry from a valid EntryForm; its draft has served its purpose."""
+    is_new = form.instance.pk is None
+    entry = form.save(commit=False)
+    entry.author = author
+    entry.save()
+    JournalDraft.objects.filter(author=author, entry=None if is_new else entry).delete()
+    return entry
+
+
+@transaction.atomic
+def delete_entry(entry):
+    entry.delete()
+
+
+@sensitive_variables()
+@transaction.atomic
+def save_draft(author, entry, *, title, body):
+    """Keep what is being written; an empty draft is no draft."""
+    drafts = JournalDraft.objects.filter(author=author, entry=entry)
+    if not title.strip() and not body.strip():
+        drafts.delete()
+        return None
+    # update_or_create settles two saves racing for the same draft (a beacon and a timer).
+    draft, _ = JournalDraft.objects.update_or_create(
+        author=author, entry=entry, defaults={"title": title, "body": body}
+    )
+    return draft
+
+
+@transaction.atomic
+def discard_draft(author, entry):
+    JournalDraft.objects.filter(author=author, entry=entry).delete()
+
+
+# Sharing
+
+
+@transaction.atomic
+def share_entry(entry, learning_set, *, request):
+    """Share with one set at a time: sharing with another set moves the share."""
+    entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    previous = entry.shared_with
+    if previous == learning_set:
+        return entry
+    if previous is not None:
+        _record_share(Action.REFLECTION_UNSHARED, entry, previous, request)
+    entry.shared_with = learning_set
+    entry.shared_at = timezone.now()
+    entry.save(update_fields=["shared_with", "shared_at"])
+    _record_share(Action.REFLECTION_SHARED, entry, learning_set, request)
+    return entry
+
+
+@transaction.atomic
+def unshare_entry(entry, *, request):
+    entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    previous = entry.shared_with
+    if previous is None:
+        return entry
+    entry.shared_with = None
+    entry.shared_at = None
+    entry.save(update_fields=["shared_with", "shared_at"])
+    _record_share(Action.REFLECTION_UNSHARED, entry, previous, request)
+    return entry
+
+
+def _record_share(action, entry, learning_set, request):
+    record(
+        action,
+        request=request,
+        programme=learning_set.programme_id,
+        subject=learning_set.name,
+        entry=entry.pk,
+    )
+
+
+# Prompts
+
+
+@transaction.atomic
+def pose_prompt(form, learning_set, *, posed_by):
+    prompt = form.save(commit=False)
+    prompt.learning_set = learning_set
+    prompt.posed_by = posed_by
+    prompt.save()
+    return prompt
+
+
+# My data
+
+
+@sensitive_variables()
+@transaction.atomic
+def export_my_data(user, *, request):
+    """Everything the person wrote, as zip bytes; the download is audited."""
+    data = exports.my_data_zip(user)
+    record(Action.DATA_EXPORTED, request=request, subject=user.email)
+    return data
+
+
+def programmes_only_administered_by(user):
+    """Programmes that would be left with no admin if this person's account went."""
+    return (
+        Programme.objects.filter(pk__in=Programme.objects.filter(admins=user).values("pk"))
+        .annotate(admin_count=Count("admins"))
+        .filter(admin_count=1)
+        .order_by("name")
+    )
+
+
+@sensitive_variables()
+@transaction.atomic
+def erase_account(*, request):
+    """Erase the signed-in person: their journal, drafts, addresses, authenticators and
+    account are deleted; their attendance and actions stay for the set's record with no
+    name on them. Then they are signed out.
+
+    The person's memberships go with the account, so rosters no longer show them; the
+    attendance rows are what keep programme reports adding up.
+    """
+    user = get_user_model().objects.select_for_update().get(pk=request.user.pk)
+    stranded = list(programmes_only_administered_by(user))
+    if stranded:
+        names = ", ".join(programme.name for programme in stranded)
+        raise ValidationError(
+            f"You are the only admin of {names}. Add another admin first, so that the "
+            "programme is not left without one."
+        )
+    memberships = Membership.objects.filter(user=user).select_related("learning_set")
+    sets_by_programme = {}
+    for membership in memberships:
+        learning_set = membership.learning_set
+        sets_by_programme.setdefault(learning_set.programme_id, set()).add(learning_set.name)
+    subject = f"Account {user.pk}"
+    for programme_id, set_names in sets_by_programme.items():
+        record(
+            Action.ACCOUNT_ERASED,
+            request=request,
+            actor=user,
+            programme=programme_id,
+            subject=subject,
+            sets=sorted(set_names),
+        )
+    if not sets_by_programme:
+        record(Action.ACCOUNT_ERASED, request=request, actor=user, subject=subject)
+
+    JournalDraft.objects.filter(author=user).delete()
+    JournalEntry.objects.filter(author=user).delete()
+    Prompt.objects.filter(posed_by=user).update(posed_by=None)
+    Attendance.objects.filter(user=user).update(user=None)
+    SetAction.objects.filter(owner=user).update(owner=None)
+    # Deleting the account takes its email addresses, authenticators, memberships, contract
+    # acceptances and calendar feed with it; everything else that names it is set to null.
+    user.delete()
+    logout(request)

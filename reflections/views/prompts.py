@@ -1,0 +1,82 @@
+"""Prompts to write against: the built-in library, the prompts of the person's sets, and a
+facilitator posing one to their set."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.views.generic import CreateView, TemplateView
+
+from alsspace.mixins import PermittedObjectMixin
+from reflections import queries, services
+from reflections.forms import PromptForm
+from reflections.views.common import PrivatePageMixin
+from sets.queries import facilitated_sets, visible_sets
+
+
+class PromptsView(PrivatePageMixin, TemplateView):
+    template_name = "reflections/prompts.html"
+    extra_context = {"nav_section": "journal"}
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            library=queries.library_prompts(),
+            set_prompts=queries.set_prompts(user),
+            poseable_sets=[
+                learning_set
+                for learning_set in facilitated_sets(user).order_by("name")
+                if user.has_perm("reflections.pose_prompt_learningset", learning_set)
+            ],
+            **kwargs,
+        )
+
+
+class SetPromptCreateView(PrivatePageMixin, PermittedObjectMixin, CreateView):
+    """A facilitator poses a question to their set. They never learn who writes against it."""
+
+    scope = staticmethod(visible_sets)
+    permission = "reflections.pose_prompt_learningset"
+    form_class = PromptForm
+    template_name = "reflections/prompt_form.html"
+    extra_context = {"nav_section": "home"}
+
+    def get_scope(self):
+        return super().get_scope().select_related("programme")
+
+    @property
+    def learning_set(self):
+        return self.permitted_object
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "learning_set": self.learning_set}
+
+    def get_initial(self):
+        latest = self.learning_set.meetings.filter(status="held").order_by("-starts_at").first()
+        return {"meeting": latest}
+
+    def get_context_data(self, **kwargs):
+        programme = self.learning_set.programme
+        return super().get_context_data(
+            learning_set=self.learning_set,
+            programme=programme,
+            can_view_programme=self.request.user.has_perm("sets.view_programme", programme),
+            **kwargs,
+        )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        services.pose_prompt(form, self.learning_set, posed_by=self.request.user)
+        messages.success(
+            self.request,
+            f"Your prompt is now on the Prompts page of every member of {self.learning_set}. "
+            "Nobody, you included, will see who writes against it.",
+        )
+        return redirect(reverse("reflections:prompts") + f"#set-{self.learning_set.pk}")
+
+
+urlpatterns = [
+    path("journal/prompts/", PromptsView.as_view(), name="prompts"),
+    path("sets/<int:pk>/prompts/new/", SetPromptCreateView.as_view(), name="set_prompt_create"),
+]

@@ -1,0 +1,95 @@
+"""Sharing an entry with one of the author's sets, taking it back, and the set's page of
+shared reflections."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.urls import path
+from django.views.generic import TemplateView, View
+
+from alsspace.mixins import PermittedObjectMixin
+from reflections import queries, services
+from reflections.forms import ShareForm
+from reflections.rendering import render_markdown
+from reflections.views.common import OwnEntryMixin, PrivatePageMixin
+from reflections.views.journal import EntryDetailView
+from sets.queries import visible_sets
+
+PAGE_SIZE = 20
+
+
+class EntryShareView(EntryDetailView):
+    """The share form sits on the entry's page, which comes back with the error when the
+    choice is refused."""
+
+    permission = "reflections.share_journalentry"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.entry
+        form = ShareForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(share_form=form), status=400)
+        learning_set = form.cleaned_data["learning_set"]
+        services.share_entry(self.entry, learning_set, request=request)
+        messages.success(
+            request,
+            f"Shared with {learning_set}. Its members and facilitator can read it now, with "
+            "your name. Take it back whenever you like.",
+        )
+        return redirect(self.entry)
+
+
+class EntryUnshareView(OwnEntryMixin, View):
+    permission = "reflections.share_journalentry"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        learning_set = self.entry.shared_with
+        services.unshare_entry(self.entry, request=request)
+        if learning_set:
+            messages.success(request, f"Taken back. {learning_set} can no longer read this entry.")
+        return redirect(self.entry)
+
+
+class SharedReflectionsView(PrivatePageMixin, PermittedObjectMixin, TemplateView):
+    """What members chose to share with the set: for its facilitators and the members who
+    have accepted its contract, never the programme's admins."""
+
+    scope = staticmethod(visible_sets)
+    permission = "sets.view_content_learningset"
+    template_name = "reflections/shared.html"
+    extra_context = {"nav_section": "home"}
+
+    def get_scope(self):
+        return super().get_scope().select_related("programme")
+
+    def get_context_data(self, **kwargs):
+        learning_set = self.permitted_object
+        page = Paginator(queries.shared_entries(learning_set), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        for entry in page:
+            entry.body_html = render_markdown(entry.body, heading_offset=2)
+        return super().get_context_data(
+            learning_set=learning_set,
+            programme=learning_set.programme,
+            can_view_programme=self.request.user.has_perm(
+                "sets.view_programme", learning_set.programme
+            ),
+            page=page,
+            can_share=self.request.user.has_perm(
+                "reflections.share_into_learningset", learning_set
+            ),
+            can_pose=self.request.user.has_perm(
+                "reflections.pose_prompt_learningset", learning_set
+            ),
+            **kwargs,
+        )
+
+
+urlpatterns = [
+    path("journal/<int:pk>/share/", EntryShareView.as_view(), name="entry_share"),
+    path("journal/<int:pk>/unshare/", EntryUnshareView.as_view(), name="entry_unshare"),
+    path("sets/<int:pk>/reflections/", SharedReflectionsView.as_view(), name="shared"),
+]

@@ -1,0 +1,250 @@
+"""My data: download everything I wrote; erase my account."""
+
+import io
+import json
+import time
+import zipfile
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from alsspace.models import AuditEvent
+from reflections.models import JournalDraft, JournalEntry, Prompt
+from sessions.models import Action, AirtimeSlot, Attendance, CalendarFeed, Meeting, ReportBack
+from sets.models import Membership
+from tests.factories import PASSWORD, UserFactory
+from tests.reflections.factories import JournalEntryFactory, PromptFactory
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture
+def meetings(world):
+    start = timezone.now() - timedelta(days=30)
+    first = Meeting.objects.create(
+        learning_set=world.learning_set,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        status=Meeting.Status.HELD,
+    )
+    second = Meeting.objects.create(
+        learning_set=world.learning_set,
+        starts_at=start + timedelta(days=28),
+        ends_at=start + timedelta(days=28, hours=4),
+        status=Meeting.Status.HELD,
+    )
+    return first, second
+
+
+@pytest.fixture
+def member_history(world, meetings, private_entry, shared_entry):
+    """Everything Maya has left in the app: entries, a draft, attendance, an action."""
+    first, second = meetings
+    JournalDraft.objects.create(author=world.member, title="Half", body="An unsaved thought")
+    for meeting in meetings:
+        Attendance.objects.create(meeting=meeting, user=world.member, status="present")
+        Attendance.objects.create(meeting=meeting, user=world.facilitator, status="present")
+    slot = AirtimeSlot.objects.create(meeting=first, presenter=world.member, topic="The CFO")
+    action = Action.objects.create(
+        learning_set=world.learning_set,
+        owner=world.member,
+        committed_at=first,
+        slot=slot,
+        text="Book the conversation with the CFO",
+        due_meeting=second,
+    )
+    ReportBack.objects.create(
+        action=action,
+        meeting=second,
+        outcome="done",
+        note="It went better than feared.",
+        written_by=world.member,
+    )
+    CalendarFeed.objects.create(user=world.member, token="feed-token-for-maya")
+    return action
+
+
+# Download
+
+
+def download(client, user):
+    client.force_login(user)
+    return client.post(reverse("reflections:my_data_download"))
+
+
+def test_the_download_holds_every_entry_as_markdown_and_one_json_file(
+    client, world, member_history, private_entry, shared_entry
+):
+    JournalEntryFactory(author=world.facilitator, title="Not Maya's", body="Fay's private note")
+
+    response = download(client, world.member)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment;" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    markdown_files = [name for name in names if name.startswith("journal/")]
+    assert len(markdown_files) == 2
+    assert {"README.txt", "my-data.json"} <= set(names)
+    avoiding = next(name for name in markdown_files if f"-{private_entry.pk}.md" in name)
+    text = archive.read(avoiding).decode()
+    assert text.startswith("---\n")
+    assert 'title: "Avoiding the CFO"' in text
+    assert "# Avoiding the CFO" in text
+    assert "Private: I am avoiding the conversation with my CFO." in text
+    assert 'set: "Set Alpha"' in text
+
+    data = json.loads(archive.read("my-data.json"))
+    assert data["account"]["email"] == world.member.email
+    assert {e["title"] for e in data["journal_entries"]} == {"Avoiding the CFO", shared_entry.title}
+    assert data["drafts"][0]["body"] == "An unsaved thought"
+    (action,) = data["actions"]
+    assert action["text"] == "Book the conversation with the CFO"
+    assert action["report_backs"][0]["outcome"] == "done"
+    assert action["report_backs"][0]["note"] == "It went better than feared."
+    assert "Fay's private note" not in json.dumps(data)
+
+
+def test_the_download_is_audited_without_its_content(client, world, private_entry):
+    download(client, world.member)
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DATA_EXPORTED)
+    assert event.actor == world.member
+    assert event.subject == world.member.email
+    assert "CFO" not in json.dumps(event.detail)
+
+
+def test_the_download_is_a_post_never_a_link(client, world):
+    client.force_login(world.member)
+
+    assert client.get(reverse("reflections:my_data_download")).status_code == 405
+
+
+def test_the_my_data_page_counts_only_my_own_things(client, world, private_entry):
+    client.force_login(world.member)
+
+    body = client.get(reverse("reflections:my_data")).content.decode()
+
+    assert "your 1 journal entry" in body
+    assert "Download my data" in body
+
+
+# Erasure
+
+
+def erase(client, user, **data):
+    client.force_login(user)
+    form = {"password": PASSWORD, "confirmation": "erase my account", **data}
+    return client.post(reverse("reflections:erase_account"), form)
+
+
+def test_erasure_deletes_the_journal_and_anonymises_the_record(
+    client, world, meetings, member_history
+):
+    member_pk = world.member.pk
+    attendance_rows = Attendance.objects.count()
+
+    response = erase(client, world.member)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    assert not get_user_model().objects.filter(pk=member_pk).exists()
+    assert not JournalEntry.objects.exists()
+    assert not JournalDraft.objects.exists()
+    assert not EmailAddress.objects.filter(user_id=member_pk).exists()
+    assert not Membership.objects.filter(user_id=member_pk).exists()
+    assert not CalendarFeed.objects.filter(user_id=member_pk).exists()
+    # Programme reports still add up: the same rows, one of them per meeting with no name.
+    assert Attendance.objects.count() == attendance_rows
+    assert Attendance.objects.filter(user=None, status="present").count() == 2
+    action = Action.objects.get()
+    assert action.owner is None and action.report_backs.count() == 1
+    assert AirtimeSlot.objects.get().presenter is None
+    # Signed out.
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("reflections:journal")).status_code == 302
+
+
+def test_erasure_is_audited_for_each_programme_without_a_name(client, world, member_history):
+    member_pk = world.member.pk
+
+    erase(client, world.member)
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ACCOUNT_ERASED)
+    assert event.programme_id == world.programme.pk
+    assert event.subject == f"Account {member_pk}"
+    assert event.detail == {"sets": ["Set Alpha"]}
+    assert world.member.name not in str(event.detail)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"password": "wrong"}, "That is not your password"),
+        ({"password": ""}, "This field is required"),
+        ({"confirmation": "yes"}, "exactly"),
+    ],
+)
+def test_erasure_needs_the_password_and_the_words(client, world, private_entry, data, message):
+    response = erase(client, world.member, **data)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert JournalEntry.objects.filter(pk=private_entry.pk).exists()
+    assert get_user_model().objects.filter(pk=world.member.pk).exists()
+
+
+def current_code():
+    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+
+
+def test_erasure_needs_a_two_factor_code_once_it_is_set_up(client, world, private_entry, rf):
+    TOTP.activate(world.member, TOTP_SECRET)
+
+    missing = erase(client, world.member)
+    wrong = erase(client, world.member, code="000000" if current_code() != "000000" else "111111")
+
+    for response in (missing, wrong):
+        assert response.status_code == 400
+        assert get_user_model().objects.filter(pk=world.member.pk).exists()
+    assert erase(client, world.member, code=current_code()).status_code == 302
+    assert not get_user_model().objects.filter(email=world.member.email).exists()
+    assert not Authenticator.objects.exists()
+
+
+def test_guessing_the_password_is_slowed_down(client, world):
+    for _ in range(10):
+        erase(client, world.member, password="guess")
+
+    response = erase(client, world.member)
+
+    assert response.status_code == 400
+    assert "Too many attempts" in response.content.decode()
+    assert get_user_model().objects.filter(pk=world.member.pk).exists()
+
+
+def test_the_only_admin_of_a_programme_cannot_leave_it_stranded(client, world):
+    response = erase(client, world.admin)
+
+    assert response.status_code == 400
+    assert "only admin of Northfield Leaders 2026" in response.content.decode()
+    assert get_user_model().objects.filter(pk=world.admin.pk).exists()
+    world.programme.admins.add(UserFactory())
+    assert erase(client, world.admin).status_code == 302
+
+
+def test_a_facilitators_prompts_outlive_them_without_a_name(client, world):
+    prompt = PromptFactory(learning_set=world.learning_set, posed_by=world.facilitator)
+
+    erase(client, world.facilitator)
+
+    prompt.refresh_from_db()
+    assert prompt.posed_by is None
+    assert Prompt.objects.filter(pk=prompt.pk).exists()
