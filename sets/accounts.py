@@ -8,8 +8,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django import forms
+from django.urls import reverse
 
-from sets.models import Invitation
+from sets.models import Invitation, Membership
 from sets.services import accept_invitation
 
 SESSION_KEY = "invitation_token"
@@ -32,7 +33,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             membership = accept_invitation(invitation, user, request=request)
             request.session.pop(SESSION_KEY, None)
-            request.session["joined_set_url"] = membership.learning_set.get_absolute_url()
+            learning_set = membership.learning_set
+            # A new member's first step is the set's contract, if there is one to accept.
+            first_page = (
+                reverse("sets:contract", args=[learning_set.pk])
+                if learning_set.contracts.exists() and membership.role == Membership.Role.MEMBER
+                else learning_set.get_absolute_url()
+            )
+            request.session["joined_set_url"] = first_page
         return user
 
     def clean_email(self, email):
@@ -57,6 +65,8 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        invitation = invitation_in_session(context.request)
-        if invitation:
-            self.fields["name"].initial = invitation.name
+        self.invitation = invitation_in_session(context.request)
+        if self.invitation:
+            self.fields["name"].initial = self.invitation.name
+            # Only the invited address is accepted (AccountAdapter.clean_email).
+            self.fields["email"].widget.attrs["readonly"] = True

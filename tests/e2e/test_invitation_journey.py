@@ -80,14 +80,7 @@ def test_an_invited_person_signs_up_accepts_the_contract_and_sees_the_set(
     shot(page, "invitation-signup")
     page.get_by_role("button", name="Create account").click()
 
-    # A new account lands on its set, which asks for the contract before anything else.
-    expect(page).to_have_url(f"{live_server.url}/sets/{learning_set.pk}/")
-    must_accept = page.get_by_role("region", name=MUST_ACCEPT)
-    expect(must_accept).to_be_visible()
-    axe_check(page)
-    shot(page, "invitation-set-before-contract")
-    must_accept.get_by_role("link", name="Read and accept the contract").click()
-
+    # A new account's first page is the set's contract: nothing else opens before it.
     expect(page).to_have_url(f"{live_server.url}/sets/{learning_set.pk}/contract/")
     expect(page.locator("h1")).to_have_text(f"The contract of {learning_set.name}")
     expect(page.locator("article")).to_contain_text("What is said in the set stays in the set.")

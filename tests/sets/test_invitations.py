@@ -367,7 +367,7 @@ def test_anonymous_without_an_account_signs_up_and_joins(client, world):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == world.learning_set.get_absolute_url()
+    assert response["Location"] == reverse("sets:contract", args=[world.learning_set.pk])
     user = get_user_model().objects.get(email="nia@example.org")
     assert user.name == "Nia Newcomer"
     assert EmailAddress.objects.get(user=user).verified
@@ -381,7 +381,7 @@ def test_anonymous_without_an_account_signs_up_and_joins(client, world):
     assert SESSION_KEY not in client.session
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert "Please read and accept the set’s contract" in page.content.decode()
+    assert "I accept this contract" in page.content.decode()
 
 
 def test_signup_is_closed_without_an_invitation(client, world):
