@@ -1,11 +1,11 @@
 """What a person may list about meetings. Every list starts from one of these."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from sessions.models import Action, Attendance, Meeting, ReportBack
-from sets.queries import member_sets, visible_sets
+from sessions.models import Action, Attendance, InactionPrompt, Meeting, ReportBack
+from sets.queries import facilitated_sets, member_sets, visible_sets
 
 
 def visible_meetings(user):
@@ -189,4 +189,62 @@ def report_meeting(action, upcoming=None):
     return next(
         (m for m in upcoming.get(action.learning_set_id, []) if m.starts_at > committed_starts_at),
         None,
+    )
+
+
+# The facilitator's dashboard and inaction prompts
+
+
+def visible_prompts(user):
+    """Prompts of the sets the person may see; the permission then lets only the set's
+    facilitators through (meetings.view_inactionprompt)."""
+    return InactionPrompt.objects.filter(learning_set__in=visible_sets(user)).select_related(
+        "learning_set__programme", "member"
+    )
+
+
+def open_prompts(learning_set):
+    """The set's open prompts with their evidence, oldest first, in three queries."""
+    return (
+        learning_set.inaction_prompts.filter(status=InactionPrompt.Status.OPEN)
+        .select_related("member")
+        .prefetch_related(
+            "evidence_meetings",
+            Prefetch("evidence_actions", queryset=Action.objects.select_related("committed_at")),
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def handled_prompts(learning_set, limit=10):
+    """The prompts the facilitators last raised or dismissed, latest first."""
+    return (
+        learning_set.inaction_prompts.filter(
+            status__in=[InactionPrompt.Status.RAISED, InactionPrompt.Status.DISMISSED]
+        )
+        .select_related("member", "raised_at_meeting", "closed_by")
+        .order_by("-closed_at", "-pk")[:limit]
+    )
+
+
+def dashboard_sets(user, now=None):
+    """The sets the person facilitates now, each with its open prompt count and the start
+    of its next scheduled meeting, in one query."""
+    upcoming = Meeting.objects.filter(
+        learning_set=OuterRef("pk"),
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gt=now or timezone.now(),
+    ).order_by("starts_at")
+    return (
+        facilitated_sets(user)
+        .annotate(
+            open_prompt_count=Count(
+                "inaction_prompts",
+                filter=Q(inaction_prompts__status=InactionPrompt.Status.OPEN),
+                distinct=True,
+            ),
+            next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+            next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
+        )
+        .order_by("programme__name", "name")
     )

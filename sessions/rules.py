@@ -41,8 +41,61 @@ def can_view_meeting_content(user, meeting):
 
 @rules.predicate
 def can_send_apologies(user, meeting):
-    return (
-        _open(meeting)
-        and meeting.status == "scheduled"
-        and _standing(user, meeting).member
-    )
+    return _open(meeting) and meeting.status == "scheduled" and _standing(user, meeting).member
+
+
+@rules.predicate
+def can_view_attendance(user, meeting):
+    """Everyone's attendance: facilitators, members under the contract, and the programme's
+    admins (for certification). A member not yet under the contract sees only their own row."""
+    s = _standing(user, meeting)
+    return s.facilitator or (s.member and s.accepted_contract) or s.programme_admin
+
+
+@rules.predicate
+def can_report_on_action(user, action):
+    """An action's owner writes their own report-back while they are a member of the open
+    set under its current contract."""
+    if action is None or action.owner_id != user.pk:
+        return False
+    s = standing(user, action.learning_set)
+    return s.member and s.accepted_contract and not action.learning_set.is_closed
+
+
+# Action is a plain model (not a RulesModel), so its one permission is registered here.
+rules.add_perm("meetings.report_action", can_report_on_action)
+
+
+# The anonymous pulse and the facilitator's inaction prompts
+
+
+@rules.predicate
+def can_answer_pulse(user, meeting):
+    """Members under the contract answer their set's pulse. Whether they were present, the
+    window and whether they have answered already are checked when they answer."""
+    s = _standing(user, meeting)
+    return _open(meeting) and s.member and s.accepted_contract
+
+
+@rules.predicate
+def can_view_pulse_results(user, meeting):
+    """The set's facilitators and members under the contract, never the programme's admins.
+    Below the response threshold the page says so and shows nothing else."""
+    s = _standing(user, meeting)
+    return s.facilitator or (s.member and s.accepted_contract)
+
+
+@rules.predicate
+def can_view_prompt(user, prompt):
+    """Inaction prompts and facilitator notes: the set's facilitators only."""
+    return prompt is not None and standing(user, prompt.learning_set).facilitator
+
+
+@rules.predicate
+def can_act_on_prompt(user, prompt):
+    return can_view_prompt(user, prompt) and not prompt.learning_set.is_closed
+
+
+# Meeting's own permissions are declared on the model; these two read best beside the pulse.
+rules.add_perm("meetings.answer_pulse_meeting", can_answer_pulse)
+rules.add_perm("meetings.view_pulse_meeting", can_view_pulse_results)

@@ -1,1 +1,443 @@
-urlpatterns = []
+"""The meeting page a facilitator runs a meeting from, and the endpoints its panels post to.
+
+Each panel posts to its own endpoint. With htmx the endpoint answers with the panel's (or the
+row's) fresh fragment; without JavaScript it redirects back to the page. A form rendered at an
+older revision of the meeting changes nothing and gets 409 Conflict with the current values;
+bad input gets 400 with the reason. Who sees what follows DESIGN.md's table: content for
+facilitators and members under the contract, attendance for programme admins too, and only
+their own row for a member who has not yet accepted the contract.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from sessions import queries
+from sessions.forms import meeting as meeting_forms
+from sessions.models import Attendance, Meeting, ReportBack
+from sessions.services import running
+from sessions.views.schedule import MeetingPageMixin
+
+CONFLICT = (
+    "Someone else changed this meeting a moment ago — here are the current values; "
+    "make your change again."
+)
+
+
+def clock(seconds):
+    """Elapsed time as the timer shows it (static/js/meeting.js counts the same way)."""
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+@dataclass
+class AttendanceRow:
+    member: object
+    record: Attendance | None
+
+    @property
+    def status(self):
+        return self.record.status if self.record else ""
+
+    @property
+    def apologies_sent_at(self):
+        if self.record and self.record.status == Attendance.Status.APOLOGIES:
+            return self.record.apologies_sent_at
+        return None
+
+
+@dataclass
+class ReportBackRow:
+    action: object
+    report: ReportBack | None
+    earlier: list
+
+    @property
+    def written_by_owner(self):
+        return self.report is not None and self.report.written_by_id == self.action.owner_id
+
+
+class MeetingPage:
+    """What the meeting page shows this person. Each part is loaded only when a template
+    asks for it, in a fixed number of queries whatever the size of the set."""
+
+    statuses = Attendance.Status.choices
+    outcomes = ReportBack.Outcome.choices
+
+    def __init__(self, request, meeting):
+        user = request.user
+        self.user = user
+        self.meeting = meeting
+        self.learning_set = meeting.learning_set
+        self.working = (
+            user.has_perm("meetings.run_meeting", meeting)
+            and meeting.status != Meeting.Status.CANCELLED
+        )
+        self.can_view_content = user.has_perm("meetings.view_content_meeting", meeting)
+        self.can_view_attendance = user.has_perm("meetings.view_attendance_meeting", meeting)
+        self.can_send_apologies = user.has_perm("meetings.send_apologies_meeting", meeting)
+        self.must_accept = not self.can_view_content and user.has_perm(
+            "sets.accept_contract_learningset", self.learning_set
+        )
+
+    @cached_property
+    def attendance_records(self):
+        return {a.user_id: a for a in queries.meeting_attendance(self.meeting)}
+
+    @cached_property
+    def attendance_rows(self):
+        records = self.attendance_records
+        members = queries.set_members(self.learning_set)
+        return [AttendanceRow(member, records.get(member.pk)) for member in members]
+
+    def attendance_row(self, member_pk):
+        return next(row for row in self.attendance_rows if row.member.pk == member_pk)
+
+    @cached_property
+    def my_attendance(self):
+        if self.can_view_attendance:
+            return self.attendance_records.get(self.user.pk)
+        return queries.meeting_attendance(self.meeting).filter(user=self.user).first()
+
+    @cached_property
+    def shows_own_attendance(self):
+        return self.can_send_apologies or self.my_attendance is not None
+
+    @cached_property
+    def attended_count(self):
+        return sum(1 for row in self.attendance_rows if row.status in Attendance.ATTENDED)
+
+    @cached_property
+    def started(self):
+        return self.meeting.starts_at <= timezone.now()
+
+    @cached_property
+    def apologies_open(self):
+        """Apologies are sent, or withdrawn, until the meeting starts."""
+        return self.can_send_apologies and not self.started
+
+    @cached_property
+    def slots(self):
+        now = timezone.now()
+        slots = list(queries.meeting_airtime(self.meeting))
+        for slot in slots:
+            seconds = slot.actual_seconds
+            if slot.timer_started_at:
+                seconds += max(0, int((now - slot.timer_started_at).total_seconds()))
+            slot.clock = clock(seconds)
+        return slots
+
+    @cached_property
+    def running_slot(self):
+        return next((slot for slot in self.slots if slot.timer_started_at), None)
+
+    @cached_property
+    def planned_minutes(self):
+        return sum(slot.planned_minutes for slot in self.slots)
+
+    @cached_property
+    def actual_minutes(self):
+        return round(sum(slot.actual_seconds for slot in self.slots) / 60)
+
+    @cached_property
+    def actions(self):
+        return list(queries.actions_committed_at(self.meeting))
+
+    @cached_property
+    def report_back_rows(self):
+        rows = []
+        for action in queries.report_back_actions(self.meeting):
+            reports = list(action.report_backs.all())
+            here = next((r for r in reports if r.meeting_id == self.meeting.pk), None)
+            earlier = [r for r in reports if r.meeting.starts_at < self.meeting.starts_at]
+            rows.append(ReportBackRow(action, here, earlier))
+        return rows
+
+    def report_back_row(self, action_pk):
+        return next((row for row in self.report_back_rows if row.action.pk == action_pk), None)
+
+    @cached_property
+    def suggested_owner(self):
+        """Whose action is likeliest to come next: the presenter on the clock, or the last."""
+        slot = self.running_slot or (self.slots[-1] if self.slots else None)
+        return slot.presenter if slot else None
+
+
+def page_context(request, meeting, **forms):
+    """Everything the page and its fragments need; `forms` replaces a panel's blank form
+    with one that keeps what was typed."""
+    page = MeetingPage(request, meeting)
+    context = {"page": page, "notice": None}
+    if page.working:
+        context.update(
+            slot_form=meeting_forms.SlotAddForm(meeting=meeting),
+            action_form=meeting_forms.ActionForm(
+                meeting=meeting, initial={"owner": page.suggested_owner}
+            ),
+            review_form=meeting_forms.ReviewForm(
+                meeting=meeting, initial={"process_review": meeting.process_review}
+            ),
+        )
+    context.update(forms)
+    return context
+
+
+class MeetingView(MeetingPageMixin, TemplateView):
+    permission = "meetings.view_meeting"
+    template_name = "sessions/meeting.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**page_context(self.request, self.meeting), **kwargs)
+
+
+# The panels
+
+
+@dataclass
+class Notice:
+    """A message shown at the top of the panel it is about."""
+
+    panel: str
+    level: str
+    messages: list
+    unsaved: str = ""
+
+
+def form_messages(form):
+    return [error for errors in form.errors.values() for error in errors]
+
+
+class PanelView(MeetingPageMixin, TemplateView):
+    """An endpoint one panel of the meeting page posts to.
+
+    Success: with htmx, the fresh fragment and an `HX-Trigger` that brings the page's other
+    forms to the new revision; without, a redirect back to the panel. Refusal (400) and
+    conflict (409): the whole panel, fresh, with the reason at its top; without htmx, the
+    whole page.
+    """
+
+    permission = "meetings.run_meeting"
+    http_method_names = ["post"]
+    template_name = "sessions/meeting.html"
+    panel = ""  # the fragment's name; its element's id is "<panel>-panel"
+    forms = {}  # the form class for each `op` the panel posts
+    kept_as = {}  # form class → context name, for forms whose typed values are kept
+    keep_on_conflict = True
+    saved_message = "Saved."
+
+    @property
+    def fragment(self):
+        return f"sessions/partials/{self.panel}.html"
+
+    def post(self, request, *args, **kwargs):
+        form_class = self.forms.get(request.POST.get("op", ""))
+        if form_class is None:
+            return self.refused(["That is not something this panel can do."])
+        form = form_class(request.POST, meeting=self.meeting)
+        if not form.is_valid():
+            return self.refused(form_messages(form), form)
+        revision = form.cleaned_data["revision"]
+        try:
+            self.save(**form.cleaned_data)
+        except running.StaleMeeting:
+            return self.conflict(form)
+        except ValidationError as error:
+            return self.refused(error.messages, form)
+        return self.saved(revision)
+
+    def save(self, **data):
+        raise NotImplementedError
+
+    def fresh_context(self, **forms):
+        self.meeting.refresh_from_db()
+        return self.get_context_data(**page_context(self.request, self.meeting, **forms))
+
+    def panel_response(self, notice, status, forms):
+        context = self.fresh_context(**forms)
+        context["notice"] = notice
+        if not self.request.htmx:
+            return render(self.request, self.template_name, context, status=status)
+        response = render(self.request, self.fragment, context, status=status)
+        response["HX-Retarget"] = f"#{self.panel.replace('_', '-')}-panel"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+
+    def refused(self, reasons, form=None):
+        name = self.kept_as.get(type(form))
+        forms = {name: form} if name else {}
+        return self.panel_response(Notice(self.panel, "danger", reasons), 400, forms)
+
+    def conflict(self, form):
+        name = self.kept_as.get(type(form)) if self.keep_on_conflict else None
+        forms = {}
+        if name:
+            values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+            forms = {name: type(form)(meeting=self.meeting, initial=values)}
+        notice = Notice(self.panel, "warning", [CONFLICT], self.unsaved_text(form))
+        return self.panel_response(notice, 409, forms)
+
+    def unsaved_text(self, form):
+        return ""
+
+    def saved(self, revision):
+        if not self.request.htmx:
+            messages.success(self.request, self.saved_message)
+            panel_id = self.panel.replace("_", "-")
+            return redirect(f"{self.meeting.get_absolute_url()}#{panel_id}-panel")
+        response = self.render_saved(self.fresh_context())
+        # Exactly the revision this save made: should someone else have saved since, forms
+        # moved to it are still refused.
+        response["HX-Trigger"] = json.dumps(
+            {"meetingSaved": {"from": revision, "to": revision + 1}}
+        )
+        return response
+
+    def render_saved(self, context):
+        return render(self.request, self.fragment, context)
+
+
+def ops(form_class, *names):
+    return dict.fromkeys(names, form_class)
+
+
+class AttendanceView(PanelView):
+    panel = "attendance"
+    forms = ops(meeting_forms.AttendanceForm, "", "record")
+    saved_message = "Attendance saved."
+
+    def save(self, *, member, status, revision):
+        before = self.meeting.attendance.filter(user=member).values_list("status", flat=True)
+        self.attendance_changed = (next(iter(before), "") in Attendance.ATTENDED) != (
+            status in Attendance.ATTENDED
+        )
+        self.member = member
+        running.record_attendance(
+            self.meeting, member=member, status=status, revision=revision, by=self.request.user
+        )
+
+    def render_saved(self, context):
+        # The row alone; and the report-backs panel when someone arrived or went, since it
+        # lists the open actions of those present.
+        context["row"] = context["page"].attendance_row(self.member.pk)
+        html = render_to_string(f"{self.fragment}#attendance_row", context, self.request)
+        if self.attendance_changed:
+            context["oob"] = True
+            html += render_to_string(f"{self.fragment}#attendance_count", context, self.request)
+            html += render_to_string("sessions/partials/report_backs.html", context, self.request)
+        return HttpResponse(html)
+
+
+class ReportBackView(PanelView):
+    panel = "report_backs"
+    forms = ops(meeting_forms.ReportBackForm, "", "record")
+    saved_message = "Report-back saved."
+
+    def save(self, *, action, outcome, note, revision):
+        self.action = action
+        running.record_report_back(
+            self.meeting,
+            action=action,
+            outcome=outcome,
+            note=note,
+            by=self.request.user,
+            revision=revision,
+        )
+
+    def render_saved(self, context):
+        context["row"] = context["page"].report_back_row(self.action.pk)
+        return render(self.request, f"{self.fragment}#report_back_row", context)
+
+
+class AirtimeView(PanelView):
+    panel = "airtime"
+    forms = {
+        "add": meeting_forms.SlotAddForm,
+        "change": meeting_forms.SlotChangeForm,
+        **ops(meeting_forms.SlotForm, "start", "stop", "up", "down", "remove"),
+    }
+    kept_as = {meeting_forms.SlotAddForm: "slot_form"}
+    saved_message = "Airtime saved."
+
+    def save(self, *, revision, slot=None, **data):
+        meeting = self.meeting
+        op = self.request.POST["op"]
+        if op == "add":
+            running.add_slot(meeting, revision=revision, **data)
+        elif op == "change":
+            running.change_slot(meeting, slot, revision=revision, **data)
+        elif op == "start":
+            running.start_timer(meeting, slot, revision=revision)
+        elif op == "stop":
+            running.stop_timer(meeting, slot, revision=revision)
+        elif op in ("up", "down"):
+            running.move_slot(meeting, slot, up=op == "up", revision=revision)
+        else:
+            running.remove_slot(meeting, slot, revision=revision)
+
+
+class ActionsView(PanelView):
+    panel = "actions"
+    forms = {"add": meeting_forms.ActionForm, "remove": meeting_forms.ActionRemoveForm}
+    kept_as = {meeting_forms.ActionForm: "action_form"}
+    saved_message = "Actions saved."
+
+    def save(self, *, revision, action=None, **data):
+        if action is not None:
+            running.remove_action(self.meeting, action, revision=revision)
+            return
+        running.commit_action(
+            self.meeting,
+            owner=data["owner"],
+            text=data["text"],
+            due_on=data["due_on"],
+            by=self.request.user,
+            revision=revision,
+        )
+
+
+class ReviewView(PanelView):
+    panel = "review"
+    forms = ops(meeting_forms.ReviewForm, "", "save")
+    kept_as = {meeting_forms.ReviewForm: "review_form"}
+    # On a conflict the other person's text is shown, and this person's beside it.
+    keep_on_conflict = False
+    saved_message = "Process review saved."
+
+    def save(self, *, process_review, revision):
+        running.save_process_review(self.meeting, text=process_review, revision=revision)
+
+    def unsaved_text(self, form):
+        return form.cleaned_data["process_review"]
+
+
+class HeldView(PanelView):
+    """Marking the meeting as held changes the whole page, so its form posts without htmx
+    and the page is loaded again."""
+
+    panel = "held"
+    forms = ops(meeting_forms.HeldForm, "", "held")
+    saved_message = "The meeting is marked as held."
+
+    def save(self, *, revision):
+        running.mark_held(self.meeting, revision=revision)
+
+
+urlpatterns = [
+    path("meetings/<int:pk>/", MeetingView.as_view(), name="meeting"),
+    path("meetings/<int:pk>/attendance/", AttendanceView.as_view(), name="meeting_attendance"),
+    path("meetings/<int:pk>/report-backs/", ReportBackView.as_view(), name="meeting_report_backs"),
+    path("meetings/<int:pk>/airtime/", AirtimeView.as_view(), name="meeting_airtime"),
+    path("meetings/<int:pk>/actions/", ActionsView.as_view(), name="meeting_actions"),
+    path("meetings/<int:pk>/review/", ReviewView.as_view(), name="meeting_review"),
+    path("meetings/<int:pk>/held/", HeldView.as_view(), name="meeting_held"),
+]

@@ -1,0 +1,229 @@
+"""Forms of the meeting page, and of a member's own apologies and report-backs.
+
+Every form on the meeting page carries the meeting revision it was rendered at, and offers
+only what belongs to this meeting: its set's members, its slots, its actions.
+"""
+
+from django import forms
+
+from sessions import queries
+from sessions.models import Attendance, ReportBack
+from sessions.services.running import MAX_PLANNED_MINUTES
+
+TOPIC_MAX = 300
+ACTION_MAX = 1000
+NOTE_MAX = 2000
+REVIEW_MAX = 4000
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault(
+            "invalid_choice", "Choose someone who is a member of this set."
+        )
+        super().__init__(queryset=None, **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.name or obj.email
+
+
+class MeetingPageForm(forms.Form):
+    revision = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form is missing the meeting's revision. Reload the page and "
+            "make your change again.",
+            "invalid": "This form's revision is not a number. Reload the page.",
+        },
+    )
+
+    # Several forms share the page: each names its fields' ids apart.
+    auto_id = "id_%s"
+
+    def __init__(self, *args, meeting, **kwargs):
+        self.meeting = meeting
+        kwargs.setdefault("auto_id", self.auto_id)
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = meeting.revision
+        for field in self.fields.values():
+            if isinstance(field, MemberChoiceField):
+                field.queryset = queries.set_members(meeting.learning_set)
+
+
+class AttendanceForm(MeetingPageForm):
+    member = MemberChoiceField()
+    status = forms.ChoiceField(
+        choices=Attendance.Status.choices,
+        error_messages={
+            "required": "Choose present, late, left early, apologies or absent.",
+            "invalid_choice": "Choose present, late, left early, apologies or absent.",
+        },
+    )
+
+
+def minutes_field(**kwargs):
+    return forms.IntegerField(
+        label="Planned minutes",
+        min_value=1,
+        max_value=MAX_PLANNED_MINUTES,
+        error_messages={
+            "min_value": "Plan at least 1 minute.",
+            "max_value": f"Plan at most {MAX_PLANNED_MINUTES} minutes.",
+        },
+        **kwargs,
+    )
+
+
+def topic_field():
+    return forms.CharField(
+        label="Topic",
+        max_length=TOPIC_MAX,
+        required=False,
+        help_text="A few words the presenter is happy to have on the record.",
+    )
+
+
+class SlotAddForm(MeetingPageForm):
+    auto_id = "slot_%s"
+    presenter = MemberChoiceField(empty_label="Choose a presenter")
+    topic = topic_field()
+    planned_minutes = minutes_field(initial=30)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_minutes"].widget.attrs.update(min=1, max=MAX_PLANNED_MINUTES)
+
+
+class SlotForm(MeetingPageForm):
+    """Acts on one slot of this meeting: start or stop its timer, move it, remove it."""
+
+    slot = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={"invalid_choice": "That airtime slot is not part of this meeting."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = self.meeting.airtime_slots.all()
+
+
+class SlotChangeForm(SlotForm):
+    topic = topic_field()
+    planned_minutes = minutes_field()
+
+
+class ActionForm(MeetingPageForm):
+    auto_id = "action_%s"
+    NEXT_MEETING = "next"
+    BY_DATE = "date"
+
+    owner = MemberChoiceField(
+        empty_label="Choose whose action it is",
+        error_messages={"invalid_choice": "An action belongs to a member of this set."},
+    )
+    text = forms.CharField(
+        label="Action",
+        max_length=ACTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write what the action is."},
+    )
+    due = forms.ChoiceField(
+        label="Due",
+        choices=[(NEXT_MEETING, "At the next meeting"), (BY_DATE, "By a date")],
+        initial=NEXT_MEETING,
+        widget=forms.RadioSelect,
+    )
+    due_on = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only when the action is due by a date.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("due") == self.BY_DATE and not cleaned.get("due_on"):
+            self.add_error("due_on", "Give the date the action is due by.")
+        if cleaned.get("due") == self.NEXT_MEETING:
+            cleaned["due_on"] = None
+        return cleaned
+
+
+class ActionRemoveForm(MeetingPageForm):
+    action = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={"invalid_choice": "That action was not agreed at this meeting."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = self.meeting.actions_committed.all()
+
+
+OUTCOME_ERRORS = {
+    "required": "Choose done, partly done, not done, carried forward or dropped.",
+    "invalid_choice": "Choose done, partly done, not done, carried forward or dropped.",
+}
+
+
+def note_field():
+    return forms.CharField(
+        label="Learning or value note",
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: what was learned, or what difference it made.",
+    )
+
+
+class ReportBackForm(MeetingPageForm):
+    action = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={"invalid_choice": "That action is not one to report on at this meeting."},
+    )
+    outcome = forms.ChoiceField(choices=ReportBack.Outcome.choices, error_messages=OUTCOME_ERRORS)
+    note = note_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = queries.report_back_actions(self.meeting)
+
+
+class ReviewForm(MeetingPageForm):
+    auto_id = "review_%s"
+    process_review = forms.CharField(
+        label="Review note",
+        max_length=REVIEW_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="How did we work today? A few lines for the facilitator's record.",
+    )
+
+
+class HeldForm(MeetingPageForm):
+    pass
+
+
+class ApologiesForm(forms.Form):
+    SEND = "send"
+    WITHDRAW = "withdraw"
+
+    intent = forms.ChoiceField(
+        choices=[(SEND, "Send apologies"), (WITHDRAW, "Withdraw apologies")],
+        error_messages={
+            "required": "Choose whether to send or withdraw your apologies.",
+            "invalid_choice": "Choose whether to send or withdraw your apologies.",
+        },
+    )
+
+
+class OwnReportBackForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="How did it go?",
+        choices=ReportBack.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages=OUTCOME_ERRORS,
+    )
+    note = note_field()

@@ -1,0 +1,385 @@
+"""Writes from the meeting page, and members' own apologies and report-backs.
+
+Each function runs in one transaction. A write from the meeting page names the revision of
+the meeting its form was rendered at; `_claim` moves the revision on with a conditional
+UPDATE, so when someone else saved in between, nothing is written and `StaleMeeting` is
+raised (the page answers 409 Conflict with the current values). Members' own writes move
+the revision on too, so that a facilitator's out-of-date form cannot overwrite them.
+
+A report-back acts on its action as it is written; rewriting one undoes its earlier outcome
+first:
+- done: the action is done; dropped: the action is dropped;
+- carried forward: the same action stays open, its carry count rises by one and it is due at
+  the set's next meeting;
+- partly done, not done: the action stays open and due where it was, so it comes up again at
+  the next meeting its owner attends. Neither counts as a carry: the count records the set's
+  explicit decision to carry the same commitment forward (what the "carried action" signal
+  reads), while partly and not done stay in the report-back history.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from sessions import queries
+from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
+
+MAX_PLANNED_MINUTES = 240
+LATEST_DUE = timedelta(days=3 * 365)
+
+
+class StaleMeeting(Exception):
+    """Someone else saved the meeting after this form was rendered."""
+
+
+# Guards
+
+
+def _claim(meeting, revision):
+    """Move the meeting's revision on from the one the form was rendered at, or refuse."""
+    claimed = (
+        Meeting.objects.filter(pk=meeting.pk, revision=revision)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .update(revision=F("revision") + 1, updated_at=timezone.now())
+    )
+    if not claimed:
+        if Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.CANCELLED).exists():
+            raise ValidationError("This meeting was cancelled, so nothing can be recorded at it.")
+        raise StaleMeeting
+    meeting.revision = revision + 1
+    _check_open_set(meeting)
+
+
+def _bump(meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(
+        revision=F("revision") + 1, updated_at=timezone.now()
+    )
+
+
+def _check_open_set(meeting):
+    if meeting.learning_set.is_closed:
+        raise ValidationError(f"{meeting.learning_set} is closed, so its meetings are read-only.")
+
+
+def _check_member(meeting, user, what):
+    if user is None or not queries.set_members(meeting.learning_set).filter(pk=user.pk).exists():
+        raise ValidationError(f"The {what} must be a current member of {meeting.learning_set}.")
+
+
+def _check_ahead(meeting, now):
+    """Apologies are sent, or withdrawn, before a scheduled meeting starts."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open_set(meeting)
+    if current.status != Meeting.Status.SCHEDULED:
+        raise ValidationError(
+            f"This meeting is {current.get_status_display().lower()}, so apologies no longer "
+            "apply to it."
+        )
+    if current.starts_at <= now:
+        raise ValidationError(
+            "This meeting has already started. Let your facilitator know directly instead."
+        )
+
+
+def _check_minutes(planned_minutes):
+    if not 1 <= planned_minutes <= MAX_PLANNED_MINUTES:
+        raise ValidationError(f"Planned time is 1 to {MAX_PLANNED_MINUTES} minutes.")
+
+
+# Attendance and apologies
+
+
+@transaction.atomic
+def record_attendance(meeting, *, member, status, revision, by):
+    if status not in Attendance.Status.values:
+        raise ValidationError("Choose present, late, left early, apologies or absent.")
+    _claim(meeting, revision)
+    _check_member(meeting, member, "person whose attendance is recorded")
+    row, _ = Attendance.objects.update_or_create(
+        meeting=meeting, user=member, defaults={"status": status, "recorded_by": by}
+    )
+    return row
+
+
+@transaction.atomic
+def send_apologies(meeting, member, *, now=None):
+    now = now or timezone.now()
+    _check_ahead(meeting, now)
+    _check_member(meeting, member, "person sending apologies")
+    row, _ = Attendance.objects.update_or_create(
+        meeting=meeting,
+        user=member,
+        defaults={
+            "status": Attendance.Status.APOLOGIES,
+            "apologies_sent_at": now,
+            "recorded_by": member,
+        },
+    )
+    _bump(meeting)
+    return row
+
+
+@transaction.atomic
+def withdraw_apologies(meeting, member, *, now=None):
+    _check_ahead(meeting, now or timezone.now())
+    row = Attendance.objects.filter(
+        meeting=meeting, user=member, status=Attendance.Status.APOLOGIES
+    ).first()
+    if row is None:
+        raise ValidationError("You have not sent apologies for this meeting.")
+    row.status = ""
+    row.apologies_sent_at = None
+    row.recorded_by = member
+    row.save(update_fields=["status", "apologies_sent_at", "recorded_by", "updated_at"])
+    _bump(meeting)
+    return row
+
+
+# Airtime
+
+
+def _slot(meeting, slot):
+    """The slot as it is now, locked; it may have gone since the form was rendered."""
+    current = meeting.airtime_slots.select_for_update().filter(pk=slot.pk).first()
+    if current is None:
+        raise ValidationError("That airtime slot has been removed.")
+    return current
+
+
+@transaction.atomic
+def add_slot(meeting, *, presenter, topic, planned_minutes, revision):
+    _claim(meeting, revision)
+    _check_member(meeting, presenter, "presenter")
+    _check_minutes(planned_minutes)
+    if meeting.airtime_slots.filter(presenter=presenter).exists():
+        raise ValidationError(
+            f"{presenter} already has airtime in this meeting; change their slot instead."
+        )
+    last = meeting.airtime_slots.aggregate(last=Max("order"))["last"]
+    return AirtimeSlot.objects.create(
+        meeting=meeting,
+        presenter=presenter,
+        order=0 if last is None else last + 1,
+        topic=topic.strip(),
+        planned_minutes=planned_minutes,
+    )
+
+
+@transaction.atomic
+def change_slot(meeting, slot, *, topic, planned_minutes, revision):
+    _claim(meeting, revision)
+    _check_minutes(planned_minutes)
+    slot = _slot(meeting, slot)
+    slot.topic = topic.strip()
+    slot.planned_minutes = planned_minutes
+    slot.save(update_fields=["topic", "planned_minutes"])
+    return slot
+
+
+@transaction.atomic
+def move_slot(meeting, slot, *, up, revision):
+    """Swap the slot with its neighbour; the order is renumbered from 0 as it goes."""
+    _claim(meeting, revision)
+    slots = list(meeting.airtime_slots.select_for_update().order_by("order", "pk"))
+    index = next((i for i, s in enumerate(slots) if s.pk == slot.pk), None)
+    if index is None:
+        raise ValidationError("That airtime slot has been removed.")
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(slots):
+        slots[index], slots[other] = slots[other], slots[index]
+    for order, each in enumerate(slots):
+        each.order = order
+    AirtimeSlot.objects.bulk_update(slots, ["order"])
+
+
+@transaction.atomic
+def remove_slot(meeting, slot, *, revision):
+    """Remove a presenter's slot; actions they committed in it stay, without the slot."""
+    _claim(meeting, revision)
+    _slot(meeting, slot).delete()
+
+
+def _stop(slot, now):
+    elapsed = max(0, int((now - slot.timer_started_at).total_seconds()))
+    slot.actual_seconds += elapsed
+    slot.timer_started_at = None
+    slot.save(update_fields=["actual_seconds", "timer_started_at"])
+
+
+@transaction.atomic
+def start_timer(meeting, slot, *, revision, now=None):
+    """Start the slot's timer. One timer runs at a time: a running one is stopped first,
+    its time kept."""
+    now = now or timezone.now()
+    _claim(meeting, revision)
+    slot = _slot(meeting, slot)
+    running = meeting.airtime_slots.select_for_update().filter(timer_started_at__isnull=False)
+    for other in running.exclude(pk=slot.pk):
+        _stop(other, now)
+    if slot.timer_started_at is None:
+        slot.timer_started_at = now
+        slot.save(update_fields=["timer_started_at"])
+    return slot
+
+
+@transaction.atomic
+def stop_timer(meeting, slot, *, revision, now=None):
+    """Stop the slot's timer, adding the time since it started to its actual time."""
+    _claim(meeting, revision)
+    slot = _slot(meeting, slot)
+    if slot.timer_started_at is not None:
+        _stop(slot, now or timezone.now())
+    return slot
+
+
+# Actions
+
+
+def _meeting_day(meeting):
+    return meeting.starts_at.astimezone(ZoneInfo(meeting.learning_set.programme.time_zone)).date()
+
+
+@transaction.atomic
+def commit_action(meeting, *, owner, text, due_on, by, revision):
+    """An action agreed at the meeting. It is due at the set's next meeting unless a date
+    is given; it belongs to the owner's airtime slot in this meeting, if they presented."""
+    _claim(meeting, revision)
+    _check_member(meeting, owner, "owner of an action")
+    text = text.strip()
+    if not text:
+        raise ValidationError("Write what the action is.")
+    if due_on is not None:
+        day = _meeting_day(meeting)
+        if due_on < day:
+            raise ValidationError("An action's due date cannot be before the meeting.")
+        if due_on > day + LATEST_DUE:
+            raise ValidationError("An action's due date must be within three years.")
+    return Action.objects.create(
+        learning_set=meeting.learning_set,
+        owner=owner,
+        committed_at=meeting,
+        slot=meeting.airtime_slots.filter(presenter=owner).first(),
+        text=text,
+        due_meeting=None if due_on else queries.next_meeting_after(meeting),
+        due_on=due_on,
+    )
+
+
+@transaction.atomic
+def remove_action(meeting, action, *, revision):
+    """Take back an action recorded by mistake, before anyone has reported on it."""
+    _claim(meeting, revision)
+    action = Action.objects.select_for_update().filter(pk=action.pk, committed_at=meeting).first()
+    if action is None:
+        raise ValidationError("That action has already been removed.")
+    if action.report_backs.exists():
+        raise ValidationError("That action has been reported on, so it stays on the record.")
+    action.delete()
+
+
+# Report-backs
+
+
+def _apply(action, outcome, meeting):
+    if outcome == ReportBack.Outcome.DONE:
+        action.status = Action.Status.DONE
+    elif outcome == ReportBack.Outcome.DROPPED:
+        action.status = Action.Status.DROPPED
+    elif outcome == ReportBack.Outcome.CARRIED:
+        action.carry_count += 1
+        action.due_meeting = queries.next_meeting_after(meeting)
+        action.due_on = None
+
+
+def _undo(action, outcome, meeting):
+    action.status = Action.Status.OPEN
+    if outcome == ReportBack.Outcome.CARRIED:
+        action.carry_count = max(0, action.carry_count - 1)
+        action.due_meeting = meeting
+
+
+def _write_report_back(meeting, action, *, outcome, note, by):
+    if outcome not in ReportBack.Outcome.values:
+        raise ValidationError("Choose done, partly done, not done, carried forward or dropped.")
+    action = (
+        Action.objects.select_for_update()
+        .select_related("committed_at")
+        .filter(pk=action.pk, learning_set=meeting.learning_set_id)
+        .first()
+    )
+    if action is None:
+        raise ValidationError("That action is not one of this set's.")
+    if action.committed_at.starts_at >= meeting.starts_at:
+        raise ValidationError(
+            "An action is reported on at a meeting after the one it was agreed at."
+        )
+    if action.report_backs.filter(meeting__starts_at__gt=meeting.starts_at).exists():
+        raise ValidationError(
+            "This action was reported on again at a later meeting; change the report there."
+        )
+    existing = ReportBack.objects.filter(action=action, meeting=meeting).first()
+    if existing is not None:
+        _undo(action, existing.outcome, meeting)
+    elif action.status != Action.Status.OPEN:
+        raise ValidationError(f"This action is already {action.get_status_display().lower()}.")
+    _apply(action, outcome, meeting)
+    action.save(update_fields=["status", "carry_count", "due_meeting", "due_on"])
+    report, _ = ReportBack.objects.update_or_create(
+        action=action,
+        meeting=meeting,
+        defaults={"outcome": outcome, "note": note.strip(), "written_by": by},
+    )
+    return report
+
+
+@transaction.atomic
+def record_report_back(meeting, *, action, outcome, note, by, revision):
+    _claim(meeting, revision)
+    return _write_report_back(meeting, action, outcome=outcome, note=note, by=by)
+
+
+@transaction.atomic
+def write_own_report_back(action, *, outcome, note, by):
+    """The owner's report-back ahead of the meeting it is due at, which the facilitator sees
+    on the meeting page. It can be rewritten until that meeting is marked as held."""
+    if action.owner_id != by.pk:
+        raise ValidationError("Only the action's owner can report back on it here.")
+    meeting = queries.report_meeting(action)
+    if meeting is None:
+        raise ValidationError(
+            "No meeting is scheduled to report back at yet. Once the next one is, you can "
+            "write your report-back here."
+        )
+    report = _write_report_back(meeting, action, outcome=outcome, note=note, by=by)
+    _bump(meeting)
+    return report
+
+
+# The end of the meeting
+
+
+@transaction.atomic
+def save_process_review(meeting, *, text, revision):
+    _claim(meeting, revision)
+    Meeting.objects.filter(pk=meeting.pk).update(process_review=text.strip())
+
+
+@transaction.atomic
+def mark_held(meeting, *, revision, now=None):
+    """The meeting took place. A running timer is stopped; owners' report-backs for it can
+    no longer change."""
+    now = now or timezone.now()
+    _claim(meeting, revision)
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.status != Meeting.Status.SCHEDULED:
+        raise ValidationError("This meeting is already marked as held.")
+    if current.starts_at > now:
+        raise ValidationError("This meeting has not started yet, so it cannot be marked as held.")
+    for slot in meeting.airtime_slots.select_for_update().filter(timer_started_at__isnull=False):
+        _stop(slot, now)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
+    meeting.status = Meeting.Status.HELD

@@ -1,0 +1,313 @@
+"""The meeting page: who sees what, its fragments, conflicts, the review and marking it held."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
+from sessions.views.meeting import CONFLICT
+from tests.factories import ContractAcceptanceFactory, MembershipFactory
+from tests.sessions.factories import MeetingFactory, days_from_now
+
+TOPIC = "Topic: the Hartley merger nobody outside may hear of"
+EARLIER_ACTION = "Action: confront the CFO about the Hartley numbers"
+NEW_ACTION = "Action: ask the board for the restructuring timeline"
+NOTE = "Note: I learned that my silence protected the CFO"
+REVIEW = "Review: we colluded in avoiding the merger today"
+CONTENT = [TOPIC, EARLIER_ACTION, NEW_ACTION, NOTE]
+
+
+def page(client, meeting):
+    return client.get(reverse("meetings:meeting", args=[meeting.pk]))
+
+
+@pytest.fixture
+def planted(world, live_meeting):
+    """Everything confidential a meeting holds, in a meeting Maya attends."""
+    earlier = MeetingFactory(
+        learning_set=world.learning_set, starts_at=days_from_now(-28), status="held"
+    )
+    Attendance.objects.create(meeting=live_meeting, user=world.member, status="present")
+    earlier_action = Action.objects.create(
+        learning_set=world.learning_set,
+        owner=world.member,
+        committed_at=earlier,
+        text=EARLIER_ACTION,
+    )
+    ReportBack.objects.create(
+        action=earlier_action, meeting=live_meeting, outcome="partly", note=NOTE
+    )
+    AirtimeSlot.objects.create(meeting=live_meeting, presenter=world.member, topic=TOPIC)
+    Action.objects.create(
+        learning_set=world.learning_set,
+        owner=world.member,
+        committed_at=live_meeting,
+        text=NEW_ACTION,
+    )
+    Meeting.objects.filter(pk=live_meeting.pk).update(process_review=REVIEW)
+    return live_meeting
+
+
+def test_the_facilitator_gets_the_working_page(client, world, planted):
+    client.force_login(world.facilitator)
+    response = page(client, planted)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in [*CONTENT, REVIEW]:
+        assert text in body
+    assert 'hx-post="' in body
+    assert "js/meeting.js" in body
+    assert "Mark as held" in body
+    assert body.count("<h1") == 1
+
+
+def test_a_member_under_the_contract_reads_the_meeting_but_not_the_review(client, world, planted):
+    client.force_login(world.member)
+    response = page(client, planted)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in CONTENT:
+        assert text in body
+    assert REVIEW not in body
+    assert "hx-post" not in body
+    assert "Mark as held" not in body
+    assert "Your attendance" in body
+
+
+@pytest.mark.parametrize("role", ["pending", "admin"])
+def test_pending_members_and_programme_admins_never_see_content(client, world, planted, role):
+    client.force_login(getattr(world, role))
+    response = page(client, planted)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in [*CONTENT, REVIEW]:
+        assert text not in body
+    assert planted.place in body
+
+
+def test_a_pending_member_sees_only_their_own_row_and_is_asked_to_accept(client, world, planted):
+    client.force_login(world.pending)
+    body = page(client, planted).content.decode()
+    assert "Your attendance" in body
+    assert "Read and accept the contract" in body
+    assert world.member.name not in body
+
+
+def test_a_programme_admin_sees_everyones_attendance(client, world, planted):
+    client.force_login(world.admin)
+    body = page(client, planted).content.decode()
+    assert world.member.name in body
+    assert "Present" in body
+    assert "Read and accept the contract" not in body
+
+
+@pytest.mark.parametrize("role", ["other_member", "outsider", "former"])
+def test_people_outside_the_set_get_404(client, world, planted, role):
+    client.force_login(getattr(world, role))
+    assert page(client, planted).status_code == 404
+
+
+def test_a_closed_sets_facilitator_reads_but_cannot_change(client, world, planted, post_panel):
+    world.learning_set.status = "closed"
+    world.learning_set.save()
+    client.force_login(world.facilitator)
+    body = page(client, planted).content.decode()
+    assert TOPIC in body
+    assert "hx-post" not in body
+    response = post_panel("meeting_attendance", planted, member=world.member.pk, status="late")
+    assert response.status_code == 403
+    assert Attendance.objects.get(meeting=planted, user=world.member).status == "present"
+
+
+def test_a_cancelled_meeting_takes_no_record(client, world, live_meeting, post_panel):
+    Meeting.objects.filter(pk=live_meeting.pk).update(status="cancelled")
+    client.force_login(world.facilitator)
+    assert "hx-post" not in page(client, live_meeting).content.decode()
+    response = post_panel("meeting_review", live_meeting, process_review="Went well")
+    assert response.status_code == 400
+    assert "cancelled" in response.content.decode()
+    assert Meeting.objects.get(pk=live_meeting.pk).process_review == ""
+
+
+# Query counts
+
+
+def _grow(world, meeting, *, members, actions):
+    """Add members (present, each presenting) and actions (half reported on here, half
+    agreed here) until the set has `members` members and the meeting `actions` actions."""
+    earlier = MeetingFactory(
+        learning_set=world.learning_set, starts_at=days_from_now(-28), status="held"
+    )
+    people = [world.member, world.pending]
+    while len(people) < members:
+        person = MembershipFactory(learning_set=world.learning_set).user
+        ContractAcceptanceFactory(contract=world.contract, user=person)
+        people.append(person)
+    for order, person in enumerate(people):
+        Attendance.objects.create(meeting=meeting, user=person, status="present")
+        AirtimeSlot.objects.create(meeting=meeting, presenter=person, order=order, topic="T")
+    for index in range(actions):
+        owner = people[index % len(people)]
+        action = Action.objects.create(
+            learning_set=world.learning_set, owner=owner, committed_at=earlier, text="Earlier"
+        )
+        ReportBack.objects.create(action=action, meeting=meeting, outcome="carried", note="N")
+        Action.objects.create(
+            learning_set=world.learning_set, owner=owner, committed_at=meeting, text="New"
+        )
+
+
+def _count_queries(client, meeting):
+    with CaptureQueriesContext(connection) as queries:
+        assert page(client, meeting).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", ["facilitator", "member", "admin"])
+def test_the_page_makes_the_same_number_of_queries_at_any_size(client, world, role):
+    client.force_login(getattr(world, role))
+    counts = {}
+    for members, actions in [(2, 1), (8, 1), (2, 10)]:
+        meeting = MeetingFactory(
+            learning_set=world.learning_set, starts_at=timezone.now() - timedelta(minutes=30)
+        )
+        _grow(world, meeting, members=members, actions=actions)
+        counts[(members, actions)] = _count_queries(client, meeting)
+        Membership = world.learning_set.memberships.model
+        keep = {world.member.pk, world.pending.pk, world.facilitator.pk, world.former.pk}
+        Membership.objects.filter(learning_set=world.learning_set).exclude(user__in=keep).delete()
+    assert counts[(2, 1)] == counts[(8, 1)] == counts[(2, 10)], counts
+
+
+# Fragments and conflicts
+
+
+def test_an_htmx_save_answers_with_the_fragment_only(client, world, live_meeting, post_panel):
+    client.force_login(world.facilitator)
+    response = post_panel("meeting_review", live_meeting, htmx=True, process_review="Calm")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section class="card mb-4" id="review-panel"')
+    assert "<html" not in body and "<h1" not in body
+    assert response["HX-Trigger"] == '{"meetingSaved": {"from": 0, "to": 1}}'
+    live_meeting.refresh_from_db()
+    assert live_meeting.process_review == "Calm"
+    assert live_meeting.revision == 1
+
+
+def test_without_javascript_a_save_redirects_back_to_its_panel(
+    client, world, live_meeting, post_panel
+):
+    client.force_login(world.facilitator)
+    response = post_panel("meeting_review", live_meeting, process_review="Calm")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:meeting", args=[live_meeting.pk]) + (
+        "#review-panel"
+    )
+
+
+def test_a_second_facilitator_with_a_stale_form_changes_nothing(
+    client, world, live_meeting, post_panel
+):
+    """Two facilitators have the page open at revision 0; the first saves, the second's save
+    is refused with 409 and the first one's text, and their own text is shown back."""
+    client.force_login(world.facilitator)
+    post_panel("meeting_review", live_meeting, process_review="First facilitator's note")
+    response = post_panel(
+        "meeting_review", live_meeting, htmx=True, revision=0, process_review="Second note"
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert CONFLICT in body
+    assert "First facilitator&#x27;s note" in body  # the current value, in the form
+    assert "Second note" in body  # shown back as not saved
+    assert response["HX-Retarget"] == "#review-panel"
+    assert "HX-Trigger" not in response
+    live_meeting.refresh_from_db()
+    assert live_meeting.process_review == "First facilitator's note"
+    assert live_meeting.revision == 1
+
+
+def test_a_conflict_without_javascript_shows_the_whole_page(
+    client, world, live_meeting, post_panel
+):
+    client.force_login(world.facilitator)
+    Meeting.objects.filter(pk=live_meeting.pk).update(revision=5)
+    response = post_panel("meeting_review", live_meeting, revision=4, process_review="Late")
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert CONFLICT in body
+    assert body.count("<h1") == 1
+    assert Meeting.objects.get(pk=live_meeting.pk).process_review == ""
+
+
+@pytest.mark.parametrize("revision", ["", "abc", "-1"])
+def test_a_form_without_a_usable_revision_is_refused(
+    client, world, live_meeting, post_panel, revision
+):
+    client.force_login(world.facilitator)
+    response = post_panel("meeting_review", live_meeting, revision=revision, process_review="X")
+    assert response.status_code == 400
+    assert Meeting.objects.get(pk=live_meeting.pk).process_review == ""
+
+
+def test_an_oversized_review_is_refused(client, world, live_meeting, post_panel):
+    client.force_login(world.facilitator)
+    response = post_panel("meeting_review", live_meeting, process_review="x" * 4001)
+    assert response.status_code == 400
+    assert "at most 4000" in response.content.decode()
+    assert Meeting.objects.get(pk=live_meeting.pk).revision == 0
+
+
+@pytest.mark.parametrize("role", ["member", "pending", "admin"])
+def test_only_facilitators_post_to_the_page(client, world, live_meeting, post_panel, role):
+    client.force_login(getattr(world, role))
+    response = post_panel("meeting_review", live_meeting, process_review="Mine now")
+    assert response.status_code == 403
+    assert Meeting.objects.get(pk=live_meeting.pk).process_review == ""
+
+
+def test_another_sets_member_gets_404_on_posts(client, world, live_meeting, post_panel):
+    client.force_login(world.other_member)
+    assert post_panel("meeting_review", live_meeting, process_review="X").status_code == 404
+
+
+# Marking the meeting held
+
+
+def test_marking_the_meeting_held_stops_the_running_timer(client, world, live_meeting, post_panel):
+    slot = AirtimeSlot.objects.create(
+        meeting=live_meeting,
+        presenter=world.member,
+        actual_seconds=60,
+        timer_started_at=timezone.now() - timedelta(minutes=10),
+    )
+    client.force_login(world.facilitator)
+    response = post_panel("meeting_held", live_meeting)
+    assert response.status_code == 302
+    live_meeting.refresh_from_db()
+    assert live_meeting.status == "held"
+    slot.refresh_from_db()
+    assert slot.timer_started_at is None
+    assert 660 <= slot.actual_seconds < 670
+    assert "This meeting is marked as held" in page(client, live_meeting).content.decode()
+
+
+def test_a_meeting_that_has_not_started_cannot_be_marked_held(client, world, meeting, post_panel):
+    client.force_login(world.facilitator)
+    response = post_panel("meeting_held", meeting)
+    assert response.status_code == 400
+    assert "has not started yet" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == "scheduled"
+
+
+def test_marking_held_from_a_stale_page_is_refused(client, world, live_meeting, post_panel):
+    client.force_login(world.facilitator)
+    Meeting.objects.filter(pk=live_meeting.pk).update(revision=3)
+    response = post_panel("meeting_held", live_meeting, revision=2)
+    assert response.status_code == 409
+    assert Meeting.objects.get(pk=live_meeting.pk).status == "scheduled"
