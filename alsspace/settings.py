@@ -9,6 +9,7 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,6 +52,14 @@ if not SECRET_KEY:
 JOURNAL_KEYS = env_list("JOURNAL_KEYS")
 if not JOURNAL_KEYS and not DEBUG:
     raise ImproperlyConfigured("JOURNAL_KEYS must be set when DEBUG is False.")
+for position, key in enumerate(JOURNAL_KEYS, start=1):
+    try:
+        Fernet(key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"JOURNAL_KEYS: key {position} is not a Fernet key (32 url-safe base64-encoded "
+            "bytes; make one with cryptography.fernet.Fernet.generate_key())."
+        ) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -116,7 +125,15 @@ TEMPLATES = [
 
 # Databases: SQLite for development when DATABASE_URL is unset, PostgreSQL otherwise.
 DATABASE_URL = env("DATABASE_URL")
+DATABASE_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
 if DATABASE_URL:
+    # Checked before parsing, so that no message echoes the value: it may hold a password.
+    scheme, separator, _ = DATABASE_URL.partition("://")
+    if not separator or scheme not in DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            "DATABASE_URL must look like postgres://user:password@host:5432/name "
+            f"(schemes: {', '.join(DATABASE_SCHEMES)})."
+        )
     try:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     except ValueError as error:

@@ -1,0 +1,77 @@
+# ALS Space. `make run` serves the demo; `make test` runs every test. Needs Python 3.11+ and make.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Touched after each install, so a newer requirements.txt triggers the next one.
+INSTALLED := $(VENV)/.requirements-installed
+KEY_FILE := .local/journal.key
+ADDRESS := 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+# The development journal key, unless JOURNAL_KEYS is already set in the environment.
+USE_JOURNAL_KEY = export JOURNAL_KEYS="$${JOURNAL_KEYS:-$$(cat $(KEY_FILE))}"
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format check-deploy
+
+help:
+	@echo "make run           install, migrate, load the demo data and serve it on http://$(ADDRESS)/"
+	@echo "make test          run the whole test suite (PYTEST_ARGS='...' passes options to pytest)"
+	@echo "make lint          ruff check and ruff format --check"
+	@echo "make format        fix what ruff can and format the code"
+	@echo "make check-deploy  Django's deployment checks with production-like settings"
+	@echo "make install       create .venv and install requirements.txt"
+
+install: $(INSTALLED)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --require-virtualenv \
+		-r requirements.txt
+	touch $@
+
+$(KEY_FILE): | $(INSTALLED)
+	mkdir -p $(dir $@)
+	$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $@
+	chmod 600 $@
+	@echo "Generated a development journal key in $@ (ignored by git). Keep it: it decrypts"
+	@echo "the journal entries in your local database."
+
+# The task worker runs beside the server and stops with it (Ctrl-C).
+run: $(INSTALLED) $(KEY_FILE)
+	@$(USE_JOURNAL_KEY); \
+	set -e; \
+	$(MANAGE) migrate --no-input; \
+	$(MANAGE) seed_demo; \
+	echo; \
+	echo "ALS Space is starting at http://$(ADDRESS)/ - sign in with an account above."; \
+	echo "Emails (invitations, password resets) are printed here. Ctrl-C stops the server."; \
+	echo; \
+	$(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) runserver $(ADDRESS)
+
+# -rfEs: the summary names failures, errors and skips with their reasons.
+test: $(INSTALLED) $(KEY_FILE)
+	@$(USE_JOURNAL_KEY); $(BIN)/pytest -rfEs $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Fresh production secrets for each check: the point is the settings, not the values.
+check-deploy: $(INSTALLED)
+	DEBUG=False \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	JOURNAL_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	ALLOWED_HOSTS=example.org \
+	$(MANAGE) check --deploy --fail-level WARNING

@@ -1,0 +1,344 @@
+"""Demo data: a programme with two sets and one person in every role DESIGN.md describes.
+
+Every step finds what exists before it creates anything, so running the command again
+changes nothing. Apps above `sets` (meetings, journals) add to the demo with a `demo` module
+holding a `seed()` function, called after the people and sets exist.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from importlib import import_module
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
+
+from alsspace.audit import Action, record
+from sets.models import Contract, ContractAcceptance, LearningSet, Membership, Programme
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README on purpose
+DEMO_DOMAIN = "demo.alsspace.test"
+
+PROGRAMME_NAME = "Northfield Leadership Programme 2026"
+ORGANISATION = "Northfield Business School"
+TIME_ZONE = "Europe/London"
+
+GROUND_RULES = """\
+We agree these ground rules so that each of us can bring real problems, speak openly and be \
+challenged well.
+
+1. Confidentiality. What is said in the set stays in the set. We may share what we learned, \
+never who said what or whose problem it was. The one limit: if someone is at risk of serious \
+harm, the facilitator may need to act, and will tell the set first wherever possible.
+2. Attendance. We come to every meeting. If we cannot, we send apologies to the set before \
+the day, not on it.
+3. Punctuality. We start and finish on time. Arriving late or leaving early is agreed with \
+the facilitator beforehand.
+4. Airtime. Each presenter has their agreed time. While someone presents, we ask questions \
+that help them think; we do not give advice or tell our own stories.
+5. Actions. Each presenter leaves with actions they choose, and reports back on them at the \
+next meeting, including what they did not do and why.
+6. Quorum. We meet when at least four members can attend; with fewer, the facilitator \
+reschedules.
+7. Devices. Phones and email stay away while the set is working.
+8. Review. We end each meeting by reviewing how we worked together, and we can revisit \
+these rules whenever one of us asks.
+"""
+
+
+@dataclass(frozen=True)
+class Person:
+    local_part: str
+    name: str
+    shows: str
+
+    @property
+    def email(self):
+        return f"{self.local_part}@{DEMO_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class SetPlan:
+    name: str
+    purpose: str
+    place: str
+    facilitator: Person
+    members: list[Person]
+    pending: list[Person] = field(default_factory=list)
+    former: list[Person] = field(default_factory=list)
+
+
+ADMIN = Person(
+    "admin",
+    "Helen Okafor",
+    "Programme admin: programmes, sets, invitations, imports and the audit log; "
+    "never what is said in a set",
+)
+OUTSIDER = Person(
+    "outsider", "Sam Whitaker", "Signed in but in no set: an empty home page, 404 elsewhere"
+)
+
+SETS = [
+    SetPlan(
+        name="Set Aurora",
+        purpose=(
+            "Heads of service from across the region working on the problems of leading "
+            "change they cannot solve alone."
+        ),
+        place="Northfield Business School, Room 2.14",
+        facilitator=Person(
+            "facilitator.aurora",
+            "Ruth Adeyemi",
+            "Facilitator of Set Aurora: edits the contract, invites and removes members",
+        ),
+        members=[
+            Person(
+                "member.aurora",
+                "Priya Shah",
+                "Member of Set Aurora who has accepted the contract",
+            ),
+            Person("tom.gallagher", "Tom Gallagher", "Member of Set Aurora"),
+            Person("aisha.rahman", "Aisha Rahman", "Member of Set Aurora"),
+            Person("david.osei", "David Osei", "Member of Set Aurora"),
+            Person("claire.morgan", "Claire Morgan", "Member of Set Aurora"),
+        ],
+        pending=[
+            Person(
+                "pending.aurora",
+                "Niamh Kelly",
+                "Member of Set Aurora who has not yet accepted the contract",
+            )
+        ],
+        former=[
+            Person(
+                "former.aurora",
+                "Gareth Price",
+                "Former member of Set Aurora: no access to its content any more",
+            )
+        ],
+    ),
+    SetPlan(
+        name="Set Birch",
+        purpose=(
+            "Newly appointed directors taking on larger teams, budgets and boards for the "
+            "first time."
+        ),
+        place="Northfield Business School, Room 3.02",
+        facilitator=Person(
+            "facilitator.birch",
+            "James Whitfield",
+            "Facilitator of Set Birch",
+        ),
+        members=[
+            Person("member.birch", "Sofia Romano", "Member of Set Birch"),
+            Person("owen.hughes", "Owen Hughes", "Member of Set Birch"),
+            Person("grace.liu", "Grace Liu", "Member of Set Birch"),
+            Person("callum.reid", "Callum Reid", "Member of Set Birch"),
+            Person("fatima.begum", "Fatima Begum", "Member of Set Birch"),
+        ],
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo programme, sets and accounts (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is False (only on a server that holds no real data).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts whose password is published, so it refuses to run "
+                "when DEBUG is False. Use --force only on a demonstration server that holds no "
+                "real people's data."
+            )
+        with transaction.atomic():
+            accounts = seed()
+            for seed_app in app_seeds():
+                seed_app()
+        self.print_accounts(accounts)
+
+    def print_accounts(self, accounts):
+        email_width = max(len(person.email) for person in accounts)
+        name_width = max(len(person.name) for person in accounts)
+
+        def row(email, name, shows):
+            return f"{email.ljust(email_width)}  {name.ljust(name_width)}  {shows}"
+
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}\n")
+        self.stdout.write(row("Email", "Name", "What it shows"))
+        self.stdout.write(row("-" * email_width, "-" * name_width, "-" * 13))
+        for person in accounts:
+            self.stdout.write(row(person.email, person.name, person.shows))
+
+
+def seed():
+    """Create whatever part of the demo is missing; return the accounts in display order."""
+    # Hashed once: every demo account shares the password, and hashing is slow by design.
+    password = make_password(DEMO_PASSWORD)
+    admin = ensure_person(ADMIN, password)
+    programme = ensure_programme(admin)
+    accounts = [ADMIN]
+    for plan in SETS:
+        seed_set(programme, plan, admin, password)
+        accounts += [plan.facilitator, *plan.members, *plan.pending, *plan.former]
+    ensure_person(OUTSIDER, password)
+    accounts.append(OUTSIDER)
+    return accounts
+
+
+def app_seeds():
+    """Each installed app's `demo.seed`, in INSTALLED_APPS order. Found by name, as the admin
+    finds `admin` modules, because `sets` must not import the apps built on it."""
+    for app_config in apps.get_app_configs():
+        if app_config.name == "sets" or not module_has_submodule(app_config.module, "demo"):
+            continue
+        module = import_module(f"{app_config.name}.demo")
+        if hasattr(module, "seed"):
+            yield module.seed
+
+
+def seed_set(programme, plan, admin, password):
+    learning_set = ensure_set(programme, plan)
+    facilitator = ensure_person(plan.facilitator, password)
+    ensure_membership(learning_set, facilitator, Membership.Role.FACILITATOR, actor=admin)
+    contract = ensure_contract(learning_set, facilitator)
+    for person in plan.members:
+        member = ensure_person(person, password)
+        ensure_membership(learning_set, member, Membership.Role.MEMBER, actor=admin)
+        ensure_acceptance(contract, member)
+    for person in plan.pending:
+        pending = ensure_person(person, password)
+        ensure_membership(learning_set, pending, Membership.Role.MEMBER, actor=admin)
+    for person in plan.former:
+        former = ensure_person(person, password)
+        ensure_membership(learning_set, former, Membership.Role.MEMBER, actor=admin, left=True)
+    return learning_set
+
+
+def academic_year(today):
+    """The UK academic year holding `today`: September to July."""
+    first_year = today.year if today.month >= 9 else today.year - 1
+    return date(first_year, 9, 14), date(first_year + 1, 7, 16)
+
+
+def ensure_person(person, password):
+    """The demo person's account with a verified address; `password` is already hashed."""
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(
+        email=person.email, defaults={"name": person.name, "password": password}
+    )
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def ensure_programme(admin):
+    starts_on, ends_on = academic_year(timezone.localdate())
+    programme, created = Programme.objects.get_or_create(
+        name=PROGRAMME_NAME,
+        defaults={
+            "organisation": ORGANISATION,
+            "time_zone": TIME_ZONE,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+        },
+    )
+    if created:
+        programme.admins.add(admin)
+        record(Action.PROGRAMME_ADMIN_ADDED, actor=admin, programme=programme, subject=admin.email)
+    return programme
+
+
+def ensure_set(programme, plan):
+    learning_set, _ = LearningSet.objects.get_or_create(
+        programme=programme,
+        name=plan.name,
+        defaults={
+            "purpose": plan.purpose,
+            "status": LearningSet.Status.ACTIVE,
+            "quorum": 4,
+            "default_place": plan.place,
+            "default_length_minutes": 240,
+        },
+    )
+    return learning_set
+
+
+def joining_time(programme):
+    """Members joined at the programme's first morning, or now if it has not started."""
+    start = datetime.combine(programme.starts_on, time(9), tzinfo=ZoneInfo(programme.time_zone))
+    return min(start, timezone.now())
+
+
+def ensure_membership(learning_set, user, role, *, actor, left=False):
+    if Membership.objects.filter(learning_set=learning_set, user=user).exists():
+        return
+    programme = learning_set.programme
+    Membership.objects.create(
+        learning_set=learning_set,
+        user=user,
+        role=role,
+        joined_at=joining_time(programme),
+        left_at=timezone.now() if left else None,
+    )
+    record(
+        Action.MEMBERSHIP_ADDED,
+        actor=actor,
+        programme=programme,
+        subject=user.email,
+        set=learning_set.name,
+        role=role,
+    )
+    if left:
+        record(
+            Action.MEMBERSHIP_ENDED,
+            actor=actor,
+            programme=programme,
+            subject=user.email,
+            set=learning_set.name,
+            role=role,
+        )
+
+
+def ensure_contract(learning_set, facilitator):
+    contract, created = Contract.objects.get_or_create(
+        learning_set=learning_set,
+        version=1,
+        defaults={"text": GROUND_RULES, "created_by": facilitator},
+    )
+    if created:
+        record(
+            Action.CONTRACT_VERSION,
+            actor=facilitator,
+            programme=learning_set.programme,
+            subject=learning_set,
+            version=1,
+        )
+    return contract
+
+
+def ensure_acceptance(contract, user):
+    _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=user)
+    if created:
+        record(
+            Action.CONTRACT_ACCEPTED,
+            actor=user,
+            programme=contract.learning_set.programme,
+            subject=contract.learning_set,
+            version=contract.version,
+        )
