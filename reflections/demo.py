@@ -90,7 +90,7 @@ def accepted_contract(membership):
 
 
 @transaction.atomic
-def seed_demo_journals():
+def seed():
     """Return how many entries were created."""
     library = {prompt.slug: prompt for prompt in Prompt.objects.filter(learning_set=None)}
     now = timezone.now()

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from reflections.demo import seed_demo_journals
+from reflections.demo import seed
 from reflections.models import JournalEntry, Prompt
 from sets.management.commands.seed_demo import DEMO_DOMAIN
 from sets.models import Membership
@@ -18,7 +18,7 @@ def demo(settings, library):
 
 
 def test_each_demo_member_has_a_few_entries_one_of_them_shared(demo):
-    seed_demo_journals()
+    seed()
 
     members = Membership.objects.current().filter(
         role="member", user__email__endswith=f"@{DEMO_DOMAIN}"
@@ -38,8 +38,8 @@ def test_each_demo_member_has_a_few_entries_one_of_them_shared(demo):
 
 
 def test_running_twice_changes_nothing(demo):
-    seed_demo_journals()
+    seed()
     counts = (JournalEntry.objects.count(), Prompt.objects.count())
 
-    assert seed_demo_journals() == 0
+    assert seed() == 0
     assert (JournalEntry.objects.count(), Prompt.objects.count()) == counts
