@@ -42,7 +42,7 @@ $(KEY_FILE): | $(INSTALLED)
 	@echo "Generated a development journal key in $@ (ignored by git). Keep it: it decrypts"
 	@echo "the journal entries in your local database."
 
-# The task worker runs beside the server and stops with it (Ctrl-C).
+# The task worker and the reminder sweep run beside the server and stop with it (Ctrl-C).
 run: $(INSTALLED) $(KEY_FILE)
 	@$(USE_JOURNAL_KEY); \
 	set -e; \
@@ -53,7 +53,8 @@ run: $(INSTALLED) $(KEY_FILE)
 	echo "Emails (invitations, password resets) are printed here. Ctrl-C stops the server."; \
 	echo; \
 	$(MANAGE) db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) send_reminders --every 15 & reminders=$$!; \
+	trap 'kill $$worker $$reminders 2>/dev/null; wait $$worker $$reminders 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(ADDRESS)
 
 # -rfEs: the summary names failures, errors and skips with their reasons.
