@@ -43,14 +43,6 @@ class AccountAdapter(DefaultAccountAdapter):
             request.session["joined_set_url"] = first_page
         return user
 
-    def clean_email(self, email):
-        invitation = invitation_in_session(self.request)
-        if invitation and email.lower() != invitation.email.lower():
-            raise forms.ValidationError(
-                f"Sign up with the address your invitation was sent to: {invitation.email}."
-            )
-        return super().clean_email(email)
-
     def get_signup_redirect_url(self, request):
         return request.session.pop("joined_set_url", None) or super().get_signup_redirect_url(
             request
@@ -68,5 +60,12 @@ class SignupForm(AllauthSignupForm):
         self.invitation = invitation_in_session(context.request)
         if self.invitation:
             self.fields["name"].initial = self.invitation.name
-            # Only the invited address is accepted (AccountAdapter.clean_email).
             self.fields["email"].widget.attrs["readonly"] = True
+
+    def clean_email(self):
+        email = super().clean_email()
+        if self.invitation and email.lower() != self.invitation.email.lower():
+            raise forms.ValidationError(
+                f"Sign up with the address your invitation was sent to: {self.invitation.email}."
+            )
+        return email

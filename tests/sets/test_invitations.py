@@ -396,3 +396,34 @@ def test_signup_is_closed_without_an_invitation(client, world):
     )
     assert "account/signup_closed.html" in [template.name for template in response.templates]
     assert not get_user_model().objects.filter(email="ivy@example.org").exists()
+
+
+def test_signup_refuses_any_address_but_the_invited_one(client, world):
+    invitation = InvitationFactory(learning_set=world.learning_set, email="nia@example.org")
+    client.get(invitation.get_absolute_url())
+
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "name": "Someone Else",
+            "email": "someone.else@example.org",
+            "password1": "a long and unusual passphrase",
+            "password2": "a long and unusual passphrase",
+        },
+    )
+
+    assert "Sign up with the address your invitation was sent to" in response.content.decode()
+    assert not get_user_model().objects.filter(email="someone.else@example.org").exists()
+    assert not Membership.objects.filter(learning_set=world.learning_set, left_at=None).filter(
+        user__email="someone.else@example.org"
+    )
+
+
+def test_password_reset_works_for_anyone_while_an_invitation_is_open(client, world, mailoutbox):
+    invitation = InvitationFactory(learning_set=world.learning_set, email="nia@example.org")
+    client.get(invitation.get_absolute_url())
+
+    response = client.post(reverse("account_reset_password"), {"email": world.member.email})
+
+    assert response.status_code == 302
+    assert [message.to for message in mailoutbox] == [[world.member.email]]

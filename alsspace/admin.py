@@ -1,0 +1,139 @@
+"""The Django admin for operators: people and the audit log, never set content."""
+
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+
+from alsspace.audit import Action, record
+from alsspace.models import AuditEvent, User
+
+admin.site.site_header = "ALS Space operations"
+admin.site.site_title = "ALS Space operations"
+admin.site.index_title = "Support"
+
+
+class EmailLoginFormMixin:
+    """Email is the login: stored in lower case and unique whatever its case."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError("Someone already signs in with this email address.")
+        return email
+
+
+class UserCreationForm(EmailLoginFormMixin, auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "name", "time_zone")
+        field_classes = {}
+
+
+class UserChangeForm(EmailLoginFormMixin, auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes = {}
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("name", "time_zone")}),
+        (
+            "Access",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "name",
+                    "time_zone",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    list_display = ("email", "name", "time_zone", "is_active", "is_staff", "last_login")
+    list_filter = ("is_active", "is_staff", "is_superuser")
+    search_fields = ("email", "name")
+    ordering = ("email",)
+    readonly_fields = ("last_login", "date_joined")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only, and support may read it but never edit it."""
+
+    list_display = ("created_at", "action", "actor", "subject", "programme_id", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("subject", "actor__email", "actor__name")
+    list_select_related = ("actor",)
+    date_hierarchy = "created_at"
+    fields = ("created_at", "action", "actor", "programme_id", "subject", "detail", "ip_address")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Which second factors a person has, never their secrets or recovery codes.
+
+    Deleting one is how support helps someone who has lost their phone; it is audited.
+    """
+
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__name")
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        self._record_removal(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for authenticator in queryset.select_related("user"):
+            self._record_removal(request, authenticator)
+        super().delete_queryset(request, queryset)
+
+    def _record_removal(self, request, authenticator):
+        record(
+            Action.MFA_CHANGED,
+            request=request,
+            subject=authenticator.user.email,
+            change="removed by operator",
+            kind=authenticator.type,
+        )

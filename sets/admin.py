@@ -1,0 +1,87 @@
+"""The Django admin for operators: who is where, never what a set has written.
+
+Contracts are set content, so only their metadata (set, version, dates) appears here;
+invitation keys are secrets and are never shown.
+"""
+
+from django.contrib import admin
+
+from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("name", "organisation", "starts_on", "ends_on", "time_zone")
+    search_fields = ("name", "organisation")
+    filter_horizontal = ("admins",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("user", "role", "joined_at", "left_at")
+    raw_id_fields = ("user",)
+    extra = 0
+
+
+@admin.register(LearningSet)
+class LearningSetAdmin(admin.ModelAdmin):
+    list_display = ("name", "programme", "status", "quorum", "created_at")
+    list_filter = ("status", "programme")
+    list_select_related = ("programme",)
+    search_fields = ("name", "programme__name")
+    readonly_fields = ("created_at", "closed_at")
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "learning_set", "role", "joined_at", "left_at")
+    list_filter = ("role", "learning_set__programme")
+    list_select_related = ("user", "learning_set")
+    search_fields = ("user__email", "user__name", "learning_set__name")
+    raw_id_fields = ("user", "learning_set")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "learning_set", "role", "state", "created_at", "expires_at")
+    list_filter = ("role", "learning_set__programme")
+    list_select_related = ("learning_set",)
+    search_fields = ("email", "name", "learning_set__name")
+    exclude = ("key",)
+    readonly_fields = ("invited_by", "created_at", "sent_at", "accepted_at", "accepted_by")
+    raw_id_fields = ("learning_set",)
+
+    @admin.display(description="state")
+    def state(self, invitation):
+        return invitation.state
+
+
+class ContractAcceptanceInline(admin.TabularInline):
+    model = ContractAcceptance
+    fields = ("user", "accepted_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Version metadata only: the text of a set's contract is the set's, not support's."""
+
+    list_display = ("learning_set", "version", "created_at")
+    list_select_related = ("learning_set",)
+    search_fields = ("learning_set__name",)
+    fields = ("learning_set", "version", "created_by", "created_at")
+    readonly_fields = fields
+    exclude = ("text",)
+    inlines = [ContractAcceptanceInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
