@@ -229,3 +229,148 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed for {self.user}"
+
+
+# The anonymous pulse and the facilitator's inaction prompts
+
+PULSE_ITEM_FIELDS = [f"item_{number}" for number in range(1, 8)]
+
+
+def _pulse_answer():
+    return models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)])
+
+
+class PulseResponse(models.Model):
+    """One member's anonymous answers to a meeting's pulse: Edmondson's seven team
+    psychological-safety items, each 1 (strongly disagree) to 7 (strongly agree), stored as
+    answered (sessions.pulse reverse-scores items 1, 3 and 5).
+
+    Anonymous by construction: no field leads to a person, and nothing may point at this
+    model. It keeps no time, not even the day: on a day when one member answered, a date
+    would point at whoever was seen answering then (the receipt keeps no time for the same
+    reason); the meeting already dates the answers. Its key is a random UUID, not a counter,
+    so the order of answers cannot be lined up with the order of receipts.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pulse_responses")
+    item_1 = _pulse_answer()
+    item_2 = _pulse_answer()
+    item_3 = _pulse_answer()
+    item_4 = _pulse_answer()
+    item_5 = _pulse_answer()
+    item_6 = _pulse_answer()
+    item_7 = _pulse_answer()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    *(Q(**{f"{name}__gte": 1, f"{name}__lte": 7}) for name in PULSE_ITEM_FIELDS)
+                ),
+                name="pulse_answers_on_the_seven_point_scale",
+            )
+        ]
+
+    def __str__(self):
+        return f"Pulse response to {self.meeting}"
+
+
+class PulseReceipt(models.Model):
+    """That a person has answered a meeting's pulse, so they cannot answer twice. It holds
+    nothing about the answers and nothing links it to their PulseResponse."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pulse_receipts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulse_receipts"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="answer_the_pulse_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} answered the pulse of {self.meeting}"
+
+
+class InactionPrompt(RulesModel):
+    """A learning-inaction signal that fired in a set (DESIGN.md), for its facilitators only.
+
+    Detection (sessions.inaction) keeps at most one open prompt per (signal, member, evidence
+    key) and resolves an open prompt whose signal no longer fires. The facilitator marks it
+    raised at a meeting, or dismisses it with a note.
+    """
+
+    class Signal(models.TextChoices):
+        CARRIED_ACTION = "carried_action", "Carried action"
+        UNREPORTED_ACTION = "unreported_action", "Unreported action"
+        SILENT_MEMBER = "silent_member", "Silent member"
+        AIRTIME_IMBALANCE = "airtime_imbalance", "Airtime imbalance"
+        ATTENDANCE_DRIFT = "attendance_drift", "Attendance drift"
+        BELOW_QUORUM = "below_quorum", "Below quorum"
+        TALK_WITHOUT_ACTION = "talk_without_action", "Talk without action"
+        PULSE_DIP = "pulse_dip", "Pulse dip"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RAISED = "raised", "Raised"
+        DISMISSED = "dismissed", "Dismissed"
+        RESOLVED = "resolved", "Resolved"
+
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="inaction_prompts"
+    )
+    signal = models.CharField(max_length=24, choices=Signal.choices)
+    # Whom it is about; empty for the set as a whole (below quorum, pulse dip).
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # What fired, such as "action:17" or "meetings:3,4,5": with the signal and the member it
+    # tells a fresh detection whether this is the same prompt.
+    evidence_key = models.CharField(max_length=200)
+    evidence_meetings = models.ManyToManyField(Meeting, blank=True, related_name="+")
+    evidence_actions = models.ManyToManyField(Action, blank=True, related_name="+")
+    summary = models.TextField("what the data shows")
+    suggested_question = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    raised_at_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The facilitator's own words on raising or dismissing it; the set's facilitators only.
+    facilitator_note = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When it was raised, dismissed or resolved.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["learning_set", "status"])]
+        constraints = [
+            # Two partial constraints, because NULLs never clash in a unique index.
+            models.UniqueConstraint(
+                fields=["learning_set", "signal", "member", "evidence_key"],
+                condition=Q(status="open", member__isnull=False),
+                name="one_open_prompt_per_signal_member_evidence",
+            ),
+            models.UniqueConstraint(
+                fields=["learning_set", "signal", "evidence_key"],
+                condition=Q(status="open", member__isnull=True),
+                name="one_open_set_prompt_per_signal_evidence",
+            ),
+        ]
+        rules_permissions = {
+            "view": perms.can_view_prompt,
+            "change": perms.can_act_on_prompt,
+        }
+
+    def __str__(self):
+        return f"{self.get_signal_display()} prompt {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN

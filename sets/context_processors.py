@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from sets.models import Membership
 from sets.rules import administered_programme_ids
 
 
@@ -9,5 +10,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_is_programme_admin": SimpleLazyObject(lambda: bool(administered_programme_ids(user)))
+        "nav_is_programme_admin": SimpleLazyObject(lambda: bool(administered_programme_ids(user))),
+        # The set dashboard is for the set's facilitators.
+        "nav_is_facilitator": SimpleLazyObject(
+            lambda: (
+                Membership.objects.current()
+                .filter(user=user, role=Membership.Role.FACILITATOR)
+                .exists()
+            )
+        ),
     }

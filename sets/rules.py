@@ -154,5 +154,19 @@ def can_schedule_meetings(user, learning_set):
 
 
 @rules.predicate
+def can_view_attendance_report(user, learning_set):
+    """Attendance rates and exports: the set's facilitators and the programme's admins."""
+    s = standing(user, learning_set)
+    return s.facilitator or s.programme_admin
+
+
+@rules.predicate
+def can_view_dashboard(user, learning_set):
+    """Inaction prompts, facilitator notes and the pulse trend: the set's facilitators only,
+    never its members or the programme's admins (DESIGN.md's confidentiality table)."""
+    return standing(user, learning_set).facilitator
+
+
+@rules.predicate
 def is_open_set(user, learning_set):
     return learning_set is not None and not learning_set.is_closed

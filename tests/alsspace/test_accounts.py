@@ -29,13 +29,6 @@ User = get_user_model()
 LOGIN = reverse("account_login")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # These tests hash and check passwords dozens of times; the real hasher's cost is not
-    # what they are about.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sign_in(client, email, password=PASSWORD):
     return client.post(LOGIN, {"login": email, "password": password})
 

@@ -15,11 +15,6 @@ User = get_user_model()
 PLANTED_CONTRACT_TEXT = "PLANTED-CONTRACT-TEXT We never discuss the Hartley merger outside."
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def operator(db):
     return UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)

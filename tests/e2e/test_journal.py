@@ -16,11 +16,6 @@ from tests.reflections.factories import JournalEntryFactory, ensure_library
 REFLECTION = "I keep postponing the conversation with my CFO because I fear the answer."
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def library(transactional_db):
     # Browser tests empty the database after each test, data migrations included.

@@ -5,12 +5,6 @@ from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.reflections.factories import JournalEntryFactory, ensure_library
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Every factory user gets a password; the production hasher is slow by design."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def library(db):
     return ensure_library()

@@ -1,0 +1,228 @@
+"""Charts drawn on the server as SVG, with no library and no script.
+
+Each chart is a handful of shapes (bars, lines, points, labels) worked out here and drawn by
+one template, templates/sessions/charts/chart.html. Every chart carries a <title> and a
+<desc> that says in words what it shows, and the page puts a table of the same numbers
+beside it, for screen readers and for print. Colours differ in lightness and the carried
+bars are hatched, so the series stay apart in black and white.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+
+INK = "#1c2b33"
+MUTED = "#5b6670"
+GRID = "#e2ddd3"
+TEAL = "#0e5e5e"
+SOFT_TEAL = "#7fb5ad"
+AMBER = "#b35309"
+PALE = "#f6f4ef"
+HATCH = "hatch"  # fills the bar with the chart's hatch pattern
+FONT_SIZE = 13
+
+
+@dataclass
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    title: str = ""
+
+
+@dataclass
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str = GRID
+    dashed: bool = False
+    width: float = 1
+
+
+@dataclass
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+    fill: str = INK
+    size: int = FONT_SIZE
+    bold: bool = False
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    title: str = ""
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    rects: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    points: list = field(default_factory=list)
+    polyline: str = ""
+
+    @property
+    def hatch_id(self):
+        return f"{self.id}-hatch"
+
+    def fill_of(self, rect):
+        return f"url(#{self.hatch_id})" if rect.fill == HATCH else rect.fill
+
+    @property
+    def drawn_rects(self):
+        return [(rect, self.fill_of(rect)) for rect in self.rects]
+
+
+def short_date(moment, zone):
+    return date_format(moment.astimezone(zone), "j M")
+
+
+def _nice_ceiling(value):
+    """A round top for a count axis: 4, 5, 10, 15, 20, …"""
+    if value <= 4:
+        return 4
+    step = 5 if value <= 30 else 10
+    return int(math.ceil(value / step) * step)
+
+
+# Horizontal bars: each member's share of airtime
+
+
+def share_chart(chart_id, title, rows, threshold=None):
+    """`rows` are (name, percent); a dashed line marks `threshold` (a percentage)."""
+    left, right, top, bar, gap = 170, 56, 34, 22, 12
+    width = 640
+    plot = width - left - right
+    height = top + len(rows) * (bar + gap) + 28
+    chart = Chart(chart_id, title, _share_description(title, rows, threshold), width, height)
+    bottom = top + len(rows) * (bar + gap) - gap / 2
+    for tick in (0, 25, 50, 75, 100):
+        x = left + plot * tick / 100
+        chart.lines.append(Line(x, top - 6, x, bottom))
+        chart.labels.append(Label(x, bottom + 18, f"{tick}%", "middle", MUTED, 12))
+    for index, (name, percent) in enumerate(rows):
+        y = top + index * (bar + gap)
+        chart.labels.append(Label(left - 10, y + bar * 0.7, _clip(name, 22), "end"))
+        length = plot * percent / 100
+        chart.rects.append(Rect(left, y, max(length, 1), bar, TEAL, f"{name}: {percent}%"))
+        chart.labels.append(Label(left + length + 6, y + bar * 0.7, f"{percent}%", bold=True))
+    if threshold is not None:
+        x = left + plot * threshold / 100
+        chart.lines.append(Line(x, top - 10, x, bottom, AMBER, dashed=True, width=2))
+        chart.labels.append(Label(x, top - 16, f"Prompt above {threshold}%", "middle", AMBER, 12))
+    return chart
+
+
+def _share_description(title, rows, threshold):
+    parts = ", ".join(f"{name} {percent}%" for name, percent in rows) or "no airtime yet"
+    limit = f" A prompt fires above {threshold}%." if threshold is not None else ""
+    return f"{title}: {parts}.{limit}"
+
+
+def _clip(text, length):
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# Grouped bars: the action flow per meeting
+
+FLOW_SERIES = [
+    ("committed", "Committed", TEAL),
+    ("done", "Done", SOFT_TEAL),
+    ("carried", "Carried forward", HATCH),
+    ("dropped", "Dropped", PALE),
+]
+
+
+def flow_chart(chart_id, title, flows, zone):
+    """`flows` are sessions.inaction.figures.Flow, one group of four bars each."""
+    left, top, group, bar, bottom_space = 44, 44, 76, 14, 34
+    width = max(560, left + len(flows) * group + 16)
+    plot_height = 170
+    height = top + plot_height + bottom_space
+    top_value = _nice_ceiling(
+        max((getattr(f, key) for f in flows for key, _, _ in FLOW_SERIES), default=0)
+    )
+    chart = Chart(chart_id, title, _flow_description(title, flows, zone), width, height)
+    base = top + plot_height
+    for tick in range(0, top_value + 1, max(1, top_value // 4)):
+        y = base - plot_height * tick / top_value
+        chart.lines.append(Line(left, y, width - 8, y))
+        chart.labels.append(Label(left - 8, y + 4, str(tick), "end", MUTED, 12))
+    for index, (_key, name, fill) in enumerate(FLOW_SERIES):
+        x = left + index * 130
+        chart.rects.append(Rect(x, 8, 14, 14, fill))
+        chart.labels.append(Label(x + 20, 20, name, size=12))
+    for index, flow in enumerate(flows):
+        x0 = left + 10 + index * group
+        day = short_date(flow.meeting.starts_at, zone)
+        for offset, (key, name, fill) in enumerate(FLOW_SERIES):
+            value = getattr(flow, key)
+            h = plot_height * value / top_value
+            tip = f"{day}: {value} {name.lower()}"
+            chart.rects.append(Rect(x0 + offset * bar, base - h, bar - 2, max(h, 0.5), fill, tip))
+        chart.labels.append(Label(x0 + 2 * bar - 1, base + 20, day, "middle", MUTED, 12))
+    chart.lines.append(Line(left, base, width - 8, base, INK))
+    return chart
+
+
+def _flow_description(title, flows, zone):
+    if not flows:
+        return f"{title}: no meetings held yet."
+    parts = "; ".join(
+        f"{short_date(f.meeting.starts_at, zone)}: {f.committed} committed, {f.done} done, "
+        f"{f.carried} carried forward, {f.dropped} dropped"
+        for f in flows
+    )
+    return f"{title}. {parts}."
+
+
+# A line: the pulse trend
+
+
+def pulse_chart(chart_id, title, results, zone):
+    """`results` are sessions.pulse.Result whose scores are shown, earliest first; the scale
+    runs from 1 (least safe) to 7 (safest)."""
+    left, right, top, bottom_space, step, inset = 44, 40, 24, 34, 84, 16
+    width = max(420, left + inset + max(len(results) - 1, 0) * step + right)
+    plot_height = 180
+    height = top + plot_height + bottom_space
+    chart = Chart(chart_id, title, _pulse_description(title, results, zone), width, height)
+    base = top + plot_height
+    for score in range(1, 8):
+        y = base - plot_height * (score - 1) / 6
+        chart.lines.append(Line(left, y, width - 12, y))
+        chart.labels.append(Label(left - 8, y + 4, str(score), "end", MUTED, 12))
+    coordinates = []
+    for index, result in enumerate(results):
+        x = left + inset + index * step
+        y = base - plot_height * (float(result.overall) - 1) / 6
+        day = short_date(result.meeting.starts_at, zone)
+        coordinates.append(f"{x:.1f},{y:.1f}")
+        chart.points.append(Point(x, y, f"{day}: {result.overall_rounded} out of 7"))
+        chart.labels.append(Label(x, y - 10, str(result.overall_rounded), "middle", bold=True))
+        chart.labels.append(Label(x, base + 20, day, "middle", MUTED, 12))
+    chart.polyline = " ".join(coordinates) if len(coordinates) > 1 else ""
+    return chart
+
+
+def _pulse_description(title, results, zone):
+    if not results:
+        return f"{title}: no meeting has had enough responses yet."
+    parts = ", ".join(
+        f"{short_date(r.meeting.starts_at, zone)} {r.overall_rounded}" for r in results
+    )
+    return f"{title}, out of 7, at each meeting with enough responses: {parts}."

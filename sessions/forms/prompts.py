@@ -1,0 +1,63 @@
+"""What a facilitator does with an inaction prompt: mark it raised at a meeting, or dismiss
+it with a note. Several prompts share the dashboard, so each form takes the prompt's prefix."""
+
+from django import forms
+from django.utils.formats import date_format
+
+NOTE_MAX = 2000
+
+
+def prefix_for(prompt):
+    return f"prompt-{prompt.pk}"
+
+
+def meeting_label(meeting, zone):
+    when = date_format(meeting.starts_at.astimezone(zone), "l j F Y")
+    return f"{when} ({meeting.get_status_display().lower()})"
+
+
+class RaisePromptForm(forms.Form):
+    meeting = forms.TypedChoiceField(
+        label="Raised at the meeting on",
+        coerce=int,
+        error_messages={
+            "required": "Choose the meeting where you raised it.",
+            "invalid_choice": "Choose one of this set's meetings.",
+        },
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only the set's facilitators see it.",
+    )
+
+    def __init__(self, *args, meetings, zone, **kwargs):
+        """`meetings`: the set's meetings that are not cancelled, latest first. The latest
+        held one is offered first."""
+        super().__init__(*args, **kwargs)
+        self.meetings = {meeting.pk: meeting for meeting in meetings}
+        self.fields["meeting"].choices = [(m.pk, meeting_label(m, zone)) for m in meetings]
+        started = next((m for m in meetings if m.status == "held"), None)
+        if started is not None:
+            self.fields["meeting"].initial = started.pk
+
+    def clean_meeting(self):
+        return self.meetings[self.cleaned_data["meeting"]]
+
+
+class DismissPromptForm(forms.Form):
+    note = forms.CharField(
+        label="Why dismiss it?",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only the set's facilitators see this note.",
+        error_messages={"required": "Say in a few words why you are dismissing this prompt."},
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError("Say in a few words why you are dismissing this prompt.")
+        return note

@@ -1,0 +1,266 @@
+"""The learning-inaction signals of DESIGN.md, one small function each.
+
+Each reads a SetHistory (sessions.inaction.history) and the programme's Thresholds, and
+yields a Finding for every (member, evidence) where its signal fires now. They only read:
+sessions.inaction.reconcile turns findings into prompts.
+
+Signals read what happened at meetings marked held; "below quorum" and apologies on the day
+also look at the next scheduled meeting. An evidence key names what fired, so that the
+same situation found again is the same prompt: an action ("action:17"), the meeting a run
+began at while it lasts ("since-meeting:12"), or the meetings themselves ("meetings:3,4,5").
+"""
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from sessions.inaction.history import airtime_seconds
+from sessions.models import Action, Attendance, InactionPrompt, ReportBack
+
+Signal = InactionPrompt.Signal
+MISSED = (Attendance.Status.APOLOGIES, Attendance.Status.ABSENT)
+
+
+@dataclass(frozen=True)
+class Finding:
+    signal: str
+    evidence_key: str
+    member: object = None
+    meetings: tuple = ()
+    actions: tuple = ()
+    facts: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def identity(self):
+        return (self.signal, self.member.pk if self.member else None, self.evidence_key)
+
+
+def _ids(meetings):
+    return ",".join(str(meeting.pk) for meeting in meetings)
+
+
+def _trailing(items, test):
+    """The run of items at the end of the list for which `test` holds."""
+    run = []
+    for item in reversed(items):
+        if not test(item):
+            break
+        run.insert(0, item)
+    return run
+
+
+def _open_actions_of_members(history):
+    return [
+        action
+        for action in history.actions
+        if action.status == Action.Status.OPEN and action.owner_id in history.member_ids
+    ]
+
+
+def carried_action(history, thresholds):
+    """An action carried forward at its last N report-backs in a row, and still open."""
+    for action in _open_actions_of_members(history):
+        run = _trailing(
+            history.held_reports(action), lambda r: r.outcome == ReportBack.Outcome.CARRIED
+        )
+        if len(run) >= thresholds.carried_action_meetings:
+            yield Finding(
+                Signal.CARRIED_ACTION,
+                f"action:{action.pk}",
+                member=action.owner,
+                meetings=tuple(history.held_by_id[r.meeting_id] for r in run),
+                actions=(action,),
+                facts={"times": len(run)},
+            )
+
+
+def _due_meeting(history, action):
+    """The held meeting an action was due at: the one named, or for an action due by a date,
+    the first held meeting on or after that day."""
+    if action.due_meeting_id:
+        return next((m for m in history.held if m.pk == action.due_meeting_id), None)
+    if action.due_on:
+        committed = next((m for m in history.held if m.pk == action.committed_at_id), None)
+        return next(
+            (
+                m
+                for m in history.held
+                if history.day(m.starts_at) >= action.due_on
+                and (committed is None or m.starts_at > committed.starts_at)
+            ),
+            None,
+        )
+    return None
+
+
+def unreported_action(history, thresholds):
+    """An open action whose owner came to the meeting it was due at and has given no
+    report-back on it there or since."""
+    for action in _open_actions_of_members(history):
+        due = _due_meeting(history, action)
+        if due is None or not history.attended(due, action.owner):
+            continue
+        reported = any(
+            history.held_by_id[r.meeting_id].starts_at >= due.starts_at
+            for r in history.held_reports(action)
+        )
+        if not reported:
+            yield Finding(
+                Signal.UNREPORTED_ACTION,
+                f"action:{action.pk}:due:{due.pk}",
+                member=action.owner,
+                meetings=(due,),
+                actions=(action,),
+            )
+
+
+def silent_member(history, thresholds):
+    """A member who came to each of the last N held meetings and had no airtime in any."""
+    for member in history.members:
+        run = _trailing(
+            history.held,
+            lambda m, member=member: (
+                history.attended(m, member) and not history.presented(m, member)
+            ),
+        )
+        if len(run) >= thresholds.silent_member_meetings:
+            yield Finding(
+                Signal.SILENT_MEMBER,
+                f"since-meeting:{run[0].pk}",
+                member=member,
+                meetings=tuple(run),
+                facts={"times": len(run)},
+            )
+
+
+def airtime_imbalance(history, thresholds):
+    """Over the last N held meetings, one member had more than the threshold share of all
+    the airtime in them."""
+    window = history.latest(thresholds.airtime_window_meetings)
+    if window is None:
+        return
+    slots = [slot for meeting in window for slot in history.slots.get(meeting.pk, [])]
+    total = sum(airtime_seconds(slot) for slot in slots)
+    if not total:
+        return
+    for member in history.members:
+        own = sum(airtime_seconds(slot) for slot in slots if slot.presenter_id == member.pk)
+        if own * 100 > thresholds.airtime_share_percent * total:
+            yield Finding(
+                Signal.AIRTIME_IMBALANCE,
+                f"meetings:{_ids(window)}",
+                member=member,
+                meetings=tuple(window),
+                facts={"share": round(own * 100 / total), "count": len(window)},
+            )
+
+
+def _apologies_on_the_day(history, meeting, member):
+    row = history.attendance.get((meeting.pk, member.pk))
+    return (
+        row is not None
+        and row.status == Attendance.Status.APOLOGIES
+        and row.apologies_sent_at is not None
+        and history.day(row.apologies_sent_at) >= history.day(meeting.starts_at)
+    )
+
+
+def attendance_drift(history, thresholds):
+    """A member who missed N of the last M held meetings (apologies or absent), or sent
+    apologies on the day of one of them or of the next meeting."""
+    window = history.held[-thresholds.attendance_window :]
+    upcoming = [history.next_meeting] if history.next_meeting else []
+    for member in history.members:
+        missed = [m for m in window if history.status(m, member) in MISSED]
+        drifting = len(missed) >= thresholds.attendance_missed
+        on_the_day = [m for m in window + upcoming if _apologies_on_the_day(history, m, member)]
+        if not drifting and not on_the_day:
+            continue
+        evidence = sorted(set(on_the_day + (missed if drifting else [])), key=lambda m: m.starts_at)
+        yield Finding(
+            Signal.ATTENDANCE_DRIFT,
+            f"meetings:{_ids(evidence)}",
+            member=member,
+            meetings=tuple(evidence),
+            facts={
+                "missed": len(missed),
+                "count": len(window),
+                "on_the_day": tuple(on_the_day),
+                "drifting": drifting,
+            },
+        )
+
+
+def below_quorum(history, thresholds):
+    """Fewer members than the set's quorum are expected at its next meeting, once those who
+    have sent apologies are counted out."""
+    meeting = history.next_meeting
+    if meeting is None:
+        return
+    apologies = sum(
+        1
+        for member in history.members
+        if history.status(meeting, member) == Attendance.Status.APOLOGIES
+    )
+    expected = len(history.members) - apologies
+    if expected < thresholds.quorum:
+        yield Finding(
+            Signal.BELOW_QUORUM,
+            f"meeting:{meeting.pk}",
+            meetings=(meeting,),
+            facts={"expected": expected, "apologies": apologies, "quorum": thresholds.quorum},
+        )
+
+
+def talk_without_action(history, thresholds):
+    """A presenter whose last N airtime slots in a row (at held meetings) each ended with no
+    action committed by them at that meeting."""
+    committed = {(action.committed_at_id, action.owner_id) for action in history.actions}
+    for member in history.members:
+        presented = [m for m in history.held if history.presented(m, member)]
+        run = _trailing(presented, lambda m, member=member: (m.pk, member.pk) not in committed)
+        if len(run) >= thresholds.talk_without_action_slots:
+            yield Finding(
+                Signal.TALK_WITHOUT_ACTION,
+                f"since-meeting:{run[0].pk}",
+                member=member,
+                meetings=tuple(run),
+                facts={"times": len(run)},
+            )
+
+
+def pulse_dip(history, thresholds):
+    """The set's mean pulse score fell by the threshold or more from one meeting whose
+    results are shown to the next."""
+    shown = [m for m in history.held if history.pulse[m.pk].shown]
+    if len(shown) < 2:
+        return
+    before, after = shown[-2], shown[-1]
+    was, now = history.pulse[before.pk].overall, history.pulse[after.pk].overall
+    if was - now >= Fraction(thresholds.pulse_dip):
+        yield Finding(
+            Signal.PULSE_DIP,
+            f"meetings:{before.pk},{after.pk}",
+            meetings=(before, after),
+            facts={"was": round(float(was), 1), "now": round(float(now), 1)},
+        )
+
+
+SIGNALS = [
+    carried_action,
+    unreported_action,
+    silent_member,
+    airtime_imbalance,
+    attendance_drift,
+    below_quorum,
+    talk_without_action,
+    pulse_dip,
+]
+
+
+def detect(history, thresholds):
+    """Every finding in the set now, by identity."""
+    findings = {}
+    for signal in SIGNALS:
+        for finding in signal(history, thresholds):
+            findings[finding.identity] = finding
+    return findings

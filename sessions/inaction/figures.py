@@ -1,0 +1,106 @@
+"""The facilitator dashboard's figures, from the same SetHistory the signals read: the
+attendance grid, each member's share of airtime, the action flow per meeting and the pulse
+trend. Plain numbers here; sessions.charts draws them."""
+
+from dataclasses import dataclass
+
+from sessions.inaction.history import airtime_seconds
+from sessions.models import Attendance, ReportBack
+
+# What a grid cell shows: a short mark for the eye and the words for everyone else.
+MARKS = {
+    Attendance.Status.PRESENT: ("✓", "Present"),
+    Attendance.Status.LATE: ("L", "Late"),
+    Attendance.Status.LEFT_EARLY: ("E", "Left early"),
+    Attendance.Status.APOLOGIES: ("A", "Apologies"),
+    Attendance.Status.ABSENT: ("✗", "Absent"),
+    "": ("·", "Not recorded"),
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    mark: str
+    words: str
+
+
+@dataclass(frozen=True)
+class GridRow:
+    member: object
+    cells: list
+    attended: int  # held meetings attended
+    held: int  # held meetings with a row for them
+
+
+def attendance_grid(history):
+    """One row per current member, one column per held meeting and then the next one."""
+    columns = history.held + ([history.next_meeting] if history.next_meeting else [])
+    rows = []
+    for member in history.members:
+        cells = []
+        for meeting in columns:
+            status = history.status(meeting, member)
+            cells.append(Cell(status, *MARKS[status]))
+        recorded = [
+            history.status(m, member)
+            for m in history.held
+            if (m.pk, member.pk) in history.attendance
+        ]
+        attended = sum(1 for status in recorded if status in Attendance.ATTENDED)
+        rows.append(GridRow(member, cells, attended, len(recorded)))
+    return columns, rows
+
+
+@dataclass(frozen=True)
+class Share:
+    member: object
+    minutes: int
+    percent: int
+
+
+def airtime_shares(history, count):
+    """Each current member's airtime over the last `count` held meetings (fewer if the set
+    has not met that often), largest first, and those meetings."""
+    window = history.held[-count:] if count else []
+    slots = [slot for meeting in window for slot in history.slots.get(meeting.pk, [])]
+    total = sum(airtime_seconds(slot) for slot in slots)
+    shares = []
+    for member in history.members:
+        own = sum(airtime_seconds(slot) for slot in slots if slot.presenter_id == member.pk)
+        percent = round(own * 100 / total) if total else 0
+        shares.append(Share(member, round(own / 60), percent))
+    shares.sort(key=lambda share: (-share.minutes, share.member.name))
+    return window, shares, total
+
+
+@dataclass(frozen=True)
+class Flow:
+    meeting: object
+    committed: int
+    done: int
+    carried: int
+    dropped: int
+
+
+def action_flow(history):
+    """Per held meeting: actions committed there, and report-backs there saying done,
+    carried forward and dropped."""
+    counts = {m.pk: {"committed": 0, "done": 0, "carried": 0, "dropped": 0} for m in history.held}
+    outcomes = {
+        ReportBack.Outcome.DONE: "done",
+        ReportBack.Outcome.CARRIED: "carried",
+        ReportBack.Outcome.DROPPED: "dropped",
+    }
+    for action in history.actions:
+        if action.committed_at_id in counts:
+            counts[action.committed_at_id]["committed"] += 1
+        for report in action.report_backs.all():
+            if report.meeting_id in counts and report.outcome in outcomes:
+                counts[report.meeting_id][outcomes[report.outcome]] += 1
+    return [Flow(meeting, **counts[meeting.pk]) for meeting in history.held]
+
+
+def pulse_trend(history):
+    """Every held meeting's pulse Result, earliest first; the chart plots those shown."""
+    return [history.pulse[meeting.pk] for meeting in history.held]

@@ -1,0 +1,107 @@
+"""What a set's signals and dashboard read: its meetings, attendance, airtime, actions and
+pulse results, loaded in a fixed number of queries however many members and meetings it
+has. Journals are not part of it, and never will be (DESIGN.md)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from sessions import pulse, queries
+from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
+
+
+def airtime_seconds(slot):
+    """A slot's airtime: the timed seconds, or its planned minutes when nobody timed it."""
+    return slot.actual_seconds or slot.planned_minutes * 60
+
+
+@dataclass
+class SetHistory:
+    learning_set: object
+    now: object
+    members: list  # current members (not facilitators), by name
+    held: list  # meetings marked held, earliest first
+    next_meeting: Meeting | None  # the next scheduled meeting that has not started
+    attendance: dict  # (meeting id, user id) → Attendance
+    slots: dict  # meeting id → its airtime slots, in order
+    actions: list  # every action of the set, each with its report-backs in meeting order
+    pulse: dict  # held meeting id → sessions.pulse.Result
+
+    @cached_property
+    def zone(self):
+        return ZoneInfo(self.learning_set.programme.time_zone)
+
+    @cached_property
+    def member_ids(self):
+        return {member.pk for member in self.members}
+
+    @cached_property
+    def held_by_id(self):
+        return {meeting.pk: meeting for meeting in self.held}
+
+    @cached_property
+    def held_ids(self):
+        return set(self.held_by_id)
+
+    def latest(self, count):
+        """The last `count` held meetings, or None when there have not been that many."""
+        return self.held[-count:] if 0 < count <= len(self.held) else None
+
+    def status(self, meeting, member):
+        row = self.attendance.get((meeting.pk, member.pk))
+        return row.status if row else ""
+
+    def attended(self, meeting, member):
+        return self.status(meeting, member) in Attendance.ATTENDED
+
+    def presented(self, meeting, member):
+        return any(slot.presenter_id == member.pk for slot in self.slots.get(meeting.pk, []))
+
+    def day(self, moment):
+        return moment.astimezone(self.zone).date()
+
+    def held_reports(self, action):
+        """The action's report-backs at held meetings, in meeting order."""
+        return [r for r in action.report_backs.all() if r.meeting_id in self.held_ids]
+
+
+def load(learning_set, now=None):
+    now = now or timezone.now()
+    meetings = list(
+        learning_set.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("starts_at", "pk")
+    )
+    held = [m for m in meetings if m.status == Meeting.Status.HELD]
+    upcoming = (m for m in meetings if m.status == Meeting.Status.SCHEDULED and m.starts_at > now)
+    next_meeting = next(upcoming, None)
+    watched = [m.pk for m in held] + ([next_meeting.pk] if next_meeting else [])
+    attendance = {
+        (row.meeting_id, row.user_id): row
+        for row in Attendance.objects.filter(meeting__in=watched, user__isnull=False)
+    }
+    slots = defaultdict(list)
+    for slot in AirtimeSlot.objects.filter(meeting__in=[m.pk for m in held]).order_by(
+        "meeting", "order", "pk"
+    ):
+        slots[slot.meeting_id].append(slot)
+    reports = ReportBack.objects.order_by("meeting__starts_at", "pk")
+    actions = list(
+        Action.objects.filter(learning_set=learning_set)
+        .select_related("owner")
+        .prefetch_related(Prefetch("report_backs", queryset=reports))
+        .order_by("committed_at__starts_at", "pk")
+    )
+    return SetHistory(
+        learning_set=learning_set,
+        now=now,
+        members=list(queries.set_members(learning_set)),
+        held=held,
+        next_meeting=next_meeting,
+        attendance=attendance,
+        slots=dict(slots),
+        actions=actions,
+        pulse=pulse.results(held, learning_set.programme, now),
+    )

@@ -1,0 +1,142 @@
+"""What a prompt says: one sentence on what the data shows, and one question the facilitator
+might put to the set. The questions follow Vince on learning inaction: not "why haven't you?"
+but what the set, or the person, may be avoiding."""
+
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+
+from sessions.models import InactionPrompt
+
+Signal = InactionPrompt.Signal
+
+
+def _name(person):
+    return person.name or person.email
+
+
+def _first_name(person):
+    return (person.name or person.email).split()[0]
+
+
+def _date(history, meeting):
+    return date_format(meeting.starts_at.astimezone(history.zone), "j F Y")
+
+
+def _dates(history, meetings):
+    dates = [_date(history, meeting) for meeting in meetings]
+    return dates[0] if len(dates) == 1 else f"{', '.join(dates[:-1])} and {dates[-1]}"
+
+
+def _action(action):
+    return f"“{Truncator(' '.join(action.text.split())).chars(90)}”"
+
+
+def _plural(count, word, plural=None):
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _carried_action(finding, history):
+    member, (action,), facts = finding.member, finding.actions, finding.facts
+    return (
+        f"{_name(member)}’s action {_action(action)} has been carried forward at "
+        f"{_plural(facts['times'], 'meeting')} in a row ({_dates(history, finding.meetings)}).",
+        f"{_first_name(member)}, what are you avoiding by keeping this action open, and what "
+        "would it take to do it, or to let it go?",
+    )
+
+
+def _unreported_action(finding, history):
+    member, (action,) = finding.member, finding.actions
+    return (
+        f"{_name(member)} was at the meeting on {_date(history, finding.meetings[0])}, where "
+        f"{_action(action)} was due, and gave no report-back on it.",
+        f"{_first_name(member)}, what happened with this action, and what made it easier "
+        "not to talk about it?",
+    )
+
+
+def _silent_member(finding, history):
+    member = finding.member
+    return (
+        f"{_name(member)} came to the last {_plural(finding.facts['times'], 'meeting')} "
+        f"({_dates(history, finding.meetings)}) without taking any airtime.",
+        f"{_first_name(member)}, what have you been carrying that you have not yet brought "
+        "to the set?",
+    )
+
+
+def _airtime_imbalance(finding, history):
+    facts = finding.facts
+    return (
+        f"{_name(finding.member)} had {facts['share']}% of the set’s airtime over the last "
+        f"{_plural(facts['count'], 'meeting')} ({_dates(history, finding.meetings)}).",
+        "How is the set deciding whose problem gets its time, and whose voice is missing?",
+    )
+
+
+def _attendance_drift(finding, history):
+    member, facts = finding.member, finding.facts
+    parts = []
+    if facts["drifting"]:
+        missed = [m for m in finding.meetings if m not in facts["on_the_day"]]
+        missed_text = f" ({_dates(history, missed)})" if missed else ""
+        parts.append(
+            f"{_name(member)} missed {facts['missed']} of the last "
+            f"{_plural(facts['count'], 'meeting')}{missed_text}."
+        )
+    if facts["on_the_day"]:
+        who = "Apologies" if parts else f"{_name(member)} sent apologies"
+        verb = " came" if parts else ""
+        parts.append(f"{who}{verb} on the day of {_dates(history, facts['on_the_day'])}.")
+    return (
+        " ".join(parts),
+        f"{_first_name(member)}, what is the set worth to you at the moment, and what gets "
+        "in the way of being here?",
+    )
+
+
+def _below_quorum(finding, history):
+    facts, date = finding.facts, _date(history, finding.meetings[0])
+    expected = _plural(facts["expected"], "member")
+    return (
+        f"Only {expected} can be expected on {date}, below the set’s quorum of "
+        f"{facts['quorum']} ({_plural(facts['apologies'], 'apology', 'apologies')} sent).",
+        f"Should the set meet on {date}, move the meeting, or talk about what is keeping "
+        "people away?",
+    )
+
+
+def _talk_without_action(finding, history):
+    member = finding.member
+    return (
+        f"{_name(member)} presented at {_plural(finding.facts['times'], 'meeting')} in a row "
+        f"({_dates(history, finding.meetings)}) and committed to no action.",
+        f"{_first_name(member)}, what would a first small step be, and what stops you from "
+        "taking it?",
+    )
+
+
+def _pulse_dip(finding, history):
+    facts = finding.facts
+    return (
+        f"The set’s pulse fell from {facts['was']} to {facts['now']} (out of 7) between the "
+        f"meetings on {_dates(history, finding.meetings)}.",
+        "What has changed in how safe it feels to speak openly here?",
+    )
+
+
+WRITERS = {
+    Signal.CARRIED_ACTION: _carried_action,
+    Signal.UNREPORTED_ACTION: _unreported_action,
+    Signal.SILENT_MEMBER: _silent_member,
+    Signal.AIRTIME_IMBALANCE: _airtime_imbalance,
+    Signal.ATTENDANCE_DRIFT: _attendance_drift,
+    Signal.BELOW_QUORUM: _below_quorum,
+    Signal.TALK_WITHOUT_ACTION: _talk_without_action,
+    Signal.PULSE_DIP: _pulse_dip,
+}
+
+
+def describe(finding, history):
+    """(summary, suggested question) for a finding."""
+    return WRITERS[finding.signal](finding, history)

@@ -1,0 +1,48 @@
+"""A facilitator's decisions on inaction prompts: raised at a meeting, or dismissed with a
+note. Neither is written to the audit log, which the programme's admins read: prompts and
+notes are for the set's facilitators only (DESIGN.md)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sessions.models import InactionPrompt, Meeting
+
+
+def _locked_open(prompt):
+    locked = (
+        InactionPrompt.objects.select_for_update().select_related("learning_set").get(pk=prompt.pk)
+    )
+    if locked.learning_set.is_closed:
+        raise ValidationError(f"{locked.learning_set} is closed, so its prompts stay as they are.")
+    if not locked.is_open:
+        raise ValidationError(f"This prompt is already {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _close(prompt, status, *, note, by, now):
+    prompt.status = status
+    prompt.facilitator_note = note.strip()
+    prompt.closed_by = by
+    prompt.closed_at = now or timezone.now()
+    prompt.save()
+    return prompt
+
+
+@transaction.atomic
+def raise_prompt(prompt, *, meeting, note="", by, now=None):
+    locked = _locked_open(prompt)
+    if meeting.learning_set_id != locked.learning_set_id:
+        raise ValidationError("Choose one of this set's meetings.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("That meeting was cancelled; choose the one where you raised it.")
+    locked.raised_at_meeting = meeting
+    return _close(locked, InactionPrompt.Status.RAISED, note=note, by=by, now=now)
+
+
+@transaction.atomic
+def dismiss_prompt(prompt, *, note, by, now=None):
+    if not note.strip():
+        raise ValidationError("Say in a few words why you are dismissing this prompt.")
+    locked = _locked_open(prompt)
+    return _close(locked, InactionPrompt.Status.DISMISSED, note=note, by=by, now=now)

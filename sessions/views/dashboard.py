@@ -1,0 +1,204 @@
+"""The facilitator's dashboard: a set's open inaction prompts first, then its attendance,
+airtime, action flow and pulse trend; an overview for facilitators of several sets; and what
+a facilitator does with a prompt (mark it raised, or dismiss it with a note).
+
+Only the set's facilitators: members and the programme's admins get 403, anyone else 404.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.views.generic import FormView, TemplateView
+
+from alsspace.mixins import PermittedObjectMixin
+from sessions import charts, pulse, queries
+from sessions.forms.prompts import DismissPromptForm, RaisePromptForm, prefix_for
+from sessions.inaction import figures, history
+from sessions.models import Meeting
+from sessions.services import prompts as prompt_services
+from sets.views.learning_sets import InvalidIs400Mixin, SetPageMixin
+
+# The charts draw at most this many meetings; their tables list every one.
+CHART_MEETINGS = 12
+
+
+def dashboard_url(learning_set):
+    return reverse("meetings:dashboard", args=[learning_set.pk])
+
+
+def raisable_meetings(learning_set):
+    """Where a prompt can have been raised: the set's meetings that are not cancelled,
+    latest first."""
+    return list(
+        learning_set.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-starts_at")
+    )
+
+
+def prompt_forms(prompt, meetings, zone, data=None):
+    prefix = prefix_for(prompt)
+    return (
+        RaisePromptForm(data, meetings=meetings, zone=zone, prefix=prefix),
+        DismissPromptForm(data, prefix=prefix),
+    )
+
+
+class DashboardsView(TemplateView):
+    """Each set the person facilitates, with its next meeting and open prompt count. With
+    one set there is nothing to choose between: straight to its dashboard."""
+
+    template_name = "sessions/dashboards.html"
+    extra_context = {"nav_section": "dashboard", "page_title": "Dashboard"}
+
+    def get(self, request, *args, **kwargs):
+        self.sets = list(queries.dashboard_sets(request.user))
+        if len(self.sets) == 1:
+            return redirect(dashboard_url(self.sets[0]))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sets=self.sets, **kwargs)
+
+
+class DashboardView(SetPageMixin, TemplateView):
+    permission = "sets.view_dashboard_learningset"
+    template_name = "sessions/dashboard.html"
+    extra_context = {"nav_section": "dashboard", "page_title": "Dashboard"}
+
+    def get_context_data(self, **kwargs):
+        learning_set = self.learning_set
+        programme = learning_set.programme
+        zone = ZoneInfo(self.request.user.time_zone)
+        data = history.load(learning_set)
+        meetings = raisable_meetings(learning_set)
+        open_prompts = list(queries.open_prompts(learning_set))
+        for prompt in open_prompts:
+            prompt.raise_form, prompt.dismiss_form = prompt_forms(prompt, meetings, zone)
+        columns, rows = figures.attendance_grid(data)
+        window, shares, airtime_total = figures.airtime_shares(
+            data, programme.airtime_window_meetings
+        )
+        flows = figures.action_flow(data)
+        pulse_results = figures.pulse_trend(data)
+        shown = [result for result in pulse_results if result.shown]
+        return super().get_context_data(
+            open_prompts=open_prompts,
+            handled_prompts=list(queries.handled_prompts(learning_set)),
+            # One set, so one answer for all its prompts (the standing is cached).
+            can_act=bool(open_prompts)
+            and self.request.user.has_perm("meetings.change_inactionprompt", open_prompts[0]),
+            held_count=len(data.held),
+            next_meeting=data.next_meeting,
+            member_count=len(data.members),
+            grid_columns=columns,
+            grid_rows=rows,
+            airtime_window=window,
+            airtime_shares=shares,
+            airtime_total=airtime_total,
+            airtime_chart=charts.share_chart(
+                "airtime-chart",
+                f"Share of airtime over the last {len(window)} meetings",
+                [(share.member.name or share.member.email, share.percent) for share in shares],
+                threshold=programme.airtime_share_percent,
+            ),
+            flows=flows,
+            flow_chart=charts.flow_chart(
+                "flow-chart", "Actions at each meeting", flows[-CHART_MEETINGS:], zone
+            ),
+            pulse_results=pulse_results,
+            pulse_shown=shown,
+            pulse_chart=charts.pulse_chart(
+                "pulse-chart", "The set’s pulse", shown[-CHART_MEETINGS:], zone
+            ),
+            pulse_minimum=pulse.minimum_responses(programme),
+            chart_meetings=CHART_MEETINGS,
+            **kwargs,
+        )
+
+
+class PromptActionView(PermittedObjectMixin, InvalidIs400Mixin, FormView):
+    """Mark a prompt raised, or dismiss it. The dashboard posts here; the page itself shows
+    one prompt and its form, for when something needs correcting."""
+
+    scope = staticmethod(queries.visible_prompts)
+    permission = "meetings.change_inactionprompt"
+    template_name = "sessions/prompt_action.html"
+    extra_context = {"nav_section": "dashboard"}
+
+    @property
+    def prompt(self):
+        return self.permitted_object
+
+    def get_prefix(self):
+        return prefix_for(self.prompt)
+
+    def get_context_data(self, **kwargs):
+        learning_set = self.prompt.learning_set
+        return super().get_context_data(
+            prompt=self.prompt,
+            learning_set=learning_set,
+            programme=learning_set.programme,
+            dashboard_url=dashboard_url(learning_set),
+            action=self.action,
+            page_title=self.title,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            self.act(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect(dashboard_url(self.prompt.learning_set))
+
+
+class PromptRaiseView(PromptActionView):
+    form_class = RaisePromptForm
+    action = "raise"
+    title = "Mark a prompt raised"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "meetings": raisable_meetings(self.prompt.learning_set),
+            "zone": ZoneInfo(self.request.user.time_zone),
+        }
+
+    def act(self, form):
+        meeting = form.cleaned_data["meeting"]
+        prompt_services.raise_prompt(
+            self.prompt,
+            meeting=meeting,
+            note=form.cleaned_data["note"],
+            by=self.request.user,
+        )
+        zone = ZoneInfo(self.request.user.time_zone)
+        day = date_format(meeting.starts_at.astimezone(zone), "j F Y")
+        messages.success(self.request, f"Marked as raised at the meeting on {day}.")
+
+
+class PromptDismissView(PromptActionView):
+    form_class = DismissPromptForm
+    action = "dismiss"
+    title = "Dismiss a prompt"
+
+    def act(self, form):
+        prompt_services.dismiss_prompt(
+            self.prompt, note=form.cleaned_data["note"], by=self.request.user
+        )
+        messages.success(
+            self.request,
+            "Prompt dismissed. Your note is kept with it, for the set's facilitators only.",
+        )
+
+
+urlpatterns = [
+    path("dashboard/", DashboardsView.as_view(), name="dashboards"),
+    path("sets/<int:pk>/dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("prompts/<int:pk>/raise/", PromptRaiseView.as_view(), name="prompt_raise"),
+    path("prompts/<int:pk>/dismiss/", PromptDismissView.as_view(), name="prompt_dismiss"),
+]

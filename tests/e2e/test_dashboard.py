@@ -1,0 +1,99 @@
+"""Issue 5 §4, in the browser: after an action is carried forward at two meetings in a row,
+the facilitator sees the prompt on the dashboard, follows its evidence and marks it raised;
+a member who was at the meeting answers the anonymous pulse."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sessions.inaction.reconcile import detect_inaction
+from sessions.models import InactionPrompt, PulseReceipt, PulseResponse
+from tests.sessions.builders import action, attend, held_meetings, next_meeting, report, slot
+
+
+@pytest.fixture
+def carried(world):
+    """Set Alpha's last three meetings, the latest two days ago: Maya committed to an action
+    at the first and carried it forward at the next two."""
+    world.meetings = held_meetings(world.learning_set, 3, last_days_ago=2)
+    for meeting in world.meetings:
+        attend(meeting, world.member)
+        attend(meeting, world.pending)
+        slot(meeting, world.member, minutes=45)
+        slot(meeting, world.pending, minutes=30)
+    m1, m2, m3 = world.meetings
+    world.action = action(m1, world.member, "Raise the merger with the CFO")
+    report(world.action, m2, "carried")
+    report(world.action, m3, "carried")
+    next_meeting(world.learning_set)
+    detect_inaction(world.learning_set)
+    return world
+
+
+def test_the_facilitator_raises_a_carried_action(
+    page, live_server, carried, sign_in, axe_check, shot
+):
+    sign_in(page, live_server, carried.facilitator)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+
+    expect(page).to_have_url(f"{live_server.url}/sets/{carried.learning_set.pk}/dashboard/")
+    expect(page.locator("h1")).to_have_text("Set Alpha: dashboard")
+    prompt = page.locator("article", has_text="Carried action: Maya Member")
+    expect(prompt).to_contain_text("carried forward at 2 meetings in a row")
+    expect(prompt).to_contain_text("what are you avoiding")
+    airtime = page.get_by_role("img", name="Share of airtime over the last 3 meetings")
+    expect(airtime).to_be_visible()
+    axe_check(page)
+    shot(page, "dashboard-facilitator")
+
+    prompt.get_by_role("link", name=re.compile(r"^Meeting on")).last.click()
+    expect(page).to_have_url(f"{live_server.url}/meetings/{carried.meetings[2].pk}/")
+    expect(page.locator("main")).to_contain_text("Raise the merger with the CFO")
+    page.go_back()
+
+    prompt = page.locator("article", has_text="Carried action: Maya Member")
+    prompt.get_by_text("Mark raised…").click()
+    prompt.get_by_label("Raised at the meeting on").select_option(str(carried.meetings[2].pk))
+    prompt.get_by_label("Note (optional)").fill("Maya will ask the CFO for a date this week.")
+    prompt.get_by_role("button", name="Mark raised", exact=True).click()
+
+    expect(page.locator(".messages")).to_contain_text("Marked as raised at the meeting on")
+    expect(page.locator("article", has_text="Carried action: Maya Member")).to_have_count(0)
+    page.get_by_text("Recently raised or dismissed (1)").click()
+    expect(page.locator("main")).to_contain_text("Maya will ask the CFO for a date this week.")
+    axe_check(page)
+    shot(page, "dashboard-prompt-raised")
+    raised = InactionPrompt.objects.get(signal="carried_action")
+    assert (raised.status, raised.raised_at_meeting) == ("raised", carried.meetings[2])
+
+
+def test_a_member_answers_the_pulse(page, live_server, carried, sign_in, axe_check, shot):
+    meeting = carried.meetings[2]
+    sign_in(page, live_server, carried.member)
+
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/pulse/")
+
+    expect(page.locator("h1")).to_have_text("How safe did the set feel?")
+    expect(page.locator("main")).to_contain_text("Anonymous, by design")
+    axe_check(page)
+    shot(page, "pulse-form")
+    for number in range(1, 8):
+        group = page.get_by_role("group", name=re.compile(rf"^{number}\. "))
+        answer = "Somewhat disagree" if number in (1, 3, 5) else "Agree"
+        group.get_by_label(answer, exact=True).check()
+    page.get_by_role("button", name="Send my answers").click()
+
+    expect(page.locator(".messages")).to_contain_text("Your answers are in")
+    expect(page.locator("main")).to_contain_text("You have answered this pulse")
+    axe_check(page)
+    shot(page, "pulse-answered")
+    assert PulseReceipt.objects.filter(meeting=meeting, user=carried.member).count() == 1
+    (answers,) = PulseResponse.objects.filter(meeting=meeting).values()
+    assert (answers["item_1"], answers["item_2"]) == (3, 6)
+
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/pulse/results/")
+    expect(page.locator("main")).to_contain_text("Not enough responses yet")
+    axe_check(page)
+    shot(page, "pulse-results-waiting")

@@ -1,0 +1,283 @@
+"""Issue 5 §3 and §4: the facilitator's dashboard and the overview of their sets: who may see
+them, what they show, and the same number of queries whatever the size of the set."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sessions.inaction.reconcile import detect_inaction
+from sessions.models import InactionPrompt
+from sessions.services import prompts as prompt_services
+from sets.models import Programme
+from tests.factories import ContractFactory, MembershipFactory, SetFactory, UserFactory
+from tests.sessions.builders import (
+    action,
+    add_members,
+    attend,
+    held_meetings,
+    next_meeting,
+    report,
+    safe_pulse,
+    slot,
+)
+
+
+def dashboard_url(learning_set):
+    return reverse("meetings:dashboard", args=[learning_set.pk])
+
+
+def busy_set(programme, *, members, meetings, facilitator=None):
+    """A set with its facilitator, `members` members and `meetings` held meetings, each with
+    attendance, airtime, actions, report-backs and a pulse, then detection run over it."""
+    learning_set = SetFactory(programme=programme)
+    contract = ContractFactory(learning_set=learning_set)
+    facilitator = facilitator or UserFactory()
+    MembershipFactory(learning_set=learning_set, user=facilitator, role="facilitator")
+    people = add_members(learning_set, members, contract)
+    held = held_meetings(learning_set, meetings, every_days=14)
+    carried = None
+    for index, meeting in enumerate(held):
+        for number, person in enumerate(people):
+            attend(meeting, person, "absent" if (number + index) % 4 == 0 else "present")
+        for number, person in enumerate(people[:3]):
+            slot(meeting, person, minutes=20 + 10 * number)
+        if carried is not None:
+            report(carried, meeting, "carried")
+        carried = carried or action(meeting, people[0], "Settle the budget with finance")
+        action(meeting, people[index % members], f"Action {index}")
+        safe_pulse(meeting, 3, 4 + index % 3)
+    next_meeting(learning_set)
+    detect_inaction(learning_set)
+    return learning_set, facilitator
+
+
+def count_queries(client, user, url):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# Who may see it
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("facilitator", 200),
+        ("member", 403),
+        ("pending", 403),
+        ("admin", 403),
+        ("former", 404),
+        ("outsider", 404),
+        ("other_member", 404),
+    ],
+)
+def test_only_the_sets_facilitators_see_its_dashboard(client, world, role, status):
+    client.force_login(world.role(role))
+
+    assert client.get(dashboard_url(world.learning_set)).status_code == status
+
+
+# What it shows
+
+
+@pytest.fixture
+def record(world):
+    """Set Alpha after three held meetings: a carried action, airtime, pulses, a note."""
+    m1, m2, m3 = world.meetings = held_meetings(world.learning_set, 3)
+    for meeting in (m1, m2, m3):
+        attend(meeting, world.member)
+        attend(meeting, world.pending, "absent" if meeting != m1 else "present")
+        slot(meeting, world.member, minutes=40)
+    slot(m3, world.pending, minutes=20)
+    world.carried = action(m1, world.member, "Raise the merger with the CFO")
+    report(world.carried, m2, "carried")
+    report(world.carried, m3, "carried")
+    safe_pulse(m1, 3, 6)
+    safe_pulse(m2, 2, 1)  # too few answers to show
+    safe_pulse(m3, 4, 5)
+    detect_inaction(world.learning_set)
+    dismissed = InactionPrompt.objects.get(signal="airtime_imbalance")
+    prompt_services.dismiss_prompt(
+        dismissed, note="Facilitator note: Sam keeps deflecting.", by=world.facilitator
+    )
+    return world
+
+
+def test_open_prompts_come_first_with_evidence_question_and_forms(client, record):
+    client.force_login(record.facilitator)
+
+    body = client.get(dashboard_url(record.learning_set)).content.decode()
+
+    prompts_at = body.index("Prompts to consider")
+    assert prompts_at < body.index("Attendance") < body.index("Airtime")
+    assert body.index("Airtime") < body.index("Action flow") < body.index('id="pulse-heading"')
+    assert "Carried action: Maya Member" in body
+    assert "Raise the merger with the CFO" in body
+    assert "what are you avoiding by keeping this action open" in body
+    assert f'href="/meetings/{record.meetings[1].pk}/"' in body
+    carried = InactionPrompt.objects.get(signal="carried_action")
+    assert f'action="/prompts/{carried.pk}/raise/"' in body
+    assert "Dismiss with a note" in body
+    assert "Recently raised or dismissed (1)" in body
+    assert "Facilitator note: Sam keeps deflecting." in body
+
+
+def test_the_figures_come_with_tables_and_words(client, record):
+    client.force_login(record.facilitator)
+
+    body = client.get(dashboard_url(record.learning_set)).content.decode()
+
+    assert body.count('role="img"') == 3
+    assert body.count("<desc") == 3
+    assert "Share of airtime over the last 3 meetings: Maya Member 86%, Pat Pending 14%" in body
+    assert '<td class="text-end">120</td>' in body  # Maya's minutes
+    # The pulse chart plots only meetings that met the threshold; the table says why not.
+    assert "at each meeting with enough responses: " in body
+    assert "not enough" in body
+    pulse_desc = body[body.index('id="pulse-chart-desc"') :]
+    assert pulse_desc.index("6.0") < pulse_desc.index("5.0") < pulse_desc.index("</desc>")
+    assert "1.0" not in pulse_desc[: pulse_desc.index("</desc>")]
+
+
+def test_a_new_set_says_what_will_appear(client, world):
+    client.force_login(world.facilitator)
+
+    body = client.get(dashboard_url(world.learning_set)).content.decode()
+
+    assert "No open prompts." in body
+    assert "No meetings held yet." in body
+    assert "no meeting scheduled" in body
+    assert "<svg" not in body
+
+
+def test_a_closed_sets_dashboard_is_read_only(client, record):
+    record.learning_set.status = "closed"
+    record.learning_set.save()
+    client.force_login(record.facilitator)
+
+    body = client.get(dashboard_url(record.learning_set)).content.decode()
+
+    assert "is closed" in body
+    assert "Carried action: Maya Member" in body
+    assert "Mark raised" not in body
+
+
+def test_the_same_queries_for_four_members_and_eight_with_3_meetings_and_20(client, world):
+    small, small_facilitator = busy_set(world.programme, members=4, meetings=3)
+    large, large_facilitator = busy_set(world.programme, members=8, meetings=20)
+    assert InactionPrompt.objects.filter(learning_set=large, status="open").count() > 1
+
+    small_count = count_queries(client, small_facilitator, dashboard_url(small))
+    large_count = count_queries(client, large_facilitator, dashboard_url(large))
+
+    assert small_count == large_count
+
+
+# The overview
+
+
+def test_a_facilitator_of_several_sets_sees_each_with_its_next_meeting_and_prompts(client, world):
+    first, facilitator = busy_set(world.programme, members=4, meetings=3)
+    second, _ = busy_set(world.programme, members=4, meetings=1, facilitator=facilitator)
+    client.force_login(facilitator)
+
+    body = client.get(reverse("meetings:dashboards")).content.decode()
+
+    assert first.name in body and second.name in body
+    open_first = InactionPrompt.objects.filter(learning_set=first, status="open").count()
+    assert f"{open_first} open prompt" in body
+    assert "Next meeting" in body
+    assert world.learning_set.name not in body
+
+
+def test_one_set_goes_straight_to_its_dashboard(client, world):
+    client.force_login(world.facilitator)
+
+    response = client.get(reverse("meetings:dashboards"))
+
+    assert response.status_code == 302
+    assert response["Location"] == dashboard_url(world.learning_set)
+
+
+def test_someone_who_facilitates_nothing_is_told_so(client, world):
+    client.force_login(world.member)
+
+    body = client.get(reverse("meetings:dashboards")).content.decode()
+
+    assert "You do not facilitate a set at the moment." in body
+    assert world.learning_set.name not in body
+
+
+def test_the_overview_makes_the_same_queries_for_two_sets_and_five(client, world):
+    two, five = UserFactory(), UserFactory()
+    for _ in range(2):
+        busy_set(world.programme, members=4, meetings=2, facilitator=two)
+    for _ in range(5):
+        busy_set(world.programme, members=4, meetings=2, facilitator=five)
+    url = reverse("meetings:dashboards")
+
+    assert count_queries(client, two, url) == count_queries(client, five, url)
+
+
+def test_the_navigation_offers_the_dashboard_to_facilitators_only(client, world):
+    client.force_login(world.facilitator)
+    assert 'href="/dashboard/">Dashboard</a>' in client.get(reverse("home")).content.decode()
+    client.force_login(world.member)
+    assert 'href="/dashboard/"' not in client.get(reverse("home")).content.decode()
+
+
+# The programme's thresholds
+
+
+def programme_data(**changes):
+    data = {
+        "name": "Northfield Leaders 2026",
+        "organisation": "Northfield Business School",
+        "starts_on": "",
+        "ends_on": "",
+        "time_zone": "Europe/London",
+        "pulse_threshold": "3",
+        "attendance_threshold": "75",
+    }
+    return {**data, **changes}
+
+
+def test_a_programme_admin_sets_the_thresholds(client, world):
+    client.force_login(world.admin)
+    url = reverse("sets:programme_edit", args=[world.programme.pk])
+    assert "Inaction prompt thresholds" in client.get(url).content.decode()
+
+    response = client.post(
+        url,
+        programme_data(carried_action_meetings="3", pulse_dip="0.75", silent_member_meetings=""),
+    )
+
+    assert response.status_code == 302
+    programme = Programme.objects.get(pk=world.programme.pk)
+    assert programme.carried_action_meetings == 3
+    assert str(programme.pulse_dip) == "0.75"
+    assert programme.silent_member_meetings == 3  # left empty: kept
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"attendance_missed": "4", "attendance_window": "3"}, "cannot be more than"),
+        ({"airtime_share_percent": "5"}, "greater than or equal to 10"),
+        ({"pulse_dip": "9"}, "less than or equal to 6"),
+        ({"carried_action_meetings": "two"}, "Enter a whole number"),
+    ],
+)
+def test_bad_thresholds_are_refused(client, world, changes, message):
+    client.force_login(world.admin)
+    url = reverse("sets:programme_edit", args=[world.programme.pk])
+
+    response = client.post(url, programme_data(**changes))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Programme.objects.get(pk=world.programme.pk).attendance_missed == 2
