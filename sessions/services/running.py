@@ -4,7 +4,8 @@ Each function runs in one transaction. A write from the meeting page names the r
 the meeting its form was rendered at; `_claim` moves the revision on with a conditional
 UPDATE, so when someone else saved in between, nothing is written and `StaleMeeting` is
 raised (the page answers 409 Conflict with the current values). Members' own writes move
-the revision on too, so that a facilitator's out-of-date form cannot overwrite them.
+the revision on too, so that a facilitator's out-of-date form cannot overwrite them. Every
+write queues inaction detection for the set once it commits.
 
 A report-back acts on its action as it is written; rewriting one undoes its earlier outcome
 first:
@@ -26,6 +27,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from sessions import queries
+from sessions.inaction import schedule_detection
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
 
 MAX_PLANNED_MINUTES = 240
@@ -52,12 +54,14 @@ def _claim(meeting, revision):
         raise StaleMeeting
     meeting.revision = revision + 1
     _check_open_set(meeting)
+    schedule_detection(meeting.learning_set)
 
 
 def _bump(meeting):
     Meeting.objects.filter(pk=meeting.pk).update(
         revision=F("revision") + 1, updated_at=timezone.now()
     )
+    schedule_detection(meeting.learning_set)
 
 
 def _check_open_set(meeting):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from sessions.inaction import schedule_detection
 from sessions.models import Attendance, Meeting, MeetingSeries
 from sessions.recurrence import MAX_MEETINGS
 from sessions.tasks import send_meeting_cancelled, send_meeting_changed, send_meetings_scheduled
@@ -55,6 +56,8 @@ def _create_meetings(learning_set, times, *, place, video_link, series, request)
     )
     ids = [meeting.pk for meeting in meetings]
     transaction.on_commit(lambda: send_meetings_scheduled.enqueue(ids))
+    # Which meeting is next decides the "below quorum" signal.
+    schedule_detection(learning_set)
     return meetings
 
 
@@ -118,6 +121,7 @@ def change_meeting(meeting, *, starts_at, ends_at, place, video_link):
         locked.reminder_sent_at = None
         fields.append("reminder_sent_at")
     locked.save(update_fields=fields)
+    schedule_detection(locked.learning_set)
     transaction.on_commit(
         lambda: send_meeting_changed.enqueue(
             locked.pk, previous_starts_at.isoformat() if moved else None
@@ -134,4 +138,5 @@ def cancel_meeting(meeting):
     locked.status = Meeting.Status.CANCELLED
     locked.sequence = F("sequence") + 1
     locked.save(update_fields=["status", "sequence", "updated_at"])
+    schedule_detection(locked.learning_set)
     transaction.on_commit(lambda: send_meeting_cancelled.enqueue(locked.pk))

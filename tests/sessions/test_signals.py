@@ -8,12 +8,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from sessions.inaction import schedule_detection
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Attendance, InactionPrompt
 from sessions.services import prompts as prompt_services
+from sessions.services import running, scheduling
 from sets.models import LearningSet
 from tests.sessions.builders import (
     action,
@@ -442,6 +444,44 @@ def test_detection_is_queued_once_a_change_commits(alpha, django_capture_on_comm
 
     assert len(callbacks) == 1
     assert only_open(alpha, Signal.CARRIED_ACTION).member == alpha.member
+
+
+def test_a_report_back_from_the_meeting_page_queues_detection(
+    alpha, django_capture_on_commit_callbacks
+):
+    m1, m2, m3 = held_meetings(alpha.learning_set, 3)
+    carried = action(m1, alpha.member)
+    report(carried, m2, "carried")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        running.record_report_back(
+            m3,
+            action=carried,
+            outcome="carried",
+            note="",
+            by=alpha.facilitator,
+            revision=m3.revision,
+        )
+
+    assert only_open(alpha, Signal.CARRIED_ACTION).member == alpha.member
+
+
+def test_scheduling_the_next_meeting_queues_detection(alpha, django_capture_on_commit_callbacks):
+    alpha.learning_set.quorum = len(alpha.members) + 1
+    alpha.learning_set.save()
+    request = RequestFactory().post("/")
+    request.user = alpha.facilitator
+    starts_at = timezone.now() + timedelta(days=7)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.schedule_meeting(
+            alpha.learning_set,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=3),
+            request=request,
+        )
+
+    assert prompts(alpha, Signal.BELOW_QUORUM).exists()
 
 
 def test_the_nightly_command_checks_every_open_set(alpha):
