@@ -136,6 +136,8 @@ class LearningSetForm(forms.ModelForm):
             "default_place",
             "default_video_link",
             "default_length_minutes",
+            "reminder_hours",
+            "pulse_window_days",
         ]
         labels = {"airtime_mode": "Airtime"}
         help_texts = {

@@ -57,6 +57,8 @@ def set_data(**changes):
         "default_place": "Room 4, Westbrook House",
         "default_video_link": "",
         "default_length_minutes": "180",
+        "reminder_hours": "48",
+        "pulse_window_days": "7",
     }
     return {**data, **changes}
 
@@ -286,6 +288,8 @@ def test_admin_creates_a_set(client, world):
         ({"airtime_mode": "loudest"}, "Select a valid choice"),
         ({"default_video_link": "javascript:alert(1)"}, "Enter a valid URL"),
         ({"default_length_minutes": "5"}, "greater than or equal to 15"),
+        ({"pulse_window_days": "0"}, "greater than or equal to 1"),
+        ({"reminder_hours": "1000"}, "less than or equal to 336"),
     ],
 )
 def test_bad_set_input_is_refused(client, world, changes, message):
