@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from sessions.demo import MEETING_PLANS, seed_demo_meetings
+from sessions.demo.meetings import MEETING_PLANS, seed_demo_meetings
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import (
     Action,
@@ -84,7 +84,7 @@ def test_each_demo_set_has_three_held_meetings_and_three_to_come(demo_sets):
             assert len(slots) >= 2
             assert all(slot.topic and slot.actual_seconds > 0 for slot in slots)
             # Every presenter committed to an action in their slot.
-            assert {a.slot_id for a in meeting.actions_committed.all()} == {s.pk for s in slots}
+            assert {s.pk for s in slots} <= {a.slot_id for a in meeting.actions_committed.all()}
         for meeting in to_come:
             assert {row.user_id for row in meeting.attendance.all()} == members
             apologies = meeting.attendance.filter(status="apologies", apologies_sent_at__lt=now)

@@ -1,0 +1,10 @@
+"""The meetings part of the demo: called by `manage.py seed_demo` once people and sets exist."""
+
+from sessions.demo.insights import seed_demo_insights
+from sessions.demo.meetings import seed_demo_meetings
+
+
+def seed():
+    seed_demo_meetings()
+    # The insights need held meetings to read.
+    seed_demo_insights()
