@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    # Date and time inputs take their format from the browser's language, not the page's.
+    "--lang=en-GB",
     "--disable-sync",
     "--disable-quic",
 ]
