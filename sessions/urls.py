@@ -1,7 +1,13 @@
-from sessions.views import actions, calendars, meeting, schedule
+from sessions.views import actions, calendars, dashboard, meeting, pulse, reports, schedule
 
 app_name = "meetings"
 
 urlpatterns = (
-    schedule.urlpatterns + calendars.urlpatterns + meeting.urlpatterns + actions.urlpatterns
+    schedule.urlpatterns
+    + calendars.urlpatterns
+    + meeting.urlpatterns
+    + actions.urlpatterns
+    + reports.urlpatterns
+    + dashboard.urlpatterns
+    + pulse.urlpatterns
 )

@@ -7,8 +7,12 @@ page cannot ship without a row here.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from reflections.models import JournalEntry
+from sessions.models import Action, CalendarFeed, InactionPrompt
 from sets.models import Invitation
+from tests.sessions.factories import MeetingFactory
 
 ROLES = ["anonymous", "outsider", "pending", "member", "former", "facilitator", "admin"]
 
@@ -56,6 +60,22 @@ def _token(w):
     return {"token": w.invitation.token}
 
 
+def _meeting(w):
+    return {"pk": w.meeting.pk}
+
+
+def _feed(w):
+    return {"token": w.feed.token}
+
+
+def _action(w):
+    return {"pk": w.action.pk}
+
+
+# A meeting page's panels: its facilitators only; the matrix posts nothing, which is bad input.
+MEETING_PANEL = dict(pending=403, member=403, facilitator=400, admin=403)
+
+
 def expect(
     anonymous=LOGIN, outsider=404, pending=404, member=404, former=404, facilitator=404, admin=404
 ):
@@ -74,6 +94,17 @@ EVERYONE = dict(outsider=200, pending=200, member=200, former=200, facilitator=2
 PROGRAMME_ADMIN_ONLY = expect(admin=200)
 SET_VIEWERS = dict(pending=200, member=200, facilitator=200, admin=200)
 SET_MANAGERS = dict(pending=403, member=403, facilitator=200, admin=200)
+SIGNED_IN_302 = dict(outsider=302, pending=302, member=302, former=302, facilitator=302, admin=302)
+FACILITATOR_ONLY = dict(pending=403, member=403, admin=403)
+
+
+def _private_entry(w):
+    return {"pk": w.private_entry.pk}
+
+
+def _shared_entry(w):
+    return {"pk": w.shared_entry.pk}
+
 
 # (url name, kwargs from the world, method, expected status by role)
 MATRIX = [
@@ -119,8 +150,139 @@ MATRIX = [
     ("sets:set_close", _set, "get", expect(pending=403, member=403, facilitator=200, admin=200)),
     ("sets:invitation", _token, "get", expect(anonymous=302, **EVERYONE)),
     # meetings: scheduling and calendars
+    ("meetings:schedule", _set, "get", expect(**SET_VIEWERS)),
+    ("meetings:meeting_create", _set, "get", expect(**SET_MANAGERS)),
+    ("meetings:series_create", _set, "get", expect(**SET_MANAGERS)),
+    ("meetings:meeting_edit", _meeting, "get", expect(**SET_MANAGERS)),
+    ("meetings:meeting_cancel", _meeting, "get", expect(**SET_MANAGERS)),
+    (
+        "meetings:meeting_cancel",
+        _meeting,
+        "post",
+        expect(**{**SET_MANAGERS, "facilitator": 302, "admin": 302}),
+    ),
+    ("meetings:meeting_ics", _meeting, "get", expect(**SET_VIEWERS)),
+    ("meetings:set_ics", _set, "get", expect(**SET_VIEWERS)),
+    ("meetings:my_calendar", None, "get", expect(**EVERYONE)),
+    (
+        "meetings:calendar_feed_regenerate",
+        None,
+        "post",
+        expect(**{role: 302 for role in EVERYONE}),
+    ),
+    # The secret in the URL is the key: calendar apps cannot sign in.
+    ("meetings:calendar_feed", _feed, "get", expect(anonymous=200, **EVERYONE)),
     # meetings: the meeting page, apologies and actions
+    ("meetings:meeting", _meeting, "get", expect(**SET_VIEWERS)),
+    ("meetings:meeting_attendance", _meeting, "post", expect(**MEETING_PANEL)),
+    ("meetings:meeting_report_backs", _meeting, "post", expect(**MEETING_PANEL)),
+    ("meetings:meeting_airtime", _meeting, "post", expect(**MEETING_PANEL)),
+    ("meetings:meeting_actions", _meeting, "post", expect(**MEETING_PANEL)),
+    ("meetings:meeting_review", _meeting, "post", expect(**MEETING_PANEL)),
+    ("meetings:meeting_held", _meeting, "post", expect(**MEETING_PANEL)),
+    # Members send apologies (an empty post says neither send nor withdraw).
+    (
+        "meetings:meeting_apologies",
+        _meeting,
+        "post",
+        expect(pending=400, member=400, facilitator=403, admin=403),
+    ),
+    ("meetings:my_actions", None, "get", expect(**EVERYONE)),
+    # Only the action's owner (the member) writes its report-back.
+    (
+        "meetings:action_report",
+        _action,
+        "get",
+        expect(pending=403, member=200, facilitator=403, admin=403),
+    ),
+    # reflections
+    ("reflections:journal", None, "get", expect(**EVERYONE)),
+    ("reflections:entry_create", None, "get", expect(**EVERYONE)),
+    ("reflections:draft", None, "post", expect(**SIGNED_IN_302)),
+    ("reflections:prompts", None, "get", expect(**EVERYONE)),
+    ("reflections:entry", _private_entry, "get", expect(member=200)),
+    ("reflections:entry_edit", _private_entry, "get", expect(member=200)),
+    ("reflections:entry_delete", _private_entry, "get", expect(member=200)),
+    ("reflections:entry_draft", _private_entry, "post", expect(member=302)),
+    ("reflections:entry_share", _private_entry, "post", expect(member=400)),
+    ("reflections:entry_unshare", _shared_entry, "post", expect(member=302)),
+    (
+        "reflections:shared",
+        _set,
+        "get",
+        expect(pending=403, member=200, facilitator=200, admin=403),
+    ),
+    (
+        "reflections:set_prompt_create",
+        _set,
+        "get",
+        expect(pending=403, member=403, facilitator=200, admin=403),
+    ),
+    ("reflections:my_data", None, "get", expect(**EVERYONE)),
+    ("reflections:my_data_download", None, "post", expect(**EVERYONE)),
+    ("reflections:erase_account", None, "get", expect(**EVERYONE)),
+    # programme reports and exports
+    ("meetings:programme_report", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    ("meetings:attendance_export", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    ("meetings:set_report", _set, "get", expect(**SET_MANAGERS)),
+    ("meetings:set_attendance_export", _set, "get", expect(**SET_MANAGERS)),
+    # dashboard and pulse
+    # Prompts and notes: the set's facilitators only. The overview sends a facilitator of one
+    # set straight to its dashboard. Acting on a prompt with an empty post is bad input.
+    ("meetings:dashboards", None, "get", expect(**{**EVERYONE, "facilitator": 302})),
+    (
+        "meetings:dashboard",
+        _set,
+        "get",
+        expect(pending=403, member=403, facilitator=200, admin=403),
+    ),
+    *(
+        (
+            name,
+            lambda w: {"pk": w.prompt.pk},
+            method,
+            expect(**FACILITATOR_ONLY, facilitator=status),
+        )
+        for name in ("meetings:prompt_raise", "meetings:prompt_dismiss")
+        for method, status in (("get", 200), ("post", 400))
+    ),
+    # Members under the contract answer the pulse; the planted meeting is not held yet, which
+    # the page explains (and an answer posted to it is refused as bad input).
+    (
+        "meetings:pulse",
+        _meeting,
+        "get",
+        expect(pending=403, member=200, facilitator=403, admin=403),
+    ),
+    (
+        "meetings:pulse",
+        _meeting,
+        "post",
+        expect(pending=403, member=400, facilitator=403, admin=403),
+    ),
+    (
+        "meetings:pulse_results",
+        _meeting,
+        "get",
+        expect(pending=403, member=200, facilitator=200, admin=403),
+    ),
 ]
+
+# Journal text and who may read it: a private entry its author alone; a shared one the
+# set's facilitator and members under its contract (DESIGN.md, the two journal rows).
+PRIVATE_JOURNAL = "Private: I am avoiding the conversation with my CFO."
+ALPHA_SHARED_JOURNAL = "Shared with Alpha: the set helped me see my part in the delay."
+BETA_SHARED_JOURNAL = "Shared with Beta: what Olive told the set about her board."
+JOURNAL_READERS = [
+    (PRIVATE_JOURNAL, {"member"}),
+    (ALPHA_SHARED_JOURNAL, {"member", "facilitator"}),
+    (BETA_SHARED_JOURNAL, {"outsider"}),  # the outsider role is Olive, its author
+]
+
+# Inaction prompts and facilitator notes: the set's facilitators only (DESIGN.md).
+PROMPT_NOTE = "Facilitator note: Sam keeps deflecting."
+PROMPT_QUESTION = "Prompt question: what is Maya avoiding in the merger?"
+PROMPT_TEXTS = [PROMPT_NOTE, PROMPT_QUESTION]
 
 
 @pytest.fixture
@@ -131,6 +293,51 @@ def planted(world):
     world.other_set.contracts.update(text=BETA_CONTRACT)
     world.invitation = Invitation.objects.create(
         learning_set=world.learning_set, name="Nina New", email="nina.new@example.org"
+    )
+    world.meeting = MeetingFactory(learning_set=world.learning_set)
+    world.action = Action.objects.create(
+        learning_set=world.learning_set,
+        owner=world.member,
+        committed_at=world.meeting,
+        text="Maya's action: raise the merger with the CFO",
+    )
+    world.feed = CalendarFeed.objects.create(user=world.member, token="member-feed-secret")
+    world.private_entry = JournalEntry.objects.create(
+        author=world.member, title="Before the CFO meeting", body=PRIVATE_JOURNAL
+    )
+    world.shared_entry = JournalEntry.objects.create(
+        author=world.member,
+        title="What the set showed me",
+        body=ALPHA_SHARED_JOURNAL,
+        shared_with=world.learning_set,
+        shared_at=timezone.now(),
+    )
+    JournalEntry.objects.create(
+        author=world.other_member,
+        title="Beta reflection",
+        body=BETA_SHARED_JOURNAL,
+        shared_with=world.other_set,
+        shared_at=timezone.now(),
+    )
+    world.prompt = InactionPrompt.objects.create(
+        learning_set=world.learning_set,
+        signal=InactionPrompt.Signal.CARRIED_ACTION,
+        member=world.member,
+        evidence_key=f"action:{world.action.pk}",
+        summary="Maya's action has been carried forward at 2 meetings in a row.",
+        suggested_question=PROMPT_QUESTION,
+    )
+    world.prompt.evidence_actions.add(world.action)
+    InactionPrompt.objects.create(
+        learning_set=world.learning_set,
+        signal=InactionPrompt.Signal.SILENT_MEMBER,
+        member=world.member,
+        evidence_key="since-meeting:1",
+        summary="Maya came to the last 3 meetings without taking any airtime.",
+        suggested_question="What have you been carrying?",
+        status=InactionPrompt.Status.DISMISSED,
+        facilitator_note=PROMPT_NOTE,
+        closed_at=timezone.now(),
     )
     return world
 
@@ -154,10 +361,18 @@ def test_permission_matrix(client, planted, name, kwargs, method, expected, role
         assert response["Location"].startswith(reverse("account_login"))
     else:
         assert response.status_code == wanted, f"{role} on {name}"
-    body = response.content.decode(errors="replace")
+    # Exports are streamed: their bytes are checked like any page's.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    body = content.decode(errors="replace")
     assert BETA_CONTRACT not in body
     if role not in READS_CONTRACT:
         assert ALPHA_CONTRACT not in body
+    for text, readers in JOURNAL_READERS:
+        if role not in readers:
+            assert text not in body, f"journal text reached {role} on {name}"
+    if role != "facilitator":
+        for text in PROMPT_TEXTS:
+            assert text not in body, f"an inaction prompt reached {role} on {name}"
 
 
 def _walk(patterns, prefix="", namespace=""):

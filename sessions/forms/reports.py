@@ -1,0 +1,143 @@
+"""Filters for attendance reports and exports, read from the query string.
+
+Dates are whole days in the programme's time zone, both ends included. Every field is
+optional: a blank form covers every set and every held meeting.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.utils.formats import date_format
+
+from sessions.forms.schedule import DateInput
+from sessions.reports.attendance import STATUS_CHOICES, ReportScope
+
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+DATE_MESSAGE = "Enter a date as year-month-day, such as 2026-03-31."
+FORMATS = [("csv", "CSV"), ("xlsx", "Excel (.xlsx)")]
+STATUSES = [("", "All statuses"), *STATUS_CHOICES]
+
+
+def _day(moment):
+    return date_format(moment, "j F Y")
+
+
+class AttendanceFilterForm(forms.Form):
+    """Which set (on a programme's report) and which days. `scope()` turns a valid form into
+    what the report or export covers."""
+
+    def __init__(self, data, *, programme, learning_set=None):
+        super().__init__(data)
+        self.programme = programme
+        self.learning_set = learning_set
+        if learning_set is None:
+            self.fields["set"] = forms.ModelChoiceField(
+                queryset=programme.sets.order_by("name"),
+                required=False,
+                empty_label="All sets",
+                error_messages={
+                    "invalid_choice": "That set is not in this programme. Choose one from the "
+                    "list, or all sets."
+                },
+            )
+        zone = programme.time_zone
+        self.fields["from"] = forms.DateField(
+            required=False,
+            widget=DateInput(),
+            help_text=f"First day, in the programme’s time zone ({zone}).",
+            error_messages={"invalid": DATE_MESSAGE},
+        )
+        self.fields["to"] = forms.DateField(
+            required=False,
+            widget=DateInput(),
+            help_text="Last day, included.",
+            error_messages={"invalid": DATE_MESSAGE},
+        )
+
+    def _clean_day(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(
+                f"Choose a date between {EARLIEST.year} and {LATEST.year}, not {day.isoformat()}."
+            )
+        return day
+
+    def clean_from(self):
+        return self._clean_day("from")
+
+    def clean_to(self):
+        return self._clean_day("to")
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("from"), data.get("to")
+        if first and last and first > last:
+            self.add_error(
+                "to",
+                f"The last day, {_day(last)}, is before the first, {_day(first)}. Choose a last "
+                "day on or after the first.",
+            )
+        return data
+
+    def chosen_set(self):
+        return self.learning_set or self.cleaned_data.get("set")
+
+    def scope(self):
+        zone = ReportScope(self.programme).zone
+        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        return ReportScope(
+            programme=self.programme,
+            learning_set=self.chosen_set(),
+            starts=datetime.combine(first, time.min, tzinfo=zone) if first else None,
+            ends=datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+            if last
+            else None,
+            status=self.cleaned_data.get("status", ""),
+        )
+
+    def period(self):
+        """The chosen days in words."""
+        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        if first and last:
+            return f"{_day(first)} to {_day(last)}"
+        if first:
+            return f"from {_day(first)}"
+        if last:
+            return f"up to {_day(last)}"
+        return "all dates"
+
+    def query(self):
+        """The filters as query-string values, for links to exports of the same rows."""
+        chosen = self.cleaned_data.get("set")
+        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        return {
+            "set": chosen.pk if chosen and self.learning_set is None else "",
+            "from": first.isoformat() if first else "",
+            "to": last.isoformat() if last else "",
+        }
+
+
+class AttendanceExportForm(AttendanceFilterForm):
+    """The report's filters, a status, and the file format (CSV unless asked otherwise)."""
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["status"] = forms.ChoiceField(
+            choices=STATUSES,
+            required=False,
+            error_messages={
+                "invalid_choice": "“%(value)s” is not an attendance status. Choose present, "
+                "late, left_early, apologies, absent or not_recorded, or leave it out for all."
+            },
+        )
+        self.fields["format"] = forms.ChoiceField(
+            choices=FORMATS,
+            required=False,
+            error_messages={
+                "invalid_choice": "“%(value)s” is not a format we export. Choose csv or xlsx."
+            },
+        )
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or "csv"
