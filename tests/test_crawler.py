@@ -1,0 +1,325 @@
+"""The confidentiality promise, proven by crawling the demo as each role.
+
+Unique markers are planted in every place confidential text lives: Set Birch's content,
+Set Aurora's content, private journals, the facilitator's prompt notes. Then each role of Set
+Aurora (and a person who belongs to nothing) starts at "/" and follows every same-site link
+and GET form it is shown, downloads included. No response may carry a marker that DESIGN.md's
+confidentiality table keeps from that role, and no response may be a server error.
+"""
+
+import io
+import traceback
+import zipfile
+from collections import deque
+from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from reflections.models import JournalEntry
+from sessions.models import Action, AirtimeSlot, InactionPrompt, Meeting, ReportBack
+from sessions.services.calendar_feeds import regenerate_feed
+from sets.models import LearningSet
+
+ROLES = ["admin", "facilitator", "member", "pending", "former", "outsider"]
+
+ACCOUNTS = {
+    "admin": "admin",
+    "facilitator": "facilitator.aurora",
+    "member": "member.aurora",
+    "pending": "pending.aurora",
+    "former": "former.aurora",
+    "outsider": "outsider",
+}
+
+NOBODY = frozenset()
+SET_CONTENT = frozenset({"member", "facilitator"})
+
+# marker → the crawled roles that may see it, row by row as in DESIGN.md's table.
+# Every crawled role is in Set Aurora or in nothing, so nothing of Set Birch is theirs to see.
+MARKERS = {
+    "zq-birch-contract-text": NOBODY,
+    "zq-birch-airtime-topic": NOBODY,
+    "zq-birch-action-text": NOBODY,
+    "zq-birch-report-back-note": NOBODY,
+    "zq-birch-process-review": NOBODY,
+    "zq-birch-prompt-note": NOBODY,
+    "zq-birch-shared-entry": NOBODY,
+    "zq-aurora-contract-text": frozenset({"member", "pending", "facilitator"}),
+    "zq-aurora-airtime-topic": SET_CONTENT,
+    "zq-aurora-action-text": SET_CONTENT,
+    "zq-aurora-report-back-note": SET_CONTENT,
+    # The meeting page says so: "Only the set's facilitators see this note."
+    "zq-aurora-process-review": frozenset({"facilitator"}),
+    "zq-aurora-shared-entry": SET_CONTENT,
+    "zq-aurora-prompt-note": frozenset({"facilitator"}),
+    "zq-aurora-member-private-entry": frozenset({"member"}),
+    "zq-aurora-pending-private-entry": frozenset({"pending"}),
+    "zq-aurora-former-private-entry": frozenset({"former"}),
+    "zq-aurora-facilitator-private-entry": frozenset({"facilitator"}),
+}
+
+MAX_PAGES = 400
+# Far fewer than any role reaches today: a crawl that finds no links must fail, not pass.
+MIN_PAGES = {
+    "admin": 70,
+    "facilitator": 50,
+    "member": 45,
+    "pending": 30,
+    "former": 15,
+    "outsider": 15,
+}
+
+SKIPPED_PREFIXES = ("/accounts/logout/", "/static/", "/operator/")
+# POST forms that only read: a download of everything the person wrote.
+DOWNLOADS_BY_POST = ["reflections:my_data_download"]
+
+
+def person(local_part):
+    return get_user_model().objects.get(email=f"{local_part}@demo.alsspace.test")
+
+
+def plant_set_content(learning_set, prefix, owner):
+    """Contract text, a topic, an action with a report-back and a process review."""
+    contract = learning_set.contracts.order_by("-version").first()
+    type(contract).objects.filter(pk=contract.pk).update(
+        text=f"{contract.text}\n9. {prefix}-contract-text"
+    )
+    first, second, following = learning_set.meetings.filter(status=Meeting.Status.HELD).order_by(
+        "starts_at"
+    )[:3]
+    AirtimeSlot.objects.create(
+        meeting=second, presenter=owner, order=99, topic=f"{prefix}-airtime-topic"
+    )
+    action = Action.objects.create(
+        learning_set=learning_set,
+        owner=owner,
+        committed_at=first,
+        text=f"{prefix}-action-text",
+        due_meeting=following,
+    )
+    ReportBack.objects.create(
+        action=action,
+        meeting=second,
+        outcome=ReportBack.Outcome.CARRIED,
+        note=f"{prefix}-report-back-note",
+        written_by=owner,
+    )
+    Meeting.objects.filter(pk=second.pk).update(process_review=f"{prefix}-process-review")
+
+
+def plant_prompt_note(learning_set, prefix, facilitator, member):
+    InactionPrompt.objects.create(
+        learning_set=learning_set,
+        signal=InactionPrompt.Signal.SILENT_MEMBER,
+        member=member,
+        evidence_key="crawler",
+        summary="Quiet in the last three meetings.",
+        suggested_question="Whose voice have we not heard?",
+        status=InactionPrompt.Status.DISMISSED,
+        facilitator_note=f"{prefix}-prompt-note",
+        closed_by=facilitator,
+        closed_at=timezone.now(),
+    )
+
+
+def plant_entry(author, learning_set, marker, shared=False):
+    JournalEntry.objects.create(
+        author=author,
+        title=f"Entry {marker}",
+        body=f"What I wrote: {marker}.",
+        learning_set=learning_set,
+        shared_with=learning_set if shared else None,
+        shared_at=timezone.now() - timedelta(hours=1) if shared else None,
+    )
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    aurora = LearningSet.objects.get(name="Set Aurora")
+    birch = LearningSet.objects.get(name="Set Birch")
+    member = person("member.aurora")
+    facilitator = person("facilitator.aurora")
+
+    plant_set_content(birch, "zq-birch", person("member.birch"))
+    plant_prompt_note(birch, "zq-birch", person("facilitator.birch"), person("member.birch"))
+    plant_entry(person("member.birch"), birch, "zq-birch-shared-entry", shared=True)
+
+    plant_set_content(aurora, "zq-aurora", member)
+    plant_prompt_note(aurora, "zq-aurora", facilitator, member)
+    plant_entry(member, aurora, "zq-aurora-shared-entry", shared=True)
+    plant_entry(member, aurora, "zq-aurora-member-private-entry")
+    plant_entry(person("pending.aurora"), aurora, "zq-aurora-pending-private-entry")
+    plant_entry(person("former.aurora"), aurora, "zq-aurora-former-private-entry")
+    plant_entry(facilitator, aurora, "zq-aurora-facilitator-private-entry")
+
+
+class PageLinks(HTMLParser):
+    """What an HTML page offers to follow: its links, each submission of its GET forms with
+    their default values (one per named submit button), and the actions of its POST forms."""
+
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self.post_actions = []
+        self.form = None  # [action, fields, submit buttons] of the GET form being read
+        self.select = None  # [name, first option, selected option]
+        self.textarea = None  # [name, text]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "form":
+            self.start_form(attrs)
+        elif self.form is None or "disabled" in attrs:
+            return
+        elif tag == "option" and self.select:
+            value = attrs.get("value", "")
+            if self.select[1] is None:
+                self.select[1] = value
+            if "selected" in attrs:
+                self.select[2] = value
+        elif not attrs.get("name"):
+            return
+        elif tag in {"input", "button"}:
+            self.add_control(tag, attrs)
+        elif tag == "select":
+            self.select = [attrs["name"], None, None]
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+
+    def start_form(self, attrs):
+        action = attrs.get("action") or ""
+        if (attrs.get("method") or "get").lower() == "get":
+            self.form = [action, [], []]
+        else:
+            self.post_actions.append(action)
+            self.form = None
+
+    def add_control(self, tag, attrs):
+        kind = attrs.get("type", "submit" if tag == "button" else "text").lower()
+        name, value = attrs["name"], attrs.get("value")
+        if kind in {"submit", "image"}:
+            self.form[2].append((name, value or ""))
+        elif kind in {"checkbox", "radio"}:
+            if "checked" in attrs:
+                self.form[1].append((name, value or "on"))
+        elif kind not in {"button", "reset", "file"}:
+            self.form[1].append((name, value or ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if self.form is None:
+            return
+        if tag == "select" and self.select:
+            name, first, selected = self.select
+            chosen = selected if selected is not None else first
+            if chosen is not None:
+                self.form[1].append((name, chosen))
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.form[1].append(tuple(self.textarea))
+            self.textarea = None
+        elif tag == "form":
+            action, fields, submit_buttons = self.form
+            path = urlsplit(action)._replace(query="", fragment="").geturl()
+            for button in submit_buttons or [None]:
+                query = urlencode(fields + ([button] if button else []))
+                self.links.append(f"{path}?{query}" if query else path)
+            self.form = None
+
+
+def same_site(base, href):
+    """`href` resolved against `base` as a path and query, or None if it leaves the site or
+    is a page the crawl must not visit."""
+    url = urlsplit(urljoin(f"http://testserver{base}", href.strip()))
+    if url.scheme not in {"http", "https"} or url.netloc != "testserver":
+        return None
+    if url.path.startswith(SKIPPED_PREFIXES):
+        return None
+    return urlunsplit(("", "", url.path, url.query, ""))
+
+
+def body_text(response):
+    """Everything a response carries, as text to search: archives (XLSX, the personal data
+    download) opened, calendar lines unfolded so a folded marker cannot hide."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content = b"\n".join(archive.read(name) for name in archive.namelist())
+    text = content.decode("utf-8", errors="replace")
+    return text.replace("\r\n ", "").replace("\r\n\t", "")
+
+
+def crawl(client, start):
+    """Visit every page reachable from `start`; return (pages visited, errors found), where
+    each page is (method and url, status, body text) and an error is a 500 or an exception.
+
+    Only GETs, except POST forms that merely download (DOWNLOADS_BY_POST)."""
+    downloads_by_post = {reverse(name) for name in DOWNLOADS_BY_POST}
+    queue = deque(("get", url) for url in start)
+    seen, pages, errors = set(queue), [], []
+    while queue and len(pages) < MAX_PAGES:
+        method, url = queue.popleft()
+        try:
+            response = getattr(client, method)(url)
+        except Exception:
+            errors.append(f"{method} {url}: {traceback.format_exc(limit=-3)}")
+            continue
+        if response.status_code >= 500:
+            errors.append(f"{method} {url}: {response.status_code}")
+        text = body_text(response)
+        pages.append((f"{method} {url}", response.status_code, text))
+        found = []
+        if response.has_header("Location"):
+            found.append(("get", response["Location"]))
+        if response.get("Content-Type", "").startswith("text/html"):
+            parser = PageLinks()
+            parser.feed(text)
+            found += [("get", href) for href in parser.links]
+            found += [("post", href) for href in parser.post_actions]
+        for method, href in found:
+            target = same_site(url, href)
+            if method == "post" and target not in downloads_by_post:
+                continue
+            if target and (method, target) not in seen:
+                seen.add((method, target))
+                queue.append((method, target))
+    return pages, errors
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_a_role_reaches_shows_what_it_must_not_see(demo, role):
+    client = Client()
+    user = person(ACCOUNTS[role])
+    client.force_login(user)
+    # The calendar page shows the private feed's address to copy into a calendar app, not
+    # as a link, so the crawl starts there too.
+    feed = reverse("meetings:calendar_feed", args=[regenerate_feed(user).token])
+    pages, errors = crawl(client, ["/", feed])
+
+    assert errors == []
+    assert len(pages) >= MIN_PAGES[role], [url for url, _, _ in pages]
+    forbidden = [marker for marker, allowed in MARKERS.items() if role not in allowed]
+    leaks = [
+        (url, status, marker)
+        for url, status, text in pages
+        for marker in forbidden
+        if marker in text
+    ]
+    assert leaks == []
+    # The markers are where the crawl looks: each role finds all it may see, so a marker
+    # missing above was kept out, not missed.
+    reached = {marker for _, _, text in pages for marker in MARKERS if marker in text}
+    assert reached == {marker for marker, allowed in MARKERS.items() if role in allowed}
