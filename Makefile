@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 USE_JOURNAL_KEY = export JOURNAL_KEYS="$${JOURNAL_KEYS:-$$(cat $(KEY_FILE))}"
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format check-deploy
+.PHONY: help install run test lint format check-deploy bench
 
 help:
 	@echo "make run           install, migrate, load the demo data and serve it on http://$(ADDRESS)/"
@@ -24,6 +24,7 @@ help:
 	@echo "make format        fix what ruff can and format the code"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make install       create .venv and install requirements.txt"
+	@echo "make bench         page latency, load and export benchmark on PostgreSQL (BENCH_ARGS=--quick)"
 
 install: $(INSTALLED)
 
@@ -76,3 +77,8 @@ check-deploy: $(INSTALLED)
 	JOURNAL_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	ALLOWED_HOSTS=example.org \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+# Needs PostgreSQL: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/alsspace_bench.
+BENCH_ARGS ?=
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
