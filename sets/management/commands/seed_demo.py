@@ -78,7 +78,7 @@ class SetPlan:
 ADMIN = Person(
     "admin",
     "Helen Okafor",
-    "Programme admin: programmes, sets, invitations, imports and the audit log; "
+    "Programme admin: sets, invitations, imports, attendance reports, the audit log; "
     "never what is said in a set",
 )
 OUTSIDER = Person(
@@ -96,7 +96,7 @@ SETS = [
         facilitator=Person(
             "facilitator.aurora",
             "Ruth Adeyemi",
-            "Facilitator of Set Aurora: edits the contract, invites and removes members",
+            "Facilitator of Set Aurora: schedules and runs meetings, the inaction dashboard",
         ),
         members=[
             Person(
