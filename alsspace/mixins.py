@@ -42,3 +42,10 @@ class PermissionMixin:
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class InvalidIs400Mixin:
+    """Re-render a form with its errors as 400 Bad Request, so bad input is never a 200."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -14,13 +14,13 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.views.generic import FormView, TemplateView
 
-from alsspace.mixins import PermittedObjectMixin
+from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
 from sessions import charts, pulse, queries
 from sessions.forms.prompts import DismissPromptForm, RaisePromptForm, prefix_for
 from sessions.inaction import figures, history
 from sessions.models import Meeting
 from sessions.services import prompts as prompt_services
-from sets.views.learning_sets import InvalidIs400Mixin, SetPageMixin
+from sets.views.learning_sets import SetPageMixin
 
 # The charts draw at most this many meetings; their tables list every one.
 CHART_MEETINGS = 12

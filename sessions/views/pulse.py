@@ -7,11 +7,11 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.generic import FormView, TemplateView
 
+from alsspace.mixins import InvalidIs400Mixin
 from sessions import pulse
 from sessions.forms.pulse import PulseForm
 from sessions.services import pulse as pulse_services
 from sessions.views.schedule import MeetingPageMixin
-from sets.views.learning_sets import InvalidIs400Mixin
 
 
 def pulse_url(meeting):

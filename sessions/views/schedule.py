@@ -9,12 +9,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from alsspace.mixins import PermittedObjectMixin
+from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
 from sessions import queries
 from sessions.forms.schedule import MeetingForm, SeriesForm
 from sessions.models import Meeting
 from sessions.services import scheduling
-from sets.views.learning_sets import InvalidIs400Mixin, SetPageMixin
+from sets.views.learning_sets import SetPageMixin
 
 
 def schedule_url(learning_set):

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, View
 
-from alsspace.mixins import PermittedObjectMixin
+from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
 from sets import queries, services
 from sets import rules as set_rules
 from sets.forms.learning_sets import (
@@ -23,13 +23,6 @@ from sets.forms.learning_sets import (
 )
 from sets.models import Membership
 from sets.views import invitations
-
-
-class InvalidIs400Mixin:
-    """Re-render a form with its errors as 400 Bad Request."""
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class SetPageMixin(PermittedObjectMixin):

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 
-from alsspace.mixins import PermissionMixin, PermittedObjectMixin
+from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
 from alsspace.models import AuditEvent
 from sets import imports, queries, services
 from sets.forms.programmes import (
@@ -22,13 +22,6 @@ from sets.forms.programmes import (
 
 class ProgrammeNavMixin:
     extra_context = {"nav_section": "programmes"}
-
-
-class InvalidIs400Mixin:
-    """Re-render a form with its errors as 400 Bad Request."""
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class AdministeredProgrammeMixin(ProgrammeNavMixin, PermittedObjectMixin):
