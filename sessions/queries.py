@@ -117,6 +117,39 @@ def report_back_actions(meeting):
     )
 
 
+def report_back_agenda(meeting):
+    """What the meeting page lists under report-backs: `report_back_actions`, and while the
+    meeting is still scheduled, the open actions of every current member that are due here
+    (carried to it, or due at an earlier meeting and still open), so that the facilitator
+    sees at check-in what is coming. `owner_status` is the owner's attendance here (empty
+    when not yet recorded): an action is reported on once its owner attends, as
+    `report_back_actions` allows, unless it already has been here."""
+    attended = Attendance.objects.filter(meeting=meeting, status__in=Attendance.ATTENDED)
+    earlier_open = Q(status=Action.Status.OPEN, committed_at__starts_at__lt=meeting.starts_at)
+    listed = (earlier_open & Q(owner__in=attended.values("user"))) | Q(
+        Exists(ReportBack.objects.filter(action=OuterRef("pk"), meeting=meeting))
+    )
+    if meeting.status == Meeting.Status.SCHEDULED:
+        due_here = Q(due_meeting=meeting) | Q(due_meeting__starts_at__lt=meeting.starts_at)
+        members = set_members(meeting.learning_set).values("pk")
+        listed |= earlier_open & due_here & Q(owner__in=members)
+    owner_status = Attendance.objects.filter(meeting=meeting, user=OuterRef("owner"))
+    later = ReportBack.objects.filter(
+        action=OuterRef("pk"), meeting__starts_at__gt=meeting.starts_at
+    )
+    return (
+        Action.objects.filter(learning_set=meeting.learning_set_id)
+        .filter(listed)
+        .annotate(
+            reported_later=Exists(later),
+            owner_status=Subquery(owner_status.values("status")[:1]),
+        )
+        .select_related("owner", "committed_at", "due_meeting")
+        .prefetch_related(_report_backs_with_meetings())
+        .order_by("owner__name", "committed_at__starts_at", "pk")
+    )
+
+
 def next_meeting_after(meeting):
     """The set's next scheduled meeting after this one: where an action is due by default."""
     return (

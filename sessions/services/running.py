@@ -89,6 +89,13 @@ def _check_ahead(meeting, now):
         )
 
 
+def _check_not_held(meeting, refusal):
+    """Timing belongs to the meeting as it happens; once it is held, its record is only
+    corrected."""
+    if Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.HELD).exists():
+        raise ValidationError(f"This meeting is marked as held, so {refusal}")
+
+
 def _check_minutes(planned_minutes):
     if not 1 <= planned_minutes <= MAX_PLANNED_MINUTES:
         raise ValidationError(f"Planned time is 1 to {MAX_PLANNED_MINUTES} minutes.")
@@ -157,6 +164,11 @@ def _slot(meeting, slot):
 @transaction.atomic
 def add_slot(meeting, *, presenter, topic, planned_minutes, revision):
     _claim(meeting, revision)
+    _check_not_held(
+        meeting,
+        "no presenter can be added now: their time could not be recorded. You can still "
+        "correct the topics and planned times of those who presented.",
+    )
     _check_member(meeting, presenter, "presenter")
     _check_minutes(planned_minutes)
     if meeting.airtime_slots.filter(presenter=presenter).exists():
@@ -220,6 +232,7 @@ def start_timer(meeting, slot, *, revision, now=None):
     its time kept."""
     now = now or timezone.now()
     _claim(meeting, revision)
+    _check_not_held(meeting, "its timers cannot be started. The time recorded stays as it is.")
     slot = _slot(meeting, slot)
     running = meeting.airtime_slots.select_for_update().filter(timer_started_at__isnull=False)
     for other in running.exclude(pk=slot.pk):

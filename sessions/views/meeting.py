@@ -66,6 +66,11 @@ class ReportBackRow:
     def written_by_owner(self):
         return self.report is not None and self.report.written_by_id == self.action.owner_id
 
+    @property
+    def awaiting_owner(self):
+        """Due here, but its owner is not marked present: it is heard once they are."""
+        return self.report is None and self.action.owner_status not in Attendance.ATTENDED
+
 
 class MeetingPage:
     """What the meeting page shows this person. Each part is loaded only when a template
@@ -118,8 +123,25 @@ class MeetingPage:
         return sum(1 for row in self.attendance_rows if row.status in Attendance.ATTENDED)
 
     @cached_property
+    def expected_count(self):
+        return len(self.attendance_rows) - self.apologies_count
+
+    @cached_property
+    def apologies_count(self):
+        return sum(1 for row in self.attendance_rows if row.status == Attendance.Status.APOLOGIES)
+
+    @cached_property
     def started(self):
         return self.meeting.starts_at <= timezone.now()
+
+    @cached_property
+    def ahead(self):
+        """A scheduled meeting still to come: the page speaks of it in the future tense."""
+        return self.meeting.status == Meeting.Status.SCHEDULED and not self.started
+
+    @property
+    def held(self):
+        return self.meeting.status == Meeting.Status.HELD
 
     @cached_property
     def apologies_open(self):
@@ -156,7 +178,7 @@ class MeetingPage:
     @cached_property
     def report_back_rows(self):
         rows = []
-        for action in queries.report_back_actions(self.meeting):
+        for action in queries.report_back_agenda(self.meeting):
             reports = list(action.report_backs.all())
             here = next((r for r in reports if r.meeting_id == self.meeting.pk), None)
             earlier = [r for r in reports if r.meeting.starts_at < self.meeting.starts_at]
@@ -326,13 +348,13 @@ class AttendanceView(PanelView):
         )
 
     def render_saved(self, context):
-        # The row alone; and the report-backs panel when someone arrived or went, since it
-        # lists the open actions of those present.
+        # The row and the count; and the report-backs panel when someone arrived or went,
+        # since only the actions of those present are reported on.
         context["row"] = context["page"].attendance_row(self.member.pk)
         html = render_to_string(f"{self.fragment}#attendance_row", context, self.request)
+        context["oob"] = True
+        html += render_to_string(f"{self.fragment}#attendance_count", context, self.request)
         if self.attendance_changed:
-            context["oob"] = True
-            html += render_to_string(f"{self.fragment}#attendance_count", context, self.request)
             html += render_to_string("sessions/partials/report_backs.html", context, self.request)
         return HttpResponse(html)
 
@@ -418,6 +440,10 @@ class ReviewView(PanelView):
 
     def unsaved_text(self, form):
         return form.cleaned_data["process_review"]
+
+    def render_saved(self, context):
+        context["saved_at"] = timezone.now()
+        return super().render_saved(context)
 
 
 class HeldView(PanelView):

@@ -79,9 +79,11 @@ def test_the_facilitator_runs_a_meeting_end_to_end(
     expect(page).to_have_url(f"{live_server.url}/meetings/{meeting.pk}/")
     expect(page.locator("h1")).to_contain_text("Set Alpha meeting")
     expect(page.locator("h1")).to_contain_text("Scheduled")
-    expect(page.get_by_role("region", name="Report-backs")).to_contain_text(
-        "No actions to hear about yet"
-    )
+    # Before check-in, the actions due at this meeting are already there to prepare from.
+    coming_up = page.get_by_role("region", name="Report-backs")
+    for due in (running.maya_action, running.rosa_action):
+        expect(coming_up.locator(f"#report-back-{due.pk}")).to_contain_text("Not marked present")
+    expect(coming_up.get_by_role("button", name="Save report-back")).to_have_count(0)
     expect(page.get_by_role("region", name="Airtime")).to_contain_text("No presenters yet")
     axe_check(page)
     shot(page, "meeting-start")
@@ -181,6 +183,7 @@ def test_the_facilitator_runs_a_meeting_end_to_end(
     with saving(page, "review"):
         review.get_by_role("button", name="Save review").click()
     expect(review.get_by_label("Review note")).to_have_value(re.compile("^Good questions"))
+    expect(review.get_by_role("status")).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"))
     axe_check(page)
 
     with page.expect_navigation():
@@ -190,6 +193,13 @@ def test_the_facilitator_runs_a_meeting_end_to_end(
     expect(page.get_by_role("region", name="Close the meeting")).to_contain_text(
         "This meeting is marked as held."
     )
+    # Held: the record can be corrected, but nothing more is timed or presented.
+    airtime = page.get_by_role("region", name="Airtime")
+    expect(airtime.get_by_role("button", name=re.compile("timer"))).to_have_count(0)
+    expect(airtime.get_by_role("button", name="Add presenter")).to_have_count(0)
+    expect(airtime.get_by_role("timer")).to_have_count(2)
+    expect(page.get_by_role("button", name="Record action")).to_be_visible()
+    expect(page.get_by_role("button", name="Save review")).to_be_visible()
     axe_check(page)
     shot(page, "meeting-held")
 
@@ -224,3 +234,85 @@ def test_the_facilitator_runs_a_meeting_end_to_end(
         running.rosa_action.carry_count,
         running.rosa_action.due_meeting,
     ) == (Action.Status.OPEN, 1, running.next_time)
+
+
+LONG_TOPIC = (
+    "How to merge two teams after the Hartley acquisition without losing the good people, "
+    "when the board wants it done by spring and half the managers are already looking elsewhere"
+)
+
+
+def test_each_clock_stays_beside_its_presenter_at_any_width(
+    page, live_server, running, sign_in, axe_check, shot
+):
+    """A long topic wraps in its own column: the clock, with the button that starts or stops
+    it beneath, stays at the right of the presenter's first line, in line with the other
+    clocks."""
+    maya, rosa = running.member, running.rosa
+    AirtimeSlot.objects.create(
+        meeting=running.meeting,
+        presenter=maya,
+        order=0,
+        topic=LONG_TOPIC,
+        planned_minutes=40,
+        actual_seconds=95,
+        timer_started_at=timezone.now(),
+    )
+    AirtimeSlot.objects.create(
+        meeting=running.meeting, presenter=rosa, order=1, topic="Rota", planned_minutes=35
+    )
+    sign_in(page, live_server, running.facilitator)
+    page.goto(f"{live_server.url}/meetings/{running.meeting.pk}/")
+    airtime = page.get_by_role("region", name="Airtime")
+
+    for viewport in (DESKTOP, {"width": 1024, "height": 768}, TABLET):
+        page.set_viewport_size(viewport)
+        right_edges = set()
+        for number, person in enumerate((maya, rosa), start=1):
+            slot = airtime.get_by_role("listitem").filter(has_text=f"{number}. {person.name}")
+            row = slot.bounding_box()
+            name = slot.get_by_text(f"{number}. {person.name}").bounding_box()
+            timer = slot.get_by_role("timer").bounding_box()
+            button = slot.get_by_role(
+                "button", name=re.compile(f"^(Start|Stop|Resume) timer for {person.name}$")
+            ).bounding_box()
+            width = viewport["width"]
+            assert abs(timer["x"] + timer["width"] - (row["x"] + row["width"])) < 2, width
+            assert timer["y"] < name["y"] + name["height"], f"clock below the topic at {width}"
+            # The button sits right under its clock, their right edges in line.
+            assert abs(button["x"] + button["width"] - (timer["x"] + timer["width"])) < 2, width
+            assert 0 <= button["y"] - (timer["y"] + timer["height"]) < 40, width
+            right_edges.add(round(timer["x"] + timer["width"]))
+        assert len(right_edges) == 1, f"clocks out of line at {viewport['width']}: {right_edges}"
+        axe_check(page)
+        shot(page, f"meeting-airtime-{viewport['width']}")
+
+
+def test_the_sections_are_a_jump_away_on_a_tablet(
+    page, live_server, running, sign_in, axe_check, shot
+):
+    page.set_viewport_size(TABLET)
+    sign_in(page, live_server, running.facilitator)
+    page.goto(f"{live_server.url}/meetings/{running.meeting.pk}/")
+    sections = page.get_by_role("navigation", name="Meeting sections")
+    links = sections.get_by_role("link")
+    expect(links).to_have_text(["Attendance", "Report-backs", "Airtime", "Actions", "Review"])
+
+    # Each link shows a clear ring when reached from the keyboard.
+    links.first.focus()
+    page.keyboard.press("Tab")
+    expect(links.nth(1)).to_be_focused()
+    ring = links.nth(1).evaluate("link => getComputedStyle(link).outlineStyle")
+    assert ring == "solid"
+
+    links.get_by_text("Airtime", exact=True).click()
+    expect(page).to_have_url(re.compile("#airtime-panel$"))
+    heading = page.get_by_role("heading", name="Airtime", exact=True)
+    expect(heading).to_be_in_viewport()
+    # The links stay at the top of the screen, and the panel starts below them.
+    nav_box = sections.bounding_box()
+    assert abs(nav_box["y"]) < 1
+    assert heading.bounding_box()["y"] >= nav_box["y"] + nav_box["height"]
+    axe_check(page)
+    full_page = shot(page, "meeting-tablet-sections")
+    page.screenshot(path=full_page.with_name("meeting-tablet-sections-in-view.png"))

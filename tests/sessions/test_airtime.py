@@ -255,3 +255,39 @@ def test_a_conflict_keeps_what_was_typed_for_a_new_presenter(world, live_meeting
     assert 'value="Typed before the clash"' in body
     assert 'name="revision" value="2"' in body
     assert not AirtimeSlot.objects.exists()
+
+
+# A held meeting
+
+
+@pytest.fixture
+def held(live_meeting):
+    Meeting.objects.filter(pk=live_meeting.pk).update(status="held")
+    return live_meeting
+
+
+def test_no_timer_starts_on_a_held_meeting(held, slots, post_panel):
+    response = post_panel("meeting_airtime", held, htmx=True, op="start", slot=slots[0].pk)
+    assert response.status_code == 400
+    assert "marked as held, so its timers cannot be started" in response.content.decode()
+    assert response["HX-Retarget"] == "#airtime-panel"
+    assert not held.airtime_slots.filter(timer_started_at__isnull=False).exists()
+    assert Meeting.objects.get(pk=held.pk).revision == 0
+
+
+def test_no_presenter_is_added_to_a_held_meeting(world, held, post_panel):
+    response = post_panel(
+        "meeting_airtime", held, op="add", presenter=world.member.pk, planned_minutes=30
+    )
+    assert response.status_code == 400
+    assert "marked as held" in response.content.decode()
+    assert not AirtimeSlot.objects.exists()
+
+
+def test_a_held_meetings_slots_can_still_be_corrected(held, slots, post_panel):
+    response = post_panel(
+        "meeting_airtime", held, op="change", slot=slots[0].pk, topic="Fixed", planned_minutes=20
+    )
+    assert response.status_code == 302
+    slots[0].refresh_from_db()
+    assert (slots[0].topic, slots[0].planned_minutes) == ("Fixed", 20)

@@ -1,6 +1,8 @@
 """The meeting page: who sees what, its fragments, conflicts, the review and marking it held."""
 
+import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -311,3 +313,197 @@ def test_marking_held_from_a_stale_page_is_refused(client, world, live_meeting, 
     response = post_panel("meeting_held", live_meeting, revision=2)
     assert response.status_code == 409
     assert Meeting.objects.get(pk=live_meeting.pk).status == "scheduled"
+
+
+# A held meeting: corrections, but no timing
+
+
+def test_a_held_meeting_offers_corrections_but_no_timer(client, world, planted):
+    Meeting.objects.filter(pk=planted.pk).update(status="held")
+    AirtimeSlot.objects.filter(meeting=planted).update(actual_seconds=600)
+    slot = AirtimeSlot.objects.get(meeting=planted)
+    client.force_login(world.facilitator)
+    body = page(client, planted).content.decode()
+    assert "You can still correct its record" in body
+    for gone in ["Start timer", "Resume timer", "Stop timer", "Add presenter", "Mark as held"]:
+        assert gone not in body
+    assert ">10:00<" in body  # the time recorded stays on show
+    assert f'id="topic-{slot.pk}"' in body
+    assert f'id="attendance-{world.member.pk}-present"' in body
+    assert "Update report-back" in body
+    assert "Record action" in body
+    assert "Save review" in body
+
+
+# The process review
+
+
+def test_a_saved_review_says_when_it_was_saved(client, world, live_meeting, post_panel):
+    world.facilitator.time_zone = "Asia/Kolkata"
+    world.facilitator.save()
+    client.force_login(world.facilitator)
+    before = page(client, live_meeting).content.decode()
+    assert "Saved at" not in before
+    response = post_panel("meeting_review", live_meeting, htmx=True, process_review="Calm")
+    assert response.status_code == 200
+    body = response.content.decode()
+    saved_at = timezone.localtime(timezone=ZoneInfo("Asia/Kolkata"))
+    # The minute may turn between the save and this line.
+    assert re.search(r'<[^>]+role="status"[^>]*>\s*Saved at (\d\d:\d\d)', body)
+    shown = re.search(r"Saved at (\d\d:\d\d)", body)[1]
+    assert shown in {
+        f"{saved_at:%H:%M}",
+        f"{saved_at - timedelta(minutes=1):%H:%M}",
+    }
+
+
+def test_a_refused_review_does_not_claim_to_be_saved(client, world, live_meeting, post_panel):
+    client.force_login(world.facilitator)
+    response = post_panel("meeting_review", live_meeting, htmx=True, process_review="x" * 4001)
+    assert response.status_code == 400
+    assert "Saved at" not in response.content.decode()
+
+
+# Wording before and after the meeting
+
+
+def test_a_meeting_ahead_is_described_in_the_future(client, world, meeting):
+    Attendance.objects.create(meeting=meeting, user=world.pending, status="apologies")
+    client.force_login(world.member)
+    body = page(client, meeting).content.decode()
+    assert "Airtime is shared out at the meeting." in body
+    assert "Actions are agreed at the meeting." in body
+    assert "Expected: 1 member; 1 sent apologies" in body
+    for past in ["Nobody had airtime", "No actions were agreed", " here<", "No report-backs at"]:
+        assert past not in body
+
+
+def test_a_held_meeting_keeps_the_past_tense(client, world, past_meeting):
+    Attendance.objects.create(meeting=past_meeting, user=world.member, status="present")
+    client.force_login(world.member)
+    body = page(client, past_meeting).content.decode()
+    assert "Nobody had airtime at this meeting." in body
+    assert "No actions were agreed at this meeting." in body
+    assert "1 of 2 here" in body
+    assert "Expected:" not in body
+    assert "at the meeting." not in body
+
+
+def test_the_facilitator_sees_who_is_expected_at_a_meeting_ahead(client, world, meeting):
+    client.force_login(world.facilitator)
+    body = page(client, meeting).content.decode()
+    assert "Expected: 2 members; 0 sent apologies" in body
+
+
+# Report-backs before check-in
+
+
+@pytest.fixture
+def due_here(world, live_meeting):
+    """Maya's action carried twice to this meeting, Pat's due here too; neither is marked
+    present yet. Beside them, actions that are not due here."""
+    earlier = MeetingFactory(
+        learning_set=world.learning_set, starts_at=days_from_now(-28), status="held"
+    )
+    later = MeetingFactory(learning_set=world.learning_set, starts_at=days_from_now(28))
+
+    def make(owner, text, **fields):
+        return Action.objects.create(
+            learning_set=world.learning_set, owner=owner, committed_at=earlier, text=text, **fields
+        )
+
+    return {
+        "maya": make(world.member, "Maya's twice-carried action", due_meeting=live_meeting),
+        "pat": make(world.pending, "Pat's action", due_meeting=live_meeting),
+        "later": make(world.member, "Due at the meeting after", due_meeting=later),
+        "done": make(world.member, "Done already", due_meeting=live_meeting, status="done"),
+        "former": make(world.former, "A former member's action", due_meeting=live_meeting),
+    }
+
+
+def test_actions_due_here_show_before_check_in(client, world, live_meeting, due_here):
+    Action.objects.filter(pk=due_here["maya"].pk).update(carry_count=2)
+    client.force_login(world.facilitator)
+    body = page(client, live_meeting).content.decode()
+    assert "No actions to hear about yet" not in body
+    for key in ["maya", "pat"]:
+        assert f'id="report-back-{due_here[key].pk}"' in body
+    for key in ["later", "done", "former"]:
+        assert f'id="report-back-{due_here[key].pk}"' not in body
+    assert "Carried forward 2 times" in body
+    assert body.count("Not marked present") == 2
+    # Not yet reported on: the outcome is chosen once the owner is here.
+    assert f'id="outcome-{due_here["maya"].pk}-done"' not in body
+
+
+def test_an_owner_marked_present_can_be_reported_on(
+    client, world, live_meeting, due_here, post_panel
+):
+    client.force_login(world.facilitator)
+    maya = due_here["maya"]
+    response = post_panel(
+        "meeting_report_backs", live_meeting, action=maya.pk, outcome="done", note=""
+    )
+    assert response.status_code == 400
+    response = post_panel(
+        "meeting_attendance", live_meeting, htmx=True, member=world.member.pk, status="present"
+    )
+    body = response.content.decode()
+    assert f'id="outcome-{maya.pk}-done"' in body
+    assert body.count("Not marked present") == 1  # Pat's, still waiting
+    response = post_panel(
+        "meeting_report_backs", live_meeting, action=maya.pk, outcome="done", note=""
+    )
+    assert response.status_code == 302
+
+
+def test_a_held_meeting_lists_only_what_was_heard(client, world, live_meeting, due_here):
+    Meeting.objects.filter(pk=live_meeting.pk).update(status="held")
+    client.force_login(world.facilitator)
+    body = page(client, live_meeting).content.decode()
+    assert "report-back-" not in body
+    assert "Not marked present" not in body
+
+
+def test_members_see_what_is_due_at_the_meeting(client, world, live_meeting, due_here):
+    client.force_login(world.member)
+    body = page(client, live_meeting).content.decode()
+    assert "Maya&#x27;s twice-carried action" in body
+    assert "Pat&#x27;s action" in body
+    assert "No report-back was recorded" not in body
+
+
+@pytest.mark.parametrize("role", ["facilitator", "member"])
+def test_the_page_before_check_in_makes_the_same_number_of_queries(client, world, role):
+    """Before anyone is marked present, actions due here come from every member."""
+    client.force_login(getattr(world, role))
+    earlier = MeetingFactory(
+        learning_set=world.learning_set, starts_at=days_from_now(-28), status="held"
+    )
+    counts = []
+    for members in (2, 8):
+        meeting = MeetingFactory(
+            learning_set=world.learning_set, starts_at=timezone.now() - timedelta(minutes=30)
+        )
+        people = [world.member, world.pending]
+        while len(people) < members:
+            person = MembershipFactory(learning_set=world.learning_set).user
+            ContractAcceptanceFactory(contract=world.contract, user=person)
+            people.append(person)
+        for person in people:
+            action = Action.objects.create(
+                learning_set=world.learning_set,
+                owner=person,
+                committed_at=earlier,
+                due_meeting=meeting,
+                text="Due",
+            )
+            ReportBack.objects.create(action=action, meeting=earlier, outcome="carried")
+        body = page(client, meeting).content.decode()
+        assert body.count("Not marked present") == members
+        counts.append(_count_queries(client, meeting))
+        Action.objects.filter(due_meeting=meeting).delete()
+        Membership = world.learning_set.memberships.model
+        keep = {world.member.pk, world.pending.pk, world.facilitator.pk, world.former.pk}
+        Membership.objects.filter(learning_set=world.learning_set).exclude(user__in=keep).delete()
+    assert counts[0] == counts[1], counts
