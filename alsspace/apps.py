@@ -6,4 +6,9 @@ class AlsSpaceConfig(AppConfig):
     verbose_name = "ALS Space"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from alsspace import audit_signals  # noqa: F401  (connects receivers)
+        from alsspace.middleware import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="alsspace_start_idle_clock")

@@ -1,8 +1,37 @@
-"""Sending our emails: a plain-text body and an HTML alternative, both from templates."""
+"""Sending our emails: a plain-text body and an HTML alternative, both from templates.
+
+Inside a background task each email is sent at most once per task run: a worker killed
+mid-task leaves it RUNNING, `manage.py requeue_tasks` runs it again, and the people it had
+already emailed are skipped. The marker row is written in the same transaction as the send
+and committed just after it, so a kill before the send finishes leaves no marker (the email
+is sent on the rerun) and only a kill in the instant between send and commit can repeat one.
+"""
+
+import hashlib
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django_tasks.signals import task_finished, task_started
+
+from alsspace.models import SentEmail
+
+# Ids of the task runs in progress in this thread, innermost last: an immediate backend runs
+# a task enqueued by another task inside it.
+running_tasks = ContextVar("running_tasks", default=())
+
+
+@receiver(task_started)
+def _task_started(sender, task_result, **kwargs):
+    running_tasks.set((*running_tasks.get(), task_result.id))
+
+
+@receiver(task_finished)
+def _task_finished(sender, task_result, **kwargs):
+    running_tasks.set(running_tasks.get()[:-1])
 
 
 def send_templated_email(template_prefix, to, context, attachments=()):
@@ -14,4 +43,14 @@ def send_templated_email(template_prefix, to, context, attachments=()):
     )
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
-    message.send()
+
+    tasks = running_tasks.get()
+    if not tasks:
+        message.send()
+        return
+    key = hashlib.sha256(f"{tasks[-1]}\n{template_prefix}\n{to}".encode()).hexdigest()
+    with transaction.atomic():
+        # A second run of the same task waits here until the first commits, then skips.
+        _, first_time = SentEmail.objects.get_or_create(key=key)
+        if first_time:
+            message.send()

@@ -129,3 +129,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+class SentEmail(models.Model):
+    """An email a background task has sent: a task run again after its worker died skips
+    the people it already emailed (see alsspace.emails)."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="Task run, email and recipient.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.key

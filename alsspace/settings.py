@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "alsspace.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "alsspace.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -145,6 +147,9 @@ else:
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A persistent connection the database dropped (a restart, a failover) is replaced at the start
+# of the next request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, the database otherwise. Never a dummy cache: allauth
@@ -168,6 +173,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The RQ backend, for more than one machine: the queue lives in the Redis at REDIS_URL and
+# `manage.py rqworker --job-class django_tasks_rq.Job default` runs it.
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+if TASKS["default"]["BACKEND"] == RQ_BACKEND:
+    if not REDIS_URL:
+        raise ImproperlyConfigured(f"TASK_BACKEND={RQ_BACKEND} needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {queue: {"URL": REDIS_URL} for queue in TASKS["default"]["QUEUES"]}
 
 AUTH_USER_MODEL = "alsspace.User"
 AUTHENTICATION_BACKENDS = [
@@ -199,6 +213,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALS Space] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ALS Space"
+# Adding, removing or changing an email address, and changing two-factor sign-in, ask for the
+# password again unless it was given in the last few minutes; changing the password asks for
+# the current one.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_REAUTHENTICATION_REQUIRED = True
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -240,9 +259,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMPORT_MAX_BYTES = 1_048_576
 
-# Django 6 behaviour now: a URL typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -254,6 +270,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Signed out after this long without a request (alsspace.middleware.IdleTimeoutMiddleware).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "False" if DEBUG else "True")

@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseServerError
@@ -6,6 +8,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
+
+from alsspace.middleware import DATABASE_ERRORS, database_unavailable
 
 
 @require_safe
@@ -30,5 +34,9 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    # A lost database outside the view (a middleware loading the session) is a 503, as
+    # DatabaseUnavailableMiddleware answers for the view itself.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable()
     # Rendered without context processors or the database: the failure may be the database.
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -46,7 +46,8 @@ class ApologiesView(MeetingPageMixin, TemplateView):
 
     def next_url(self):
         wanted = self.request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
+        # Only a path on this site: `redirect` would take any other word for a view's name.
+        if wanted.startswith("/") and url_has_allowed_host_and_scheme(
             wanted, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         ):
             return wanted

@@ -1,0 +1,574 @@
+"""Issue 7 §2: every form, query string and the CSV import fed generated hostile values.
+
+Each case signs in as the role allowed to use the form and posts (or gets) what hypothesis
+draws for each field: a value the form would accept, or a hostile one — wrong types, huge
+strings, control characters, NUL bytes, HTML and script, unicode edge cases (surrogates
+travel as the bytes a careless client would send) — with fields left out or sent twice.
+Whatever arrives, the answer is below 500, and a 4xx answer has written nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import quote_plus
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sessions.inaction.reconcile import detect_inaction
+from sessions.models import InactionPrompt
+from tests.factories import ContractAcceptanceFactory, MembershipFactory
+from tests.reflections.factories import JournalEntryFactory
+from tests.sessions.builders import action, attend, held_meetings, report, slot
+from tests.sessions.factories import MeetingFactory, days_from_now
+
+EXAMPLES = 12
+
+HOSTILE_SAMPLES = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\x00" * 8,
+    "\r\n\r\n",
+    "\t\x0b\x0c",
+    "\x1b[31mred\x1b[0m",
+    "\x7f\x08",
+    "\u0085\u2028\u2029",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "{{ request.user }}{% debug %}",
+    "'; DROP TABLE sets_programme; --",
+    '=HYPERLINK("http://evil.example")',
+    "+1+1",
+    "@SUM(A1)",
+    "\u202eevil\u202c",
+    "\u200f\u200e\u200b\u2060",
+    "e\u0301\u0301\u0301\u0301",
+    "Z\u0334\u0321\u031b\u0324a\u0336l\u0337g\u0338o",
+    "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466",
+    "\U0001f3f3\ufe0f\u200d\U0001f308",
+    "\ufeff\ufffd\uffff",
+    "\ud800",
+    "a\udfffb",
+    "\U0010ffff",
+    "-1",
+    "0",
+    "1.5",
+    "1e309",
+    "NaN",
+    "-inf",
+    "2147483648",
+    "9223372036854775808",
+    "99999999999999999999999999999",
+    "0x10",
+    "true",
+    "null",
+    "[]",
+    '{"a": 1}',
+    "2026-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "0001-01-01",
+    "25:61",
+    "-01:00",
+    "../../../etc/passwd",
+    "%00%s%n",
+    "x@y",
+    "a@b.c" * 60,
+]
+
+hostile = st.one_of(
+    st.sampled_from(HOSTILE_SAMPLES),
+    st.text(max_size=30),
+    st.text(
+        alphabet=st.characters(categories=["Cc", "Cf", "Cs", "Co", "Mn", "Zl", "Zp"]),
+        max_size=15,
+    ),
+    st.integers().map(str),
+    st.builds(
+        lambda char, size: char * size,
+        st.sampled_from(["A", "\x00", "é", "\U0001f600", "<", "\u202e"]),
+        st.sampled_from([256, 5_000, 100_000]),
+    ),
+)
+
+
+@dataclass
+class Case:
+    """Who uses the form, where, and the values it accepts for each field. A value may be a
+    callable, read when the request is sent (a meeting's current revision)."""
+
+    user: object
+    url: str
+    fields: dict
+    method: str = "post"
+    headers: dict = field(default_factory=dict)
+
+
+def pairs(fields):
+    """Each field left out, sent once or sent twice; each value a good one or a hostile one."""
+    parts = []
+    for name, good in fields.items():
+        value = st.one_of(st.sampled_from(good), hostile) if good else hostile
+        parts.append(st.lists(value, max_size=2).map(lambda vs, n=name: [(n, v) for v in vs]))
+    extra = st.lists(st.tuples(hostile, hostile), max_size=2)
+    return st.tuples(*parts, extra).map(lambda lists: [p for group in lists for p in group])
+
+
+def encoded(items):
+    """A urlencoded body; lone surrogates go as the bytes a broken client would send."""
+
+    def part(text):
+        return quote_plus(text.encode("utf-8", "surrogatepass"))
+
+    values = [(name, value() if callable(value) else value) for name, value in items]
+    return "&".join(f"{part(name)}={part(value)}" for name, value in values)
+
+
+def row_counts():
+    """Rows of every model of ours and of the account apps (not Django's session table,
+    which a refused request may still touch)."""
+    labels = {"alsspace", "sets", "meetings", "reflections", "account", "mfa"}
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in labels
+    }
+
+
+def send(client, case, items):
+    body = encoded(items)
+    if case.method == "get":
+        return client.get(f"{case.url}?{body}", **case.headers)
+    return client.generic(
+        "POST", case.url, body, content_type="application/x-www-form-urlencoded", **case.headers
+    )
+
+
+def assert_safe(client, case, items):
+    before = row_counts()
+    response = send(client, case, items)
+    assert response.status_code < 500
+    if 400 <= response.status_code < 500:
+        assert row_counts() == before, f"a {response.status_code} answer wrote rows"
+
+
+# The place every case works in: Set Alpha with meetings past, running and coming.
+
+
+@dataclass
+class Place:
+    world: object
+    held: object
+    live: object
+    coming: object
+    slot: object
+    action_due: object
+    action_committed: object
+    own_action: object
+    prompt: object
+    entry: object
+
+
+@pytest.fixture
+def place(world):
+    w = world
+    held = MeetingFactory(learning_set=w.learning_set, starts_at=days_from_now(-2), status="held")
+    attend(held, w.member)
+    live = MeetingFactory(
+        learning_set=w.learning_set, starts_at=timezone.now() - timedelta(hours=1)
+    )
+    coming = MeetingFactory(learning_set=w.learning_set, starts_at=days_from_now(7))
+    attend(live, w.member)
+    old = held_meetings(w.learning_set, 3, last_days_ago=60)
+    carried = action(old[0], w.member, "Raise the merger with the CFO")
+    report(carried, old[1], "carried")
+    report(carried, old[2], "carried")
+    detect_inaction(w.learning_set)
+    second = MembershipFactory(learning_set=w.learning_set, user__name="Sam Second").user
+    ContractAcceptanceFactory(contract=w.contract, user=second)
+    return Place(
+        world=w,
+        held=held,
+        live=live,
+        coming=coming,
+        slot=slot(live, w.member),
+        action_due=action(held, w.member, "Ask the board", due_meeting=live),
+        action_committed=action(live, second, "Call the supplier"),
+        own_action=action(held, w.member, "Write to the team", due_meeting=coming),
+        prompt=InactionPrompt.objects.get(signal="carried_action"),
+        entry=JournalEntryFactory(author=w.member, learning_set=w.learning_set),
+    )
+
+
+def revision_of(meeting):
+    def current():
+        meeting.refresh_from_db()
+        return str(meeting.revision)
+
+    return current
+
+
+def url(name, *args):
+    return reverse(name, args=args)
+
+
+DATES = ["2026-03-31", "2030-01-15"]
+TIMES = ["09:30", "13:00"]
+
+
+def programme_fields(p):
+    return {
+        "name": ["Leaders 2027"],
+        "organisation": ["Northfield Business School"],
+        "starts_on": DATES[:1],
+        "ends_on": DATES[1:],
+        "time_zone": ["Europe/London", "Asia/Kolkata"],
+        "pulse_threshold": ["3"],
+        "attendance_threshold": ["75"],
+        "carried_action_meetings": ["2"],
+        "silent_member_meetings": ["3"],
+        "airtime_share_percent": ["40"],
+        "airtime_window_meetings": ["3"],
+        "attendance_missed": ["2"],
+        "attendance_window": ["4"],
+        "talk_without_action_slots": ["2"],
+        "pulse_dip": ["1"],
+    }
+
+
+def set_fields(p):
+    return {
+        "name": ["Set Gamma"],
+        "purpose": ["Leading change."],
+        "status": ["forming", "active"],
+        "quorum": ["3"],
+        "airtime_mode": ["equal", "bid"],
+        "default_place": ["Room 4"],
+        "default_video_link": ["https://meet.example.org/x"],
+        "default_length_minutes": ["180"],
+        "reminder_hours": ["24"],
+        "pulse_window_days": ["7"],
+    }
+
+
+def schedule_fields(p):
+    return {
+        "date": DATES,
+        "starts": TIMES[:1],
+        "ends": TIMES[1:],
+        "time_zone": ["Europe/London"],
+        "place": ["Room 4"],
+        "video_link": ["https://meet.example.org/x"],
+    }
+
+
+def panel(p, name, **fields):
+    return Case(
+        p.world.facilitator,
+        url(f"meetings:{name}", p.live.pk),
+        {"revision": [revision_of(p.live)], **fields},
+        headers={"HTTP_HX_REQUEST": "true"},
+    )
+
+
+def prompt_fields(p):
+    prefix = f"prompt-{p.prompt.pk}"
+    return prefix, {f"{prefix}-meeting": [str(p.held.pk)], f"{prefix}-note": ["Raised it."]}
+
+
+CASES = {
+    "programme_create": lambda p: Case(
+        p.world.admin, url("sets:programme_create"), programme_fields(p)
+    ),
+    "programme_edit": lambda p: Case(
+        p.world.admin, url("sets:programme_edit", p.world.programme.pk), programme_fields(p)
+    ),
+    "set_create": lambda p: Case(
+        p.world.admin, url("sets:set_create", p.world.programme.pk), set_fields(p)
+    ),
+    "set_edit": lambda p: Case(
+        p.world.admin, url("sets:set_edit", p.world.learning_set.pk), set_fields(p)
+    ),
+    "programme_admins_add": lambda p: Case(
+        p.world.admin,
+        url("sets:programme_admins", p.world.programme.pk),
+        {"email": [p.world.outsider.email, p.world.admin.email]},
+    ),
+    "programme_admins_remove": lambda p: Case(
+        p.world.admin,
+        url("sets:programme_admins", p.world.programme.pk),
+        {"remove": [str(p.world.admin.pk)]},
+    ),
+    "invite": lambda p: Case(
+        p.world.facilitator,
+        url("sets:invite", p.world.learning_set.pk),
+        {"name": ["Nia New"], "email": ["nia@example.org"], "role": ["member", "facilitator"]},
+    ),
+    "contract_edit": lambda p: Case(
+        p.world.facilitator,
+        url("sets:contract_edit", p.world.learning_set.pk),
+        {"text": ["We keep confidence."]},
+    ),
+    "contract_accept": lambda p: Case(
+        p.world.pending,
+        url("sets:contract", p.world.learning_set.pk),
+        {"version": [str(p.world.contract.version)]},
+    ),
+    "member_remove": lambda p: Case(
+        p.world.facilitator,
+        url(
+            "sets:member_remove",
+            p.world.learning_set.pk,
+            p.world.facilitator.memberships.get().pk,
+        ),
+        {},
+    ),
+    "meeting_create": lambda p: Case(
+        p.world.facilitator,
+        url("meetings:meeting_create", p.world.learning_set.pk),
+        schedule_fields(p),
+    ),
+    "series_create": lambda p: Case(
+        p.world.facilitator,
+        url("meetings:series_create", p.world.learning_set.pk),
+        {
+            **schedule_fields(p),
+            "frequency": ["monthly_weekday", "monthly_date", "weekly"],
+            "interval": ["1", "2"],
+            "ordinal": ["1", "-1"],
+            "weekday": ["1"],
+            "count": ["6", ""],
+            "until": ["2031-01-01", ""],
+        },
+    ),
+    "meeting_edit": lambda p: Case(
+        p.world.facilitator, url("meetings:meeting_edit", p.coming.pk), schedule_fields(p)
+    ),
+    "meeting_cancel": lambda p: Case(
+        p.world.facilitator, url("meetings:meeting_cancel", p.coming.pk), {}
+    ),
+    "meeting_attendance": lambda p: panel(
+        p,
+        "meeting_attendance",
+        op=["", "record"],
+        member=[str(p.world.member.pk)],
+        status=["present", "late", "apologies"],
+    ),
+    "meeting_airtime": lambda p: panel(
+        p,
+        "meeting_airtime",
+        op=["add", "change", "start", "stop", "up", "down", "remove"],
+        presenter=[str(p.world.member.pk)],
+        slot=[str(p.slot.pk)],
+        topic=["Hiring"],
+        planned_minutes=["20"],
+    ),
+    "meeting_actions": lambda p: panel(
+        p,
+        "meeting_actions",
+        op=["add", "remove"],
+        owner=[str(p.world.member.pk)],
+        text=["Call the CFO"],
+        due=["next", "date"],
+        due_on=DATES,
+        action=[str(p.action_committed.pk)],
+    ),
+    "meeting_report_backs": lambda p: panel(
+        p,
+        "meeting_report_backs",
+        op=["", "record"],
+        action=[str(p.action_due.pk)],
+        outcome=["done", "carried"],
+        note=["Learned a lot."],
+    ),
+    "meeting_review": lambda p: panel(
+        p, "meeting_review", op=["", "save"], process_review=["We listened well."]
+    ),
+    "meeting_held": lambda p: panel(p, "meeting_held", op=["", "held"]),
+    "apologies": lambda p: Case(
+        p.world.member,
+        url("meetings:meeting_apologies", p.coming.pk),
+        {"intent": ["send", "withdraw"], "next": ["/", "https://evil.example/"]},
+    ),
+    "action_report": lambda p: Case(
+        p.world.member,
+        url("meetings:action_report", p.own_action.pk),
+        {"outcome": ["done", "partly"], "note": ["Halfway."]},
+    ),
+    "entry_create": lambda p: Case(
+        p.world.member,
+        url("reflections:entry_create"),
+        {
+            "title": ["A reflection"],
+            "body": ["What I noticed."],
+            "prompt": [""],
+            "learning_set": [str(p.world.learning_set.pk), ""],
+            "meeting": [str(p.held.pk), ""],
+        },
+    ),
+    "entry_edit": lambda p: Case(
+        p.world.member,
+        url("reflections:entry_edit", p.entry.pk),
+        {"title": ["Changed"], "body": ["Changed body."], "learning_set": [""]},
+    ),
+    "draft": lambda p: Case(
+        p.world.member,
+        url("reflections:draft"),
+        {"title": ["Draft"], "body": ["Half a thought"]},
+        headers={"HTTP_ACCEPT": "application/json"},
+    ),
+    "entry_draft": lambda p: Case(
+        p.world.member,
+        url("reflections:entry_draft", p.entry.pk),
+        {"title": ["Draft"], "body": ["Half a thought"]},
+        headers={"HTTP_ACCEPT": "application/json"},
+    ),
+    "entry_share": lambda p: Case(
+        p.world.member,
+        url("reflections:entry_share", p.entry.pk),
+        {"learning_set": [str(p.world.learning_set.pk)]},
+    ),
+    "journal_filters": lambda p: Case(
+        p.world.member,
+        url("reflections:journal"),
+        {"learning_set": [str(p.world.learning_set.pk)], "prompt": [""], "q": ["CFO"]},
+        method="get",
+    ),
+    "set_prompt": lambda p: Case(
+        p.world.facilitator,
+        url("reflections:set_prompt_create", p.world.learning_set.pk),
+        {"question": ["What did you notice?"], "guidance": ["Ten minutes."], "meeting": [""]},
+    ),
+    "pulse": lambda p: Case(
+        p.world.member,
+        url("meetings:pulse", p.held.pk),
+        {f"item_{n}": ["1", "4", "7"] for n in range(1, 8)},
+    ),
+    "prompt_raise": lambda p: Case(
+        p.world.facilitator, url("meetings:prompt_raise", p.prompt.pk), prompt_fields(p)[1]
+    ),
+    "prompt_dismiss": lambda p: Case(
+        p.world.facilitator,
+        url("meetings:prompt_dismiss", p.prompt.pk),
+        {f"{prompt_fields(p)[0]}-note": ["Not a pattern."]},
+    ),
+    "programme_report": lambda p: Case(
+        p.world.admin,
+        url("meetings:programme_report", p.world.programme.pk),
+        {"set": [str(p.world.learning_set.pk), ""], "from": DATES[:1], "to": DATES[1:]},
+        method="get",
+    ),
+    "set_report": lambda p: Case(
+        p.world.facilitator,
+        url("meetings:set_report", p.world.learning_set.pk),
+        {"from": DATES[:1], "to": DATES[1:]},
+        method="get",
+    ),
+    "attendance_export": lambda p: Case(
+        p.world.admin,
+        url("meetings:attendance_export", p.world.programme.pk),
+        {
+            "set": [str(p.world.learning_set.pk), ""],
+            "from": DATES[:1],
+            "to": DATES[1:],
+            "status": ["", "present", "not_recorded"],
+            "format": ["csv", "xlsx", ""],
+        },
+        method="get",
+    ),
+    "set_attendance_export": lambda p: Case(
+        p.world.facilitator,
+        url("meetings:set_attendance_export", p.world.learning_set.pk),
+        {"from": DATES[:1], "to": DATES[1:], "format": ["csv", "xlsx"]},
+        method="get",
+    ),
+    "erase_account_wrong_password": lambda p: Case(
+        p.world.member,
+        url("reflections:erase_account"),
+        {"password": ["not-the-password"], "confirmation": ["erase my account"]},
+    ),
+}
+
+hypothesis_settings = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.parametrize("name", CASES)
+@hypothesis_settings
+@given(data=st.data())
+def test_hostile_values_never_break_a_form(client, place, name, data):
+    case = CASES[name](place)
+    client.force_login(case.user)
+    items = data.draw(pairs(case.fields), label="fields")
+    assert_safe(client, case, items)
+
+
+@pytest.mark.parametrize("wanted", ["e\u0301", "home", "javascript:alert(1)", "//evil.example/"])
+def test_apologies_return_only_to_a_path_on_this_site(client, place, wanted):
+    """A `next` that is not a path went to `redirect`, which took it for a view name: 500."""
+    client.force_login(place.world.member)
+    response = client.post(
+        url("meetings:meeting_apologies", place.coming.pk), {"intent": "send", "next": wanted}
+    )
+    assert response.status_code == 302
+    assert response.url == place.coming.get_absolute_url()
+
+
+# The CSV import: hostile files, in hostile encodings, under hostile names.
+
+GOOD_ROWS = [
+    ["name", "email", "set", "role"],
+    ["Nia New", "nia@example.org", "Set Alpha", "member"],
+    ["Fay Two", "fay2@example.org", "Set Beta", "facilitator"],
+]
+
+cell = st.one_of(st.sampled_from(["Set Alpha", "member", "facilitator", "x@example.org"]), hostile)
+rows = st.lists(st.lists(cell, max_size=6), max_size=6)
+
+
+def csv_bytes(table, encoding):
+    text = "\r\n".join(",".join(f'"{c}"' if "," in c else c for c in row) for row in table)
+    return text.encode(encoding, "surrogatepass" if encoding == "utf-8" else "replace")
+
+
+upload = st.one_of(
+    st.builds(
+        csv_bytes,
+        st.one_of(rows, st.just(GOOD_ROWS), rows.map(lambda r: GOOD_ROWS[:1] + r)),
+        st.sampled_from(["utf-8", "utf-16", "latin-1", "utf-8-sig"]),
+    ),
+    st.binary(max_size=200),
+    st.just(b"\x00" * 1000),
+    st.just(b"name,email,set,role\r\n" + b"Nia,nia@example.org,Set Alpha,member\r\n" * 1200),
+    st.just(b"PK\x03\x04 not really a spreadsheet"),
+)
+file_name = st.sampled_from(["members.csv", "../../members.csv", "a\u202ecsv.exe", "x" * 300])
+
+
+@hypothesis_settings
+@given(
+    files=st.lists(st.tuples(upload, file_name), max_size=2),
+    extra=st.lists(st.tuples(st.sampled_from(["file", "set", "role"]), hostile), max_size=2),
+)
+def test_hostile_import_files_never_break_the_import(client, world, files, extra):
+    client.force_login(world.admin)
+    data = {}
+    for name, value in extra:
+        data.setdefault(name, []).append(value.encode("utf-8", "replace").decode())
+    if files:
+        data["file"] = [SimpleUploadedFile(name, content) for content, name in files]
+    before = row_counts()
+    response = client.post(url("sets:import_members", world.programme.pk), data)
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert row_counts() == before
