@@ -118,6 +118,27 @@ class AttendanceFilterForm(forms.Form):
         }
 
 
+MEMBER_CHOICES = [("all", "All members"), ("below", "Below threshold only")]
+
+
+class ReportFilterForm(AttendanceFilterForm):
+    """The report page's filters, and which members its table lists (every one unless asked
+    otherwise, those below the threshold first)."""
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["members"] = forms.ChoiceField(
+            choices=MEMBER_CHOICES,
+            required=False,
+            error_messages={
+                "invalid_choice": "“%(value)s” is not a choice of members. Choose all or below."
+            },
+        )
+
+    def below_only(self):
+        return self.cleaned_data.get("members") == "below"
+
+
 class AttendanceExportForm(AttendanceFilterForm):
     """The report's filters, a status, and the file format (CSV unless asked otherwise)."""
 

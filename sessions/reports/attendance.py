@@ -20,14 +20,35 @@ from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower, NullIf, TruncMonth
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from sessions.models import Attendance, Meeting
 from sets.models import LearningSet, Membership, Programme
 
 ERASED_NAME = "Former member (erased)"
+MEMBERS_PER_PAGE = 50
+# Above this many sets the chart shows the programme's monthly total instead of a row per set;
+# each set's own report has its months.
+CHART_MAX_SETS = 12
 # How filters and exports name a record left blank.
 NOT_RECORDED = "not_recorded"
 NOT_RECORDED_LABEL = "Not recorded"
@@ -116,10 +137,14 @@ class SetSummary:
 
 @dataclass(frozen=True)
 class AttendanceReport:
+    """The report page's figures: every set, how many members there are and how many are
+    below the threshold, and the monthly tallies per set or, for many sets, for them all."""
+
     scope: ReportScope
     sets: list
-    members: list
-    monthly: dict  # (set id, first day of the month) → Tally
+    member_count: int
+    below_count: int
+    monthly: dict  # (set id, or None for every set together, first day of the month) → Tally
 
     @property
     def threshold(self):
@@ -134,8 +159,15 @@ class AttendanceReport:
         return sum(s.meetings_held for s in self.sets)
 
     @property
-    def below(self):
-        return [m for m in self.members if m.below]
+    def chart_per_set(self):
+        return len(self.sets) <= CHART_MAX_SETS
+
+    @property
+    def chart_rows(self):
+        """(key in `monthly`, name) for each row of the chart."""
+        if self.chart_per_set:
+            return [(s.learning_set.pk, s.learning_set.name) for s in self.sets]
+        return [(None, f"All {len(self.sets)} sets")]
 
     @property
     def months(self):
@@ -171,11 +203,15 @@ def counted_attendance(scope):
     in_set_then = Membership.objects.filter(
         user=OuterRef("user"), learning_set=OuterRef("meeting__learning_set")
     ).filter(Q(left_at__isnull=True) | Q(left_at__gt=OuterRef("meeting__starts_at")))
+    # A join to the programme, not `IN (its sets)`, so that PostgreSQL reaches the rows
+    # through the index on their meeting rather than hashing every attendance row.
     rows = Attendance.objects.filter(
         _period("meeting__", scope),
-        meeting__learning_set__in=report_sets(scope),
+        meeting__learning_set__programme=scope.programme,
         meeting__status=Meeting.Status.HELD,
     )
+    if scope.learning_set is not None:
+        rows = rows.filter(meeting__learning_set=scope.learning_set)
     return rows.filter(~Q(status="") | Exists(in_set_then))
 
 
@@ -245,6 +281,13 @@ def member_summaries(scope):
 def set_summaries(scope, members, *, now):
     """Each set with its facilitators, meetings held in the period and next meeting (two
     queries); its tally is the sum of its members', so the two always agree."""
+    tallies = {}
+    for member in members:
+        tallies[member.set_id] = tallies.get(member.set_id, Tally()) + member.tally
+    return _set_summaries(scope, tallies, now=now)
+
+
+def _set_summaries(scope, tallies, *, now):
     held = Q(meetings__status=Meeting.Status.HELD) & _period("meetings__", scope)
     upcoming = Q(meetings__status=Meeting.Status.SCHEDULED, meetings__starts_at__gt=now)
     sets = (
@@ -265,9 +308,6 @@ def set_summaries(scope, members, *, now):
         )
         .order_by("name")
     )
-    tallies = {}
-    for member in members:
-        tallies[member.set_id] = tallies.get(member.set_id, Tally()) + member.tally
     return [
         SetSummary(
             learning_set=s,
@@ -280,18 +320,20 @@ def set_summaries(scope, members, *, now):
     ]
 
 
-def monthly_tallies(scope):
-    """Tallies per set per calendar month in the programme's time zone. One query."""
+def monthly_tallies(scope, *, per_set=True):
+    """Tallies per calendar month in the programme's time zone, per set or, keyed None, for
+    every set together. One query."""
     zone = scope.zone
+    keys = ["meeting__learning_set", "month"] if per_set else ["month"]
     grouped = (
         counted_attendance(scope)
         .annotate(month=TruncMonth("meeting__starts_at", tzinfo=zone))
-        .values("meeting__learning_set", "month")
+        .values(*keys)
         .annotate(**COUNTS)
         .order_by()
     )
     return {
-        (row["meeting__learning_set"], _first_day(row["month"], zone)): Tally.of(row)
+        (row.get("meeting__learning_set"), _first_day(row["month"], zone)): Tally.of(row)
         for row in grouped
     }
 
@@ -303,12 +345,150 @@ def _first_day(month, zone):
     return month
 
 
+def member_tallies(scope):
+    """One row per member per set with their tally, whether it is below the threshold, and
+    the keys the member table is sorted by, as a queryset for the database to page."""
+    threshold = scope.programme.attendance_threshold
+    return (
+        counted_attendance(scope)
+        .values(
+            set_pk=F("meeting__learning_set"),
+            set_name=F("meeting__learning_set__name"),
+            person=F("user"),
+            name=F("user__name"),
+            email=F("user__email"),
+        )
+        .annotate(**COUNTS)
+        .annotate(
+            below=Case(
+                When(LessThan(F("attended") * 100, F("expected") * threshold), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            **_sort_keys(
+                erased=Case(When(user__isnull=True, then=Value(True)), default=Value(False))
+            ),
+        )
+        .order_by()
+    )
+
+
+def _sort_keys(*, erased):
+    """Set, then named members before an erased account's rows, then name (in SQL, so that
+    the database can sort and slice the page)."""
+    return {
+        "set_sort": Lower("set_name"),
+        "erased": erased,
+        "name_sort": Lower(Coalesce(NullIf("name", Value("")), "email", output_field=CharField())),
+    }
+
+
+def _uncounted_members(scope):
+    """Current members with nothing expected of them yet, in the columns of member_tallies."""
+    counted = counted_attendance(scope).filter(
+        user=OuterRef("user"), meeting__learning_set=OuterRef("learning_set")
+    )
+    zero = Value(0, output_field=IntegerField())
+    return (
+        Membership.objects.current()
+        .filter(role=Membership.Role.MEMBER, learning_set__in=report_sets(scope))
+        .filter(~Exists(counted))
+        .values(
+            set_pk=F("learning_set"),
+            set_name=F("learning_set__name"),
+            person=F("user"),
+            name=F("user__name"),
+            email=F("user__email"),
+        )
+        .annotate(
+            **dict.fromkeys(COUNTS, zero),
+            below=Value(False, output_field=BooleanField()),
+            **_sort_keys(erased=Value(False)),
+        )
+        .order_by()
+    )
+
+
+MEMBER_ORDER = ["-below", "set_sort", "erased", "name_sort", "email", "person"]
+
+
+def _rollup(scope):
+    """Per set: the sum of its members' tallies, how many members have one and how many of
+    them are below the threshold. One query, grouping the per-member rows again, so that the
+    attendance is read once for all three."""
+    per_member = member_tallies(scope)
+    connection = connections[per_member.db]
+    quote = connection.ops.quote_name
+    sql, params = per_member.query.get_compiler(connection=connection).as_sql()
+    sums = ", ".join(f"SUM({quote(name)})" for name in COUNTS)
+    below = f"SUM(CASE WHEN {quote('below')} THEN 1 ELSE 0 END)"
+    with connection.cursor() as cursor:
+        # Only quoted names and the ORM's own SQL are interpolated; values go in `params`.
+        cursor.execute(
+            f"SELECT {quote('set_pk')}, {sums}, COUNT(*), {below} "  # noqa: S608
+            f"FROM ({sql}) per_member GROUP BY {quote('set_pk')}",
+            params,
+        )
+        rows = cursor.fetchall()
+    return {row[0]: (Tally(*map(int, row[1:-2])), int(row[-2]), int(row[-1])) for row in rows}
+
+
 def attendance_report(scope, now=None):
-    """Everything the report page shows, in five queries."""
-    members = member_summaries(scope)
+    """Everything the report page shows but the member table, in five queries."""
+    rollup = _rollup(scope)
+    sets = _set_summaries(
+        scope, {pk: tally for pk, (tally, _, _) in rollup.items()}, now=now or timezone.now()
+    )
+    uncounted = _uncounted_members(scope).count()
     return AttendanceReport(
         scope=scope,
-        sets=set_summaries(scope, members, now=now or timezone.now()),
-        members=members,
-        monthly=monthly_tallies(scope),
+        sets=sets,
+        member_count=sum(members for _, members, _ in rollup.values()) + uncounted,
+        below_count=sum(below for _, _, below in rollup.values()),
+        monthly=monthly_tallies(scope, per_set=len(sets) <= CHART_MAX_SETS),
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, which the report has already counted."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def member_page(report, number, *, below_only=False):
+    """One page of the member table: those below the threshold first, then by set and name.
+    The database sorts and slices; two queries, the page's rows and who is still a member."""
+    scope = report.scope
+    if below_only:
+        rows, count = member_tallies(scope).filter(below=True), report.below_count
+    else:
+        rows = member_tallies(scope).union(_uncounted_members(scope), all=True)
+        count = report.member_count
+    paginator = CountedPaginator(rows.order_by(*MEMBER_ORDER), MEMBERS_PER_PAGE, count)
+    page = paginator.get_page(number)
+    found = list(page.object_list)
+    current = set(
+        Membership.objects.current()
+        .filter(
+            role=Membership.Role.MEMBER,
+            learning_set__in={row["set_pk"] for row in found},
+            user__in={row["person"] for row in found if row["person"]},
+        )
+        .values_list("learning_set", "user")
+    )
+    page.object_list = [
+        MemberSummary(
+            set_id=row["set_pk"],
+            set_name=row["set_name"],
+            user_id=row["person"],
+            name=(row["name"] or row["email"]) if row["person"] else ERASED_NAME,
+            email=row["email"] or "",
+            tally=Tally.of(row),
+            current=(row["set_pk"], row["person"]) in current,
+            below=bool(row["below"]),
+        )
+        for row in found
+    ]
+    return page

@@ -1,6 +1,7 @@
-"""The chart of attendance per set per month: one row of squares per set, one column per
-month, each square coloured by how its rate stands against the programme's threshold and
-labelled with the rate itself, so that colour is never the only cue.
+"""The chart of attendance per month: one row of squares per set (or one for all the sets
+together, when there are many), one column per month, each square coloured by how its rate
+stands against the programme's threshold and labelled with the rate itself, so that colour is
+never the only cue.
 
 This module works out the geometry and the words; templates/sessions/report_chart.html draws
 the SVG, with a title, a description and the same figures as a table beside it.
@@ -149,12 +150,11 @@ def attendance_heatmap(report, title):
     ]
     rows = []
     lowest = None
-    for r, summary in enumerate(report.sets):
+    for r, (key, name) in enumerate(report.chart_rows):
         y = HEADER_HEIGHT + r * ROW_HEIGHT
-        name = summary.learning_set.name
         cells = []
         for column, month in zip(columns, months, strict=True):
-            tally = report.monthly.get((summary.learning_set.pk, month))
+            tally = report.monthly.get((key, month))
             rate = tally.rate if tally else None
             band = band_for(rate, threshold)
             text, words, table_text = _cell_words(tally)
@@ -170,20 +170,24 @@ def attendance_heatmap(report, title):
         rows=rows,
         bands=[*bands(threshold), NO_DATA],
         title=title,
-        description=_description(columns, threshold, report.scope.programme.time_zone, lowest),
+        description=_description(
+            columns, threshold, report.scope.programme.time_zone, lowest, report.chart_per_set
+        ),
     )
 
 
-def _description(columns, threshold, zone, lowest):
+def _description(columns, threshold, zone, lowest, per_set):
     span = columns[0].full_label
     if len(columns) > 1:
         span = f"{span} to {columns[-1].full_label}"
+    whose = "each set" if per_set else "all sets together"
     text = (
-        f"Attendance rate of each set in each month, {span} ({zone}). Each square shows the "
+        f"Attendance rate of {whose} in each month, {span} ({zone}). Each square shows the "
         f"share of expected attendances that were attended; green squares are at or above "
         f"the {threshold}% threshold, red ones below it."
     )
     if lowest is not None:
         rate, name, month = lowest
-        text += f" The lowest is {name} in {month}, at {rate}%."
+        where = f"{name} in {month}" if per_set else month
+        text += f" The lowest is {where}, at {rate}%."
     return text

@@ -12,14 +12,19 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
 from sessions import exports
-from sessions.forms.reports import STATUSES, AttendanceExportForm, AttendanceFilterForm
+from sessions.forms.reports import (
+    MEMBER_CHOICES,
+    STATUSES,
+    AttendanceExportForm,
+    ReportFilterForm,
+)
 from sessions.reports import chart
-from sessions.reports.attendance import attendance_report, exported_attendance
+from sessions.reports.attendance import attendance_report, exported_attendance, member_page
 from sessions.services import reporting
 from sets.views.learning_sets import SetPageMixin
 from sets.views.programmes import AdministeredProgrammeMixin
@@ -68,23 +73,33 @@ class SetScopeMixin(SetPageMixin):
 
 
 class ReportView(TemplateView):
-    """Rates per set and per member with those below the threshold picked out, and the
-    chart per set per month, for the filters in the query string (400 when they are wrong)."""
+    """Rates per set, one page of members with those below the threshold first, and the
+    chart per month, for the filters in the query string (400 when they are wrong)."""
 
     template_name = "sessions/report.html"
 
     def get(self, request, *args, **kwargs):
-        form = AttendanceFilterForm(
+        form = ReportFilterForm(
             request.GET, programme=self.report_programme, learning_set=self.report_set
         )
         context = {"form": form, "page_title": "Attendance", **self.urls()}
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(**context), status=400)
         report = attendance_report(form.scope())
+        below_only = form.below_only()
         subject = self.report_set.name if self.report_set else self.report_programme.name
+        filters = {name: value for name, value in form.query().items() if value}
+        choices = [
+            (label, urlencode({**filters, "members": value}), (value == "below") == below_only)
+            for value, label in MEMBER_CHOICES
+        ]
         return self.render_to_response(
             self.get_context_data(
                 report=report,
+                members=member_page(report, request.GET.get("page"), below_only=below_only),
+                below_only=below_only,
+                member_choices=choices,
+                page_query=urlencode({**filters, "members": "below" if below_only else "all"}),
                 chart=chart.attendance_heatmap(report, f"Attendance per month: {subject}"),
                 export_query=form.query(),
                 statuses=STATUSES,

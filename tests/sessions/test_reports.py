@@ -11,7 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.reports.attendance import ReportScope, Tally, attendance_report
+from sessions.reports.attendance import (
+    CHART_MAX_SETS,
+    MEMBERS_PER_PAGE,
+    ReportScope,
+    Tally,
+    attendance_report,
+    member_page,
+    member_summaries,
+)
 from sessions.reports.chart import attendance_heatmap, band_for, bands
 from tests.factories import MembershipFactory, ProgrammeFactory, SetFactory, UserFactory
 from tests.sessions.attendance_data import attend, build_attendance, held, london
@@ -66,7 +74,7 @@ def test_tallies_round_down_so_that_the_threshold_is_never_flattered():
 def test_the_report_counts_held_meetings_while_a_member(data):
     world = data.world
     report = attendance_report(ReportScope(world.programme))
-    by_name = {m.name: m for m in report.members}
+    by_name = {m.name: m for m in member_summaries(ReportScope(world.programme))}
     assert by_name["Maya Member"].tally == Tally(3, 2, 1, 0, 0)
     assert by_name["Pat Pending"].tally == Tally(3, 2, 0, 0, 1)
     assert by_name["Fred Former"].tally == Tally(3, 1, 0, 1, 1)
@@ -79,7 +87,8 @@ def test_the_report_counts_held_meetings_while_a_member(data):
         ("Set Beta", 1, 50),
     ]
     assert report.total == Tally(13, 8, 1, 2, 2)
-    assert [m.name for m in report.below] == [
+    assert (report.member_count, report.below_count) == (len(by_name), 4)
+    assert [m.name for m in member_page(report, 1, below_only=True)] == [
         "Fred Former",
         "Maya Member",
         "Pat Pending",
@@ -99,8 +108,10 @@ def test_an_admin_sees_every_set_and_member_with_those_below_the_threshold(as_ad
     assert "Set Beta None yet None scheduled 1 50% 1 of 2 0" in sets
     certification = section(response, "certification-heading")
     assert "4 members are below the programme’s 75% attendance threshold" in certification
-    assert "Maya Member (Set Alpha): 66%, 2 of 3" in certification
-    assert "Former member (erased) (Set Beta): 0%, 0 of 1" in certification
+    assert "Maya Member maya@example.org Set Alpha 3 2 1 0 0 66% Below 75%" in certification
+    assert "Former member (erased) Set Beta 1 0 0 1 0 0% Below 75%" in certification
+    # Those below the threshold come first.
+    assert certification.index("Former member (erased)") < certification.index("Lena Leaver")
     assert "Lena Leaver Left the set lena@example.org Set Alpha 2 2 0 0 0 100%" in certification
     assert "Olive Other olive@example.org Set Beta 1 1 0 0 0 100%" in certification
     assert certification.count("Below 75%") == 4
@@ -130,7 +141,7 @@ def test_the_threshold_is_the_programmes(as_admin, data):
     data.world.programme.save()
     certification = section(get_programme_report(as_admin, data.world), "certification-heading")
     assert "2 members are below the programme’s 60% attendance threshold" in certification
-    assert "Maya Member (Set Alpha)" not in certification.split("Member Set")[0]
+    assert "Maya Member maya@example.org Set Alpha 3 2 1 0 0 66% Pat Pending" in certification
 
 
 def test_everyone_at_the_threshold_is_said_so(as_admin, world):
@@ -268,7 +279,7 @@ def test_a_facilitator_sees_their_own_sets_report(client, data):
     assert "Olive Other" not in body
     certification = section(response, "certification-heading")
     assert "3 members are below the programme’s 75% attendance threshold" in certification
-    assert "Maya Member: 66%, 2 of 3" in certification
+    assert "Maya Member maya@example.org 3 2 1 0 0 66% Below 75%" in certification
     assert reverse("meetings:set_attendance_export", args=[data.world.learning_set.pk]) in (
         response.content.decode()
     )
@@ -341,6 +352,7 @@ def _grow(programme, sets, members, meetings):
 
 
 def _count_queries(client, url):
+    client.get(url)  # the first request of a session records when it was last seen
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -360,3 +372,71 @@ def test_the_reports_query_count_does_not_grow_with_sets_and_members(as_admin, w
     for person in [MembershipFactory(learning_set=world.learning_set).user for _ in range(4)]:
         attend(held(world.learning_set, london(2025, 2, 7)), person, "absent")
     assert _count_queries(as_admin, url) == small
+
+
+def test_the_programme_reports_query_count_is_the_same_for_one_set_and_five(as_admin, world):
+    programme = ProgrammeFactory(admins=[world.admin])
+    url = reverse("meetings:programme_report", args=[programme.pk])
+    _grow(programme, sets=1, members=3, meetings=2)
+    one = _count_queries(as_admin, url)
+    _grow(programme, sets=4, members=3, meetings=2)
+    assert _count_queries(as_admin, url) == one
+
+
+# Pages of members
+
+
+def test_a_member_below_the_threshold_on_page_two_is_listed_there_not_on_page_one(client, db):
+    admin = UserFactory()
+    client.force_login(admin)
+    programme = ProgrammeFactory(admins=[admin])
+    _grow(programme, sets=2, members=MEMBERS_PER_PAGE // 2 + 1, meetings=2)
+    learning_sets = list(programme.sets.order_by("name"))
+    # More than a page below the threshold, then one more in the last set, sorted after them.
+    for learning_set in learning_sets:
+        for attendance in learning_set.meetings.get(starts_at__month=1).attendance.all():
+            attendance.status = "absent"
+            attendance.save()
+    url = reverse("meetings:programme_report", args=[programme.pk])
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+    assert first.status_code == second.status_code == 200
+    last = sorted(
+        learning_sets[-1].memberships.filter(role="member").select_related("user"),
+        key=lambda m: m.user.name.casefold(),
+    )[-1].user
+    assert last.email not in section(first, "certification-heading")
+    page_two = section(second, "certification-heading")
+    assert f"{last.name} {last.email} {learning_sets[-1].name} 2 1 0 1 0 50% Below 75%" in page_two
+    html = second.content.decode()
+    assert '<nav aria-label="Pages of members">' in html
+    current = '<li class="page-item active" aria-current="page"><span class="page-link">'
+    assert f'{current}<span class="visually-hidden">Page </span>2</span>' in html
+
+
+def test_below_threshold_only_keeps_the_filters_across_pages(as_admin, data):
+    world = data.world
+    response = get_programme_report(as_admin, world, set=world.learning_set.pk, members="below")
+    assert response.status_code == 200
+    certification = section(response, "certification-heading")
+    assert "Maya Member" in certification and "Lena Leaver" not in certification
+    html = response.content.decode()
+    assert f'href="?set={world.learning_set.pk}&amp;members=all#certification-heading"' in html
+    assert 'aria-current="page">Below threshold only</a>' in html
+
+
+def test_an_unknown_choice_of_members_is_refused(as_admin, data):
+    response = get_programme_report(as_admin, data.world, members="everyone")
+    assert response.status_code == 400
+    assert "is not a choice of members" in text(response)
+
+
+def test_with_many_sets_the_chart_shows_them_all_together(db):
+    programme = ProgrammeFactory()
+    _grow(programme, sets=CHART_MAX_SETS + 1, members=1, meetings=2)
+    chart = attendance_heatmap(attendance_report(ReportScope(programme)), "title")
+    assert [row.name for row in chart.rows] == [f"All {CHART_MAX_SETS + 1} sets"]
+    assert [cell.table_text for cell in chart.rows[0].cells] == [
+        f"100% ({CHART_MAX_SETS + 1} of {CHART_MAX_SETS + 1} attended)"
+    ] * 2
+    assert "Attendance rate of all sets together in each month" in chart.description
