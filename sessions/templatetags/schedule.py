@@ -1,5 +1,6 @@
-"""The set page's schedule section. The sets app cannot import sessions, so its page loads
-this tag: `{% load schedule %}{% set_schedule learning_set %}`."""
+"""Meetings on the sets app's pages. The sets app cannot import sessions, so its set page and
+home page load these tags: `{% load schedule %}{% set_schedule learning_set %}` and
+`{% my_next_meetings %}`."""
 
 from django import template
 from django.utils import timezone
@@ -23,3 +24,10 @@ def set_schedule(context, learning_set):
         "past": list(queries.past_set_meetings(learning_set, now)[:SHOWN]),
         "can_schedule": user.has_perm("sets.schedule_learningset", learning_set),
     }
+
+
+@register.inclusion_tag("sessions/next_meetings_panel.html", takes_context=True)
+def my_next_meetings(context):
+    """The home page's "Coming up": the person's next meetings across their sets."""
+    user = context["request"].user
+    return {"user": user, "meetings": list(queries.upcoming_meetings_for(user)[:SHOWN])}
