@@ -278,6 +278,7 @@ class PanelView(MeetingPageMixin, TemplateView):
         return self.saved(revision)
 
     def save(self, **data):
+        """Each panel writes its cleaned form through its service in sessions.services.running."""
         raise NotImplementedError
 
     def fresh_context(self, **forms):
