@@ -1,6 +1,7 @@
 """What a person may list. Every list page starts from one of these, never from `.objects`."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
 
@@ -63,12 +64,22 @@ def roster(learning_set):
 
 
 def programme_sets(programme):
+    """The programme's sets with their facilitators, member counts and invitations still
+    open (a subquery: a second join would multiply the member count)."""
+    open_invitations = (
+        Invitation.objects.pending()
+        .filter(learning_set=OuterRef("pk"))
+        .values("learning_set")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         programme.sets.annotate(
             member_count=Count(
                 "memberships",
                 filter=Q(memberships__left_at__isnull=True, memberships__role="member"),
-            )
+            ),
+            invited_count=Coalesce(Subquery(open_invitations), 0),
         )
         .prefetch_related(_current_facilitators_prefetch())
         .order_by("name")

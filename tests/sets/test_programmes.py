@@ -6,11 +6,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from alsspace.audit import Action, record
 from alsspace.models import AuditEvent
 from sets.models import LearningSet, Programme
-from tests.factories import MembershipFactory, ProgrammeFactory, SetFactory, UserFactory
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    ProgrammeFactory,
+    SetFactory,
+    UserFactory,
+)
 
 PROGRAMME_PAGES = [
     "sets:programme",
@@ -440,3 +447,16 @@ def test_audit_log_queries_do_not_grow_with_events(client, db):
     one = count_queries(client, *_admin_and_url(programme_with_events(1), "sets:audit"))
     five = count_queries(client, *_admin_and_url(programme_with_events(5), "sets:audit"))
     assert one == five
+
+
+def test_programme_page_counts_members_and_open_invitations_apart(client, world):
+    InvitationFactory.create_batch(2, learning_set=world.learning_set)
+    InvitationFactory(learning_set=world.learning_set, revoked_at=timezone.now())
+    InvitationFactory(learning_set=world.learning_set, expires_at=timezone.now())
+
+    sets = get_as(client, world.admin, reverse("sets:programme", args=[world.programme.pk]))
+    alpha = next(s for s in sets.context["sets"] if s == world.learning_set)
+
+    # Maya and Pat are current members; Fred has left; two invitations are still open.
+    assert (alpha.member_count, alpha.invited_count) == (2, 2)
+    assert "+ 2 invited" in sets.content.decode()
