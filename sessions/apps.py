@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
     name = "sessions"
     label = "meetings"
     verbose_name = "Meetings"
+
+    def ready(self):
+        from sessions import receivers  # noqa: F401  (connects the receivers)

@@ -1,0 +1,24 @@
+"""How meetings follow changes made in the sets app, which cannot import this one."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from sessions.models import Attendance, Meeting
+from sets.models import Membership
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="meetings-attendance-for-new-member")
+def expect_new_member_at_coming_meetings(sender, instance, created, raw=False, **kwargs):
+    """Someone who joins a set is expected at its meetings still to come, as those who were
+    there when the meetings were scheduled are."""
+    if not created or raw or instance.role != Membership.Role.MEMBER or instance.left_at:
+        return
+    coming = Meeting.objects.filter(
+        learning_set_id=instance.learning_set_id,
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gt=timezone.now(),
+    ).exclude(attendance__user_id=instance.user_id)
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, user_id=instance.user_id) for meeting in coming
+    )
