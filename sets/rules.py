@@ -40,7 +40,11 @@ class Standing:
 def standing(user, learning_set):
     if not user.is_authenticated or not user.is_active or learning_set is None:
         return Standing()
-    cache = user.__dict__.setdefault("_set_standing", {})
+    # getattr and setattr, not __dict__: request.user is a lazy proxy whose own __dict__ is
+    # not the user's, so a memo kept there would be missed by the next call.
+    cache = getattr(user, "_set_standing", None)
+    if cache is None:
+        cache = user._set_standing = {}
     if learning_set.pk not in cache:
         cache[learning_set.pk] = _load_standing(user, learning_set)
     return cache[learning_set.pk]
@@ -48,8 +52,9 @@ def standing(user, learning_set):
 
 def forget_standing(user):
     """Drop cached standings after this request changed them (joined, accepted, left)."""
-    user.__dict__.pop("_set_standing", None)
-    user.__dict__.pop("_admin_programmes", None)
+    for memo in ("_set_standing", "_admin_programmes"):
+        if hasattr(user, memo):
+            delattr(user, memo)
 
 
 def _load_standing(user, learning_set):
@@ -80,12 +85,13 @@ def _load_standing(user, learning_set):
 def administered_programme_ids(user):
     if not user.is_authenticated:
         return frozenset()
-    if "_admin_programmes" not in user.__dict__:
+    ids = getattr(user, "_admin_programmes", None)
+    if ids is None:
         Programme = apps.get_model("sets", "Programme")
-        user._admin_programmes = frozenset(
+        ids = user._admin_programmes = frozenset(
             Programme.objects.filter(admins=user).values_list("pk", flat=True)
         )
-    return user._admin_programmes
+    return ids
 
 
 # Programmes

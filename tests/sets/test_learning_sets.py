@@ -150,6 +150,17 @@ def test_set_page_queries_do_not_grow_with_the_roster(client, world):
     assert set_page_queries(client, world, 2) == set_page_queries(client, world, 8)
 
 
+def test_a_request_looks_up_the_persons_programmes_once(client, world):
+    """The permission checks and the navigation share one lookup through request.user."""
+    client.force_login(world.admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(set_url(world))
+    assert response.status_code == 200
+    lookup = 'FROM "sets_programme" INNER JOIN "sets_programme_admins"'
+    admin_lookups = [q for q in queries if lookup in q["sql"]]
+    assert len(admin_lookups) == 1
+
+
 # Removing members
 
 
