@@ -16,7 +16,7 @@ so that totals still add up. Every figure comes from a fixed number of queries, 
 number of sets, members and meetings.
 """
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -96,7 +96,8 @@ class Tally:
         return cls(**{name: row[name] for name in COUNTS})
 
     def __add__(self, other):
-        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+        # Field by field: astuple() deep-copies, and a programme's report adds thousands.
+        return Tally(*(getattr(self, name) + getattr(other, name) for name in COUNTS))
 
     @property
     def rate(self):
