@@ -75,18 +75,19 @@ class DraftForm(forms.Form):
 
 
 class JournalFilterForm(forms.Form):
-    learning_set = forms.ModelChoiceField(
-        queryset=None, required=False, label="Set", empty_label="All sets"
-    )
-    prompt = forms.ModelChoiceField(
-        queryset=None, required=False, label="Prompt", empty_label="All prompts"
-    )
+    """The journal's filters. Their options are listed once as (id, label) pairs, which both
+    the page and the check of a choice use: no model instances, no query per use."""
+
+    learning_set = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Set")
+    prompt = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Prompt")
     q = forms.CharField(label="Search", max_length=200, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, content_sets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["learning_set"].queryset = queries.filter_sets(user)
-        self.fields["prompt"].queryset = queries.filter_prompts(user)
+        sets = queries.filter_sets(user).values_list("pk", "name")
+        prompts = queries.filter_prompts(user, content_sets).values_list("pk", "question")
+        self.fields["learning_set"].choices = [("", "All sets"), *sets]
+        self.fields["prompt"].choices = [("", "All prompts"), *prompts]
         for name in ("learning_set", "prompt"):
             self.fields[name].error_messages["invalid_choice"] = "Choose one from the list."
 

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Meeting
 from sets.models import LearningSet, Membership
-from sets.queries import facilitated_sets, member_sets
+from sets.queries import content_sets
 
 
 def own_entries(user):
@@ -20,6 +20,23 @@ def own_entries(user):
 def journal(user):
     return own_entries(user).select_related(
         "learning_set", "meeting__learning_set", "prompt", "shared_with"
+    )
+
+
+def journal_list(user):
+    """The journal list: each entry with the few fields of its links that the list shows."""
+    return (
+        own_entries(user)
+        .select_related("learning_set", "meeting", "prompt", "shared_with")
+        .only(
+            "title",
+            "body",
+            "created_at",
+            "learning_set__name",
+            "meeting__starts_at",
+            "prompt__question",
+            "shared_with__name",
+        )
     )
 
 
@@ -41,14 +58,9 @@ def shared_entries(learning_set):
     )
 
 
-def content_sets(user):
-    """Open or closed sets whose content the person may read: sets they facilitate, and
-    sets whose current contract they have accepted as a member."""
-    accepted = member_sets(user).filter(accepted_contract=True).values("pk")
-    facilitated = facilitated_sets(user).values("pk")
-    return LearningSet.objects.filter(Q(pk__in=accepted) | Q(pk__in=facilitated)).select_related(
-        "programme"
-    )
+def content_set_links(user):
+    """content_sets for a list of links to them: their names only, by name."""
+    return content_sets(user).select_related(None).only("name").order_by("name")
 
 
 def shareable_sets(user):
@@ -104,10 +116,13 @@ def filter_sets(user):
     return LearningSet.objects.filter(Q(pk__in=named) | Q(pk__in=current)).order_by("name")
 
 
-def filter_prompts(user):
+def filter_prompts(user, readable_sets=None):
     """Prompts to filter the journal by: those the person may read and any their entries
-    were written against."""
+    were written against. A caller that has already listed the person's content_sets
+    passes them as readable_sets, which spares building that query again."""
+    if readable_sets is None:
+        readable_sets = content_sets(user).values("pk")
     used = own_entries(user).filter(prompt__isnull=False).values("prompt")
     return Prompt.objects.filter(
-        Q(pk__in=used) | Q(pk__in=visible_prompts(user).values("pk"))
+        Q(pk__in=used) | Q(learning_set__isnull=True) | Q(learning_set__in=readable_sets)
     ).order_by("learning_set_id", "question")

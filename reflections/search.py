@@ -1,7 +1,7 @@
 """Searching a person's own journal. The database holds only ciphertext, so the author's
 entries are decrypted and matched here, in Python; bench/journal_search.py measures the cost."""
 
-from reflections.rendering import plain_text
+from reflections.rendering import plain_texts
 
 SNIPPET_CHARS = 220
 
@@ -28,9 +28,12 @@ def matching_ids(entries, query):
     return [entry.pk for entry in search_entries(lean, query)]
 
 
-def snippet(body, query=""):
-    """A line of the body's text, around the first word searched for when there is one."""
-    text = plain_text(body)
+def snippets(bodies, query=""):
+    """A line of each body's text, around the first word searched for when there is one."""
+    return [_excerpt(text, query) for text in plain_texts(bodies)]
+
+
+def _excerpt(text, query):
     start = 0
     for needle in words(query):
         found = text.casefold().find(needle)

@@ -45,6 +45,25 @@ def member_sets(user):
     )
 
 
+def content_sets(user):
+    """Open or closed sets whose content the person may read: sets they facilitate, and
+    sets whose current contract they have accepted as a member. One pass over the person's
+    memberships: cheaper to build and to plan than a union of member_sets and
+    facilitated_sets."""
+    current_contract = (
+        Contract.objects.filter(learning_set=OuterRef(OuterRef("learning_set")))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    accepted = ContractAcceptance.objects.filter(user=user, contract=Subquery(current_contract))
+    readers = Membership.objects.current().filter(
+        Q(role="facilitator") | (Q(role="member") & Q(Exists(accepted))), user=user
+    )
+    return LearningSet.objects.filter(pk__in=readers.values("learning_set")).select_related(
+        "programme"
+    )
+
+
 def roster(learning_set):
     """Current facilitators and members, with whether each has accepted the current contract."""
     current_contract = learning_set.contracts.order_by("-version").values("pk")[:1]

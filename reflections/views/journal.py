@@ -15,7 +15,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, TemplateVie
 from reflections import queries, services
 from reflections.forms import DraftForm, EntryForm, JournalFilterForm, ShareForm
 from reflections.rendering import render_markdown
-from reflections.search import matching_ids, snippet
+from reflections.search import matching_ids, snippets
 from reflections.views.common import (
     JOURNAL_FIELDS,
     JournalFormMixin,
@@ -33,12 +33,17 @@ class JournalView(PrivatePageMixin, TemplateView):
     extra_context = {"nav_section": "journal"}
 
     def get(self, request, *args, **kwargs):
-        form = JournalFilterForm(request.GET or None, user=request.user)
-        entries = queries.journal(request.user)
-        query = ""
+        user = request.user
+        # Listed once: the side panel shows them, and their prompts are filter options.
+        content_sets = list(queries.content_set_links(user))
+        form = JournalFilterForm(request.GET or None, user=user, content_sets=content_sets)
         if form.is_bound and not form.is_valid():
-            context = self.get_context_data(form=form, page=None, query="")
+            context = self.get_context_data(
+                form=form, page=None, query="", content_sets=content_sets
+            )
             return self.render_to_response(context, status=400)
+        entries = queries.journal_list(user)
+        query = ""
         if form.is_bound:
             if form.cleaned_data["learning_set"]:
                 entries = entries.filter(learning_set=form.cleaned_data["learning_set"])
@@ -49,9 +54,13 @@ class JournalView(PrivatePageMixin, TemplateView):
             page = self.search(entries, query)
         else:
             page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-        for entry in page:
-            entry.snippet = snippet(entry.body, query)
-        return self.render_to_response(self.get_context_data(form=form, page=page, query=query))
+        bodies = [entry.body for entry in page]
+        for entry, text in zip(page, snippets(bodies, query), strict=True):
+            entry.snippet = text
+        context = self.get_context_data(
+            form=form, page=page, query=query, content_sets=content_sets
+        )
+        return self.render_to_response(context)
 
     def search(self, entries, query):
         """Match every entry on its decrypted title and body, then load the page's entries."""
@@ -60,15 +69,13 @@ class JournalView(PrivatePageMixin, TemplateView):
         page.object_list = list(entries.filter(pk__in=page.object_list))
         return page
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        kwargs.setdefault("has_entries", queries.own_entries(user).exists())
+    def get_context_data(self, *, page, **kwargs):
+        # A list of entries already shows that there are some.
+        has_entries = bool(page) or queries.own_entries(self.request.user).exists()
         params = self.request.GET.copy()
         params.pop("page", None)
         return super().get_context_data(
-            content_sets=list(queries.content_sets(user).order_by("name")),
-            filter_query=params.urlencode(),
-            **kwargs,
+            page=page, has_entries=has_entries, filter_query=params.urlencode(), **kwargs
         )
 
 

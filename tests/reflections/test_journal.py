@@ -10,6 +10,13 @@ from django.utils import timezone
 
 from reflections.models import JournalDraft, JournalEntry
 from sessions.models import Meeting
+from tests.factories import (
+    ContractAcceptanceFactory,
+    ContractFactory,
+    MembershipFactory,
+    ProgrammeFactory,
+    SetFactory,
+)
 from tests.reflections.factories import JournalEntryFactory, PromptFactory
 
 
@@ -250,6 +257,58 @@ def test_the_journal_filters_by_set_and_prompt(client, world, author, library):
 
     assert [e.title for e in by_set.context["page"]] == ["In Alpha"]
     assert [e.title for e in by_prompt.context["page"]] == ["Avoiding"]
+
+
+def test_the_journal_filters_offer_my_sets_and_the_prompts_i_may_read(
+    client, world, author, library
+):
+    alpha_prompt = PromptFactory(learning_set=world.learning_set, question="Alpha question?")
+    PromptFactory(learning_set=world.other_set, question="Beta question?")
+    JournalEntryFactory(author=author)
+
+    body = client.get(reverse("reflections:journal")).content.decode()
+
+    assert f'<option value="{world.learning_set.pk}">Set Alpha</option>' in body
+    assert "Set Beta</option>" not in body
+    assert f'<option value="{alpha_prompt.pk}">Alpha question?</option>' in body
+    assert f'<option value="{library["saga"].pk}">{library["saga"].question}</option>' in body
+    assert "Beta question?" not in body
+
+
+def test_the_journal_filters_keep_the_set_and_prompt_of_an_entry_after_leaving(client, world):
+    alpha_prompt = PromptFactory(learning_set=world.learning_set, question="Alpha question?")
+    JournalEntryFactory(author=world.former, learning_set=world.learning_set, prompt=alpha_prompt)
+    client.force_login(world.former)
+
+    response = client.get(reverse("reflections:journal"), {"prompt": alpha_prompt.pk})
+
+    body = response.content.decode()
+    assert f'<option value="{world.learning_set.pk}">Set Alpha</option>' in body
+    assert f'<option value="{alpha_prompt.pk}" selected>Alpha question?</option>' in body
+    assert len(response.context["page"]) == 1
+
+
+def test_the_side_panel_links_the_sets_i_may_read_by_name(client, world, author):
+    aardvark = SetFactory(programme=ProgrammeFactory(name="Zeta"), name="Set Aardvark")
+    MembershipFactory(learning_set=aardvark, user=author, role="facilitator")
+
+    body = client.get(reverse("reflections:journal")).content.decode()
+
+    links = [reverse("reflections:shared", args=[s.pk]) for s in (aardvark, world.learning_set)]
+    assert body.index(links[0]) < body.index(links[1])
+    assert reverse("reflections:shared", args=[world.other_set.pk]) not in body
+
+
+def test_the_side_panel_leaves_out_a_set_until_its_new_contract_is_accepted(client, world, author):
+    shared_page = reverse("reflections:shared", args=[world.learning_set.pk])
+    new_contract = ContractFactory(learning_set=world.learning_set, version=2)
+
+    before = client.get(reverse("reflections:journal")).content.decode()
+    ContractAcceptanceFactory(contract=new_contract, user=author)
+    after = client.get(reverse("reflections:journal")).content.decode()
+
+    assert shared_page not in before
+    assert shared_page in after
 
 
 def test_a_bad_filter_is_refused_with_a_message(client, world, author):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from reflections.rendering import plain_text, render_markdown
+from reflections.rendering import plain_texts, render_markdown
 from tests.reflections.factories import JournalEntryFactory
 
 HOSTILE = [
@@ -45,7 +45,13 @@ def test_ordinary_markdown_keeps_its_meaning():
 
 
 def test_plain_text_drops_markup_and_script_content():
-    assert plain_text("**Hello** <script>alert(1)</script> _there_") == "Hello there"
+    assert list(plain_texts(["**Hello** <script>alert(1)</script> _there_"])) == ["Hello there"]
+
+
+def test_plain_texts_read_each_text_on_its_own():
+    texts = ["[a]: https://example.org\n\nSee [this][a].", "See [that][a]."]
+
+    assert list(plain_texts(texts)) == ["See this.", "See [that][a]."]
 
 
 def test_the_entry_page_shows_hostile_text_inert(client, world):
