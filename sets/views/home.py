@@ -11,9 +11,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        facilitated = list(queries.facilitated_sets(user))
+        programmes = list(queries.administered_programmes(user))
         return super().get_context_data(
-            facilitated=queries.facilitated_sets(user),
+            facilitated=facilitated,
             belonged=queries.member_sets(user),
-            programmes=queries.administered_programmes(user),
+            programmes=programmes,
+            # The navigation's role links, from the lists this page shows anyway.
+            nav_is_facilitator=bool(facilitated),
+            nav_is_programme_admin=bool(programmes),
             **kwargs,
         )

@@ -63,6 +63,21 @@ def test_each_role_sees_only_its_own_section(client, world, role, section, shown
     assert EMPTY_STATE not in body
 
 
+@pytest.mark.parametrize(
+    ("role", "dashboard", "programmes"),
+    [
+        ("member", False, False),
+        ("outsider", False, False),
+        ("facilitator", True, False),
+        ("admin", False, True),
+    ],
+)
+def test_the_navigation_links_each_role_to_its_pages(client, world, role, dashboard, programmes):
+    body = home(client, getattr(world, role))
+    assert (f'href="{reverse("meetings:dashboards")}"' in body) is dashboard
+    assert (f'href="{reverse("sets:programmes")}"' in body) is programmes
+
+
 def test_a_pending_member_is_asked_to_accept_the_contract(client, world):
     contract_url = reverse("sets:contract", args=[world.learning_set.pk])
     body = home(client, world.pending)
