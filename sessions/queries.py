@@ -89,62 +89,50 @@ def actions_committed_at(meeting):
     )
 
 
+def _set_meetings_before(meeting):
+    """The set's meetings before this one, found through the set's index. An action's
+    meetings are its set's, so actions are filtered on these rather than on a join to their
+    meeting's start, which PostgreSQL plans as a hash of the whole meetings table."""
+    return Meeting.objects.filter(
+        learning_set=meeting.learning_set_id, starts_at__lt=meeting.starts_at
+    ).values("pk")
+
+
+def _earlier_open(meeting):
+    return Q(status=Action.Status.OPEN, committed_at__in=_set_meetings_before(meeting))
+
+
+def _heard_at(meeting):
+    """Which actions `report_back_actions` holds, as a condition on the set's actions."""
+    attending = Attendance.objects.filter(meeting=meeting, status__in=Attendance.ATTENDED)
+    reported_here = ReportBack.objects.filter(meeting=meeting).values("action")
+    return (_earlier_open(meeting) & Q(owner__in=attending.values("user"))) | Q(
+        pk__in=reported_here
+    )
+
+
 def report_back_actions(meeting):
     """What the set hears about at this meeting: every open action committed at an earlier
     meeting by a member who attends this one, and every action already reported on here
-    (such as an owner's own report-back written before the meeting). `reported_later` marks
-    those reported on again at a later meeting, whose report here can no longer change."""
-    attended = Attendance.objects.filter(meeting=meeting, status__in=Attendance.ATTENDED)
-    attending = attended.values("user")
-    here = ReportBack.objects.filter(action=OuterRef("pk"), meeting=meeting)
-    later = ReportBack.objects.filter(
-        action=OuterRef("pk"), meeting__starts_at__gt=meeting.starts_at
-    )
-    return (
-        Action.objects.filter(learning_set=meeting.learning_set_id)
-        .filter(
-            Q(
-                status=Action.Status.OPEN,
-                committed_at__starts_at__lt=meeting.starts_at,
-                owner__in=attending,
-            )
-            | Q(Exists(here))
-        )
-        .annotate(reported_later=Exists(later))
-        .select_related("owner", "committed_at", "due_meeting")
-        .prefetch_related(_report_backs_with_meetings())
-        .order_by("owner__name", "committed_at__starts_at", "pk")
-    )
+    (such as an owner's own report-back written before the meeting)."""
+    return Action.objects.filter(learning_set=meeting.learning_set_id).filter(_heard_at(meeting))
 
 
 def report_back_agenda(meeting):
     """What the meeting page lists under report-backs: `report_back_actions`, and while the
     meeting is still scheduled, the open actions of every current member that are due here
     (carried to it, or due at an earlier meeting and still open), so that the facilitator
-    sees at check-in what is coming. `owner_status` is the owner's attendance here (empty
-    when not yet recorded): an action is reported on once its owner attends, as
-    `report_back_actions` allows, unless it already has been here."""
-    attended = Attendance.objects.filter(meeting=meeting, status__in=Attendance.ATTENDED)
-    earlier_open = Q(status=Action.Status.OPEN, committed_at__starts_at__lt=meeting.starts_at)
-    listed = (earlier_open & Q(owner__in=attended.values("user"))) | Q(
-        Exists(ReportBack.objects.filter(action=OuterRef("pk"), meeting=meeting))
-    )
+    sees at check-in what is coming. Each comes with all its report-backs, from which the
+    page tells the one here, earlier ones and whether it was reported on again later."""
+    listed = _heard_at(meeting)
     if meeting.status == Meeting.Status.SCHEDULED:
-        due_here = Q(due_meeting=meeting) | Q(due_meeting__starts_at__lt=meeting.starts_at)
-        members = set_members(meeting.learning_set).values("pk")
-        listed |= earlier_open & due_here & Q(owner__in=members)
-    owner_status = Attendance.objects.filter(meeting=meeting, user=OuterRef("owner"))
-    later = ReportBack.objects.filter(
-        action=OuterRef("pk"), meeting__starts_at__gt=meeting.starts_at
-    )
+        due_here = Q(due_meeting=meeting) | Q(due_meeting__in=_set_meetings_before(meeting))
+        members = set_members(meeting.learning_set_id).values("pk")
+        listed |= _earlier_open(meeting) & due_here & Q(owner__in=members)
     return (
         Action.objects.filter(learning_set=meeting.learning_set_id)
         .filter(listed)
-        .annotate(
-            reported_later=Exists(later),
-            owner_status=Subquery(owner_status.values("status")[:1]),
-        )
-        .select_related("owner", "committed_at", "due_meeting")
+        .select_related("owner", "committed_at")
         .prefetch_related(_report_backs_with_meetings())
         .order_by("owner__name", "committed_at__starts_at", "pk")
     )

@@ -27,6 +27,16 @@ class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name or obj.email
 
+    def offer(self, members):
+        """Render the choices from `members()`, the members the page loads anyway, rather
+        than from a query of their own; the queryset still decides which choice is valid."""
+
+        def choices():
+            empty = [] if self.empty_label is None else [("", self.empty_label)]
+            return empty + [(member.pk, self.label_from_instance(member)) for member in members()]
+
+        self.choices = choices
+
 
 class MeetingPageForm(forms.Form):
     revision = forms.IntegerField(
@@ -42,7 +52,8 @@ class MeetingPageForm(forms.Form):
     # Several forms share the page: each names its fields' ids apart.
     auto_id = "id_%s"
 
-    def __init__(self, *args, meeting, **kwargs):
+    # `members`, when given, returns the set's members as the page has loaded them.
+    def __init__(self, *args, meeting, members=None, **kwargs):
         self.meeting = meeting
         kwargs.setdefault("auto_id", self.auto_id)
         super().__init__(*args, **kwargs)
@@ -50,6 +61,8 @@ class MeetingPageForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, MemberChoiceField):
                 field.queryset = queries.set_members(meeting.learning_set)
+                if members is not None:
+                    field.offer(members)
 
 
 class AttendanceForm(MeetingPageForm):

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -40,6 +40,12 @@ def clock(seconds):
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
+def radios(choices, id_prefix, checked):
+    """A row's radio group as (value, label, input id, checked) for each choice: built here
+    once rather than looked up part by part for every radio of every row."""
+    return [(value, label, f"{id_prefix}-{value}", value == checked) for value, label in choices]
+
+
 @dataclass
 class AttendanceRow:
     member: object
@@ -48,6 +54,10 @@ class AttendanceRow:
     @property
     def status(self):
         return self.record.status if self.record else ""
+
+    @property
+    def status_radios(self):
+        return radios(Attendance.Status.choices, f"attendance-{self.member.pk}", self.status)
 
     @property
     def apologies_sent_at(self):
@@ -61,23 +71,27 @@ class ReportBackRow:
     action: object
     report: ReportBack | None
     earlier: list
+    reported_later: bool
+    owner_status: str
 
     @property
     def written_by_owner(self):
         return self.report is not None and self.report.written_by_id == self.action.owner_id
 
     @property
+    def outcome_radios(self):
+        saved = self.report.outcome if self.report else None
+        return radios(ReportBack.Outcome.choices, f"outcome-{self.action.pk}", saved)
+
+    @property
     def awaiting_owner(self):
         """Due here, but its owner is not marked present: it is heard once they are."""
-        return self.report is None and self.action.owner_status not in Attendance.ATTENDED
+        return self.report is None and self.owner_status not in Attendance.ATTENDED
 
 
 class MeetingPage:
     """What the meeting page shows this person. Each part is loaded only when a template
     asks for it, in a fixed number of queries whatever the size of the set."""
-
-    statuses = Attendance.Status.choices
-    outcomes = ReportBack.Outcome.choices
 
     def __init__(self, request, meeting):
         user = request.user
@@ -96,14 +110,25 @@ class MeetingPage:
         )
 
     @cached_property
+    def post_urls(self):
+        """Where each panel's forms post, reversed once rather than for every row's form."""
+        return {
+            panel: reverse(f"meetings:meeting_{panel}", args=[self.meeting.pk])
+            for panel in ("attendance", "report_backs", "airtime", "actions", "review", "held")
+        }
+
+    @cached_property
     def attendance_records(self):
         return {a.user_id: a for a in queries.meeting_attendance(self.meeting)}
 
     @cached_property
+    def members(self):
+        return list(queries.set_members(self.learning_set))
+
+    @cached_property
     def attendance_rows(self):
         records = self.attendance_records
-        members = queries.set_members(self.learning_set)
-        return [AttendanceRow(member, records.get(member.pk)) for member in members]
+        return [AttendanceRow(member, records.get(member.pk)) for member in self.members]
 
     def attendance_row(self, member_pk):
         return next(row for row in self.attendance_rows if row.member.pk == member_pk)
@@ -177,12 +202,20 @@ class MeetingPage:
 
     @cached_property
     def report_back_rows(self):
+        starts_at = self.meeting.starts_at
         rows = []
         for action in queries.report_back_agenda(self.meeting):
             reports = list(action.report_backs.all())
-            here = next((r for r in reports if r.meeting_id == self.meeting.pk), None)
-            earlier = [r for r in reports if r.meeting.starts_at < self.meeting.starts_at]
-            rows.append(ReportBackRow(action, here, earlier))
+            owner_record = self.attendance_records.get(action.owner_id)
+            rows.append(
+                ReportBackRow(
+                    action,
+                    report=next((r for r in reports if r.meeting_id == self.meeting.pk), None),
+                    earlier=[r for r in reports if r.meeting.starts_at < starts_at],
+                    reported_later=any(r.meeting.starts_at > starts_at for r in reports),
+                    owner_status=owner_record.status if owner_record else "",
+                )
+            )
         return rows
 
     def report_back_row(self, action_pk):
@@ -202,9 +235,11 @@ def page_context(request, meeting, **forms):
     context = {"page": page, "notice": None}
     if page.working:
         context.update(
-            slot_form=meeting_forms.SlotAddForm(meeting=meeting),
+            slot_form=meeting_forms.SlotAddForm(meeting=meeting, members=lambda: page.members),
             action_form=meeting_forms.ActionForm(
-                meeting=meeting, initial={"owner": page.suggested_owner}
+                meeting=meeting,
+                members=lambda: page.members,
+                initial={"owner": page.suggested_owner},
             ),
             review_form=meeting_forms.ReviewForm(
                 meeting=meeting, initial={"process_review": meeting.process_review}

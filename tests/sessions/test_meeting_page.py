@@ -507,3 +507,28 @@ def test_the_page_before_check_in_makes_the_same_number_of_queries(client, world
         keep = {world.member.pk, world.pending.pk, world.facilitator.pk, world.former.pk}
         Membership.objects.filter(learning_set=world.learning_set).exclude(user__in=keep).delete()
     assert counts[0] == counts[1], counts
+
+
+def test_a_report_back_heard_again_later_stays_as_it_was(client, world, live_meeting):
+    """Carried at one meeting and reported on again at the next: the first report is the
+    record, so the first meeting's page shows it without a form to change it."""
+    agreed_at = MeetingFactory(
+        learning_set=world.learning_set, starts_at=days_from_now(-28), status="held"
+    )
+    carried_at = MeetingFactory(
+        learning_set=world.learning_set, starts_at=days_from_now(-14), status="held"
+    )
+    action = Action.objects.create(
+        learning_set=world.learning_set, owner=world.member, committed_at=agreed_at, text="Carried"
+    )
+    ReportBack.objects.create(action=action, meeting=carried_at, outcome="carried", note="Later")
+    ReportBack.objects.create(action=action, meeting=live_meeting, outcome="done")
+    Attendance.objects.create(meeting=live_meeting, user=world.member, status="present")
+    client.force_login(world.facilitator)
+    body = page(client, carried_at).content.decode()
+    assert f'id="report-back-{action.pk}"' in body
+    assert f'id="outcome-{action.pk}-done"' not in body
+    assert "Reported on again at a later meeting" in body
+    body = page(client, live_meeting).content.decode()
+    assert f'id="outcome-{action.pk}-done" autocomplete="off" checked' in body
+    assert "Reported on again at a later meeting" not in body
