@@ -1,16 +1,19 @@
 """Charts drawn on the server as SVG, with no library and no script.
 
-Each chart is a handful of shapes (bars, lines, points, labels) worked out here and drawn by
-one template, templates/sessions/charts/chart.html. Every chart carries a <title> and a
-<desc> that says in words what it shows, and the page puts a table of the same numbers
-beside it, for screen readers and for print. Colours differ in lightness and the carried
-bars are hatched, so the series stay apart in black and white.
+Each chart is a handful of shapes (bars, lines, points, labels) worked out here, each of
+which writes its own SVG element; templates/sessions/charts/chart.html draws the frame around
+them. Every chart carries a <title> and a <desc> that says in words what it shows, and the
+page puts a table of the same numbers beside it, for screen readers and for print. Colours
+differ in lightness and the carried bars are hatched, so the series stay apart in black and
+white.
 """
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
-from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 
 INK = "#1c2b33"
 MUTED = "#5b6670"
@@ -21,6 +24,21 @@ AMBER = "#b35309"
 PALE = "#f6f4ef"
 HATCH = "hatch"  # fills the bar with the chart's hatch pattern
 FONT_SIZE = 13
+TENTH = Decimal("0.1")
+
+
+def _at(value):
+    """A coordinate to one decimal place, halves rounded up (as Django's floatformat)."""
+    return f"{Decimal(str(value)).quantize(TENTH, ROUND_HALF_UP):f}"
+
+
+def _tooltip(title):
+    return f"<title>{escape(title)}</title>" if title else ""
+
+
+# Each shape writes its element with an f-string, several times faster than format_html for
+# a chart's couple of hundred elements. Only text and titles come from the set's data, and
+# they are escaped; the rest are numbers and this module's colours and anchors.
 
 
 @dataclass
@@ -31,6 +49,13 @@ class Rect:
     height: float
     fill: str
     title: str = ""
+
+    def svg(self, fill):
+        return (
+            f'<rect x="{_at(self.x)}" y="{_at(self.y)}" width="{_at(self.width)}" '
+            f'height="{_at(self.height)}" fill="{fill}" stroke="{INK}" stroke-width="0.75">'
+            f"{_tooltip(self.title)}</rect>"
+        )
 
 
 @dataclass
@@ -43,6 +68,13 @@ class Line:
     dashed: bool = False
     width: float = 1
 
+    def svg(self):
+        dashes = ' stroke-dasharray="6 4"' if self.dashed else ""
+        return (
+            f'<line x1="{_at(self.x1)}" y1="{_at(self.y1)}" x2="{_at(self.x2)}" '
+            f'y2="{_at(self.y2)}" stroke="{self.stroke}" stroke-width="{self.width}"{dashes}/>'
+        )
+
 
 @dataclass
 class Label:
@@ -54,12 +86,25 @@ class Label:
     size: int = FONT_SIZE
     bold: bool = False
 
+    def svg(self):
+        weight = ' font-weight="600"' if self.bold else ""
+        return (
+            f'<text x="{_at(self.x)}" y="{_at(self.y)}" text-anchor="{self.anchor}" '
+            f'fill="{self.fill}" font-size="{self.size}"{weight}>{escape(self.text)}</text>'
+        )
+
 
 @dataclass
 class Point:
     x: float
     y: float
     title: str = ""
+
+    def svg(self):
+        return (
+            f'<circle cx="{_at(self.x)}" cy="{_at(self.y)}" r="5.5" fill="{TEAL}" '
+            f'stroke="#ffffff" stroke-width="2">{_tooltip(self.title)}</circle>'
+        )
 
 
 @dataclass
@@ -83,12 +128,20 @@ class Chart:
         return f"url(#{self.hatch_id})" if rect.fill == HATCH else rect.fill
 
     @property
-    def drawn_rects(self):
-        return [(rect, self.fill_of(rect)) for rect in self.rects]
-
-
-def short_date(moment, zone):
-    return date_format(moment.astimezone(zone), "j M")
+    def shapes(self):
+        """The SVG elements, drawn in order: grid lines, bars, the trend line, its points,
+        then the labels on top. Written here rather than by a template loop: a chart has a
+        couple of hundred elements, and template tags cost far more per element."""
+        elements = [line.svg() for line in self.lines]
+        elements += [rect.svg(self.fill_of(rect)) for rect in self.rects]
+        if self.polyline:
+            elements.append(
+                f'<polyline points="{self.polyline}" fill="none" stroke="{TEAL}" '
+                'stroke-width="3" stroke-linejoin="round"/>'
+            )
+        elements += [point.svg() for point in self.points]
+        elements += [label.svg() for label in self.labels]
+        return mark_safe("\n  ".join(elements))  # noqa: S308 - the shapes escape their text
 
 
 def _nice_ceiling(value):
@@ -147,8 +200,9 @@ FLOW_SERIES = [
 ]
 
 
-def flow_chart(chart_id, title, flows, zone):
-    """`flows` are sessions.inaction.figures.Flow, one group of four bars each."""
+def flow_chart(chart_id, title, flows, days):
+    """`flows` are sessions.inaction.figures.Flow, one group of four bars each; `days`
+    their meetings' days, as the page writes them."""
     left, top, group, bar, bottom_space = 44, 44, 76, 14, 34
     width = max(560, left + len(flows) * group + 16)
     plot_height = 170
@@ -156,7 +210,7 @@ def flow_chart(chart_id, title, flows, zone):
     top_value = _nice_ceiling(
         max((getattr(f, key) for f in flows for key, _, _ in FLOW_SERIES), default=0)
     )
-    chart = Chart(chart_id, title, _flow_description(title, flows, zone), width, height)
+    chart = Chart(chart_id, title, _flow_description(title, flows, days), width, height)
     base = top + plot_height
     for tick in range(0, top_value + 1, max(1, top_value // 4)):
         y = base - plot_height * tick / top_value
@@ -166,9 +220,8 @@ def flow_chart(chart_id, title, flows, zone):
         x = left + index * 130
         chart.rects.append(Rect(x, 8, 14, 14, fill))
         chart.labels.append(Label(x + 20, 20, name, size=12))
-    for index, flow in enumerate(flows):
+    for index, (flow, day) in enumerate(zip(flows, days, strict=True)):
         x0 = left + 10 + index * group
-        day = short_date(flow.meeting.starts_at, zone)
         for offset, (key, name, fill) in enumerate(FLOW_SERIES):
             value = getattr(flow, key)
             h = plot_height * value / top_value
@@ -179,13 +232,13 @@ def flow_chart(chart_id, title, flows, zone):
     return chart
 
 
-def _flow_description(title, flows, zone):
+def _flow_description(title, flows, days):
     if not flows:
         return f"{title}: no meetings held yet."
     parts = "; ".join(
-        f"{short_date(f.meeting.starts_at, zone)}: {f.committed} committed, {f.done} done, "
+        f"{day}: {f.committed} committed, {f.done} done, "
         f"{f.carried} carried forward, {f.dropped} dropped"
-        for f in flows
+        for f, day in zip(flows, days, strict=True)
     )
     return f"{title}. {parts}."
 
@@ -193,24 +246,24 @@ def _flow_description(title, flows, zone):
 # A line: the pulse trend
 
 
-def pulse_chart(chart_id, title, results, zone):
-    """`results` are sessions.pulse.Result whose scores are shown, earliest first; the scale
-    runs from 1 (least safe) to 7 (safest)."""
+def pulse_chart(chart_id, title, results, days):
+    """`results` are sessions.pulse.Result whose scores are shown, earliest first, and
+    `days` their meetings' days as the page writes them; the scale runs from 1 (least safe)
+    to 7 (safest)."""
     left, right, top, bottom_space, step, inset = 44, 40, 24, 34, 84, 16
     width = max(420, left + inset + max(len(results) - 1, 0) * step + right)
     plot_height = 180
     height = top + plot_height + bottom_space
-    chart = Chart(chart_id, title, _pulse_description(title, results, zone), width, height)
+    chart = Chart(chart_id, title, _pulse_description(title, results, days), width, height)
     base = top + plot_height
     for score in range(1, 8):
         y = base - plot_height * (score - 1) / 6
         chart.lines.append(Line(left, y, width - 12, y))
         chart.labels.append(Label(left - 8, y + 4, str(score), "end", MUTED, 12))
     coordinates = []
-    for index, result in enumerate(results):
+    for index, (result, day) in enumerate(zip(results, days, strict=True)):
         x = left + inset + index * step
         y = base - plot_height * (float(result.overall) - 1) / 6
-        day = short_date(result.meeting.starts_at, zone)
         coordinates.append(f"{x:.1f},{y:.1f}")
         chart.points.append(Point(x, y, f"{day}: {result.overall_rounded} out of 7"))
         chart.labels.append(Label(x, y - 10, str(result.overall_rounded), "middle", bold=True))
@@ -219,10 +272,8 @@ def pulse_chart(chart_id, title, results, zone):
     return chart
 
 
-def _pulse_description(title, results, zone):
+def _pulse_description(title, results, days):
     if not results:
         return f"{title}: no meeting has had enough responses yet."
-    parts = ", ".join(
-        f"{short_date(r.meeting.starts_at, zone)} {r.overall_rounded}" for r in results
-    )
+    parts = ", ".join(f"{day} {r.overall_rounded}" for r, day in zip(results, days, strict=True))
     return f"{title}, out of 7, at each meeting with enough responses: {parts}."

@@ -49,16 +49,16 @@ def _trailing(items, test):
 
 
 def _open_actions_of_members(history):
-    return [
-        action
-        for action in history.actions
-        if action.status == Action.Status.OPEN and action.owner_id in history.member_ids
-    ]
+    """Each open action a current member owns, with that member."""
+    for action in history.actions:
+        owner = history.members_by_id.get(action.owner_id)
+        if owner is not None and action.status == Action.Status.OPEN:
+            yield action, owner
 
 
 def carried_action(history, thresholds):
     """An action carried forward at its last N report-backs in a row, and still open."""
-    for action in _open_actions_of_members(history):
+    for action, owner in _open_actions_of_members(history):
         run = _trailing(
             history.held_reports(action), lambda r: r.outcome == ReportBack.Outcome.CARRIED
         )
@@ -66,7 +66,7 @@ def carried_action(history, thresholds):
             yield Finding(
                 Signal.CARRIED_ACTION,
                 f"action:{action.pk}",
-                member=action.owner,
+                member=owner,
                 meetings=tuple(history.held_by_id[r.meeting_id] for r in run),
                 actions=(action,),
                 facts={"times": len(run)},
@@ -95,9 +95,9 @@ def _due_meeting(history, action):
 def unreported_action(history, thresholds):
     """An open action whose owner came to the meeting it was due at and has given no
     report-back on it there or since."""
-    for action in _open_actions_of_members(history):
+    for action, owner in _open_actions_of_members(history):
         due = _due_meeting(history, action)
-        if due is None or not history.attended(due, action.owner):
+        if due is None or not history.attended(due, owner):
             continue
         reported = any(
             history.held_by_id[r.meeting_id].starts_at >= due.starts_at
@@ -107,7 +107,7 @@ def unreported_action(history, thresholds):
             yield Finding(
                 Signal.UNREPORTED_ACTION,
                 f"action:{action.pk}:due:{due.pk}",
-                member=action.owner,
+                member=owner,
                 meetings=(due,),
                 actions=(action,),
             )

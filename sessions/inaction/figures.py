@@ -95,7 +95,7 @@ def action_flow(history):
     for action in history.actions:
         if action.committed_at_id in counts:
             counts[action.committed_at_id]["committed"] += 1
-        for report in action.report_backs.all():
+        for report in history.reports.get(action.pk, []):
             if report.meeting_id in counts and report.outcome in outcomes:
                 counts[report.meeting_id][outcomes[report.outcome]] += 1
     return [Flow(meeting, **counts[meeting.pk]) for meeting in history.held]

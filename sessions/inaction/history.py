@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from sessions import pulse, queries
@@ -24,11 +23,13 @@ class SetHistory:
     learning_set: object
     now: object
     members: list  # current members (not facilitators), by name
+    meetings: list  # every meeting not cancelled, earliest first
     held: list  # meetings marked held, earliest first
     next_meeting: Meeting | None  # the next scheduled meeting that has not started
     attendance: dict  # (meeting id, user id) → Attendance
     slots: dict  # meeting id → its airtime slots, in order
-    actions: list  # every action of the set, each with its report-backs in meeting order
+    actions: list  # every action of the set; owners that are members are in members_by_id
+    reports: dict  # action id → its report-backs, in meeting order
     pulse: dict  # held meeting id → sessions.pulse.Result
 
     @cached_property
@@ -36,8 +37,8 @@ class SetHistory:
         return ZoneInfo(self.learning_set.programme.time_zone)
 
     @cached_property
-    def member_ids(self):
-        return {member.pk for member in self.members}
+    def members_by_id(self):
+        return {member.pk: member for member in self.members}
 
     @cached_property
     def held_by_id(self):
@@ -66,13 +67,16 @@ class SetHistory:
 
     def held_reports(self, action):
         """The action's report-backs at held meetings, in meeting order."""
-        return [r for r in action.report_backs.all() if r.meeting_id in self.held_ids]
+        return [r for r in self.reports.get(action.pk, []) if r.meeting_id in self.held_ids]
 
 
 def load(learning_set, now=None):
     now = now or timezone.now()
+    # Each query loads only the fields the signals, the figures and the prompts' words read.
     meetings = list(
-        learning_set.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("starts_at", "pk")
+        learning_set.meetings.exclude(status=Meeting.Status.CANCELLED)
+        .only("learning_set", "starts_at", "ends_at", "status")
+        .order_by("starts_at", "pk")
     )
     held = [m for m in meetings if m.status == Meeting.Status.HELD]
     upcoming = (m for m in meetings if m.status == Meeting.Status.SCHEDULED and m.starts_at > now)
@@ -80,28 +84,39 @@ def load(learning_set, now=None):
     watched = [m.pk for m in held] + ([next_meeting.pk] if next_meeting else [])
     attendance = {
         (row.meeting_id, row.user_id): row
-        for row in Attendance.objects.filter(meeting__in=watched, user__isnull=False)
+        for row in Attendance.objects.filter(meeting__in=watched, user__isnull=False).only(
+            "meeting", "user", "status", "apologies_sent_at"
+        )
     }
     slots = defaultdict(list)
-    for slot in AirtimeSlot.objects.filter(meeting__in=[m.pk for m in held]).order_by(
-        "meeting", "order", "pk"
+    for slot in (
+        AirtimeSlot.objects.filter(meeting__in=[m.pk for m in held])
+        .only("meeting", "presenter", "planned_minutes", "actual_seconds")
+        .order_by("meeting_id", "order", "pk")
     ):
         slots[slot.meeting_id].append(slot)
-    reports = ReportBack.objects.order_by("meeting__starts_at", "pk")
     actions = list(
         Action.objects.filter(learning_set=learning_set)
-        .select_related("owner")
-        .prefetch_related(Prefetch("report_backs", queryset=reports))
+        .only("owner", "committed_at", "text", "due_meeting", "due_on", "status")
         .order_by("committed_at__starts_at", "pk")
     )
+    reports = defaultdict(list)
+    for report in (
+        ReportBack.objects.filter(action__in=[action.pk for action in actions])
+        .only("action", "meeting", "outcome")
+        .order_by("meeting__starts_at", "pk")
+    ):
+        reports[report.action_id].append(report)
     return SetHistory(
         learning_set=learning_set,
         now=now,
-        members=list(queries.set_members(learning_set)),
+        members=list(queries.set_members(learning_set).only("name", "email")),
+        meetings=meetings,
         held=held,
         next_meeting=next_meeting,
         attendance=attendance,
         slots=dict(slots),
         actions=actions,
+        reports=dict(reports),
         pulse=pulse.results(held, learning_set.programme, now),
     )

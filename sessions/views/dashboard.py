@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
@@ -24,10 +26,48 @@ from sets.views.learning_sets import SetPageMixin
 
 # The charts draw at most this many meetings; their tables list every one.
 CHART_MEETINGS = 12
+# Stands for a pk in a path reversed once, for many objects (pk_path).
+PK_PLACEHOLDER = 2_147_483_647
+# An attendance grid cell: the mark for the eye, the words for screen readers and on hover.
+# The grid has a cell per member and meeting but one kind per status: each kind is written
+# once here, which costs far less than template tags in every cell.
+GRID_CELLS = {
+    status: format_html(
+        '<td class="text-center" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></td>',
+        words,
+        mark,
+        words,
+    )
+    for status, (mark, words) in figures.MARKS.items()
+}
 
 
 def dashboard_url(learning_set):
     return reverse("meetings:dashboard", args=[learning_set.pk])
+
+
+def pk_path(name):
+    """reverse(name, args=[pk]) for any pk, from one call to reverse() however many pks:
+    it costs more than the rest of a table row."""
+    pattern = reverse(name, args=[PK_PLACEHOLDER])
+    return lambda pk: pattern.replace(str(PK_PLACEHOLDER), str(pk))
+
+
+def label_meetings(meetings, zone):
+    """Give each meeting its links, and its day and date as the page writes them, once: the
+    grid, the tables and the charts name the same meetings several times."""
+    page_path, pulse_path = pk_path("meetings:meeting"), pk_path("meetings:pulse_results")
+    for meeting in meetings:
+        local = meeting.starts_at.astimezone(zone)
+        meeting.page_url, meeting.pulse_url = page_path(meeting.pk), pulse_path(meeting.pk)
+        meeting.day, meeting.date = date_format(local, "j M"), date_format(local, "j M Y")
+
+
+def grid_cells(row):
+    """A grid row's cells, as markup."""
+    cells = "".join(GRID_CELLS[cell.status] for cell in row.cells)
+    return mark_safe(cells)  # noqa: S308 - each of GRID_CELLS is escaped
 
 
 def raisable_meetings(learning_set):
@@ -73,17 +113,20 @@ class DashboardView(SetPageMixin, TemplateView):
         programme = learning_set.programme
         zone = ZoneInfo(self.request.user.time_zone)
         data = history.load(learning_set)
-        meetings = raisable_meetings(learning_set)
+        # The raise form offers the meetings raisable_meetings would, latest first.
+        meetings = data.meetings[::-1]
         open_prompts = list(queries.open_prompts(learning_set))
         for prompt in open_prompts:
             prompt.raise_form, prompt.dismiss_form = prompt_forms(prompt, meetings, zone)
         columns, rows = figures.attendance_grid(data)
+        label_meetings(columns, zone)
         window, shares, airtime_total = figures.airtime_shares(
             data, programme.airtime_window_meetings
         )
         flows = figures.action_flow(data)
         pulse_results = figures.pulse_trend(data)
         shown = [result for result in pulse_results if result.shown]
+        charted_flows, charted_pulse = flows[-CHART_MEETINGS:], shown[-CHART_MEETINGS:]
         return super().get_context_data(
             open_prompts=open_prompts,
             handled_prompts=list(queries.handled_prompts(learning_set)),
@@ -94,7 +137,7 @@ class DashboardView(SetPageMixin, TemplateView):
             next_meeting=data.next_meeting,
             member_count=len(data.members),
             grid_columns=columns,
-            grid_rows=rows,
+            grid_rows=[(row, grid_cells(row)) for row in rows],
             airtime_window=window,
             airtime_shares=shares,
             airtime_total=airtime_total,
@@ -106,12 +149,18 @@ class DashboardView(SetPageMixin, TemplateView):
             ),
             flows=flows,
             flow_chart=charts.flow_chart(
-                "flow-chart", "Actions at each meeting", flows[-CHART_MEETINGS:], zone
+                "flow-chart",
+                "Actions at each meeting",
+                charted_flows,
+                [flow.meeting.day for flow in charted_flows],
             ),
             pulse_results=pulse_results,
             pulse_shown=shown,
             pulse_chart=charts.pulse_chart(
-                "pulse-chart", "The set’s pulse", shown[-CHART_MEETINGS:], zone
+                "pulse-chart",
+                "The set’s pulse",
+                charted_pulse,
+                [result.meeting.day for result in charted_pulse],
             ),
             pulse_minimum=pulse.minimum_responses(programme),
             chart_meetings=CHART_MEETINGS,

@@ -143,6 +143,28 @@ def test_the_figures_come_with_tables_and_words(client, record):
     assert "1.0" not in pulse_desc[: pulse_desc.index("</desc>")]
 
 
+def test_the_figures_escape_names_and_link_each_meeting(client, record):
+    record.member.name = '<b>Maya</b> & "Co"'
+    record.member.save()
+    client.force_login(record.facilitator)
+
+    body = client.get(dashboard_url(record.learning_set)).content.decode()
+
+    assert "<b>Maya</b>" not in body
+    escaped = "&lt;b&gt;Maya&lt;/b&gt; &amp; &quot;Co&quot;"
+    assert f">{escaped}</th>" in body  # the grid and the airtime table
+    assert f'text-anchor="end" fill="#1c2b33" font-size="13">{escaped}</text>' in body
+    assert f"<title>{escaped}: 86%</title>" in body
+    present = (
+        '<td class="text-center" title="Present"><span aria-hidden="true">✓</span>'
+        '<span class="visually-hidden">Present</span></td>'
+    )
+    assert present in body
+    for meeting in record.meetings:
+        assert f'href="/meetings/{meeting.pk}/"' in body
+        assert f'href="/meetings/{meeting.pk}/pulse/results/"' in body
+
+
 def test_a_new_set_says_what_will_appear(client, world):
     client.force_login(world.facilitator)
 
