@@ -16,7 +16,19 @@ def meeting_label(meeting, zone):
     return f"{when} ({meeting.get_status_display().lower()})"
 
 
-class RaisePromptForm(forms.Form):
+class PromptForm(forms.Form):
+    """Both forms of a prompt share its prefix, so field names match whichever is posted;
+    each keeps ids of its own, so each label points at its own field."""
+
+    id_format = "id_%s"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", self.id_format)
+        super().__init__(*args, **kwargs)
+
+
+class RaisePromptForm(PromptForm):
+    id_format = "id_raise_%s"
     meeting = forms.TypedChoiceField(
         label="Raised at the meeting on",
         coerce=int,
@@ -47,7 +59,8 @@ class RaisePromptForm(forms.Form):
         return self.meetings[self.cleaned_data["meeting"]]
 
 
-class DismissPromptForm(forms.Form):
+class DismissPromptForm(PromptForm):
+    id_format = "id_dismiss_%s"
     note = forms.CharField(
         label="Why dismiss it?",
         max_length=NOTE_MAX,

@@ -1,6 +1,7 @@
 """Issue 5 §2: a facilitator marks a prompt raised at a meeting, or dismisses it with a note;
 nobody else may, and the note stays with the set's facilitators."""
 
+import lxml.html
 import pytest
 from django.urls import reverse
 
@@ -161,3 +162,18 @@ def test_a_closed_sets_prompts_stay_as_they_are(client, carried):
 
     assert response.status_code == 403
     assert InactionPrompt.objects.get(pk=carried.prompt.pk).status == Status.OPEN
+
+
+def test_each_prompt_form_on_the_dashboard_labels_its_own_fields(client, carried):
+    client.force_login(carried.facilitator)
+
+    body = client.get(reverse("meetings:dashboard", args=[carried.learning_set.pk])).content
+    page = lxml.html.fromstring(body)
+
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    notes = page.xpath(f'//textarea[@name="prompt-{carried.prompt.pk}-note"]')
+    assert len(notes) == 2  # one in the raise form, one in the dismiss form
+    for note in notes:
+        (label,) = page.xpath(f'//label[@for="{note.get("id")}"]')
+        assert note.xpath("ancestor::form")[0] is label.xpath("ancestor::form")[0]
