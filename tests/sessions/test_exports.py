@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from alsspace.models import AuditEvent
 from sessions import exports
 from sessions.models import Action, AirtimeSlot, Attendance, ReportBack
+from sessions.reports.attendance import ReportScope
 from tests.factories import MembershipFactory, ProgrammeFactory, SetFactory, UserFactory
 from tests.sessions.attendance_data import attend, build_attendance, held, london
 
@@ -280,6 +281,31 @@ def test_a_name_with_commas_quotes_newlines_and_other_scripts_survives(as_admin,
     assert rows[1][4] == HOSTILE_NAME
     book = workbook(as_admin.get(programme_export(world, format="xlsx")))
     assert book["Attendance"]["E2"].value == HOSTILE_NAME
+
+
+@pytest.mark.parametrize(
+    "name", [HOSTILE_NAME, 'Say "hi"', "Comma, only", "Carriage\rreturn", " Spaced ", "Tab\tin"]
+)
+def test_csv_lines_are_written_as_csv_writer_writes_them(name):
+    expected = io.StringIO()
+    csv.writer(expected).writerow(["Programme", name, "", "2025-04-01 09:30", "", "7"])
+    values = ("Programme", name, None, datetime(2025, 4, 1, 9, 30), "", 7)
+    assert exports.csv_line(values) == expected.getvalue()
+
+
+def test_someone_recorded_without_a_membership_is_named(as_admin, world):
+    guest = UserFactory(name="Gita Guest", email="gita@example.org")
+    attend(held(world.learning_set, london(2025, 4, 1)), guest, "present")
+    rows = csv_rows(as_admin.get(programme_export(world)))
+    assert rows[1][4:7] == ["Gita Guest", "gita@example.org", "Present"]
+
+
+def test_the_csv_takes_three_queries_whatever_the_meetings_and_members(
+    data, django_assert_num_queries
+):
+    """The set names, the members, then the rows: nothing is read once per row."""
+    with django_assert_num_queries(3):
+        assert b"".join(exports.attendance_csv(ReportScope(data.world.programme))) == EXPECTED_CSV
 
 
 def test_characters_a_workbook_cannot_hold_are_left_out(as_admin, world):
