@@ -71,6 +71,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from alsspace.models import User  # noqa: E402
 from sessions.models import Meeting  # noqa: E402
 from sessions.reports.attendance import ReportScope, exported_attendance  # noqa: E402
 from sets.models import LearningSet, Membership  # noqa: E402
@@ -85,6 +86,9 @@ PAGES = [
     "programme_report",
     "export_csv",
 ]
+# Not a key page: the home page of someone signed in who belongs to nothing, so the session,
+# the user, the navigation and the layout with no content. Every page costs at least this.
+FLOOR = "empty_home"
 # What members and facilitators open: the mix without the programme admin's overview and
 # export, which a programme has a handful of people for.
 PARTICIPANT_PAGES = ["healthz", "home", "set", "meeting", "dashboard", "journal"]
@@ -196,20 +200,29 @@ def visits_for(programme, learning_set):
     ]
 
 
+def floor_visit():
+    nobody, _ = User.objects.get_or_create(
+        email=f"nobody@{seed.EMAIL_DOMAIN}", defaults={"name": "Nobody Anywhere"}
+    )
+    return load.Visit(FLOOR, reverse("home"), session_cookie(nobody))
+
+
 def query_counts(visits):
     """SQL queries each page runs, in this process: a count that grows with the data is an
-    N+1 query."""
+    N+1 query. Counted on a second visit, as the timed rounds see it: a session's first
+    request also saves it."""
     counts = {}
     for visit in visits:
         client = Client(HTTP_HOST=HOST)
         if visit.cookie:
             name, _, key = visit.cookie.partition("=")
             client.cookies[name] = key
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(visit.path)
-            if response.streaming:
-                b"".join(response.streaming_content)
-        assert response.status_code == 200, (visit.page, response.status_code)
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(visit.path)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+            assert response.status_code == 200, (visit.page, response.status_code)
         counts[visit.page] = len(queries)
     return counts
 
@@ -273,7 +286,8 @@ def main():
     sets = list(LearningSet.objects.filter(programme=programme).order_by("pk"))
     # One virtual user per set, up to the largest phase: no two users share a set.
     users_visits = [visits_for(programme, s) for s in sets[: max(p[2] for p in phases)]]
-    queries = query_counts(users_visits[0])
+    timed_alone = [users_visits[0][0], floor_visit(), *users_visits[0][1:]]
+    queries = query_counts(timed_alone)
     connection.close()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -286,7 +300,7 @@ def main():
         try:
             # Warm every worker (imports, template caches, connections) before timing.
             load.concurrent(HOST, port, users_visits[: args.workers * args.threads], 3)
-            sequential = load.sequential(HOST, port, users_visits[0], rounds)
+            sequential = load.sequential(HOST, port, timed_alone, rounds)
             loaded = []
             for mix, pages, users, seconds in phases:
                 visits = [[v for v in vs if v.page in pages] for vs in users_visits[:users]]
@@ -326,7 +340,7 @@ def main():
             "rounds": rounds,
             "pages": {
                 page: row | {"queries": queries[page]}
-                for page, row in load.summary(sequential, PAGES).items()
+                for page, row in load.summary(sequential, [v.page for v in timed_alone]).items()
             },
         },
         "load": loaded,
@@ -377,11 +391,12 @@ def markdown(results):
     ]
     for page, row in results["sequential"]["pages"].items():
         met = row.get("median_ratio") is not None and row["median_ratio"] <= TARGET_RATIO
+        verdict = "reference" if page in ("healthz", FLOOR) else "met" if met else "MISSED"
         lines.append(
             f"| {page} | {_ms(row, 'median_ms')} | {_ms(row, 'p95_ms')} | "
             f"{_ratio(row, 'median_ratio')} | {_ratio(row, 'p95_ratio')} | {row['queries']} | "
             f"{row['errors']} | "
-            f"{'met' if met else 'MISSED'} |"
+            f"{verdict} |"
         )
     for phase in results["load"]:
         lines += [
