@@ -1,6 +1,6 @@
 """What a person may list. Every list page starts from one of these, never from `.objects`."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
@@ -23,26 +23,37 @@ def facilitated_sets(user):
     ).select_related("programme")
 
 
-def member_sets(user):
-    """Sets the person belongs to as a member, each annotated with whether it has a contract
-    yet and whether they have accepted its current version."""
+def _with_contract_state(sets, user):
+    """Each set annotated with whether it has a contract yet and whether the person has
+    accepted its current version."""
     current_contract = Contract.objects.filter(learning_set=OuterRef(OuterRef("pk"))).order_by(
         "-version"
     )
-    return (
-        LearningSet.objects.filter(
-            memberships__user=user, memberships__left_at__isnull=True, memberships__role="member"
-        )
-        .select_related("programme")
-        .annotate(
-            accepted_contract=Exists(
-                ContractAcceptance.objects.filter(
-                    user=user, contract=Subquery(current_contract.values("pk")[:1])
-                )
-            ),
-            has_contract=Exists(Contract.objects.filter(learning_set=OuterRef("pk"))),
-        )
+    return sets.annotate(
+        accepted_contract=Exists(
+            ContractAcceptance.objects.filter(
+                user=user, contract=Subquery(current_contract.values("pk")[:1])
+            )
+        ),
+        has_contract=Exists(Contract.objects.filter(learning_set=OuterRef("pk"))),
     )
+
+
+def member_sets(user):
+    """Sets the person belongs to as a member, with their contract state."""
+    sets = LearningSet.objects.filter(
+        memberships__user=user, memberships__left_at__isnull=True, memberships__role="member"
+    )
+    return _with_contract_state(sets.select_related("programme"), user)
+
+
+def current_sets(user):
+    """Every set the person is in now, each with `my_role` and their contract state: the
+    sets they facilitate and those they belong to, in one query."""
+    sets = LearningSet.objects.filter(
+        memberships__user=user, memberships__left_at__isnull=True
+    ).annotate(my_role=F("memberships__role"))
+    return _with_contract_state(sets.select_related("programme"), user)
 
 
 def content_sets(user):

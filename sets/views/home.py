@@ -1,6 +1,7 @@
 from django.views.generic import TemplateView
 
 from sets import queries
+from sets.models import Membership
 
 
 class HomeView(TemplateView):
@@ -11,11 +12,12 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        facilitated = list(queries.facilitated_sets(user))
+        current = list(queries.current_sets(user))
+        facilitated = [s for s in current if s.my_role == Membership.Role.FACILITATOR]
         programmes = list(queries.administered_programmes(user))
         return super().get_context_data(
             facilitated=facilitated,
-            belonged=queries.member_sets(user),
+            belonged=[s for s in current if s.my_role == Membership.Role.MEMBER],
             programmes=programmes,
             # The navigation's role links, from the lists this page shows anyway.
             nav_is_facilitator=bool(facilitated),

@@ -126,3 +126,11 @@ def home_queries(client, count):
 
 def test_home_queries_do_not_grow_with_the_number_of_sets(client, db):
     assert home_queries(client, 1) == home_queries(client, 5)
+
+
+def test_someone_in_two_sets_in_two_roles_sees_each_under_its_role(client, world):
+    MembershipFactory(learning_set=world.other_set, user=world.member, role="facilitator")
+    body = home(client, world.member)
+    facilitated = body.index("Sets you facilitate")
+    belonged = body.index("Sets you belong to")
+    assert facilitated < body.index("Set Beta") < belonged < body.index("Set Alpha")
