@@ -80,6 +80,17 @@ class AttendanceFilterForm(forms.Form):
             )
         return data
 
+    def set_options(self):
+        """The set filter's options as (value, label, selected), for the page to write out:
+        the select widget would render each of a programme's sets through a template."""
+        field = self.fields["set"]
+        value = self["set"].value()
+        chosen = "" if value is None else str(value)
+        sets = ((str(pk), name) for pk, name in field.queryset.values_list("pk", "name"))
+        return [
+            (option, label, option == chosen) for option, label in [("", field.empty_label), *sets]
+        ]
+
     def chosen_set(self):
         return self.learning_set or self.cleaned_data.get("set")
 

@@ -18,26 +18,25 @@ number of sets, members and meetings.
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
     Exists,
     F,
-    IntegerField,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower, NullIf, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -146,12 +145,13 @@ class AttendanceReport:
     member_count: int
     below_count: int
     monthly: dict  # (set id, or None for every set together, first day of the month) → Tally
+    member_rows: tuple  # the SQL and params of the member table's rows, for member_page
 
     @property
     def threshold(self):
         return self.scope.programme.attendance_threshold
 
-    @property
+    @cached_property  # the page shows several of its figures
     def total(self):
         return sum((s.tally for s in self.sets), Tally())
 
@@ -291,28 +291,27 @@ def set_summaries(scope, members, *, now):
 def _set_summaries(scope, tallies, *, now):
     held = Q(meetings__status=Meeting.Status.HELD) & _period("meetings__", scope)
     upcoming = Q(meetings__status=Meeting.Status.SCHEDULED, meetings__starts_at__gt=now)
-    sets = (
+    sets = list(
         report_sets(scope)
+        .only("name")
         .annotate(
             meetings_held=Count("meetings", filter=held),
             next_meeting=Min("meetings__starts_at", filter=upcoming),
         )
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.current()
-                .filter(role=Membership.Role.FACILITATOR)
-                .select_related("user")
-                .order_by("user__name"),
-                to_attr="facilitator_memberships",
-            )
-        )
         .order_by("name")
     )
+    facilitators = {}
+    for set_pk, name, email in (
+        Membership.objects.current()
+        .filter(role=Membership.Role.FACILITATOR, learning_set__in=[s.pk for s in sets])
+        .order_by("user__name")
+        .values_list("learning_set", "user__name", "user__email")
+    ):
+        facilitators.setdefault(set_pk, []).append(name or email)
     return [
         SetSummary(
             learning_set=s,
-            facilitators=[str(m.user) for m in s.facilitator_memberships],
+            facilitators=facilitators.get(s.pk, []),
             meetings_held=s.meetings_held,
             next_meeting=s.next_meeting,
             tally=tallies.get(s.pk, Tally()),
@@ -347,87 +346,67 @@ def _first_day(month, zone):
 
 
 def member_tallies(scope):
-    """One row per member per set with their tally, whether it is below the threshold, and
-    the keys the member table is sorted by, as a queryset for the database to page."""
+    """One row per person per set with a counted attendance: set and person ids, their tally
+    and whether it is below the threshold. Ids only: grouping by names would carry them
+    through every attendance row, and the member table needs them only for its page."""
     threshold = scope.programme.attendance_threshold
     return (
         counted_attendance(scope)
-        .values(
-            set_pk=F("meeting__learning_set"),
-            set_name=F("meeting__learning_set__name"),
-            person=F("user"),
-            name=F("user__name"),
-            email=F("user__email"),
-        )
+        .values(set_pk=F("meeting__learning_set"), person=F("user"))
         .annotate(**COUNTS)
         .annotate(
             below=Case(
                 When(LessThan(F("attended") * 100, F("expected") * threshold), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
-            ),
-            **_sort_keys(
-                erased=Case(When(user__isnull=True, then=Value(True)), default=Value(False))
-            ),
+            )
         )
         .order_by()
     )
 
 
-def _sort_keys(*, erased):
-    """Set, then named members before an erased account's rows, then name (in SQL, so that
-    the database can sort and slice the page)."""
-    return {
-        "set_sort": Lower("set_name"),
-        "erased": erased,
-        "name_sort": Lower(Coalesce(NullIf("name", Value("")), "email", output_field=CharField())),
-    }
-
-
-def _uncounted_members(scope):
-    """Current members with nothing expected of them yet, in the columns of member_tallies."""
-    counted = counted_attendance(scope).filter(
-        user=OuterRef("user"), meeting__learning_set=OuterRef("learning_set")
-    )
-    zero = Value(0, output_field=IntegerField())
+def current_members(scope):
+    """The set and person ids of each current member of the report's sets."""
     return (
         Membership.objects.current()
         .filter(role=Membership.Role.MEMBER, learning_set__in=report_sets(scope))
-        .filter(~Exists(counted))
-        .values(
-            set_pk=F("learning_set"),
-            set_name=F("learning_set__name"),
-            person=F("user"),
-            name=F("user__name"),
-            email=F("user__email"),
-        )
-        .annotate(
-            **dict.fromkeys(COUNTS, zero),
-            below=Value(False, output_field=BooleanField()),
-            **_sort_keys(erased=Value(False)),
-        )
+        .values(set_pk=F("learning_set"), person=F("user"))
         .order_by()
     )
 
 
-MEMBER_ORDER = ["-below", "set_sort", "erased", "name_sort", "email", "person"]
+def _sql(queryset):
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
-def _rollup(scope):
-    """Per set: the sum of its members' tallies, how many members have one and how many of
-    them are below the threshold. One query, grouping the per-member rows again, so that the
-    attendance is read once for all three."""
-    per_member = member_tallies(scope)
-    connection = connections[per_member.db]
-    quote = connection.ops.quote_name
-    sql, params = per_member.query.get_compiler(connection=connection).as_sql()
-    sums = ", ".join(f"SUM({quote(name)})" for name in COUNTS)
-    below = f"SUM(CASE WHEN {quote('below')} THEN 1 ELSE 0 END)"
-    with connection.cursor() as cursor:
-        # Only quoted names and the ORM's own SQL are interpolated; values go in `params`.
+def _member_rows(scope):
+    """SQL and params for the member table's rows, by ids: every tally, and every current
+    member with none yet (zeros). One full join gives both, and whether each person is still
+    a member. Columns: set_pk, person, the COUNTS, below, is_current."""
+    tallies, tally_params = _sql(member_tallies(scope))
+    current, current_params = _sql(current_members(scope))
+    counts = ", ".join(f"COALESCE(t.{name}, 0) AS {name}" for name in COUNTS)
+    # Only fixed names and the ORM's own SQL are interpolated; values go in the params.
+    sql = (
+        "SELECT COALESCE(t.set_pk, c.set_pk) AS set_pk, "  # noqa: S608
+        "COALESCE(t.person, c.person) AS person, "
+        f"{counts}, COALESCE(t.below, FALSE) AS below, c.person IS NOT NULL AS is_current "
+        f"FROM ({tallies}) t FULL JOIN ({current}) c "
+        "ON c.set_pk = t.set_pk AND c.person = t.person"
+    )
+    return sql, (*tally_params, *current_params)
+
+
+def _rollup(member_rows):
+    """Per set: the sum of its members' tallies, how many members it has and how many of them
+    are below the threshold. One query over the member rows, so that the attendance is read
+    once for all three."""
+    members, params = member_rows
+    sums = ", ".join(f"SUM({name})" for name in COUNTS)
+    with connections[Attendance.objects.db].cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('set_pk')}, {sums}, COUNT(*), {below} "  # noqa: S608
-            f"FROM ({sql}) per_member GROUP BY {quote('set_pk')}",
+            f"SELECT set_pk, {sums}, COUNT(*), SUM(CASE WHEN below THEN 1 ELSE 0 END) "  # noqa: S608
+            f"FROM ({members}) m GROUP BY set_pk",
             params,
         )
         rows = cursor.fetchall()
@@ -435,19 +414,52 @@ def _rollup(scope):
 
 
 def attendance_report(scope, now=None):
-    """Everything the report page shows but the member table, in five queries."""
-    rollup = _rollup(scope)
+    """Everything the report page shows but the member table, in four queries."""
+    member_rows = _member_rows(scope)
+    rollup = _rollup(member_rows)
     sets = _set_summaries(
         scope, {pk: tally for pk, (tally, _, _) in rollup.items()}, now=now or timezone.now()
     )
-    uncounted = _uncounted_members(scope).count()
     return AttendanceReport(
         scope=scope,
         sets=sets,
-        member_count=sum(members for _, members, _ in rollup.values()) + uncounted,
+        member_count=sum(members for _, members, _ in rollup.values()),
         below_count=sum(below for _, _, below in rollup.values()),
         monthly=monthly_tallies(scope, per_set=len(sets) <= CHART_MAX_SETS),
+        member_rows=member_rows,
     )
+
+
+class MemberRows:
+    """The member table's rows in its order, with names, read a slice at a time (what a
+    Paginator asks for): those below the threshold first, then by set, named people before
+    an erased account's rows, then by name. The names are joined to the grouped rows, once
+    per row rather than once per attendance."""
+
+    def __init__(self, member_rows, *, below_only):
+        members, self.params = member_rows
+        self.connection = connections[Attendance.objects.db]
+        quote = self.connection.ops.quote_name
+        sets, people = quote(LearningSet._meta.db_table), quote(get_user_model()._meta.db_table)
+        self.sql = (
+            "SELECT m.*, s.name AS set_name, u.name AS name, u.email AS email "  # noqa: S608
+            f"FROM ({members}) m JOIN {sets} s ON s.id = m.set_pk "
+            f"LEFT JOIN {people} u ON u.id = m.person "
+            f"{'WHERE m.below ' if below_only else ''}"
+            "ORDER BY m.below DESC, LOWER(s.name), m.person IS NULL, "
+            "LOWER(COALESCE(NULLIF(u.name, ''), u.email)), u.email, m.person"
+        )
+
+    def __getitem__(self, rows):
+        if rows.stop <= rows.start:
+            return []
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"{self.sql} LIMIT %s OFFSET %s",
+                (*self.params, rows.stop - rows.start, rows.start),
+            )
+            columns = [column[0] for column in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 class CountedPaginator(Paginator):
@@ -459,26 +471,10 @@ class CountedPaginator(Paginator):
 
 
 def member_page(report, number, *, below_only=False):
-    """One page of the member table: those below the threshold first, then by set and name.
-    The database sorts and slices; two queries, the page's rows and who is still a member."""
-    scope = report.scope
-    if below_only:
-        rows, count = member_tallies(scope).filter(below=True), report.below_count
-    else:
-        rows = member_tallies(scope).union(_uncounted_members(scope), all=True)
-        count = report.member_count
-    paginator = CountedPaginator(rows.order_by(*MEMBER_ORDER), MEMBERS_PER_PAGE, count)
-    page = paginator.get_page(number)
-    found = list(page.object_list)
-    current = set(
-        Membership.objects.current()
-        .filter(
-            role=Membership.Role.MEMBER,
-            learning_set__in={row["set_pk"] for row in found},
-            user__in={row["person"] for row in found if row["person"]},
-        )
-        .values_list("learning_set", "user")
-    )
+    """One page of the member table, sorted and sliced by the database in one query."""
+    count = report.below_count if below_only else report.member_count
+    rows = MemberRows(report.member_rows, below_only=below_only)
+    page = CountedPaginator(rows, MEMBERS_PER_PAGE, count).get_page(number)
     page.object_list = [
         MemberSummary(
             set_id=row["set_pk"],
@@ -487,9 +483,9 @@ def member_page(report, number, *, below_only=False):
             name=(row["name"] or row["email"]) if row["person"] else ERASED_NAME,
             email=row["email"] or "",
             tally=Tally.of(row),
-            current=(row["set_pk"], row["person"]) in current,
+            current=bool(row["is_current"]),
             below=bool(row["below"]),
         )
-        for row in found
+        for row in page.object_list
     ]
     return page

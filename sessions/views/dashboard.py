@@ -21,13 +21,12 @@ from sessions import charts, pulse, queries
 from sessions.forms.prompts import DismissPromptForm, RaisePromptForm, prefix_for
 from sessions.inaction import figures, history
 from sessions.models import Meeting
+from sessions.paths import pk_path
 from sessions.services import prompts as prompt_services
 from sets.views.learning_sets import SetPageMixin
 
 # The charts draw at most this many meetings; their tables list every one.
 CHART_MEETINGS = 12
-# Stands for a pk in a path reversed once, for many objects (pk_path).
-PK_PLACEHOLDER = 2_147_483_647
 # An attendance grid cell: the mark for the eye, the words for screen readers and on hover.
 # The grid has a cell per member and meeting but one kind per status: each kind is written
 # once here, which costs far less than template tags in every cell.
@@ -45,13 +44,6 @@ GRID_CELLS = {
 
 def dashboard_url(learning_set):
     return reverse("meetings:dashboard", args=[learning_set.pk])
-
-
-def pk_path(name):
-    """reverse(name, args=[pk]) for any pk, from one call to reverse() however many pks:
-    it costs more than the rest of a table row."""
-    pattern = reverse(name, args=[PK_PLACEHOLDER])
-    return lambda pk: pattern.replace(str(PK_PLACEHOLDER), str(pk))
 
 
 def label_meetings(meetings, zone):

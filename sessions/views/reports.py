@@ -6,12 +6,16 @@ reading rows through a database cursor that must outlive the view, so the audit 
 committed on its own (sessions.services.reporting) before the response goes out.
 """
 
+from dataclasses import dataclass
+from functools import cache
+
 from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
@@ -23,13 +27,62 @@ from sessions.forms.reports import (
     AttendanceExportForm,
     ReportFilterForm,
 )
+from sessions.paths import pk_path
 from sessions.reports import chart
-from sessions.reports.attendance import attendance_report, exported_attendance, member_page
+from sessions.reports.attendance import (
+    Tally,
+    attendance_report,
+    exported_attendance,
+    member_page,
+)
 from sessions.services import reporting
 from sets.views.learning_sets import SetPageMixin
 from sets.views.programmes import AdministeredProgrammeMixin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class SetRow:
+    """A row of the table of sets, worked out in Python: per row, {% url %}, |date and
+    lookups through the set's summary would cost more than the rest of the row."""
+
+    name: str
+    report_url: str
+    schedule_url: str
+    facilitators: str
+    next_meeting: str  # in words, in the programme's time zone; "" when none is scheduled
+    next_meeting_iso: str
+    meetings_held: int
+    tally: Tally
+    below: bool  # below the programme's attendance threshold
+
+
+def set_rows(report):
+    report_path, schedule_path = pk_path("meetings:set_report"), pk_path("meetings:schedule")
+    zone, threshold = report.scope.zone, report.threshold
+
+    @cache  # sets often meet at the same times: write each time once
+    def in_words(moment):
+        return date_format(moment.astimezone(zone), "D j M Y, H:i")
+
+    rows = []
+    for summary in report.sets:
+        pk, upcoming = summary.learning_set.pk, summary.next_meeting
+        rows.append(
+            SetRow(
+                name=summary.learning_set.name,
+                report_url=report_path(pk),
+                schedule_url=schedule_path(pk),
+                facilitators=", ".join(summary.facilitators),
+                next_meeting=in_words(upcoming) if upcoming else "",
+                next_meeting_iso=upcoming.astimezone(zone).isoformat() if upcoming else "",
+                meetings_held=summary.meetings_held,
+                tally=summary.tally,
+                below=summary.tally.below(threshold),
+            )
+        )
+    return rows
 
 
 class ProgrammeScopeMixin(AdministeredProgrammeMixin):
@@ -96,6 +149,7 @@ class ReportView(TemplateView):
         return self.render_to_response(
             self.get_context_data(
                 report=report,
+                set_rows=set_rows(report),
                 members=member_page(report, request.GET.get("page"), below_only=below_only),
                 below_only=below_only,
                 member_choices=choices,

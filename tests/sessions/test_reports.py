@@ -96,6 +96,21 @@ def test_the_report_counts_held_meetings_while_a_member(data):
     ]
 
 
+def test_a_member_with_nothing_expected_yet_is_counted_and_listed_with_zeros(data):
+    world = data.world
+    MembershipFactory(learning_set=world.other_set, user__name="Nina Newcomer")
+    scope = ReportScope(world.programme)
+    report = attendance_report(scope)
+    listed = {m.name: m for m in member_page(report, 1)}
+    assert set(listed) == {m.name for m in member_summaries(scope)}
+    assert report.member_count == len(listed)
+    newcomer = listed["Nina Newcomer"]
+    assert (newcomer.tally, newcomer.current, newcomer.below) == (Tally(), True, False)
+    assert listed["Lena Leaver"].current is False
+    beta = next(s for s in report.sets if s.learning_set.pk == world.other_set.pk)
+    assert beta.tally == Tally(2, 1, 0, 1, 0)
+
+
 # The programme's report
 
 
