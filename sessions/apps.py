@@ -8,4 +8,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self):
+        from django.core import checks
+
         from sessions import receivers  # noqa: F401  (connects the receivers)
+        from sessions.checks import sqlite_has_full_join
+
+        checks.register(sqlite_has_full_join, checks.Tags.database)
