@@ -1,5 +1,5 @@
-"""The database going away: a 503 page that says so, instead of a 500. And signing out a
-session left idle."""
+"""The database going away: a 503 page that says so, instead of a 500. Reads that do not
+queue behind writes on SQLite. And signing out a session left idle."""
 
 import logging
 import time
@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
 
@@ -46,6 +46,33 @@ class DatabaseUnavailableMiddleware:
             )
             return database_unavailable()
         return None
+
+
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SQLiteReadingRequestsMiddleware:
+    """On SQLite, a request that reads (GET, HEAD, OPTIONS) starts its request transaction
+    without the write lock, so pages keep loading while a save or the task worker writes.
+
+    Settings start every other transaction IMMEDIATE: SQLite has one write lock for the whole
+    file, and taking it at the start is what lets writers wait for each other instead of
+    failing. A reading request that writes inside its transaction after all could be refused
+    the lock (a 503) while another write is under way; reading pages do not. The mode is set
+    on the open connection, since opening one reads it from settings again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in READING_METHODS or connection.vendor != "sqlite":
+            return self.get_response(request)
+        connection.ensure_connection()
+        writing_mode, connection.transaction_mode = connection.transaction_mode, "DEFERRED"
+        try:
+            return self.get_response(request)
+        finally:
+            connection.transaction_mode = writing_mode
 
 
 # Seconds since the epoch of the last request the session was seen at.

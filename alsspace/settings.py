@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "alsspace.middleware.DatabaseUnavailableMiddleware",
+    "alsspace.middleware.SQLiteReadingRequestsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +146,16 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process, the task worker and the reminder sweep write to one file at once. WAL
+    # lets reads go on during a write; every transaction takes the write lock at its start, so
+    # none fails midway upgrading a read to a write; a writer waits up to 20 s for the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # A persistent connection the database dropped (a restart, a failover) is replaced at the start
