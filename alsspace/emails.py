@@ -1,10 +1,13 @@
 """Sending our emails: a plain-text body and an HTML alternative, both from templates.
 
-Inside a background task each email is sent at most once per task run: a worker killed
-mid-task leaves it RUNNING, `manage.py requeue_tasks` runs it again, and the people it had
-already emailed are skipped. The marker row is written in the same transaction as the send
-and committed just after it, so a kill before the send finishes leaves no marker (the email
-is sent on the rerun) and only a kill in the instant between send and commit can repeat one.
+Inside a background task each person gets each email of the task once, however often the
+task runs: a worker killed mid-task leaves it RUNNING, the next worker queues it again
+(alsspace.workers), and the rerun skips the people already emailed. The marker row is written
+just after the send, so a kill before the send finishes leaves no marker (the email is sent on
+the rerun) and only a kill in the instant between the send and the marker can repeat one. No
+transaction is open during the send: a slow mail server never holds the database's write
+lock (on SQLite, the whole file's). Two runs of one task do not overlap, since a task is only
+queued again once its worker has stopped beating.
 """
 
 import hashlib
@@ -12,7 +15,6 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django_tasks.signals import task_finished, task_started
@@ -49,8 +51,7 @@ def send_templated_email(template_prefix, to, context, attachments=()):
         message.send()
         return
     key = hashlib.sha256(f"{tasks[-1]}\n{template_prefix}\n{to}".encode()).hexdigest()
-    with transaction.atomic():
-        # A second run of the same task waits here until the first commits, then skips.
-        _, first_time = SentEmail.objects.get_or_create(key=key)
-        if first_time:
-            message.send()
+    if SentEmail.objects.filter(key=key).exists():
+        return
+    message.send()
+    SentEmail.objects.get_or_create(key=key)
