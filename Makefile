@@ -44,6 +44,7 @@ $(KEY_FILE): | $(INSTALLED)
 	@echo "the journal entries in your local database."
 
 # The task worker and the reminder sweep run beside the server and stop with it (Ctrl-C).
+# The worker's fixed id lets it take back at once, when it starts, a task it was killed in.
 run: $(INSTALLED) $(KEY_FILE)
 	@$(USE_JOURNAL_KEY); \
 	set -e; \
@@ -53,7 +54,7 @@ run: $(INSTALLED) $(KEY_FILE)
 	echo "ALS Space is starting at http://$(ADDRESS)/ - sign in with an account above."; \
 	echo "Emails (invitations, password resets) are printed here. Ctrl-C stops the server."; \
 	echo; \
-	$(MANAGE) db_worker & worker=$$!; \
+	$(MANAGE) db_worker --worker-id make-run & worker=$$!; \
 	$(MANAGE) send_reminders --every 15 & reminders=$$!; \
 	trap 'kill $$worker $$reminders 2>/dev/null; wait $$worker $$reminders 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(ADDRESS)

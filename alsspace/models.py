@@ -140,3 +140,14 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's last sign of life: a worker that stops beating has died, and the
+    tasks it left running go back in the queue (see alsspace.workers)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.worker_id} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

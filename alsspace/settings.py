@@ -81,9 +81,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "template_partials",
+    # Before django_tasks_db, whose `db_worker` command alsspace's replaces.
+    "alsspace",
     "django_tasks",
     "django_tasks_db",
-    "alsspace",
     "sets",
     "sessions.apps.MeetingsConfig",
     "reflections",
@@ -185,6 +186,16 @@ TASKS = {
     }
 }
 
+# `manage.py db_worker` stamps its heartbeat this often, and a worker silent for longer than
+# TASK_WORKER_DEAD_AFTER_SECONDS is taken for dead: the tasks it left running are queued again.
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 10)
+TASK_WORKER_DEAD_AFTER_SECONDS = env_int("TASK_WORKER_DEAD_AFTER_SECONDS", 60)
+if not 0 < TASK_WORKER_HEARTBEAT_SECONDS < TASK_WORKER_DEAD_AFTER_SECONDS:
+    raise ImproperlyConfigured(
+        "TASK_WORKER_HEARTBEAT_SECONDS must be at least 1 and less than "
+        "TASK_WORKER_DEAD_AFTER_SECONDS."
+    )
+
 # The RQ backend, for more than one machine: the queue lives in the Redis at REDIS_URL and
 # `manage.py rqworker --job-class django_tasks_rq.Job default` runs it.
 RQ_BACKEND = "django_tasks_rq.RQBackend"
@@ -241,6 +252,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", "False")
+# Seconds: a mail server that stops answering fails the send instead of holding a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ALS Space <noreply@alsspace.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

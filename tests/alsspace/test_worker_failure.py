@@ -1,9 +1,10 @@
-"""A task worker killed mid-run: after a restart no email is sent twice and none is lost.
+"""A task worker killed mid-run: no email is sent twice and none is lost, with no operator.
 
 The real `manage.py db_worker` runs as a subprocess against the test database, sending email
 through Django's file backend. It is killed with SIGKILL in the middle of a task that emails
-a whole set; `manage.py requeue_tasks` puts that task back, and a restarted worker finishes
-the queue.
+a whole set. A second worker, already running beside it, leaves that task alone while the
+first still beats, and takes it back once the first has been silent for
+TASK_WORKER_DEAD_AFTER_SECONDS (shortened here to seconds).
 """
 
 import email
@@ -20,6 +21,7 @@ from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from alsspace.models import WorkerHeartbeat
 from sessions.tasks import send_meetings_scheduled
 from sets.tasks import send_invitation
 from tests.alsspace.worker_email import written_emails
@@ -34,6 +36,7 @@ pytestmark = pytest.mark.skipif(
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+DEAD_AFTER_SECONDS = 3
 
 
 def database_url_of_the_test_database():
@@ -58,6 +61,8 @@ def worker_environment(tmp_path, transactional_db, settings):
         "WORKER_EMAIL_DIR": str(emails),
         "WORKER_STALL_FLAG": str(tmp_path / "stalled"),
         "LOG_LEVEL": "WARNING",
+        "TASK_WORKER_HEARTBEAT_SECONDS": "1",
+        "TASK_WORKER_DEAD_AFTER_SECONDS": str(DEAD_AFTER_SECONDS),
     }
 
 
@@ -106,6 +111,15 @@ def wait_for(path, process):
     raise AssertionError("the worker never reached the email it stalls on")
 
 
+def eventually(condition, process, seconds=60):
+    for _ in range(seconds * 10):
+        if condition():
+            return
+        assert process.poll() is None, process.communicate()[0]
+        time.sleep(0.1)
+    raise AssertionError("the worker never got there")
+
+
 def test_a_worker_killed_mid_task_neither_repeats_nor_loses_an_email(worker_environment, world):
     env = worker_environment
     guests = [
@@ -120,24 +134,36 @@ def test_a_worker_killed_mid_task_neither_repeats_nor_loses_an_email(worker_envi
     send_invitation.enqueue(guests[3].pk)
     set_people = sorted(p.email for p in (world.facilitator, world.member, world.pending))
 
-    # Killed while sending the meeting email to its second recipient.
+    # Stalled while sending the meeting email to its second recipient.
     first = worker("worker-1", {**env, "WORKER_STALL_AT": "4"})
     wait_for(env["WORKER_STALL_FLAG"], first)
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait(timeout=30)
     assert len(received(env)) == 3
-    assert DBTaskResult.objects.get(pk=meeting_task.id).status == TaskResultStatus.RUNNING
 
-    # Restarted as is, the worker runs what was queued and never returns to the killed task:
-    # the rest of the set would never hear of the meeting.
-    finish(worker("worker-2", env, "--batch"))
-    assert len(received(env)) == 5
-    assert DBTaskResult.objects.get(pk=meeting_task.id).status == TaskResultStatus.RUNNING
+    # A second worker runs the rest of the queue, and leaves the task the first is still
+    # running alone, however long it takes, while the first beats.
+    second = worker("worker-2", env)
+    try:
+        eventually(lambda: len(received(env)) == 5, second)
+        time.sleep(DEAD_AFTER_SECONDS + 1)
+        running = DBTaskResult.objects.get(pk=meeting_task.id)
+        assert (running.status, running.worker_ids) == (TaskResultStatus.RUNNING, ["worker-1"])
+        assert len(received(env)) == 5
 
-    requeue = manage("requeue_tasks", "--worker-id=worker-1", env=env)
-    assert "Requeued 1 task(s)" in finish(requeue)
-    finish(worker("worker-1", env, "--batch"))
+        # Killed: once it has been silent long enough, the second worker takes the task
+        # back and finishes it. No one runs a command.
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+        eventually(
+            lambda: (
+                DBTaskResult.objects.get(pk=meeting_task.id).status == TaskResultStatus.SUCCESSFUL
+            ),
+            second,
+        )
+    finally:
+        second.send_signal(signal.SIGTERM)
+    finish(second)
 
+    assert DBTaskResult.objects.get(pk=meeting_task.id).worker_ids == ["worker-1", "worker-2"]
     meeting_subjects = {
         subject for to, subject in received(env) if to in set_people and "invited" not in subject
     }
@@ -151,6 +177,26 @@ def test_a_worker_killed_mid_task_neither_repeats_nor_loses_an_email(worker_envi
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {
         TaskResultStatus.SUCCESSFUL
     }
+    # The dead worker's heartbeat went with its task; the second's with its clean stop.
+    assert not WorkerHeartbeat.objects.exists()
+
+
+def test_a_worker_restarted_under_its_id_takes_back_its_task_at_once(worker_environment, world):
+    """A worker restarted with a fixed --worker-id (one per machine, say) need not wait for
+    its old heartbeat to go stale."""
+    env = {**worker_environment, "TASK_WORKER_DEAD_AFTER_SECONDS": "600"}
+    meeting = MeetingFactory(learning_set=world.learning_set)
+    meeting_task = send_meetings_scheduled.enqueue([meeting.pk])  # emails 1 to 3
+    set_people = sorted(p.email for p in (world.facilitator, world.member, world.pending))
+
+    first = worker("worker-1", {**env, "WORKER_STALL_AT": "2"})
+    wait_for(env["WORKER_STALL_FLAG"], first)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+
+    finish(worker("worker-1", env, "--batch"))
+    assert DBTaskResult.objects.get(pk=meeting_task.id).status == TaskResultStatus.SUCCESSFUL
+    assert [to for to, _ in received(env)] == set_people
 
 
 def received_subject(env, recipient):

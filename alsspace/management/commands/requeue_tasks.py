@@ -1,10 +1,10 @@
-"""Run again the tasks a killed worker left half-done.
+"""Run again, by hand, the tasks a killed worker left half-done.
 
-django-tasks-db's `db_worker` marks a task RUNNING when it claims it and only marks it
-finished when it returns, so a worker killed mid-task (SIGKILL, out of memory, a power cut)
-leaves the task RUNNING, and no worker ever takes it again. This puts such tasks back in the
-queue. It is safe because our tasks are idempotent: emails are sent at most once per task
-run (alsspace.emails) and inaction detection reconciles.
+A worker killed mid-task (SIGKILL, out of memory, a power cut) leaves the task RUNNING.
+`manage.py db_worker` takes such tasks back by itself once their worker's heartbeat is stale
+(alsspace.workers); this does it at once, for one worker id or by age. It is safe because our
+tasks may run again: each person gets each email of a task once (alsspace.emails) and
+inaction detection reconciles.
 """
 
 from datetime import timedelta
