@@ -1,11 +1,13 @@
-"""The embedded default under concurrent writes: the web server and the task worker share one
-SQLite file, as `make run` has them, and no write is lost or refused.
+"""The embedded default, as `make run` has it: the web server, the task worker and the
+reminder sweep sharing one SQLite file. No write is lost or refused, and a worker killed
+mid-task loses no email.
 
-Real processes against a real file: `manage.py runserver` (threaded, as `make run` serves)
-and `manage.py db_worker`, on a database migrated and seeded with the demo. Two facilitators
-tap attendance on their meeting pages as fast as the server answers, each tap queueing the
-inaction check that the worker runs and writes; a third person's requests read pages
-meanwhile. Every tap must be answered 200 and stored, and every queued check must succeed.
+Real processes against a real file: `manage.py runserver` (threaded, as `make run` serves),
+`manage.py db_worker` and `manage.py send_reminders --every 15`, on a database migrated and
+seeded with the demo. Two facilitators tap attendance on their meeting pages as fast as the
+server answers, each tap queueing the inaction check that the worker runs and writes; a
+member reads pages meanwhile. Every tap must be answered 200 and stored, and every queued
+check must succeed.
 """
 
 import http.cookiejar
@@ -13,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -22,10 +25,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import closing
+from email import message_from_string
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.alsspace.worker_email import written_emails
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the SQLite default's locking; PostgreSQL has its own"
@@ -151,13 +158,8 @@ class Reader(threading.Thread):
             self.answers.append((code, body[:200]))
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The demo on a fresh SQLite file, served and worked on by real processes."""
-    tmp_path = tmp_path_factory.mktemp("site")
-    database = tmp_path / "db.sqlite3"
-    port = free_port()
-    env = {
+def environment(database, **extra):
+    return {
         **os.environ,
         "DEBUG": "True",
         "DATABASE_URL": f"sqlite:///{database}",
@@ -165,13 +167,38 @@ def site(tmp_path_factory):
         "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        **extra,
     }
-    run("migrate", "--no-input", "-v0", env=env)
-    run("seed_demo", env=env)
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory):
+    """A SQLite file migrated and seeded with the demo, for each test to copy."""
+    database = tmp_path_factory.mktemp("demo") / "db.sqlite3"
+    run("migrate", "--no-input", "-v0", env=environment(database))
+    run("seed_demo", env=environment(database))
+    return database
+
+
+def copy_of(database, tmp_path):
+    copy = tmp_path / "db.sqlite3"
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def site(demo_database, tmp_path_factory):
+    """The demo served and worked on by real processes, as `make run` runs them."""
+    tmp_path = tmp_path_factory.mktemp("site")
+    database = copy_of(demo_database, tmp_path)
+    port = free_port()
+    env = environment(database)
     logs = tmp_path / "server.log", tmp_path / "worker.log"
     with logs[0].open("w") as server_log, logs[1].open("w") as worker_log:
         server = manage("runserver", "--noreload", f"127.0.0.1:{port}", env=env, stdout=server_log)
         worker = manage("db_worker", "--no-reload", "--interval=0.1", env=env, stdout=worker_log)
+        sweep = manage("send_reminders", "--every", "15", env=env, stdout=worker_log)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -183,18 +210,22 @@ def site(tmp_path_factory):
                 time.sleep(0.05)
         yield base, database, worker, logs
     finally:
-        for process in (server, worker):
+        for process in (server, worker, sweep):
             process.kill()
             process.wait(timeout=30)
 
 
+def query(database, sql, *params):
+    with closing(sqlite3.connect(database)) as db:
+        return db.execute(sql, params).fetchall()
+
+
 def scalar(database, sql, *params):
-    with sqlite3.connect(database) as db:
-        return db.execute(sql, params).fetchone()[0]
+    return query(database, sql, *params)[0][0]
 
 
 def meeting_and_members(database, set_name):
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         (meeting,) = db.execute(
             "SELECT m.id FROM meetings_meeting m JOIN sets_learningset s "
             "ON s.id = m.learning_set_id WHERE s.name = ? AND m.status = 'held' "
@@ -214,13 +245,10 @@ def meeting_and_members(database, set_name):
 
 
 def stored_statuses(database, meeting):
-    with sqlite3.connect(database) as db:
-        return dict(
-            (str(user), status)
-            for user, status in db.execute(
-                "SELECT user_id, status FROM meetings_attendance WHERE meeting_id = ?", (meeting,)
-            )
-        )
+    rows = query(
+        database, "SELECT user_id, status FROM meetings_attendance WHERE meeting_id = ?", meeting
+    )
+    return {str(user): status for user, status in rows}
 
 
 def test_taps_and_the_worker_write_at_once_and_nothing_is_refused(site):
@@ -283,12 +311,16 @@ def test_taps_and_the_worker_write_at_once_and_nothing_is_refused(site):
         assert worker.poll() is None, logs[1].read_text()
         time.sleep(0.1)
     assert waiting == 0
-    outcomes = dict(
-        sqlite3.connect(database)
-        .execute("SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY status")
-        .fetchall()
+    outcomes = query(
+        database,
+        "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path LIKE '%detect_inaction_in_set' GROUP BY status",
     )
-    assert outcomes == {"SUCCESSFUL": taps}
+    assert outcomes == [("SUCCESSFUL", taps)]
+    assert not scalar(
+        database,
+        "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'",
+    )
 
 
 def test_a_long_write_delays_saves_and_leaves_reading_alone(site):
@@ -332,3 +364,69 @@ def test_a_long_write_delays_saves_and_leaves_reading_alone(site):
     assert tap["answer"][0] == 200, tap["answer"][2][:500]
     assert tap["at"] >= released
     assert stored_statuses(database, meeting)[members[0]] == "late"
+
+
+def test_a_worker_killed_mid_task_loses_no_email_and_repeats_none(demo_database, tmp_path):
+    """SIGKILL in the middle of a task that emails a whole set; the next worker, with an id of
+    its own, takes the task back once the dead one's heartbeat is stale, and each person
+    gets the email once. No one runs a command."""
+    database = copy_of(demo_database, tmp_path)
+    emails = tmp_path / "emails"
+    emails.mkdir()
+    env = environment(
+        database,
+        EMAIL_BACKEND="tests.alsspace.worker_email.StallingEmailBackend",
+        WORKER_EMAIL_DIR=str(emails),
+        WORKER_STALL_FLAG=str(tmp_path / "stalled"),
+        TASK_WORKER_HEARTBEAT_SECONDS="1",
+        TASK_WORKER_DEAD_AFTER_SECONDS="3",
+    )
+    ((meeting, set_id),) = query(
+        database,
+        "SELECT m.id, m.learning_set_id FROM meetings_meeting m JOIN sets_learningset s "
+        "ON s.id = m.learning_set_id WHERE s.name = 'Set Aurora' AND m.status = 'scheduled' "
+        "ORDER BY m.starts_at LIMIT 1",
+    )
+    set_people = sorted(
+        email
+        for (email,) in query(
+            database,
+            "SELECT u.email FROM sets_membership ms JOIN alsspace_user u ON u.id = ms.user_id "
+            "WHERE ms.learning_set_id = ? AND ms.left_at IS NULL AND u.is_active",
+            set_id,
+        )
+    )
+    enqueue = (
+        "from sessions.tasks import send_meetings_scheduled; "
+        f"send_meetings_scheduled.enqueue([{meeting}])"
+    )
+    run("shell", "-c", enqueue, env=env)
+
+    stalling = {**env, "WORKER_STALL_AT": "3"}
+    first = manage("db_worker", "--no-reload", "--no-startup-delay", "--interval=0.1", env=stalling)
+    try:
+        for _ in range(600):
+            if (tmp_path / "stalled").exists():
+                break
+            assert first.poll() is None, first.communicate()[0]
+            time.sleep(0.05)
+        os.kill(first.pid, signal.SIGKILL)
+    finally:
+        first.kill()
+        first.communicate(timeout=30)
+    assert len(written_emails(emails)) == 2
+
+    second = manage("db_worker", "--no-reload", "--no-startup-delay", "--interval=0.1", env=env)
+    try:
+        for _ in range(600):
+            statuses = query(database, "SELECT status FROM django_tasks_database_dbtaskresult")
+            if statuses == [("SUCCESSFUL",)]:
+                break
+            assert second.poll() is None, second.communicate()[0]
+            time.sleep(0.05)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        output, _ = second.communicate(timeout=30)
+    assert statuses == [("SUCCESSFUL",)], output
+    messages = map(message_from_string, written_emails(emails))
+    assert sorted(message["To"] for message in messages) == set_people
