@@ -8,6 +8,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django import forms
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
 from django.urls import reverse
 
 from sets.models import Invitation, Membership
@@ -22,6 +24,23 @@ def invitation_in_session(request):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, extra_context):
+        """allauth's emails (confirmations, password resets), rendered as allauth does but
+        sent once the request's transaction has committed: a slow mail server holds no
+        database lock (on SQLite, the whole file's), and a request that fails sends nothing."""
+        request = context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **extra_context,
+            },
+        )
+        transaction.on_commit(message.send)
+
     def is_open_for_signup(self, request):
         return invitation_in_session(request) is not None
 

@@ -74,10 +74,13 @@ def test_address_is_matched_whatever_its_case(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_unverified_address_must_be_confirmed_before_sign_in(client):
+def test_unverified_address_must_be_confirmed_before_sign_in(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory()
     EmailAddress.objects.filter(user=user).update(verified=False)
-    response = sign_in(client, user.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_in(client, user.email)
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert not is_signed_in(client)
@@ -148,19 +151,29 @@ def test_login_page_explains_the_product_and_offers_no_signup(client):
     assert re.search(r'<label[^>]*for="id_password"', body)
 
 
-def test_password_reset_sends_an_email(client):
+def test_password_reset_sends_an_email_once_the_request_has_committed(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory()
-    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == 302
     assert response.url == reverse("account_reset_password_done")
+    # Not while the request's transaction, and so a database lock, is open.
+    assert mail.outbox == []
+    for callback in after_commit:
+        callback()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
     assert mail.outbox[0].subject == "[ALS Space] Reset your password"
 
 
-def test_password_reset_for_an_unknown_address_points_to_invitations(client):
-    client.post(reverse("account_reset_password"), {"email": "stranger@example.org"})
+def test_password_reset_for_an_unknown_address_points_to_invitations(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "stranger@example.org"})
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert "invitation only" in body
@@ -287,9 +300,10 @@ def test_recovery_codes_pages_render_after_totp_is_on(client):
     assert deactivate.content.decode().count("<h1") == 1
 
 
-def test_password_reset_link_leads_to_a_new_password(client):
+def test_password_reset_link_leads_to_a_new_password(client, django_capture_on_commit_callbacks):
     user = UserFactory()
-    client.post(reverse("account_reset_password"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
     response = client.get(link.group(1), follow=True)
     body = response.content.decode()

@@ -419,11 +419,14 @@ def test_signup_refuses_any_address_but_the_invited_one(client, world):
     )
 
 
-def test_password_reset_works_for_anyone_while_an_invitation_is_open(client, world, mailoutbox):
+def test_password_reset_works_for_anyone_while_an_invitation_is_open(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
     invitation = InvitationFactory(learning_set=world.learning_set, email="nia@example.org")
     client.get(invitation.get_absolute_url())
 
-    response = client.post(reverse("account_reset_password"), {"email": world.member.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": world.member.email})
 
     assert response.status_code == 302
     assert [message.to for message in mailoutbox] == [[world.member.email]]
