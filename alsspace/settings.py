@@ -93,8 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "alsspace.middleware.DatabaseUnavailableMiddleware",
-    "alsspace.middleware.SQLiteReadingRequestsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "alsspace.middleware.SQLiteReadingRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
