@@ -85,6 +85,9 @@ def heartbeat(backend_name, worker_id):
                 except DatabaseError:
                     logger.warning("Worker %s could not stamp its heartbeat", worker_id)
                     close_old_connections()
+                except Exception:
+                    # A beat that stopped for good would have this worker's task run twice.
+                    logger.exception("Worker %s: heartbeat failed", worker_id)
         finally:
             connection.close()
 
