@@ -35,7 +35,9 @@ from django.db import connection
 from tests.alsspace.worker_email import written_emails
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the SQLite default's locking; PostgreSQL has its own"
+    connection.vendor != "sqlite",
+    reason="the SQLite default's own processes on a SQLite file; on PostgreSQL, "
+    "test_worker_failure and test_failures cover the worker and the database",
 )
 
 ROOT = Path(__file__).resolve().parents[2]
