@@ -1,6 +1,6 @@
 """What a person may list. Every list page starts from one of these, never from `.objects`."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
@@ -54,6 +54,19 @@ def current_sets(user):
         memberships__user=user, memberships__left_at__isnull=True
     ).annotate(my_role=F("memberships__role"))
     return _with_contract_state(sets.select_related("programme"), user)
+
+
+def left_sets(user):
+    """Sets the person has left and is not in now, each with `left_on` (when they last left),
+    most recently left first: the names only, for their own home page."""
+    current = Membership.objects.current().filter(user=user).values("learning_set")
+    return (
+        LearningSet.objects.filter(memberships__user=user, memberships__left_at__isnull=False)
+        .exclude(pk__in=current)
+        .annotate(left_on=Max("memberships__left_at"))
+        .select_related("programme")
+        .order_by("-left_on", "name")
+    )
 
 
 def content_sets(user):
