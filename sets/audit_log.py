@@ -116,6 +116,15 @@ class AuditRow:
     details: tuple  # (label, value) pairs
 
 
+DETAIL_ORDER = {key: index for index, key in enumerate(DETAIL_LABELS)}
+
+
+def _detail_order(item):
+    """Details in DETAIL_LABELS's order, others after them by name: the database may keep
+    them in any order (PostgreSQL's jsonb sorts them its own way)."""
+    return (DETAIL_ORDER.get(item[0], len(DETAIL_ORDER)), item[0])
+
+
 def _detail_value(key, value):
     if isinstance(value, list):
         return ", ".join(map(str, value))
@@ -149,7 +158,7 @@ def describe(event, names):
         themselves=themselves,
         details=tuple(
             (DETAIL_LABELS.get(key, key.replace("_", " ").capitalize()), _detail_value(key, value))
-            for key, value in event.detail.items()
+            for key, value in sorted(event.detail.items(), key=_detail_order)
             if value not in ("", None)
         ),
     )

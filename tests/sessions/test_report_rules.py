@@ -123,6 +123,7 @@ def figures(client, world):
         assert response.status_code == 200
         found[name, "summary"] = section(response, "summary-heading")
         found[name, "sets"] = section(response, "sets-heading")
+        found[name, "chart"] = section(response, "chart-heading")
         certification = section(response, "certification-heading")
         found[name, "members"] = Counter(
             re.findall(

@@ -124,7 +124,7 @@ def test_each_row_says_who_acted_what_they_did_and_to_whom(client, world, histor
             f"{admin.name} {admin.email}",
             "Exported the attendance",
             f"Attendance of {world.programme.name}",
-            "Format: CSV Set: All sets",
+            "Set: All sets Format: CSV",
         ],
         ["An erased account", "Erased their account", "Account 41", "Sets: Set Alpha"],
         [
