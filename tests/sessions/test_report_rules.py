@@ -171,6 +171,23 @@ def test_erasing_accounts_leaves_every_total_as_it_was(client, world, leaver):
     assert not Attendance.objects.filter(meeting__starts_at=london(2025, 4, 8)).exists()
 
 
+def test_an_account_an_operator_deletes_leaves_every_total_as_it_was(world, leaver):
+    build_attendance(world)
+    scope = ReportScope(world.programme)
+
+    def totals():
+        report = attendance_report(scope)
+        members = Counter((m.set_id, m.tally, m.below) for m in member_page(report, 1))
+        return report.total, report.member_count, report.below_count, members
+
+    before = totals()
+    leaver_number = leaver.pk
+    leaver.delete()
+    world.member.delete()
+    assert totals() == before
+    assert Attendance.objects.filter(erased_account=leaver_number).count() == 2
+
+
 # Apologies, then came
 
 
