@@ -2,15 +2,17 @@
 file: who is expected after leaving, what an erasure leaves, and apologies followed by
 coming."""
 
+import importlib
 import re
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from sessions.models import Attendance
-from sessions.reports.attendance import ReportScope, attendance_report, member_page
+from sessions.reports.attendance import ReportScope, Tally, attendance_report, member_page
 from tests.factories import PASSWORD, MembershipFactory
 from tests.sessions.attendance_data import attend, build_attendance, held, london
 from tests.sessions.test_exports import csv_rows, programme_export, set_export, values, workbook
@@ -214,3 +216,15 @@ def test_someone_who_sent_apologies_and_then_came_is_exported_as_they_came(as_ad
         "apologies, and the download gives no apologies time for them."
     ) in definition
     assert "status and, for apologies, when they were sent" in section(response, "export-heading")
+
+
+def test_the_migration_forgets_only_the_blank_rows_of_accounts_erased_before_it(world):
+    migration = importlib.import_module("sessions.migrations.0003_attendance_of_erased_accounts")
+    meeting = held(world.learning_set, london(2025, 1, 14))
+    blank, absent = attend(meeting, None, ""), attend(meeting, None, "absent")
+    named_blank = attend(meeting, world.member, "")
+    migration.forget_blank_rows_of_erased_accounts(django_apps, None)
+    assert not Attendance.objects.filter(pk=blank.pk).exists()
+    assert Attendance.objects.filter(pk__in=[absent.pk, named_blank.pk]).count() == 2
+    # What the reports counted before the migration, which left blank erased rows out.
+    assert attendance_report(ReportScope(world.programme)).total == Tally(2, 0, 0, 1, 1)
