@@ -16,7 +16,7 @@ from alsspace.audit import Action, record
 from reflections import exports
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action as SetAction
-from sessions.models import Attendance
+from sessions.services.reporting import erase_attendance
 from sets.models import Membership, Programme
 
 # Entries
@@ -143,7 +143,7 @@ def erase_account(*, request):
     name on them. Then they are signed out.
 
     The person's memberships go with the account, so rosters no longer show them; the
-    attendance rows are what keep programme reports adding up.
+    attendance rows the reports count are what keep them adding up, each as they were.
     """
     user = get_user_model().objects.select_for_update().get(pk=request.user.pk)
     stranded = list(programmes_only_administered_by(user))
@@ -174,7 +174,7 @@ def erase_account(*, request):
     JournalDraft.objects.filter(author=user).delete()
     JournalEntry.objects.filter(author=user).delete()
     Prompt.objects.filter(posed_by=user).update(posed_by=None)
-    Attendance.objects.filter(user=user).update(user=None)
+    erase_attendance(user)
     SetAction.objects.filter(owner=user).update(owner=None)
     # Deleting the account takes its email addresses, authenticators, memberships, contract
     # acceptances and calendar feed with it; everything else that names it is set to null.

@@ -5,7 +5,10 @@ Never topics or anything else said in the set. Each meeting keeps its UID for li
 SEQUENCE rises with every change, so calendars update the event rather than add another.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
+from django.utils.text import slugify
 from icalendar import Calendar, Event
 
 from sessions.models import Meeting
@@ -58,4 +61,8 @@ def calendar_bytes(meetings, *, name=None, method=None):
 
 
 def file_name(meeting):
-    return f"{meeting.learning_set.name} {meeting.starts_at:%Y-%m-%d}.ics"
+    """A meeting's download name: its set and its date where the set meets (the programme's
+    time zone), so a meeting at half past midnight is named after the day it is held."""
+    learning_set = meeting.learning_set
+    local_start = meeting.starts_at.astimezone(ZoneInfo(learning_set.programme.time_zone))
+    return f"{slugify(learning_set.name)}-{local_start:%Y-%m-%d}.ics"

@@ -7,9 +7,12 @@ once, so memory stays flat however many there are. Cells that rows repeat (a mee
 member's, a status's) are formatted once each, not once per row, which is most of what makes
 the CSV fast.
 
-An export holds attendance only: programme, set, meeting start, member, email, status and
-when apologies were sent. Never a column of what was said (topics, actions, notes, reviews,
-pulse, journals). Cells that a spreadsheet would run as a formula are neutralised.
+An export holds attendance only: programme, set, meeting start, member, email, status and,
+for a status of Apologies, when they were sent. Someone who sent apologies and then came is
+exported as they were recorded at the meeting, with no apologies time, as the meeting page
+and the report's definitions have it. Never a column of what was said (topics, actions,
+notes, reviews, pulse, journals). Cells that a spreadsheet would run as a formula are
+neutralised.
 """
 
 import re
@@ -119,7 +122,7 @@ class _MemberCells(dict):
 def attendance_parts(scope, render=tuple):
     """One row per counted attendance record, by set, meeting start and member name, in
     parts: the meeting's cells (programme, set, meeting start, time zone), the member's
-    (member, email), the status's (its label) and when apologies were sent.
+    (member, email), the status's (its label) and, for apologies, when they were sent.
 
     Each part is `render`ed once and shared by the rows that repeat it: a meeting's cells
     while its rows follow one another, each member's (read first, in one query) for all their
@@ -151,7 +154,8 @@ def attendance_parts(scope, render=tuple):
             meeting = render(
                 (programme.name, set_names[set_id], _local(starts_at, zone), programme.time_zone)
             )
-        yield meeting, members[user_id], statuses[status], _local(apologies_sent_at, zone)
+        sent = _local(apologies_sent_at, zone) if status == Attendance.Status.APOLOGIES else None
+        yield meeting, members[user_id], statuses[status], sent
 
 
 def attendance_rows(scope):

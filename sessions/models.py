@@ -83,8 +83,9 @@ class Meeting(RulesModel):
 
 
 class Attendance(models.Model):
-    """One row per member per meeting. `user` is cleared, not deleted, when an account is
-    erased, so programme reports still add up."""
+    """One row per member per meeting. When an account is erased, `user` is cleared and
+    `erased_account` keeps the account's number (as the audit log names it), so programme
+    reports still add up and each erased person stays one row of them, without a name."""
 
     class Status(models.TextChoices):
         PRESENT = "present", "Present"
@@ -101,6 +102,7 @@ class Attendance(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     apologies_sent_at = models.DateTimeField(null=True, blank=True)
+    erased_account = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,10 +1,12 @@
 """How meetings follow changes made in the sets app, which cannot import this one."""
 
-from django.db.models.signals import post_save
+from django.conf import settings
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
 from sessions.models import Attendance, Meeting
+from sessions.services.reporting import erase_attendance
 from sets.models import Membership
 
 
@@ -22,3 +24,10 @@ def expect_new_member_at_coming_meetings(sender, instance, created, raw=False, *
     Attendance.objects.bulk_create(
         Attendance(meeting=meeting, user_id=instance.user_id) for meeting in coming
     )
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="meetings-attendance-of-erased")
+def keep_attendance_of_deleted_account(sender, instance, **kwargs):
+    """An account deleted any way (erased by its owner, or by an operator) leaves its
+    attendance as an erasure does, while its memberships are still there to ask."""
+    erase_attendance(instance)

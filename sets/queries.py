@@ -1,8 +1,10 @@
 """What a person may list. Every list page starts from one of these, never from `.objects`."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from alsspace.models import AuditEvent
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
 
 
@@ -54,6 +56,19 @@ def current_sets(user):
         memberships__user=user, memberships__left_at__isnull=True
     ).annotate(my_role=F("memberships__role"))
     return _with_contract_state(sets.select_related("programme"), user)
+
+
+def left_sets(user):
+    """Sets the person has left and is not in now, each with `left_on` (when they last left),
+    most recently left first: the names only, for their own home page."""
+    current = Membership.objects.current().filter(user=user).values("learning_set")
+    return (
+        LearningSet.objects.filter(memberships__user=user, memberships__left_at__isnull=False)
+        .exclude(pk__in=current)
+        .annotate(left_on=Max("memberships__left_at"))
+        .select_related("programme")
+        .order_by("-left_on", "name")
+    )
 
 
 def content_sets(user):
@@ -128,3 +143,31 @@ def open_invitations(learning_set):
     return Invitation.objects.filter(
         learning_set=learning_set, accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("invited_by")
+
+
+def programme_audit_events(programme, *, action="", person="", starts=None, ends=None):
+    """The programme's audit events, newest first, narrowed to one action, to events where a
+    person (part of a name or email address) acted or was acted on, and to events at or after
+    `starts` and before `ends`."""
+    events = AuditEvent.objects.filter(programme_id=programme.pk).select_related("actor")
+    if action:
+        events = events.filter(action=action)
+    if person:
+        events = events.filter(
+            Q(actor__name__icontains=person)
+            | Q(actor__email__icontains=person)
+            | Q(subject__icontains=person)
+        )
+    if starts is not None:
+        events = events.filter(created_at__gte=starts)
+    if ends is not None:
+        events = events.filter(created_at__lt=ends)
+    return events
+
+
+def names_by_email(emails):
+    """The names of the people with these (casefolded) email addresses, by address."""
+    if not emails:
+        return {}
+    found = get_user_model().objects.filter(email__in=emails).values_list("email", "name")
+    return {email.casefold(): name for email, name in found if name}

@@ -489,6 +489,18 @@ CASES = {
         {"from": DATES[:1], "to": DATES[1:], "format": ["csv", "xlsx"]},
         method="get",
     ),
+    "audit_filters": lambda p: Case(
+        p.world.admin,
+        url("sets:audit", p.world.programme.pk),
+        {
+            "action": ["", "membership.ended", "invitation.sent"],
+            "person": ["", "maya", "@example.org"],
+            "start": DATES[:1],
+            "end": DATES[1:],
+            "page": ["1", "2"],
+        },
+        method="get",
+    ),
     "erase_account_wrong_password": lambda p: Case(
         p.world.member,
         url("reflections:erase_account"),

@@ -124,7 +124,7 @@ class EntryCreateView(JournalFormMixin, CreateView):
 
     def form_valid(self, form):
         entry = services.save_entry(form, author=self.request.user)
-        messages.success(self.request, "Saved. Only you can read this entry.")
+        messages.success(self.request, "Saved. Only you can read this entry in ALS Space.")
         return redirect(entry)
 
 

@@ -5,15 +5,20 @@ How a rate is worked out (the report page says the same in plain words):
 - attended: the member was present, late or left early at a held meeting;
 - expected: each held meeting in the period with an attendance record for the member (one is
   made for every member when a meeting is scheduled, and whenever attendance is recorded),
-  except a meeting held after they left the set with nothing recorded for them;
+  except a meeting held after they left the set (and had not rejoined), whatever was
+  recorded for it before they left (apologies sent ahead included);
 - apologies, absences and records left blank count as expected and not attended, and are
-  counted on their own so that the report shows why a rate is low;
+  counted on their own so that the report shows why a rate is low; someone who sent
+  apologies and then came counts as they were recorded at the meeting (present, late or left
+  early), not as apologies;
 - the rate is attended ÷ expected in whole percent, rounded down, so that a member shown at
   74% is below a 75% threshold and one shown at 75% is not.
 
 Scheduled and cancelled meetings never count. An erased account's rows stay, without a name,
-so that totals still add up. Every figure comes from a fixed number of queries, whatever the
-number of sets, members and meetings.
+each erased person one row of the member table, so that every total is what it was before
+the erasure (the erasure removes the rows no report counted: see `held_after_leaving`). Every
+figure comes from a fixed number of queries, whatever the number of sets, members and
+meetings.
 """
 
 from dataclasses import dataclass
@@ -109,8 +114,9 @@ class Tally:
 
 @dataclass(frozen=True)
 class MemberSummary:
-    """One person's attendance in one set. `user_id` is None for erased accounts, whose rows
-    in a set are gathered under one name."""
+    """One person's attendance in one set. `user_id` is None for an erased account, which
+    `erased_account` tells apart from others erased (None for those erased before it was
+    kept, gathered in one row per set)."""
 
     set_id: int
     set_name: str
@@ -120,6 +126,7 @@ class MemberSummary:
     tally: Tally
     current: bool  # still a member of the set
     below: bool  # below the programme's attendance threshold
+    erased_account: int | None = None
 
     @property
     def erased(self):
@@ -199,11 +206,23 @@ def _period(prefix, scope):
     return q
 
 
-def counted_attendance(scope):
-    """The attendance rows behind every figure: one per member expected at a held meeting."""
-    in_set_then = Membership.objects.filter(
+def held_after_leaving():
+    """Whether an attendance row's meeting started after its person had left the set (and
+    before any return to it): a meeting not expected of them, whatever was recorded for it
+    before they left. An erased account has no memberships left to ask: its rows were kept
+    only where this was false at the erasure (sessions.services.reporting.erase_attendance)."""
+    memberships = Membership.objects.filter(
         user=OuterRef("user"), learning_set=OuterRef("meeting__learning_set")
-    ).filter(Q(left_at__isnull=True) | Q(left_at__gt=OuterRef("meeting__starts_at")))
+    )
+    starts = OuterRef("meeting__starts_at")
+    return Exists(memberships.filter(left_at__lte=starts)) & ~Exists(
+        memberships.filter(Q(left_at__isnull=True) | Q(left_at__gt=starts))
+    )
+
+
+def counted_attendance(scope):
+    """The attendance rows behind every figure: one per member expected at a held meeting,
+    that is every row of a held meeting but those held after their person left the set."""
     # A join to the programme, not `IN (its sets)`, so that PostgreSQL reaches the rows
     # through the index on their meeting rather than hashing every attendance row.
     rows = Attendance.objects.filter(
@@ -213,7 +232,12 @@ def counted_attendance(scope):
     )
     if scope.learning_set is not None:
         rows = rows.filter(meeting__learning_set=scope.learning_set)
-    return rows.filter(~Q(status="") | Exists(in_set_then))
+    # Whether a row was held after its person left is asked only of people who have left a
+    # set of the programme: the rest are found in one hashed list, not a lookup per row.
+    leavers = Membership.objects.filter(
+        learning_set__programme=scope.programme, left_at__isnull=False
+    ).values("user")
+    return rows.filter(Q(user__isnull=True) | ~Q(user__in=leavers) | ~held_after_leaving())
 
 
 def exported_attendance(scope):
@@ -242,6 +266,7 @@ def member_summaries(scope):
             "user",
             "user__name",
             "user__email",
+            "erased_account",
         )
         .annotate(**COUNTS)
         .order_by()
@@ -265,6 +290,7 @@ def member_summaries(scope):
                 tally=tally,
                 current=(set_id, user_id) in current_by_key,
                 below=tally.below(threshold),
+                erased_account=row["erased_account"],
             )
         )
     counted = {(s.set_id, s.user_id) for s in summaries}
@@ -275,7 +301,13 @@ def member_summaries(scope):
     ]
     return sorted(
         summaries,
-        key=lambda s: (s.set_name.casefold(), s.erased, s.name.casefold(), s.email),
+        key=lambda s: (
+            s.set_name.casefold(),
+            s.erased,
+            s.name.casefold(),
+            s.email,
+            s.erased_account or 0,
+        ),
     )
 
 
@@ -346,13 +378,14 @@ def _first_day(month, zone):
 
 
 def member_tallies(scope):
-    """One row per person per set with a counted attendance: set and person ids, their tally
-    and whether it is below the threshold. Ids only: grouping by names would carry them
-    through every attendance row, and the member table needs them only for its page."""
+    """One row per person per set with a counted attendance: set and person ids (or, for an
+    erased account, its number), their tally and whether it is below the threshold. Ids
+    only: grouping by names would carry them through every attendance row, and the member
+    table needs them only for its page."""
     threshold = scope.programme.attendance_threshold
     return (
         counted_attendance(scope)
-        .values(set_pk=F("meeting__learning_set"), person=F("user"))
+        .values(set_pk=F("meeting__learning_set"), person=F("user"), erased=F("erased_account"))
         .annotate(**COUNTS)
         .annotate(
             below=Case(
@@ -382,14 +415,14 @@ def _sql(queryset):
 def _member_rows(scope):
     """SQL and params for the member table's rows, by ids: every tally, and every current
     member with none yet (zeros). One full join gives both, and whether each person is still
-    a member. Columns: set_pk, person, the COUNTS, below, is_current."""
+    a member. Columns: set_pk, person, erased, the COUNTS, below, is_current."""
     tallies, tally_params = _sql(member_tallies(scope))
     current, current_params = _sql(current_members(scope))
     counts = ", ".join(f"COALESCE(t.{name}, 0) AS {name}" for name in COUNTS)
     # Only fixed names and the ORM's own SQL are interpolated; values go in the params.
     sql = (
         "SELECT COALESCE(t.set_pk, c.set_pk) AS set_pk, "  # noqa: S608
-        "COALESCE(t.person, c.person) AS person, "
+        "COALESCE(t.person, c.person) AS person, t.erased AS erased, "
         f"{counts}, COALESCE(t.below, FALSE) AS below, c.person IS NOT NULL AS is_current "
         f"FROM ({tallies}) t FULL JOIN ({current}) c "
         "ON c.set_pk = t.set_pk AND c.person = t.person"
@@ -447,7 +480,7 @@ class MemberRows:
             f"LEFT JOIN {people} u ON u.id = m.person "
             f"{'WHERE m.below ' if below_only else ''}"
             "ORDER BY m.below DESC, LOWER(s.name), m.person IS NULL, "
-            "LOWER(COALESCE(NULLIF(u.name, ''), u.email)), u.email, m.person"
+            "LOWER(COALESCE(NULLIF(u.name, ''), u.email)), u.email, m.person, m.erased"
         )
 
     def __getitem__(self, rows):
@@ -485,6 +518,7 @@ def member_page(report, number, *, below_only=False):
             tally=Tally.of(row),
             current=bool(row["is_current"]),
             below=bool(row["below"]),
+            erased_account=row["erased"],
         )
         for row in page.object_list
     ]

@@ -1,4 +1,5 @@
-"""The one write attendance reports make: the audit event of an export.
+"""The writes attendance reports rest on: the audit event of an export, and what an
+account's erasure leaves of its attendance.
 
 Exports run outside the request's transaction (a streamed CSV reads the database after the
 view returns), so the event is committed here, in a transaction of its own, before the
@@ -6,9 +7,12 @@ response goes out.
 """
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from alsspace.audit import Action, record
-from sessions.reports.attendance import STATUS_CHOICES
+from sessions.models import Attendance
+from sessions.reports.attendance import STATUS_CHOICES, held_after_leaving
 
 STATUS_NAMES = dict(STATUS_CHOICES)
 
@@ -33,3 +37,17 @@ def record_attendance_export(scope, *, file_format, rows, first_day, last_day, r
             "to": last_day.isoformat() if last_day else "",
         },
     )
+
+
+@transaction.atomic
+def erase_attendance(user, *, now=None):
+    """Before an account is erased (its memberships go with it): the rows the reports count
+    stay, without a name and with the account's number, so every total and every person's
+    row stays as it was. The rows they do not count go, since without the memberships they
+    could no longer be told apart: meetings that started after the person left the set
+    (apologies sent before leaving included), and meetings still to start, which the person
+    will not come to."""
+    now = now or timezone.now()
+    rows = Attendance.objects.filter(user=user)
+    rows.filter(held_after_leaving() | Q(meeting__starts_at__gt=now)).delete()
+    return rows.update(user=None, erased_account=user.pk)

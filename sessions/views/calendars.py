@@ -22,7 +22,7 @@ def ics_response(meetings, *, name=None, download=None):
         calendars.calendar_bytes(meetings, name=name), content_type=calendars.CONTENT_TYPE
     )
     if download:
-        response["Content-Disposition"] = content_disposition_header(True, f"{download}.ics")
+        response["Content-Disposition"] = content_disposition_header(True, download)
     return response
 
 
@@ -31,8 +31,7 @@ class MeetingIcsView(MeetingPageMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.meeting
-        name = f"{slugify(meeting.learning_set.name)}-{meeting.starts_at:%Y-%m-%d}"
-        return ics_response([meeting], download=name)
+        return ics_response([meeting], download=calendars.file_name(meeting))
 
 
 class SetIcsView(SetPageMixin, View):
@@ -43,7 +42,7 @@ class SetIcsView(SetPageMixin, View):
         return ics_response(
             queries.set_meetings(learning_set).select_related("learning_set"),
             name=f"{learning_set.name} meetings",
-            download=f"{slugify(learning_set.name)}-meetings",
+            download=f"{slugify(learning_set.name)}-meetings.ics",
         )
 
 

@@ -1,6 +1,7 @@
 """Forms of the programme admin pages: programmes, their sets, admins and member imports."""
 
 import zoneinfo
+from datetime import date, datetime, time, timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
 
+from sets.audit_log import ACTION_CHOICES
 from sets.models import LearningSet, Programme
 
 TIME_ZONE_CHOICES = [
@@ -200,3 +202,84 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"required": "Choose a CSV file to import.", "empty": "The file is empty."},
     )
+
+
+AUDIT_EARLIEST = date(2000, 1, 1)
+AUDIT_LATEST = date(2100, 12, 31)
+AUDIT_DATE_MESSAGE = "Enter a date as year-month-day, such as 2026-03-31."
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters, read from the query string; each is optional. Days are
+    whole days in the reader's time zone, both ends included."""
+
+    action = forms.ChoiceField(
+        label="What happened",
+        choices=[("", "Anything"), *ACTION_CHOICES],
+        required=False,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not something the log records. Choose one from "
+            "the list, or anything."
+        },
+    )
+    person = forms.CharField(
+        label="Person",
+        max_length=254,
+        required=False,
+        help_text="Part of a name or email address: who acted, or whom it was about.",
+    )
+    start = forms.DateField(
+        label="From",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": AUDIT_DATE_MESSAGE},
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=DateInput(),
+        help_text="Last day, included.",
+        error_messages={"invalid": AUDIT_DATE_MESSAGE},
+    )
+
+    def __init__(self, data, *, zone):
+        super().__init__(data)
+        self.zone = zoneinfo.ZoneInfo(zone)
+        self.fields["start"].help_text = f"First day, in your time zone ({zone})."
+
+    def _clean_day(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not AUDIT_EARLIEST <= day <= AUDIT_LATEST:
+            raise forms.ValidationError(
+                f"Choose a date between {AUDIT_EARLIEST.year} and {AUDIT_LATEST.year}, "
+                f"not {day.isoformat()}."
+            )
+        return day
+
+    def clean_start(self):
+        return self._clean_day("start")
+
+    def clean_end(self):
+        return self._clean_day("end")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The last day comes before the first. Swap them.")
+        return data
+
+    def filters(self):
+        """What programme_audit_events is narrowed by."""
+        data = self.cleaned_data
+        start, end = data.get("start"), data.get("end")
+        return {
+            "action": data.get("action", ""),
+            "person": data.get("person", ""),
+            "starts": datetime.combine(start, time(), self.zone) if start else None,
+            "ends": datetime.combine(end + timedelta(days=1), time(), self.zone) if end else None,
+        }
+
+    @property
+    def filtered(self):
+        return any(self.data.get(name) for name in self.fields)

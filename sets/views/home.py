@@ -15,7 +15,10 @@ class HomeView(TemplateView):
         current = list(queries.current_sets(user))
         facilitated = [s for s in current if s.my_role == Membership.Role.FACILITATOR]
         programmes = list(queries.administered_programmes(user))
+        # Only a page with nothing else on it says which sets the person has left.
+        left = [] if current or programmes else list(queries.left_sets(user))
         return super().get_context_data(
+            left=left,
             facilitated=facilitated,
             belonged=[s for s in current if s.my_role == Membership.Role.MEMBER],
             programmes=programmes,

@@ -1,5 +1,7 @@
 """Programme admin pages: programmes, their sets and admins, member imports, the audit log."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -10,9 +12,10 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 
 from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
 from alsspace.models import AuditEvent
-from sets import imports, queries, services
+from sets import audit_log, imports, queries, services
 from sets.forms.programmes import (
     AddAdminForm,
+    AuditFilterForm,
     ImportForm,
     LearningSetForm,
     ProgrammeForm,
@@ -214,13 +217,35 @@ class ImportExampleView(AdministeredProgrammeMixin, View):
 
 
 class AuditLogView(AdministeredProgrammeMixin, ListView):
+    """The programme's audit log, newest first, filtered by what happened, a person and
+    days. Filters that cannot be used answer 400 with what is wrong and list nothing."""
+
     permission = "sets.view_audit_programme"
     template_name = "sets/audit_list.html"
     context_object_name = "events"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        self.form = AuditFilterForm(request.GET, zone=request.user.time_zone)
+        if not self.form.is_valid():
+            self.object_list = AuditEvent.objects.none()
+            return self.render_to_response(self.get_context_data(), status=400)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return AuditEvent.objects.filter(programme_id=self.programme.pk).select_related("actor")
+        return queries.programme_audit_events(self.programme, **self.form.filters())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = context["events"]
+        names = queries.names_by_email(audit_log.people_named(events)) if events else {}
+        query = {k: v for k, v in self.form.data.items() if k in self.form.fields and v}
+        return {
+            **context,
+            "form": self.form,
+            "rows": [audit_log.describe(event, names) for event in events],
+            "filter_query": urlencode(query),
+        }
 
 
 urlpatterns = [

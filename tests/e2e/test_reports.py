@@ -7,6 +7,7 @@ import csv
 import io
 from pathlib import Path
 
+from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -95,3 +96,43 @@ def test_a_facilitator_opens_their_sets_report_from_the_set_page(
     expect(page.get_by_role("table", name="Attendance per month: Set Alpha")).to_be_visible()
     axe_check(page)
     shot(page, "report-set")
+
+
+WIDTHS = {"desktop": 1280, "tablet": 768, "phone": 390}
+
+
+def in_view_across(table, cell):
+    """Whether a cell lies inside the visible width of its scrolling table, as the page
+    first shows it (not scrolled sideways)."""
+    region = table.locator("xpath=ancestor::div[contains(@class, 'table-responsive')][1]")
+    cell_box, region_box = cell.bounding_box(), region.bounding_box()
+    return (
+        cell_box["x"] >= region_box["x"] - 1
+        and cell_box["x"] + cell_box["width"] <= region_box["x"] + region_box["width"] + 1
+    )
+
+
+def test_the_rate_and_threshold_stay_in_view_on_a_tablet(
+    page, live_server, world, sign_in, axe_check, shot
+):
+    build_attendance(world)
+    sign_in(page, live_server, world.admin)
+    reports = {
+        "programme": reverse("meetings:programme_report", args=[world.programme.pk]),
+        "set": reverse("meetings:set_report", args=[world.learning_set.pk]),
+    }
+    for kind, path in reports.items():
+        for name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}{path}")
+            members = page.get_by_role("table", name="Attendance by member")
+            sets = page.get_by_role("table", name="Attendance by set")
+            shot(page, f"report-{kind}-{name}")
+            if width < 768:
+                continue
+            for table, header in [(members, "Rate"), (sets, "Attendance")]:
+                cell = table.get_by_role("columnheader", name=header, exact=True)
+                assert in_view_across(table, cell), (kind, name, header)
+            below = members.get_by_text("Below 75%").first
+            assert in_view_across(members, below), (kind, name)
+        axe_check(page)

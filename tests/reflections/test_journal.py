@@ -408,3 +408,26 @@ def test_an_entry_about_a_set_the_author_left_can_still_be_edited(client, world)
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.title == "Looking back" and entry.meeting == meeting
+
+
+# What the journal promises
+
+
+@pytest.mark.parametrize("with_entries", [False, True])
+def test_the_journal_says_its_encryption_is_at_rest_as_the_readme_does(
+    client, author, with_entries
+):
+    if with_entries:
+        JournalEntryFactory(author=author)
+    pages = [
+        client.get(reverse("reflections:journal")).content.decode(),
+        client.get(reverse("reflections:entry_create")).content.decode(),
+    ]
+    journal = " ".join(pages[0].split())
+    assert "This is encryption at rest, not end to end" in journal
+    assert "the people who run the server, holding both the database and its keys, could" in (
+        journal
+    )
+    for page in pages:
+        assert "not the people who run ALS Space" not in page
+        assert "Only you can read this." not in page

@@ -1,6 +1,6 @@
 """The .ics files and the private feed, parsed back as a calendar app would read them."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from sessions.models import AirtimeSlot, CalendarFeed, Meeting
 from sessions.services.scheduling import cancel_meeting, change_meeting
+from sets.models import Programme
 from tests.factories import MembershipFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
 from tests.sessions.ics import parse_ics
@@ -39,6 +40,27 @@ def test_a_meetings_ics_holds_its_schedule_and_nothing_said_in_the_set(client, w
     assert str(event["status"]) == "CONFIRMED"
     assert str(event["url"]) == f"{settings.SITE_URL}{meeting.get_absolute_url()}"
     assert "https://video.example.org/alpha" in str(event["description"])
+
+
+@pytest.mark.parametrize(
+    ("zone", "starts_at", "named"),
+    [
+        # 00:30 on 15 July in London is 23:30 on 14 July in UTC.
+        ("Europe/London", datetime(2026, 7, 14, 23, 30, tzinfo=UTC), "2026-07-15"),
+        # 23:30 on 14 July in New York is 03:30 on 15 July in UTC.
+        ("America/New_York", datetime(2026, 7, 15, 3, 30, tzinfo=UTC), "2026-07-14"),
+    ],
+)
+def test_a_meetings_file_is_named_after_its_date_where_the_set_meets(
+    client, world, zone, starts_at, named
+):
+    Programme.objects.filter(pk=world.programme.pk).update(time_zone=zone)
+    meeting = MeetingFactory(
+        learning_set=world.learning_set, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3)
+    )
+    client.force_login(world.member)
+    response = meeting_ics(client, meeting)
+    assert response["Content-Disposition"] == f'attachment; filename="set-alpha-{named}.ics"'
 
 
 def test_the_uid_stays_and_the_sequence_rises_through_a_move_and_a_cancellation(

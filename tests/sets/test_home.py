@@ -1,5 +1,7 @@
 """The home page: what each person has, by the role they hold."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,13 +36,59 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-@pytest.mark.parametrize("role", ["outsider", "former"])
-def test_someone_in_nothing_is_told_how_sets_are_joined(client, world, role):
-    body = home(client, getattr(world, role))
+def test_someone_in_nothing_is_told_how_sets_are_joined(client, world):
+    body = home(client, world.outsider)
     assert EMPTY_STATE in body
     for section in SECTIONS:
         assert section not in body
     assert "Set Alpha" not in body
+
+
+def test_a_former_member_is_told_which_set_they_left(client, world):
+    membership = world.former.memberships.get()
+    membership.left_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 2 March in Tokyo
+    membership.save()
+    world.former.time_zone = "Asia/Tokyo"
+    world.former.save()
+    body = " ".join(home(client, world.former).split())
+    assert (
+        "You have left <strong>Set Alpha</strong> (Northfield Leaders 2026) on 2 March 2026, "
+        "so you are not in a set now."
+    ) in body
+    assert "ask its facilitator or programme admin to invite you" in body
+    assert "invitation link" not in body
+    assert EMPTY_STATE not in body
+    for section in SECTIONS:
+        assert section not in body
+    assert reverse("sets:set", args=[world.learning_set.pk]) not in body
+
+
+def test_someone_who_left_two_sets_and_rejoined_one_is_told_only_of_the_other(client, world):
+    MembershipFactory(
+        learning_set=world.other_set, user=world.former, left_at=datetime(2026, 4, 1, tzinfo=UTC)
+    )
+    body = " ".join(home(client, world.former).split())
+    # Most recently left first: Set Alpha today, Set Beta in April.
+    assert " and <strong>Set Beta</strong> (Northfield Leaders 2026) on 1 April 2026, " in body
+    assert "You have left <strong>Set Alpha</strong> (Northfield Leaders 2026) on " in body
+    MembershipFactory(learning_set=world.learning_set, user=world.former)
+    body = " ".join(home(client, world.former).split())
+    assert "You have left" not in body
+    assert "Sets you belong to" in body
+
+
+def former_home_queries(client, count):
+    user = UserFactory()
+    for _ in range(count):
+        MembershipFactory(learning_set=SetFactory(), user=user, left_at=datetime.now(UTC))
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert "You have left" in client.get(reverse("home")).content.decode()
+    return len(queries)
+
+
+def test_a_former_members_home_queries_do_not_grow_with_the_sets_left(client, db):
+    assert former_home_queries(client, 1) == former_home_queries(client, 4)
 
 
 @pytest.mark.parametrize(
