@@ -140,3 +140,22 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SubmittedForm(models.Model):
+    """A form key that a submission has used, and where that submission led.
+
+    Every creating form carries a random key (alsspace.submissions); the first submission to
+    claim it does the work, and any later one with the same key, sent at the same moment or
+    after, is sent where the first went.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    redirect_to = models.CharField(max_length=2000, blank=True)
+
+    def __str__(self):
+        return self.key

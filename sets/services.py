@@ -4,7 +4,7 @@ Each function runs in one transaction and records its audit event in the same on
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -39,6 +39,8 @@ def create_programme(form, *, request):
 
 @transaction.atomic
 def add_programme_admin(programme, user, *, request):
+    # Locking the programme makes the same admin added twice at once one addition.
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if programme.admins.filter(pk=user.pk).exists():
         raise ValidationError(f"{user} is already an admin of this programme.")
     programme.admins.add(user)
@@ -107,13 +109,20 @@ def check_can_invite(learning_set, email, role):
 def invite(learning_set, *, name, email, role, request):
     email = email.strip().lower()
     check_can_invite(learning_set, email, role)
-    invitation = Invitation.objects.create(
-        learning_set=learning_set,
-        name=name.strip(),
-        email=email,
-        role=role,
-        invited_by=request.user,
-    )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                learning_set=learning_set,
+                name=name.strip(),
+                email=email,
+                role=role,
+                invited_by=request.user,
+            )
+    except IntegrityError:
+        # The same person was invited to the same set a moment ago, by another request.
+        raise ValidationError(
+            f"{email} already has an open invitation to {learning_set}."
+        ) from None
     _send(invitation)
     record(
         Action.INVITATION_SENT,

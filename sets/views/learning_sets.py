@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
+from alsspace.submissions import SubmitOnceMixin
 from sets import queries, services
 from sets import rules as set_rules
 from sets.forms.learning_sets import (
@@ -129,7 +130,7 @@ class SetCloseView(SetPageMixin, TemplateView):
 # Members and invitations
 
 
-class InviteView(SetPageMixin, InvalidIs400Mixin, FormView):
+class InviteView(SetPageMixin, InvalidIs400Mixin, SubmitOnceMixin, FormView):
     permission = "sets.manage_members_learningset"
     form_class = InvitationForm
     template_name = "sets/invite.html"
@@ -300,7 +301,7 @@ class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
         )
 
 
-class ContractEditView(CurrentContractMixin, InvalidIs400Mixin, FormView):
+class ContractEditView(CurrentContractMixin, InvalidIs400Mixin, SubmitOnceMixin, FormView):
     """Saving always makes a new version, which every member must accept again."""
 
     permission = "sets.change_contract_learningset"
