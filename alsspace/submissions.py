@@ -43,7 +43,7 @@ def prune(now):
     stale = (
         SubmittedForm.objects.filter(created_at__lt=now - KEPT_FOR)
         .select_for_update(skip_locked=True)
-        .values("pk")[:PRUNED_AT_ONCE]
+        .values_list("pk", flat=True)[:PRUNED_AT_ONCE]
     )
     SubmittedForm.objects.filter(pk__in=list(stale)).delete()
 

@@ -12,20 +12,15 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from alsspace.models import AuditEvent
-from reflections.models import JournalEntry, Prompt
-from sessions.models import Meeting, MeetingSeries
-from sets.models import Contract, Invitation, LearningSet, Programme
+from sets.models import Invitation, LearningSet
+from tests.alsspace.creating_forms import FORMS, SET_DATA, audit_counts
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.skipif(
@@ -104,178 +99,6 @@ def send_together(browser, path, data, files=None):
         thread.join(timeout=90)
     assert len(answers) == SENDERS, "a request did not finish"
     return answers
-
-
-def in_days(days):
-    return (timezone.now().astimezone(ZoneInfo("Europe/London")) + timedelta(days=days)).date()
-
-
-def meeting_data():
-    return {
-        "date": in_days(30).isoformat(),
-        "starts": "18:00",
-        "ends": "21:30",
-        "time_zone": "Europe/London",
-        "place": "Room 4",
-        "video_link": "",
-    }
-
-
-PROGRAMME_DATA = {
-    "name": "Leaders 2027",
-    "organisation": "Northfield Business School",
-    "starts_on": "",
-    "ends_on": "",
-    "time_zone": "Europe/London",
-    "pulse_threshold": "3",
-    "attendance_threshold": "75",
-    "carried_action_meetings": "2",
-    "silent_member_meetings": "3",
-    "airtime_share_percent": "40",
-    "airtime_window_meetings": "3",
-    "attendance_missed": "2",
-    "attendance_window": "3",
-    "talk_without_action_slots": "2",
-    "pulse_dip": "0.5",
-}
-
-SET_DATA = {
-    "name": "Set Gamma",
-    "purpose": "Leading change.",
-    "status": "forming",
-    "quorum": "3",
-    "airtime_mode": "equal",
-    "default_place": "Room 4",
-    "default_video_link": "",
-    "default_length_minutes": "180",
-    "reminder_hours": "24",
-    "pulse_window_days": "7",
-}
-
-IMPORT_FILE = (
-    "name,email,set,role\n"
-    "Nia Newcomer,nia@example.org,Set Alpha,member\n"
-    "Ravi Rao,ravi@example.org,Set Beta,member\n"
-)
-
-
-@dataclass
-class Form:
-    """One creating form: who sends it, where, with what, and what one sending makes."""
-
-    role: str
-    path: object  # world → path
-    data: object  # world → fields
-    made: object  # world → the number of objects it made
-    made_once: int  # what one sending makes
-    audits: dict = field(default_factory=dict)  # action → events one sending writes
-    emails: bool = False  # whether it emails anyone
-    files: dict = None
-
-
-FORMS = {
-    "meeting": Form(
-        "facilitator",
-        lambda w: reverse("meetings:meeting_create", args=[w.learning_set.pk]),
-        lambda w: meeting_data(),
-        lambda w: Meeting.objects.filter(learning_set=w.learning_set).count(),
-        1,
-        emails=True,
-    ),
-    "series": Form(
-        "facilitator",
-        lambda w: reverse("meetings:series_create", args=[w.learning_set.pk]),
-        lambda w: {
-            **meeting_data(),
-            "frequency": "monthly_weekday",
-            "interval": "1",
-            "ordinal": "1",
-            "weekday": "1",
-            "count": "3",
-            "until": "",
-        },
-        lambda w: (
-            MeetingSeries.objects.filter(learning_set=w.learning_set).count(),
-            Meeting.objects.filter(learning_set=w.learning_set).count(),
-        ),
-        (1, 3),
-        emails=True,
-    ),
-    "programme": Form(
-        "admin",
-        lambda w: reverse("sets:programme_create"),
-        lambda w: PROGRAMME_DATA,
-        lambda w: Programme.objects.filter(name="Leaders 2027").count(),
-        1,
-        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
-    ),
-    "set": Form(
-        "admin",
-        lambda w: reverse("sets:set_create", args=[w.programme.pk]),
-        lambda w: SET_DATA,
-        lambda w: LearningSet.objects.filter(name="Set Gamma").count(),
-        1,
-    ),
-    "invite": Form(
-        "facilitator",
-        lambda w: reverse("sets:invite", args=[w.learning_set.pk]),
-        lambda w: {"name": "Nia Newcomer", "email": "nia@example.org", "role": "member"},
-        lambda w: Invitation.objects.filter(email="nia@example.org").count(),
-        1,
-        audits={AuditEvent.Action.INVITATION_SENT: 1},
-        emails=True,
-    ),
-    "import": Form(
-        "admin",
-        lambda w: reverse("sets:import_members", args=[w.programme.pk]),
-        lambda w: {},
-        lambda w: Invitation.objects.count(),
-        2,
-        audits={AuditEvent.Action.INVITATION_SENT: 2, AuditEvent.Action.MEMBERS_IMPORTED: 1},
-        emails=True,
-        files={"file": ("people.csv", IMPORT_FILE)},
-    ),
-    "programme admin": Form(
-        "admin",
-        lambda w: reverse("sets:programme_admins", args=[w.programme.pk]),
-        lambda w: {"email": w.outsider.email},
-        lambda w: w.programme.admins.count(),
-        2,
-        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
-    ),
-    "contract": Form(
-        "facilitator",
-        lambda w: reverse("sets:contract_edit", args=[w.learning_set.pk]),
-        lambda w: {"text": "We keep confidence, and we turn up."},
-        lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
-        2,
-        audits={AuditEvent.Action.CONTRACT_VERSION: 1},
-    ),
-    "journal entry": Form(
-        "member",
-        lambda w: reverse("reflections:entry_create"),
-        lambda w: {
-            "title": "After the meeting",
-            "body": "What I noticed.",
-            "prompt": "",
-            "learning_set": "",
-            "meeting": "",
-        },
-        lambda w: JournalEntry.objects.filter(author=w.member).count(),
-        1,
-    ),
-    "set prompt": Form(
-        "facilitator",
-        lambda w: reverse("reflections:set_prompt_create", args=[w.learning_set.pk]),
-        lambda w: {"question": "What did you notice?", "guidance": "", "meeting": ""},
-        lambda w: Prompt.objects.filter(learning_set=w.learning_set).count(),
-        1,
-    ),
-}
-
-
-def audit_counts(actions):
-    return {action: AuditEvent.objects.filter(action=action).count() for action in actions}
 
 
 @pytest.mark.parametrize("name", FORMS)
