@@ -68,8 +68,9 @@ def is_redirect(response):
 class SubmitOnceMixin:
     """For views whose POST creates something: one submission per form key.
 
-    Goes after the mixins that find the object and check permission, just before the
-    generic view, so that only a permitted submission claims a key.
+    Goes first among the view's bases: a later submission is sent where the first went
+    even when the first has changed what it may do (a closed set can no longer be closed).
+    A submission that is refused (404, 403) raises, and its claim is rolled back with it.
     """
 
     already_saved_message = "That form had already been sent, and it was saved once."

@@ -65,6 +65,9 @@ def remove_programme_admin(programme, user, *, request):
 
 @transaction.atomic
 def close_set(learning_set, *, request):
+    locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
+    if locked.is_closed:  # closed a moment ago, by another request
+        return
     learning_set.status = LearningSet.Status.CLOSED
     learning_set.closed_at = timezone.now()
     learning_set.save(update_fields=["status", "closed_at"])
@@ -168,6 +171,9 @@ def resend_invitation(invitation, *, request):
 
 @transaction.atomic
 def revoke_invitation(invitation, *, request):
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.revoked_at is not None:  # revoked a moment ago, by another request
+        return
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(
@@ -221,6 +227,9 @@ def accept_invitation(invitation, user, *, request):
 
 @transaction.atomic
 def end_membership(membership, *, request):
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.left_at is not None:  # ended a moment ago, by another request
+        return
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
     record(

@@ -32,7 +32,7 @@ class PromptsView(PrivatePageMixin, TemplateView):
         )
 
 
-class SetPromptCreateView(PrivatePageMixin, PermittedObjectMixin, SubmitOnceMixin, CreateView):
+class SetPromptCreateView(SubmitOnceMixin, PrivatePageMixin, PermittedObjectMixin, CreateView):
     """A facilitator poses a question to their set. They never learn who writes against it."""
 
     scope = staticmethod(visible_sets)

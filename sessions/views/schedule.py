@@ -45,7 +45,7 @@ class ScheduleView(SetPageMixin, TemplateView):
         )
 
 
-class ScheduleFormView(SetPageMixin, InvalidIs400Mixin, SubmitOnceMixin, FormView):
+class ScheduleFormView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
     """Scheduling in a set: the form works out the UTC times, the service writes them.
     A form sent twice schedules once."""
 

@@ -82,6 +82,9 @@ class InvitationView(View):
         try:
             membership = services.accept_invitation(self.invitation, request.user, request=request)
         except ValidationError as error:
+            spent = spent_invitation(token)
+            if spent is not None and spent.accepted_by_id == request.user.pk:
+                return self.unusable(spent)  # accepted a moment ago, by another request
             return self.for_signed_in(request.user, status=400, error=error.messages[0])
         request.session.pop(SESSION_KEY, None)
         learning_set = membership.learning_set

@@ -114,7 +114,7 @@ class SetDetailView(SetPageMixin, DetailView):
         )
 
 
-class SetCloseView(SetPageMixin, TemplateView):
+class SetCloseView(SubmitOnceMixin, SetPageMixin, TemplateView):
     permission = "sets.close_learningset"
     template_name = "sets/set_close.html"
 
@@ -130,7 +130,7 @@ class SetCloseView(SetPageMixin, TemplateView):
 # Members and invitations
 
 
-class InviteView(SetPageMixin, InvalidIs400Mixin, SubmitOnceMixin, FormView):
+class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
     permission = "sets.manage_members_learningset"
     form_class = InvitationForm
     template_name = "sets/invite.html"
@@ -160,7 +160,7 @@ class InviteView(SetPageMixin, InvalidIs400Mixin, SubmitOnceMixin, FormView):
         return redirect(self.learning_set)
 
 
-class InvitationActionView(SetPageMixin, View):
+class InvitationActionView(SubmitOnceMixin, SetPageMixin, View):
     """A button on the set page for one of its open invitations."""
 
     permission = "sets.manage_members_learningset"
@@ -192,7 +192,7 @@ class RevokeInvitationView(InvitationActionView):
         )
 
 
-class MemberRemoveView(SetPageMixin, InvalidIs400Mixin, FormView):
+class MemberRemoveView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
     permission = "sets.manage_members_learningset"
     form_class = RemoveMemberForm
     template_name = "sets/member_remove.html"
@@ -301,7 +301,7 @@ class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
         )
 
 
-class ContractEditView(CurrentContractMixin, InvalidIs400Mixin, SubmitOnceMixin, FormView):
+class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin, FormView):
     """Saving always makes a new version, which every member must accept again."""
 
     permission = "sets.change_contract_learningset"

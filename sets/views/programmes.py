@@ -52,7 +52,7 @@ class ProgrammeListView(ProgrammeNavMixin, ListView):
 
 
 class ProgrammeCreateView(
-    ProgrammeNavMixin, PermissionMixin, InvalidIs400Mixin, SubmitOnceMixin, CreateView
+    SubmitOnceMixin, ProgrammeNavMixin, PermissionMixin, InvalidIs400Mixin, CreateView
 ):
     permission = "sets.add_programme"
     form_class = ProgrammeForm
@@ -87,7 +87,7 @@ class ProgrammeEditView(AdministeredProgrammeMixin, InvalidIs400Mixin, UpdateVie
         return redirect(programme)
 
 
-class ProgrammeAdminsView(AdministeredProgrammeMixin, SubmitOnceMixin, DetailView):
+class ProgrammeAdminsView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailView):
     """Add an admin by the email of an existing account, or remove one (never the last)."""
 
     permission = "sets.change_programme"
@@ -153,7 +153,7 @@ class SetFormMixin(ProgrammeNavMixin, InvalidIs400Mixin):
             return None
 
 
-class SetCreateView(SetFormMixin, PermittedObjectMixin, SubmitOnceMixin, CreateView):
+class SetCreateView(SubmitOnceMixin, SetFormMixin, PermittedObjectMixin, CreateView):
     scope = staticmethod(queries.administered_programmes)
     permission = "sets.add_set_programme"
 
@@ -185,7 +185,7 @@ class SetEditView(SetFormMixin, PermittedObjectMixin, UpdateView):
         return redirect(self.get_programme())
 
 
-class ImportMembersView(AdministeredProgrammeMixin, InvalidIs400Mixin, SubmitOnceMixin, FormView):
+class ImportMembersView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs400Mixin, FormView):
     """Upload a CSV; invite everyone in it only if every row is right."""
 
     permission = "sets.import_members_programme"

@@ -1,5 +1,6 @@
-"""Every form that creates something, with what one sending of it makes: the table the
-tests of sending a form twice share (test_submit_once on PostgreSQL, test_form_keys anywhere)."""
+"""Every form that creates something, or that changes something and records or emails it,
+with what one sending of it makes: the table the tests of sending a form twice share
+(test_submit_once on PostgreSQL, test_form_keys on any database)."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -11,7 +12,8 @@ from django.utils import timezone
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
 from sessions.models import Meeting, MeetingSeries
-from sets.models import Contract, Invitation, LearningSet, Programme
+from sets.models import Contract, Invitation, LearningSet, Membership, Programme
+from tests.factories import InvitationFactory
 
 
 def in_days(days):
@@ -69,16 +71,42 @@ IMPORT_FILE = (
 
 @dataclass
 class Form:
-    """One creating form: who sends it, where, with what, and what one sending makes."""
+    """One form: who sends it, where, with what, and what one sending makes."""
 
     role: str
     path: object  # world → path
     data: object  # world → fields
-    made: object  # world → the number of objects it made
-    made_once: int  # what one sending makes
+    made: object  # world → what it made, counted
+    made_once: object  # what one sending makes
     audits: dict = field(default_factory=dict)  # action → events one sending writes
     emails: bool = False  # whether it emails anyone
     files: dict = None
+    prepare: object = None  # world → anything the form needs first
+    page: object = None  # world → the page the form is on, when not its own path
+
+    def page_of(self, world):
+        return (self.page or self.path)(world)
+
+
+def open_invitation(world):
+    InvitationFactory(learning_set=world.learning_set, email="ivo@example.org")
+
+
+def invitation_action(name):
+    def path(world):
+        invitation = Invitation.objects.get(email="ivo@example.org")
+        return reverse(f"sets:invitation_{name}", args=[world.learning_set.pk, invitation.pk])
+
+    return path
+
+
+def set_page(world):
+    return world.learning_set.get_absolute_url()
+
+
+def member_removal(world):
+    membership = Membership.objects.get(user=world.member, learning_set=world.learning_set)
+    return reverse("sets:member_remove", args=[world.learning_set.pk, membership.pk])
 
 
 FORMS = {
@@ -178,6 +206,43 @@ FORMS = {
         lambda w: {"question": "What did you notice?", "guidance": "", "meeting": ""},
         lambda w: Prompt.objects.filter(learning_set=w.learning_set).count(),
         1,
+    ),
+    "resend invitation": Form(
+        "facilitator",
+        invitation_action("resend"),
+        lambda w: {},
+        lambda w: Invitation.objects.filter(email="ivo@example.org").count(),
+        1,
+        audits={AuditEvent.Action.INVITATION_RESENT: 1},
+        emails=True,
+        prepare=open_invitation,
+        page=set_page,
+    ),
+    "revoke invitation": Form(
+        "facilitator",
+        invitation_action("revoke"),
+        lambda w: {},
+        lambda w: Invitation.objects.filter(revoked_at__isnull=False).count(),
+        1,
+        audits={AuditEvent.Action.INVITATION_REVOKED: 1},
+        prepare=open_invitation,
+        page=set_page,
+    ),
+    "close set": Form(
+        "facilitator",
+        lambda w: reverse("sets:set_close", args=[w.learning_set.pk]),
+        lambda w: {},
+        lambda w: LearningSet.objects.filter(status=LearningSet.Status.CLOSED).count(),
+        1,
+        audits={AuditEvent.Action.SET_CLOSED: 1},
+    ),
+    "remove member": Form(
+        "facilitator",
+        member_removal,
+        lambda w: {},
+        lambda w: Membership.objects.filter(user=w.member, left_at__isnull=False).count(),
+        1,
+        audits={AuditEvent.Action.MEMBERSHIP_ENDED: 1},
     ),
 }
 

@@ -42,8 +42,10 @@ def test_a_form_sent_again_after_it_was_saved_does_nothing_new(
     name, client, world, django_capture_on_commit_callbacks
 ):
     form = FORMS[name]
+    if form.prepare:
+        form.prepare(world)
     client.force_login(world.role(form.role))
-    page = client.get(form.path(world))
+    page = client.get(form.page_of(world))
     assert page.status_code == 200
     key = key_on(page)
     with django_capture_on_commit_callbacks(execute=True):

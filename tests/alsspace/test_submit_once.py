@@ -19,9 +19,9 @@ from django.db import connection
 from django.urls import reverse
 
 from alsspace.models import AuditEvent
-from sets.models import Invitation, LearningSet
+from sets.models import Invitation, LearningSet, Membership
 from tests.alsspace.creating_forms import FORMS, SET_DATA, audit_counts
-from tests.factories import UserFactory
+from tests.factories import InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -106,6 +106,8 @@ def test_five_identical_submissions_do_one_thing(
     name, live_server, client, transactional_db, world
 ):
     form = FORMS[name]
+    if form.prepare:
+        form.prepare(world)
     browser = Browser(live_server, client, world.role(form.role))
     audits_before = audit_counts(form.audits)
     data = {**form.data(world), "form_key": secrets.token_urlsafe(24)}
@@ -171,3 +173,34 @@ def test_five_programme_admins_added_without_a_form_key_write_one_audit_event(
         action=AuditEvent.Action.PROGRAMME_ADMIN_ADDED, subject=newcomer.email
     )
     assert events.count() == 1
+
+
+@pytest.mark.parametrize("name", ["revoke invitation", "close set", "remove member"])
+def test_a_change_sent_five_times_without_a_form_key_is_recorded_once(
+    name, live_server, client, transactional_db, world
+):
+    form = FORMS[name]
+    if form.prepare:
+        form.prepare(world)
+    browser = Browser(live_server, client, world.role(form.role))
+
+    answers = send_together(browser, form.path(world), form.data(world))
+
+    # The first is saved; the others are told it already was, or that it can no longer be
+    # done (a closed set cannot be closed, a revoked invitation is not found).
+    assert {status for status, _ in answers} <= {302, 403, 404}
+    assert form.made(world) == form.made_once
+    assert audit_counts(form.audits) == form.audits
+
+
+def test_an_invitation_accepted_five_times_at_once_joins_once(
+    live_server, client, transactional_db, world
+):
+    invitation = InvitationFactory(learning_set=world.learning_set, email=world.outsider.email)
+    browser = Browser(live_server, client, world.outsider)
+
+    answers = send_together(browser, invitation.get_absolute_url(), {})
+
+    assert [status for status, _ in answers] == [302] * SENDERS
+    assert Membership.objects.filter(user=world.outsider).count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.INVITATION_ACCEPTED).count() == 1
