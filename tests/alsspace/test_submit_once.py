@@ -12,16 +12,21 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from alsspace.models import AuditEvent
+from sessions.models import Action, PulseReceipt, PulseResponse
 from sets.models import Invitation, LearningSet, Membership
 from tests.alsspace.creating_forms import FORMS, SET_DATA, audit_counts
 from tests.factories import InvitationFactory, UserFactory
+from tests.sessions.builders import attend
+from tests.sessions.factories import MeetingFactory, days_from_now
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -85,19 +90,24 @@ class Browser:
 
 def send_together(browser, path, data, files=None):
     """Send the same form SENDERS times, released at one instant; return every answer."""
-    barrier = threading.Barrier(SENDERS)
+    return send_at_once(browser, path, [data] * SENDERS, files)
+
+
+def send_at_once(browser, path, bodies, files=None):
+    """Send one request per body, all released at one instant; return every answer."""
+    barrier = threading.Barrier(len(bodies))
     answers = []
 
-    def send():
+    def send(data):
         barrier.wait(timeout=30)
         answers.append(browser.post(path, data, files))
 
-    threads = [threading.Thread(target=send) for _ in range(SENDERS)]
+    threads = [threading.Thread(target=send, args=[data]) for data in bodies]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=90)
-    assert len(answers) == SENDERS, "a request did not finish"
+    assert len(answers) == len(bodies), "a request did not finish"
     return answers
 
 
@@ -204,3 +214,58 @@ def test_an_invitation_accepted_five_times_at_once_joins_once(
     assert [status for status, _ in answers] == [302] * SENDERS
     assert Membership.objects.filter(user=world.outsider).count() == 1
     assert AuditEvent.objects.filter(action=AuditEvent.Action.INVITATION_ACCEPTED).count() == 1
+
+
+def test_an_action_added_five_times_at_once_on_the_meeting_page_is_added_once(
+    live_server, client, transactional_db, world
+):
+    """The meeting page's forms name the revision they were rendered at: the first saves,
+    the others are answered 409 Conflict (sessions.services.running)."""
+    meeting = MeetingFactory(
+        learning_set=world.learning_set, starts_at=timezone.now() - timedelta(hours=1)
+    )
+    browser = Browser(live_server, client, world.facilitator)
+    path = reverse("meetings:meeting_actions", args=[meeting.pk])
+    data = {
+        "op": "add",
+        "revision": str(meeting.revision),
+        "owner": str(world.member.pk),
+        "text": "Call the CFO",
+        "due": "next",
+        "due_on": "",
+    }
+
+    answers = send_together(browser, path, data)
+
+    assert sorted(status for status, _ in answers) == [302] + [409] * (SENDERS - 1)
+    assert Action.objects.filter(committed_at=meeting).count() == 1
+
+
+def test_a_pulse_answered_five_times_at_once_counts_once(
+    live_server, client, transactional_db, world
+):
+    meeting = MeetingFactory(
+        learning_set=world.learning_set, starts_at=days_from_now(-1), status="held"
+    )
+    attend(meeting, world.member)
+    browser = Browser(live_server, client, world.member)
+    path = reverse("meetings:pulse", args=[meeting.pk])
+
+    answers = send_together(browser, path, {f"item_{n}": "5" for n in range(1, 8)})
+
+    assert sorted(status for status, _ in answers) == [302] + [400] * (SENDERS - 1)
+    assert PulseResponse.objects.filter(meeting=meeting).count() == 1
+    assert PulseReceipt.objects.filter(meeting=meeting).count() == 1
+
+
+def test_two_sets_named_alike_but_for_case_sent_at_once_make_one(
+    live_server, client, transactional_db, world
+):
+    browser = Browser(live_server, client, world.admin)
+    path = reverse("sets:set_create", args=[world.programme.pk])
+    names = ["Set Gamma", "set gamma", "SET GAMMA", "Set gamma", "set Gamma"]
+
+    answers = send_at_once(browser, path, [{**SET_DATA, "name": name} for name in names])
+
+    assert sorted(status for status, _ in answers) == [302] + [400] * (len(names) - 1)
+    assert LearningSet.objects.filter(name__iexact="set gamma").count() == 1
