@@ -143,14 +143,12 @@ class SentEmail(models.Model):
 
 
 class SubmittedForm(models.Model):
-    """A form key that a submission has used, and where that submission led.
-
-    Every creating form carries a random key (alsspace.submissions); the first submission to
-    claim it does the work, and any later one with the same key, sent at the same moment or
-    after, is sent where the first went.
+    """A submission of a form, known by the form's random key and the values sent with it,
+    and where it led (alsspace.submissions): the first to claim it does the work, and any
+    identical one, sent at the same moment or after, is sent where the first went.
     """
 
-    key = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=64, unique=True, help_text="Digest of key and values.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -1,12 +1,14 @@
 """A form sent twice does one thing.
 
 Every form that creates something carries a random key, rendered with the form by
-`{% form_key %}` (alsspace.templatetags.form_keys). The view (SubmitOnceMixin) claims the key
-by inserting it into a table with a unique index, in the same transaction as the write. Of
-several submissions with one key, sent at the same moment (a double tap) or later (a resend),
+`{% form_key %}` (alsspace.templatetags.form_keys). A submission is known by that key together
+with what it sends: the view (SubmitOnceMixin) claims the pair by inserting its digest into a
+table with a unique index, in the same transaction as the write. Of several identical
+submissions of one rendered form, sent at the same moment (a double tap) or later (a resend),
 the first does the work; on PostgreSQL the others wait on the unique index until it commits,
-then are sent where it went, with a note that it was saved once. A submission that does not
-end in a redirect (the form had errors) gives its key back, so the corrected form can be sent.
+then are sent where it went, with a note that it was saved once. The same page sent with other
+values (back, change the date, send) is a new submission. A submission that does not end in a
+redirect (the form had errors) gives its claim back, so the corrected form can be sent.
 
 A post without a key is handled as a new submission: pages loaded before keys existed, and
 scripts, keep working, and the unique constraints of the data itself (one open invitation per
@@ -15,6 +17,8 @@ still refuse a duplicate with a clear message. A key that is not one we could ha
 refused with 400.
 """
 
+import hashlib
+import json
 import re
 import secrets
 from datetime import timedelta
@@ -35,6 +39,23 @@ PRUNED_AT_ONCE = 100
 
 def new_key():
     return secrets.token_urlsafe(24)
+
+
+def digest(request, key):
+    """The submission: the form's key, where it was sent, and every value and file in it."""
+    sent = [
+        [name, request.POST.getlist(name)]
+        for name in sorted(request.POST)
+        if name not in (FIELD, "csrfmiddlewaretoken")
+    ]
+    hashed = hashlib.sha256(json.dumps([key, request.path, sent]).encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            hashed.update(f"\0{name}\0{upload.name}\0".encode())
+            for chunk in upload.chunks():
+                hashed.update(chunk)
+            upload.seek(0)
+    return hashed.hexdigest()
 
 
 def prune(now):
@@ -84,7 +105,7 @@ class SubmitOnceMixin:
         user = request.user if request.user.is_authenticated else None
         with transaction.atomic():
             prune(timezone.now())
-            mine, earlier = claim(key, user)
+            mine, earlier = claim(digest(request, key), user)
             if earlier is not None:
                 return self.already_submitted(earlier, user)
             response = super().dispatch(request, *args, **kwargs)

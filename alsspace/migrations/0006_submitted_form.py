@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='SubmittedForm',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
+                ('key', models.CharField(help_text='Digest of key and values.', max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('redirect_to', models.CharField(blank=True, max_length=2000)),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
