@@ -87,7 +87,8 @@ def is_redirect(response):
 
 
 class SubmitOnceMixin:
-    """For views whose POST creates something: one submission per form key.
+    """For views whose POST creates something, or changes something and records or emails
+    it: each submission is done once.
 
     Goes first among the view's bases: a later submission is sent where the first went
     even when the first has changed what it may do (a closed set can no longer be closed).
