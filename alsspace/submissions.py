@@ -90,9 +90,11 @@ class SubmitOnceMixin:
     """For views whose POST creates something, or changes something and records or emails
     it: each submission is done once.
 
-    Goes first among the view's bases: a later submission is sent where the first went
-    even when the first has changed what it may do (a closed set can no longer be closed).
-    A submission that is refused (404, 403) raises, and its claim is rolled back with it.
+    Goes before the mixins that find the object and check permission, so that a later
+    submission is sent where the first went even when the first has changed what may be done
+    (a closed set can no longer be closed); a submission that is refused (404, 403) raises,
+    and its claim is rolled back with it. Goes after the mixins that only guard the response
+    and error reports (never_cache, sensitive_post_parameters), so they cover it too.
     """
 
     already_saved_message = "That form had already been sent, and it was saved once."

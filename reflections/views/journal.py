@@ -80,7 +80,7 @@ class JournalView(PrivatePageMixin, TemplateView):
         )
 
 
-class EntryCreateView(SubmitOnceMixin, JournalFormMixin, CreateView):
+class EntryCreateView(JournalFormMixin, SubmitOnceMixin, CreateView):
     """Write an entry, optionally against a prompt, about a set or a meeting
     (?prompt=, ?set=, ?meeting=). An unsaved draft comes back where it was left."""
 

@@ -32,7 +32,7 @@ class PromptsView(PrivatePageMixin, TemplateView):
         )
 
 
-class SetPromptCreateView(SubmitOnceMixin, PrivatePageMixin, PermittedObjectMixin, CreateView):
+class SetPromptCreateView(PrivatePageMixin, SubmitOnceMixin, PermittedObjectMixin, CreateView):
     """A facilitator poses a question to their set. They never learn who writes against it."""
 
     scope = staticmethod(visible_sets)

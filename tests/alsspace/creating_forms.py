@@ -2,6 +2,7 @@
 with what one sending of it makes: the table the tests of sending a form twice share
 (test_submit_once on PostgreSQL, test_form_keys on any database)."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -249,3 +250,21 @@ FORMS = {
 
 def audit_counts(actions):
     return {action: AuditEvent.objects.filter(action=action).count() for action in actions}
+
+
+FORM_KEY = re.compile(r'<input type="hidden" name="form_key" value="([A-Za-z0-9_-]+)">')
+
+
+def key_on(page):
+    """The form key the page rendered; every creating form has one."""
+    keys = FORM_KEY.findall(page.content.decode())
+    assert keys, "the form has no key"
+    return keys[0]
+
+
+SIGNUP = {
+    "name": "Nia Newcomer",
+    "email": "nia@example.org",
+    "password1": "a long and unusual passphrase",
+    "password2": "a long and unusual passphrase",
+}

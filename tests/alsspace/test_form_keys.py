@@ -2,10 +2,10 @@
 new and goes where the first sending went (alsspace.submissions). Runs on any database; the
 same forms sent at the same moment are tested against PostgreSQL in test_submit_once."""
 
-import re
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -14,16 +14,8 @@ from django.utils import timezone
 from alsspace.models import SubmittedForm
 from alsspace.submissions import KEPT_FOR
 from sessions.models import Meeting
-from tests.alsspace.creating_forms import FORMS, audit_counts, meeting_data
-
-KEY = re.compile(r'<input type="hidden" name="form_key" value="([A-Za-z0-9_-]+)">')
-
-
-def key_on(page):
-    """The form key the page rendered; every creating form has one."""
-    keys = KEY.findall(page.content.decode())
-    assert keys, "the form has no key"
-    return keys[0]
+from tests.alsspace.creating_forms import FORMS, SIGNUP, audit_counts, key_on, meeting_data
+from tests.factories import InvitationFactory
 
 
 def send(client, form, world, key):
@@ -159,3 +151,21 @@ def test_keys_are_forgotten_after_a_while(client, world):
     assert not SubmittedForm.objects.filter(pk=old.pk).exists()
     assert SubmittedForm.objects.filter(pk=recent.pk).exists()
     assert SubmittedForm.objects.count() == 2
+
+
+def test_a_signup_sent_again_makes_no_second_account(client, world):
+    invitation = InvitationFactory(learning_set=world.learning_set, email=SIGNUP["email"])
+    client.get(invitation.get_absolute_url())
+    before_signup = client.cookies["sessionid"].value
+    key = key_on(client.get(reverse("account_signup")))
+    first = client.post(reverse("account_signup"), {**SIGNUP, "form_key": key})
+    assert first.status_code == 302
+
+    # The browser sends it again from the page it had, with the session it had.
+    client.logout()
+    client.cookies["sessionid"] = before_signup
+    again = client.post(reverse("account_signup"), {**SIGNUP, "form_key": key})
+
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert get_user_model().objects.filter(email=SIGNUP["email"]).count() == 1

@@ -15,6 +15,7 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.utils import timezone
 from alsspace.models import AuditEvent
 from sessions.models import Action, PulseReceipt, PulseResponse
 from sets.models import Invitation, LearningSet, Membership
-from tests.alsspace.creating_forms import FORMS, SET_DATA, audit_counts
+from tests.alsspace.creating_forms import FORMS, SET_DATA, SIGNUP, audit_counts, key_on
 from tests.factories import InvitationFactory, UserFactory
 from tests.sessions.builders import attend
 from tests.sessions.factories import MeetingFactory, days_from_now
@@ -62,10 +63,12 @@ def encode(data, files):
 
 
 class Browser:
-    """Requests to the live server as one signed-in person: one session, many tabs."""
+    """Requests to the live server in one session (a person's, or the client's own when
+    nobody is signed in): one browser, many tabs."""
 
-    def __init__(self, live_server, client, user):
-        client.force_login(user)
+    def __init__(self, live_server, client, user=None):
+        if user is not None:
+            client.force_login(user)
         self.base = live_server.url
         self.cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF_SECRET}"
 
@@ -269,3 +272,19 @@ def test_two_sets_named_alike_but_for_case_sent_at_once_make_one(
 
     assert sorted(status for status, _ in answers) == [302] + [400] * (len(names) - 1)
     assert LearningSet.objects.filter(name__iexact="set gamma").count() == 1
+
+
+def test_a_signup_sent_five_times_at_once_makes_one_account(
+    live_server, client, transactional_db, world
+):
+    invitation = InvitationFactory(learning_set=world.learning_set, email=SIGNUP["email"])
+    client.get(invitation.get_absolute_url())
+    key = key_on(client.get(reverse("account_signup")))
+    browser = Browser(live_server, client)
+
+    answers = send_together(browser, reverse("account_signup"), {**SIGNUP, "form_key": key})
+
+    assert [status for status, _ in answers] == [302] * SENDERS
+    assert len({location for _, location in answers}) == 1
+    assert get_user_model().objects.filter(email=SIGNUP["email"]).count() == 1
+    assert Membership.objects.filter(user__email=SIGNUP["email"]).count() == 1
