@@ -151,3 +151,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SubmittedForm(models.Model):
+    """A submission of a form, known by the form's random key and the values sent with it,
+    and where it led (alsspace.submissions): the first to claim it does the work, and any
+    identical one, sent at the same moment or after, is sent where the first went.
+    """
+
+    key = models.CharField(max_length=64, unique=True, help_text="Digest of key and values.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    redirect_to = models.CharField(max_length=2000, blank=True)
+
+    def __str__(self):
+        return self.key

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from alsspace import views
 from sets.views.home import HomeView
+from sets.views.invitations import SignupView
 
 handler403 = "alsspace.views.permission_denied"
 handler404 = "alsspace.views.page_not_found"
@@ -11,6 +12,7 @@ handler500 = "alsspace.views.server_error"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("operator/", admin.site.urls),
     path("", include("sets.urls")),

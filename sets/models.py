@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from rules.contrib.models import RulesModel
@@ -169,9 +170,9 @@ class LearningSet(RulesModel):
         verbose_name = "set"
         ordering = ["programme__name", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "name"], name="set_name_unique_in_programme"
-            )
+            # Case-insensitive, as the form checks it: imports find sets by name regardless
+            # of case.
+            models.UniqueConstraint("programme", Lower("name"), name="set_name_unique_in_programme")
         ]
         rules_permissions = {
             "view": perms.can_view_set,

@@ -4,7 +4,7 @@ Each function runs in one transaction and records its audit event in the same on
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -39,6 +39,8 @@ def create_programme(form, *, request):
 
 @transaction.atomic
 def add_programme_admin(programme, user, *, request):
+    # Locking the programme makes the same admin added twice at once one addition.
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if programme.admins.filter(pk=user.pk).exists():
         raise ValidationError(f"{user} is already an admin of this programme.")
     programme.admins.add(user)
@@ -63,6 +65,9 @@ def remove_programme_admin(programme, user, *, request):
 
 @transaction.atomic
 def close_set(learning_set, *, request):
+    locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
+    if locked.is_closed:  # closed a moment ago, by another request
+        return
     learning_set.status = LearningSet.Status.CLOSED
     learning_set.closed_at = timezone.now()
     learning_set.save(update_fields=["status", "closed_at"])
@@ -107,13 +112,20 @@ def check_can_invite(learning_set, email, role):
 def invite(learning_set, *, name, email, role, request):
     email = email.strip().lower()
     check_can_invite(learning_set, email, role)
-    invitation = Invitation.objects.create(
-        learning_set=learning_set,
-        name=name.strip(),
-        email=email,
-        role=role,
-        invited_by=request.user,
-    )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                learning_set=learning_set,
+                name=name.strip(),
+                email=email,
+                role=role,
+                invited_by=request.user,
+            )
+    except IntegrityError:
+        # The same person was invited to the same set a moment ago, by another request.
+        raise ValidationError(
+            f"{email} already has an open invitation to {learning_set}."
+        ) from None
     _send(invitation)
     record(
         Action.INVITATION_SENT,
@@ -159,6 +171,9 @@ def resend_invitation(invitation, *, request):
 
 @transaction.atomic
 def revoke_invitation(invitation, *, request):
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.revoked_at is not None:  # revoked a moment ago, by another request
+        return
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(
@@ -212,6 +227,9 @@ def accept_invitation(invitation, user, *, request):
 
 @transaction.atomic
 def end_membership(membership, *, request):
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.left_at is not None:  # ended a moment ago, by another request
+        return
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
     record(

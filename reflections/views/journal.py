@@ -12,6 +12,7 @@ from django.utils.formats import time_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView, View
 
+from alsspace.submissions import SubmitOnceMixin
 from reflections import queries, services
 from reflections.forms import DraftForm, EntryForm, JournalFilterForm, ShareForm
 from reflections.rendering import render_markdown
@@ -79,7 +80,7 @@ class JournalView(PrivatePageMixin, TemplateView):
         )
 
 
-class EntryCreateView(JournalFormMixin, CreateView):
+class EntryCreateView(JournalFormMixin, SubmitOnceMixin, CreateView):
     """Write an entry, optionally against a prompt, about a set or a meeting
     (?prompt=, ?set=, ?meeting=). An unsaved draft comes back where it was left."""
 

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.views.generic import CreateView, TemplateView
 
 from alsspace.mixins import PermittedObjectMixin
+from alsspace.submissions import SubmitOnceMixin
 from reflections import queries, services
 from reflections.forms import PromptForm
 from reflections.views.common import PrivatePageMixin
@@ -31,7 +32,7 @@ class PromptsView(PrivatePageMixin, TemplateView):
         )
 
 
-class SetPromptCreateView(PrivatePageMixin, PermittedObjectMixin, CreateView):
+class SetPromptCreateView(PrivatePageMixin, SubmitOnceMixin, PermittedObjectMixin, CreateView):
     """A facilitator poses a question to their set. They never learn who writes against it."""
 
     scope = staticmethod(visible_sets)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
+from alsspace.submissions import SubmitOnceMixin
 from sessions import queries
 from sessions.forms.schedule import MeetingForm, SeriesForm
 from sessions.models import Meeting
@@ -44,8 +45,9 @@ class ScheduleView(SetPageMixin, TemplateView):
         )
 
 
-class ScheduleFormView(SetPageMixin, InvalidIs400Mixin, FormView):
-    """Scheduling in a set: the form works out the UTC times, the service writes them."""
+class ScheduleFormView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
+    """Scheduling in a set: the form works out the UTC times, the service writes them.
+    A form sent twice schedules once."""
 
     permission = "sets.schedule_learningset"
 

@@ -6,6 +6,7 @@ when it does not.
 """
 
 from allauth.account.adapter import get_adapter
+from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -15,8 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
 
+from alsspace.submissions import SubmitOnceMixin
 from sets import services
 from sets.accounts import SESSION_KEY
 from sets.models import INVITATION_SALT, Invitation
@@ -82,6 +85,9 @@ class InvitationView(View):
         try:
             membership = services.accept_invitation(self.invitation, request.user, request=request)
         except ValidationError as error:
+            spent = spent_invitation(token)
+            if spent is not None and spent.accepted_by_id == request.user.pk:
+                return self.unusable(spent)  # accepted a moment ago, by another request
             return self.for_signed_in(request.user, status=400, error=error.messages[0])
         request.session.pop(SESSION_KEY, None)
         learning_set = membership.learning_set
@@ -108,6 +114,13 @@ class InvitationView(View):
             },
             status=status,
         )
+
+
+@method_decorator(login_not_required, name="dispatch")
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+class SignupView(SubmitOnceMixin, AllauthSignupView):
+    """allauth's signup, which an invitation opens, done once: a double tap makes one account
+    and sends the second tap where the first went."""
 
 
 urlpatterns = [

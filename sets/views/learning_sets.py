@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
+from alsspace.submissions import SubmitOnceMixin
 from sets import queries, services
 from sets import rules as set_rules
 from sets.forms.learning_sets import (
@@ -113,7 +114,7 @@ class SetDetailView(SetPageMixin, DetailView):
         )
 
 
-class SetCloseView(SetPageMixin, TemplateView):
+class SetCloseView(SubmitOnceMixin, SetPageMixin, TemplateView):
     permission = "sets.close_learningset"
     template_name = "sets/set_close.html"
 
@@ -129,7 +130,7 @@ class SetCloseView(SetPageMixin, TemplateView):
 # Members and invitations
 
 
-class InviteView(SetPageMixin, InvalidIs400Mixin, FormView):
+class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
     permission = "sets.manage_members_learningset"
     form_class = InvitationForm
     template_name = "sets/invite.html"
@@ -159,7 +160,7 @@ class InviteView(SetPageMixin, InvalidIs400Mixin, FormView):
         return redirect(self.learning_set)
 
 
-class InvitationActionView(SetPageMixin, View):
+class InvitationActionView(SubmitOnceMixin, SetPageMixin, View):
     """A button on the set page for one of its open invitations."""
 
     permission = "sets.manage_members_learningset"
@@ -191,7 +192,7 @@ class RevokeInvitationView(InvitationActionView):
         )
 
 
-class MemberRemoveView(SetPageMixin, InvalidIs400Mixin, FormView):
+class MemberRemoveView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
     permission = "sets.manage_members_learningset"
     form_class = RemoveMemberForm
     template_name = "sets/member_remove.html"
@@ -300,7 +301,7 @@ class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
         )
 
 
-class ContractEditView(CurrentContractMixin, InvalidIs400Mixin, FormView):
+class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin, FormView):
     """Saving always makes a new version, which every member must accept again."""
 
     permission = "sets.change_contract_learningset"

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -12,6 +13,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 
 from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
 from alsspace.models import AuditEvent
+from alsspace.submissions import SubmitOnceMixin
 from sets import audit_log, imports, queries, services
 from sets.forms.programmes import (
     AddAdminForm,
@@ -52,7 +54,9 @@ class ProgrammeListView(ProgrammeNavMixin, ListView):
         return super().get_context_data(can_add_programme=can_add, **kwargs)
 
 
-class ProgrammeCreateView(ProgrammeNavMixin, PermissionMixin, InvalidIs400Mixin, CreateView):
+class ProgrammeCreateView(
+    SubmitOnceMixin, ProgrammeNavMixin, PermissionMixin, InvalidIs400Mixin, CreateView
+):
     permission = "sets.add_programme"
     form_class = ProgrammeForm
     template_name = "sets/programme_form.html"
@@ -86,7 +90,7 @@ class ProgrammeEditView(AdministeredProgrammeMixin, InvalidIs400Mixin, UpdateVie
         return redirect(programme)
 
 
-class ProgrammeAdminsView(AdministeredProgrammeMixin, DetailView):
+class ProgrammeAdminsView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailView):
     """Add an admin by the email of an existing account, or remove one (never the last)."""
 
     permission = "sets.change_programme"
@@ -105,7 +109,11 @@ class ProgrammeAdminsView(AdministeredProgrammeMixin, DetailView):
     def add_admin(self, form):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(add_form=form), status=400)
-        services.add_programme_admin(self.programme, form.user, request=self.request)
+        try:
+            services.add_programme_admin(self.programme, form.user, request=self.request)
+        except ValidationError as error:
+            form.add_error("email", error)
+            return self.render_to_response(self.get_context_data(add_form=form), status=400)
         messages.success(self.request, f"{form.user} is now an admin of this programme.")
         return redirect("sets:programme_admins", self.programme.pk)
 
@@ -137,8 +145,18 @@ class SetFormMixin(ProgrammeNavMixin, InvalidIs400Mixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(programme=self.get_programme(), **kwargs)
 
+    def save_set(self, form):
+        """The set, or None when another request took its name in the programme first."""
+        try:
+            with transaction.atomic():
+                return form.save()
+        except IntegrityError:
+            name = form.cleaned_data["name"]
+            form.add_error("name", f"This programme already has a set called “{name}”.")
+            return None
 
-class SetCreateView(SetFormMixin, PermittedObjectMixin, CreateView):
+
+class SetCreateView(SubmitOnceMixin, SetFormMixin, PermittedObjectMixin, CreateView):
     scope = staticmethod(queries.administered_programmes)
     permission = "sets.add_set_programme"
 
@@ -146,7 +164,9 @@ class SetCreateView(SetFormMixin, PermittedObjectMixin, CreateView):
         return self.permitted_object
 
     def form_valid(self, form):
-        learning_set = form.save()
+        learning_set = self.save_set(form)
+        if learning_set is None:
+            return self.form_invalid(form)
         messages.success(
             self.request, f"Set “{learning_set}” created. Next, invite its facilitator and members."
         )
@@ -161,12 +181,14 @@ class SetEditView(SetFormMixin, PermittedObjectMixin, UpdateView):
         return self.permitted_object.programme
 
     def form_valid(self, form):
-        learning_set = form.save()
+        learning_set = self.save_set(form)
+        if learning_set is None:
+            return self.form_invalid(form)
         messages.success(self.request, f"Set “{learning_set}” saved.")
         return redirect(self.get_programme())
 
 
-class ImportMembersView(AdministeredProgrammeMixin, InvalidIs400Mixin, FormView):
+class ImportMembersView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs400Mixin, FormView):
     """Upload a CSV; invite everyone in it only if every row is right."""
 
     permission = "sets.import_members_programme"

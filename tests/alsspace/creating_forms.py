@@ -1,0 +1,270 @@
+"""Every form that creates something, or that changes something and records or emails it,
+with what one sending of it makes: the table the tests of sending a form twice share
+(test_submit_once on PostgreSQL, test_form_keys on any database)."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from alsspace.models import AuditEvent
+from reflections.models import JournalEntry, Prompt
+from sessions.models import Meeting, MeetingSeries
+from sets.models import Contract, Invitation, LearningSet, Membership, Programme
+from tests.factories import InvitationFactory
+
+
+def in_days(days):
+    return (timezone.now().astimezone(ZoneInfo("Europe/London")) + timedelta(days=days)).date()
+
+
+def meeting_data():
+    return {
+        "date": in_days(30).isoformat(),
+        "starts": "18:00",
+        "ends": "21:30",
+        "time_zone": "Europe/London",
+        "place": "Room 4",
+        "video_link": "",
+    }
+
+
+PROGRAMME_DATA = {
+    "name": "Leaders 2027",
+    "organisation": "Northfield Business School",
+    "starts_on": "",
+    "ends_on": "",
+    "time_zone": "Europe/London",
+    "pulse_threshold": "3",
+    "attendance_threshold": "75",
+    "carried_action_meetings": "2",
+    "silent_member_meetings": "3",
+    "airtime_share_percent": "40",
+    "airtime_window_meetings": "3",
+    "attendance_missed": "2",
+    "attendance_window": "3",
+    "talk_without_action_slots": "2",
+    "pulse_dip": "0.5",
+}
+
+SET_DATA = {
+    "name": "Set Gamma",
+    "purpose": "Leading change.",
+    "status": "forming",
+    "quorum": "3",
+    "airtime_mode": "equal",
+    "default_place": "Room 4",
+    "default_video_link": "",
+    "default_length_minutes": "180",
+    "reminder_hours": "24",
+    "pulse_window_days": "7",
+}
+
+IMPORT_FILE = (
+    "name,email,set,role\n"
+    "Nia Newcomer,nia@example.org,Set Alpha,member\n"
+    "Ravi Rao,ravi@example.org,Set Beta,member\n"
+)
+
+
+@dataclass
+class Form:
+    """One form: who sends it, where, with what, and what one sending makes."""
+
+    role: str
+    path: object  # world → path
+    data: object  # world → fields
+    made: object  # world → what it made, counted
+    made_once: object  # what one sending makes
+    audits: dict = field(default_factory=dict)  # action → events one sending writes
+    emails: bool = False  # whether it emails anyone
+    files: dict = None
+    prepare: object = None  # world → anything the form needs first
+    page: object = None  # world → the page the form is on, when not its own path
+
+    def page_of(self, world):
+        return (self.page or self.path)(world)
+
+
+def open_invitation(world):
+    InvitationFactory(learning_set=world.learning_set, email="ivo@example.org")
+
+
+def invitation_action(name):
+    def path(world):
+        invitation = Invitation.objects.get(email="ivo@example.org")
+        return reverse(f"sets:invitation_{name}", args=[world.learning_set.pk, invitation.pk])
+
+    return path
+
+
+def set_page(world):
+    return world.learning_set.get_absolute_url()
+
+
+def member_removal(world):
+    membership = Membership.objects.get(user=world.member, learning_set=world.learning_set)
+    return reverse("sets:member_remove", args=[world.learning_set.pk, membership.pk])
+
+
+FORMS = {
+    "meeting": Form(
+        "facilitator",
+        lambda w: reverse("meetings:meeting_create", args=[w.learning_set.pk]),
+        lambda w: meeting_data(),
+        lambda w: Meeting.objects.filter(learning_set=w.learning_set).count(),
+        1,
+        emails=True,
+    ),
+    "series": Form(
+        "facilitator",
+        lambda w: reverse("meetings:series_create", args=[w.learning_set.pk]),
+        lambda w: {
+            **meeting_data(),
+            "frequency": "monthly_weekday",
+            "interval": "1",
+            "ordinal": "1",
+            "weekday": "1",
+            "count": "3",
+            "until": "",
+        },
+        lambda w: (
+            MeetingSeries.objects.filter(learning_set=w.learning_set).count(),
+            Meeting.objects.filter(learning_set=w.learning_set).count(),
+        ),
+        (1, 3),
+        emails=True,
+    ),
+    "programme": Form(
+        "admin",
+        lambda w: reverse("sets:programme_create"),
+        lambda w: PROGRAMME_DATA,
+        lambda w: Programme.objects.filter(name="Leaders 2027").count(),
+        1,
+        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
+    ),
+    "set": Form(
+        "admin",
+        lambda w: reverse("sets:set_create", args=[w.programme.pk]),
+        lambda w: SET_DATA,
+        lambda w: LearningSet.objects.filter(name="Set Gamma").count(),
+        1,
+    ),
+    "invite": Form(
+        "facilitator",
+        lambda w: reverse("sets:invite", args=[w.learning_set.pk]),
+        lambda w: {"name": "Nia Newcomer", "email": "nia@example.org", "role": "member"},
+        lambda w: Invitation.objects.filter(email="nia@example.org").count(),
+        1,
+        audits={AuditEvent.Action.INVITATION_SENT: 1},
+        emails=True,
+    ),
+    "import": Form(
+        "admin",
+        lambda w: reverse("sets:import_members", args=[w.programme.pk]),
+        lambda w: {},
+        lambda w: Invitation.objects.count(),
+        2,
+        audits={AuditEvent.Action.INVITATION_SENT: 2, AuditEvent.Action.MEMBERS_IMPORTED: 1},
+        emails=True,
+        files={"file": ("people.csv", IMPORT_FILE)},
+    ),
+    "programme admin": Form(
+        "admin",
+        lambda w: reverse("sets:programme_admins", args=[w.programme.pk]),
+        lambda w: {"email": w.outsider.email},
+        lambda w: w.programme.admins.count(),
+        2,
+        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
+    ),
+    "contract": Form(
+        "facilitator",
+        lambda w: reverse("sets:contract_edit", args=[w.learning_set.pk]),
+        lambda w: {"text": "We keep confidence, and we turn up."},
+        lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
+        2,
+        audits={AuditEvent.Action.CONTRACT_VERSION: 1},
+    ),
+    "journal entry": Form(
+        "member",
+        lambda w: reverse("reflections:entry_create"),
+        lambda w: {
+            "title": "After the meeting",
+            "body": "What I noticed.",
+            "prompt": "",
+            "learning_set": "",
+            "meeting": "",
+        },
+        lambda w: JournalEntry.objects.filter(author=w.member).count(),
+        1,
+    ),
+    "set prompt": Form(
+        "facilitator",
+        lambda w: reverse("reflections:set_prompt_create", args=[w.learning_set.pk]),
+        lambda w: {"question": "What did you notice?", "guidance": "", "meeting": ""},
+        lambda w: Prompt.objects.filter(learning_set=w.learning_set).count(),
+        1,
+    ),
+    "resend invitation": Form(
+        "facilitator",
+        invitation_action("resend"),
+        lambda w: {},
+        lambda w: Invitation.objects.filter(email="ivo@example.org").count(),
+        1,
+        audits={AuditEvent.Action.INVITATION_RESENT: 1},
+        emails=True,
+        prepare=open_invitation,
+        page=set_page,
+    ),
+    "revoke invitation": Form(
+        "facilitator",
+        invitation_action("revoke"),
+        lambda w: {},
+        lambda w: Invitation.objects.filter(revoked_at__isnull=False).count(),
+        1,
+        audits={AuditEvent.Action.INVITATION_REVOKED: 1},
+        prepare=open_invitation,
+        page=set_page,
+    ),
+    "close set": Form(
+        "facilitator",
+        lambda w: reverse("sets:set_close", args=[w.learning_set.pk]),
+        lambda w: {},
+        lambda w: LearningSet.objects.filter(status=LearningSet.Status.CLOSED).count(),
+        1,
+        audits={AuditEvent.Action.SET_CLOSED: 1},
+    ),
+    "remove member": Form(
+        "facilitator",
+        member_removal,
+        lambda w: {},
+        lambda w: Membership.objects.filter(user=w.member, left_at__isnull=False).count(),
+        1,
+        audits={AuditEvent.Action.MEMBERSHIP_ENDED: 1},
+    ),
+}
+
+
+def audit_counts(actions):
+    return {action: AuditEvent.objects.filter(action=action).count() for action in actions}
+
+
+FORM_KEY = re.compile(r'<input type="hidden" name="form_key" value="([A-Za-z0-9_-]+)">')
+
+
+def key_on(page):
+    """The form key the page rendered; every creating form has one."""
+    keys = FORM_KEY.findall(page.content.decode())
+    assert keys, "the form has no key"
+    return keys[0]
+
+
+SIGNUP = {
+    "name": "Nia Newcomer",
+    "email": "nia@example.org",
+    "password1": "a long and unusual passphrase",
+    "password2": "a long and unusual passphrase",
+}
