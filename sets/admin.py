@@ -1,7 +1,9 @@
 """The Django admin for operators: who is where, never what a set has written.
 
 Contracts are set content, so only their metadata (set, version, dates) appears here;
-invitation keys are secrets and are never shown.
+invitation keys and links are secrets and are never shown or linked to. Every model that holds
+set content names itself without it (see each model's __str__), so delete confirmations,
+history and related-object lists show ids and set names only.
 """
 
 from django.contrib import admin
@@ -51,6 +53,8 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ("key",)
     readonly_fields = ("invited_by", "created_at", "sent_at", "accepted_at", "accepted_by")
     raw_id_fields = ("learning_set",)
+    # The live link is a credential: no "view on site" that would open it.
+    view_on_site = False
 
     @admin.display(description="state")
     def state(self, invitation):

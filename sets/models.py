@@ -304,7 +304,9 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} to {self.learning_set}"
 
-    def get_absolute_url(self):
+    def link(self):
+        """The live link's path. A credential, so not `get_absolute_url`: Django's admin would
+        offer it as "view on site", and its /r/ shortcut would redirect anyone to it."""
         return reverse("sets:invitation", args=[self.token])
 
     @property
