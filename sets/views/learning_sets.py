@@ -50,7 +50,7 @@ class SetPageMixin(PermittedObjectMixin):
         )
 
 
-# How long the set page says who has newly joined, and who let them in.
+# How long the set page tells the people in a set who joined after them, and who let them in.
 NEWCOMER_DAYS = timedelta(days=30)
 
 
@@ -100,7 +100,8 @@ class SetDetailView(SetPageMixin, DetailView):
         for invitation in invitations:
             invitation.learning_set = learning_set
             invitation.may_approve = user.has_perm("sets.approve_invitation", invitation)
-        recently = timezone.now() - NEWCOMER_DAYS
+        mine = next((m for m in roster if m.user_id == user.pk), None)
+        recently = max(timezone.now() - NEWCOMER_DAYS, mine.joined_at) if mine else None
         return super().get_context_data(
             standing=standing,
             contract=contract,
@@ -116,8 +117,9 @@ class SetDetailView(SetPageMixin, DetailView):
             not_accepted_count=sum(1 for m in members if not m.accepted_contract),
             can_manage=can_manage,
             invitations=invitations,
-            # Whoever can now read, or will read, what the set says, and who let them in.
-            newcomers=[m for m in roster if m.joined_at >= recently and m.user_id != user.pk],
+            # Who joined after this person, lately: whoever can now read, or will read, what
+            # the set says, and who let them in.
+            newcomers=[m for m in roster if mine and m.joined_at > recently],
             can_view_contract=user.has_perm("sets.view_contract_learningset", learning_set),
             can_edit_set=user.has_perm("sets.change_learningset", learning_set),
             can_close=user.has_perm("sets.close_learningset", learning_set),
