@@ -136,7 +136,7 @@ def invite(learning_set, *, name, email, role, request):
 def _decide(invitation):
     """The invitation locked for a decision, or ValidationError if it was already made."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("learning_set", "invited_by", "approved_by")
         .get(pk=invitation.pk)
     )
@@ -324,6 +324,28 @@ def change_role(membership, role, *, request):
         old=old,
         new=role,
     )
+
+
+@transaction.atomic
+def operator_saved_membership(membership, *, old_role, request):
+    """A membership an operator added or changed in the Django admin. Whoever it lets into
+    the set's content (a new person, or a member made facilitator) is announced to the set
+    and audited with the operator as the one who let them in, as any other grant is."""
+    added = old_role is None
+    if not (added or (old_role != membership.role and membership.role == "facilitator")):
+        return
+    Membership.objects.filter(pk=membership.pk).update(granted_by=request.user)
+    record(
+        Action.MEMBERSHIP_ADDED if added else Action.ROLE_CHANGED,
+        request=request,
+        programme=membership.learning_set.programme_id,
+        subject=membership.user.email,
+        set=membership.learning_set.name,
+        **({"role": membership.role} if added else {"old": old_role, "new": membership.role}),
+        by="operator",
+    )
+    if membership.is_current:
+        transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
 
 
 # Contracts

@@ -167,12 +167,17 @@ class InviteView(SetPageMixin, InvalidIs400Mixin, FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         if invitation.needs_approval:
+            asked = (
+                "We have asked them; it is sent to you once approved."
+                if queries.approvers(invitation).exists()
+                else "Nobody can yet: add another programme admin, or invite the set's "
+                "facilitator, and they will see it on this set's page."
+            )
             messages.info(
                 self.request,
                 "This invitation is to your own address, and would let you read what the set "
                 "says. Nobody may let themselves in on their own say-so: another programme "
-                "admin or the set's facilitator must approve it first. We have asked them; "
-                "it is sent to you once approved.",
+                f"admin or the set's facilitator must approve it first. {asked}",
             )
             return redirect(self.learning_set)
         messages.success(

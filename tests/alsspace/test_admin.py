@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -386,3 +387,74 @@ def test_no_admin_page_links_to_or_opens_a_live_invitation(operator_client, set_
     )
     assert response.status_code == 404
     assert invitation.token not in response.get("Location", "")
+
+
+# An operator who lets someone into a set in the admin is announced and audited like anyone.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_membership_added_in_the_admin_is_announced_and_audited(client, world):
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    response = client.post(
+        admin_url(Membership, "add"),
+        {
+            "learning_set": world.learning_set.pk,
+            "user": operator.pk,
+            "role": "facilitator",
+            "joined_at_0": "2026-12-01",
+            "joined_at_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=operator)
+    assert membership.granted_by == operator
+    event = AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED)
+    assert (event.actor, event.detail["by"]) == (operator, "operator")
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted([world.facilitator.email, world.member.email, world.pending.email])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_made_facilitator_in_the_set_admin_is_announced(client, world):
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    learning_set = world.learning_set
+    page = client.get(admin_url(LearningSet, "change", learning_set.pk))
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in {**form.initial, "programme": learning_set.programme_id}.items()
+        if value is not None
+    }
+    inline = page.context["inline_admin_formsets"][0].formset
+    data.update(
+        {
+            f"{inline.prefix}-TOTAL_FORMS": len(inline.forms),
+            f"{inline.prefix}-INITIAL_FORMS": len(inline.forms),
+        }
+    )
+    for index, inline_form in enumerate(inline.forms):
+        membership = inline_form.instance
+        data.update(
+            {
+                f"{inline.prefix}-{index}-id": membership.pk,
+                f"{inline.prefix}-{index}-learning_set": learning_set.pk,
+                f"{inline.prefix}-{index}-user": membership.user_id,
+                f"{inline.prefix}-{index}-role": (
+                    "facilitator" if membership.user == world.pending else membership.role
+                ),
+                f"{inline.prefix}-{index}-joined_at_0": membership.joined_at.date().isoformat(),
+                f"{inline.prefix}-{index}-joined_at_1": "09:00:00",
+            }
+        )
+        if membership.left_at:
+            data[f"{inline.prefix}-{index}-left_at_0"] = membership.left_at.date().isoformat()
+            data[f"{inline.prefix}-{index}-left_at_1"] = "09:00:00"
+    response = client.post(admin_url(LearningSet, "change", learning_set.pk), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    promoted = Membership.objects.get(user=world.pending, left_at__isnull=True)
+    assert (promoted.role, promoted.granted_by) == ("facilitator", operator)
+    assert AuditEvent.objects.get(action=Action.ROLE_CHANGED).detail["new"] == "facilitator"
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted([world.facilitator.email, world.member.email])

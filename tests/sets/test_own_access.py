@@ -261,3 +261,15 @@ def test_being_made_facilitator_is_announced_with_who_did_it(secret_world):
     assert told == sorted([world.facilitator.email, world.member.email])
     event = AuditEvent.objects.get(action=Action.ROLE_CHANGED)
     assert (event.actor, event.detail["new"]) == (world.admin, "facilitator")
+
+
+def test_the_admin_is_told_when_nobody_can_approve_yet(client, world):
+    world.learning_set.memberships.filter(role="facilitator").delete()
+    client.force_login(world.admin)
+    response = client.post(
+        invite_url(world),
+        {"name": "Ada Admin", "email": world.admin.email, "role": "facilitator"},
+        follow=True,
+    )
+    assert "Nobody can yet: add another programme admin" in response.content.decode()
+    assert mail.outbox == []
