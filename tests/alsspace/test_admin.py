@@ -458,3 +458,16 @@ def test_a_member_made_facilitator_in_the_set_admin_is_announced(client, world):
     assert AuditEvent.objects.get(action=Action.ROLE_CHANGED).detail["new"] == "facilitator"
     told = sorted(address for message in mail.outbox for address in message.to)
     assert told == sorted([world.facilitator.email, world.member.email])
+
+
+def test_deleting_a_programme_takes_back_entries_shared_with_its_sets(
+    operator_client, set_content
+):
+    entry = JournalEntry.objects.get(shared_with=set_content.learning_set)
+    response = operator_client.post(
+        admin_url(Programme, "delete", set_content.programme.pk), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.shared_with, entry.shared_at, entry.learning_set) == (None, None, None)
+    assert entry.body == f"{SECRET}-entry-body"
