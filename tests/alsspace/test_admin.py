@@ -460,9 +460,7 @@ def test_a_member_made_facilitator_in_the_set_admin_is_announced(client, world):
     assert told == sorted([world.facilitator.email, world.member.email])
 
 
-def test_deleting_a_programme_takes_back_entries_shared_with_its_sets(
-    operator_client, set_content
-):
+def test_deleting_a_programme_takes_back_entries_shared_with_its_sets(operator_client, set_content):
     entry = JournalEntry.objects.get(shared_with=set_content.learning_set)
     response = operator_client.post(
         admin_url(Programme, "delete", set_content.programme.pk), {"post": "yes"}

@@ -5,7 +5,9 @@ announced to the set and audited with who let them in."""
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alsspace.audit import Action
@@ -273,3 +275,31 @@ def test_the_admin_is_told_when_nobody_can_approve_yet(client, world):
     )
     assert "Nobody can yet: add another programme admin" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_the_set_page_costs_the_same_however_many_wait_or_join(client, secret_world):
+    world = secret_world
+    set_url = reverse("sets:set", args=[world.learning_set.pk])
+
+    def queries_on_the_set_page():
+        client.force_login(world.facilitator)
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(set_url).status_code == 200
+        return len(context)
+
+    invite_self(client, world)
+    before = queries_on_the_set_page()
+    for number in range(3):
+        colleague = UserFactory(name=f"Colleague {number}")
+        world.programme.admins.add(colleague)
+        client.force_login(colleague)
+        client.post(
+            invite_url(world),
+            {"name": colleague.name, "email": colleague.email, "role": "member"},
+        )
+        MembershipFactory(learning_set=world.learning_set, granted_by=world.admin)
+    assert queries_on_the_set_page() == before
+    client.force_login(world.facilitator)
+    page = client.get(set_url).content.decode()
+    assert page.count("Awaiting approval") == 4
+    assert page.count("let in by Ada Admin") == 3
