@@ -3,7 +3,7 @@
 Each function runs in one transaction and records its audit event in the same one.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,7 +17,7 @@ from sets.models import (
     Membership,
     Programme,
 )
-from sets.rules import forget_standing, grants_own_access
+from sets.rules import can_approve_invitation, forget_standing, grants_own_access
 from sets.tasks import announce_newcomer, send_approval_request, send_invitation
 
 # Programmes and sets
@@ -133,13 +133,16 @@ def invite(learning_set, *, name, email, role, request):
     return invitation
 
 
-def _decide(invitation):
-    """The invitation locked for a decision, or ValidationError if it was already made."""
+def _decide(invitation, user):
+    """The invitation locked for `user`'s decision: PermissionDenied if it is not theirs to
+    make (their own request, say), ValidationError if it was already made."""
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("learning_set", "invited_by", "approved_by")
         .get(pk=invitation.pk)
     )
+    if not can_approve_invitation(user, invitation):
+        raise PermissionDenied
     if not invitation.awaits_approval:
         raise ValidationError(f"This request has already been {decision(invitation)}.")
     return invitation
@@ -158,7 +161,7 @@ def decision(invitation):
 @transaction.atomic
 def approve_invitation(invitation, *, request):
     """A second person lets the requester in: the invitation is sent, with a fresh expiry."""
-    invitation = _decide(invitation)
+    invitation = _decide(invitation, request.user)
     invitation.approved_by = request.user
     invitation.approved_at = timezone.now()
     invitation.expires_at = Invitation._meta.get_field("expires_at").default()
@@ -178,7 +181,7 @@ def approve_invitation(invitation, *, request):
 
 @transaction.atomic
 def decline_invitation(invitation, *, request):
-    invitation = _decide(invitation)
+    invitation = _decide(invitation, request.user)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(

@@ -4,7 +4,7 @@ announced to the set and audited with who let them in."""
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -303,3 +303,21 @@ def test_the_set_page_costs_the_same_however_many_wait_or_join(client, secret_wo
     page = client.get(set_url).content.decode()
     assert page.count("Awaiting approval") == 4
     assert page.count("let in by Ada Admin") == 3
+
+
+def test_the_service_itself_refuses_the_requester(secret_world):
+    world = secret_world
+    request = RequestFactory().post("/")
+    request.user = world.admin
+    invitation = Invitation.objects.create(
+        learning_set=world.learning_set,
+        name="Ada",
+        email=world.admin.email,
+        invited_by=world.admin,
+        needs_approval=True,
+    )
+    for decide in (services.approve_invitation, services.decline_invitation):
+        with pytest.raises(PermissionDenied):
+            decide(invitation, request=request)
+    invitation.refresh_from_db()
+    assert invitation.awaits_approval
