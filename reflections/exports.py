@@ -1,6 +1,10 @@
 """A person's own data, for them to download: each journal entry as a Markdown file and one
 JSON file with the entries, drafts, actions and report-backs, and prompts they posed.
 
+A person's own actions are their personal data: every action they own, with every report-back
+on it whoever recorded it, in every set they have been in, even where they are now a former
+member or have not accepted the current contract (README, "Who sees what").
+
 This is the only place journal text leaves the app, and only to its author.
 """
 
@@ -20,7 +24,8 @@ Everything you wrote in ALS Space, downloaded on {day}.
 
 journal/       one Markdown file per journal entry, with its details at the top
 my-data.json   the same entries, any unsaved drafts, the actions you own with their
-               report-backs, and the prompts you posed to a set
+               report-backs (whoever recorded them, in every set you have been in, also
+               sets you have left), and the prompts you posed to a set
 
 Keep this file somewhere safe: your journal is private, and this copy is not encrypted.
 """

@@ -41,6 +41,7 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["prompt"].queryset = queries.filter_prompts(user)
         self.fields["prompt"].empty_label = "No prompt"
+        self.fields["prompt"].label_from_instance = lambda prompt: prompt.question
         self.fields["learning_set"].queryset = queries.filter_sets(user)
         self.fields["learning_set"].empty_label = "No set"
         self.fields["meeting"].queryset = queries.linkable_meetings(user)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from rules.contrib.models import RulesModel
@@ -40,7 +42,11 @@ class Prompt(RulesModel):
         rules_permissions = {"view": perms.can_read_prompt}
 
     def __str__(self):
-        return self.question
+        # Never the question: a prompt posed to a set is the set's, and this string reaches
+        # the operator admin, logs and error reports.
+        if self.is_library:
+            return f"Library prompt #{self.pk}"
+        return f"Prompt #{self.pk} in {self.learning_set}"
 
     @property
     def is_library(self):
@@ -136,3 +142,10 @@ class JournalDraft(models.Model):
 
     def __str__(self):
         return f"Journal draft {self.pk}"
+
+
+@receiver(pre_delete, sender=LearningSet)
+def unshare_from_deleted_set(sender, instance, **kwargs):
+    """A set deleted (from the operator admin) takes back the entries shared with it: the
+    share and its time go together, in one update, before the set's row goes."""
+    JournalEntry.objects.filter(shared_with=instance).update(shared_with=None, shared_at=None)

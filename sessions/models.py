@@ -145,7 +145,8 @@ class AirtimeSlot(models.Model):
         ordering = ["meeting", "order", "pk"]
 
     def __str__(self):
-        return f"{self.presenter} in {self.meeting}"
+        # Never the topic: it is what the set discussed.
+        return f"Airtime slot #{self.pk} in {self.meeting}"
 
     @property
     def actual_minutes(self):
@@ -184,7 +185,8 @@ class Action(models.Model):
         indexes = [models.Index(fields=["learning_set", "status"])]
 
     def __str__(self):
-        return f"Action {self.pk} by {self.owner}"
+        # Never the text: it is what the set heard.
+        return f"Action #{self.pk} in {self.learning_set}"
 
 
 class ReportBack(models.Model):
@@ -216,7 +218,7 @@ class ReportBack(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_outcome_display()} for action {self.action_id}"
+        return f"Report-back #{self.pk} on action #{self.action_id}"
 
 
 class CalendarFeed(models.Model):
@@ -275,7 +277,7 @@ class PulseResponse(models.Model):
         ]
 
     def __str__(self):
-        return f"Pulse response to {self.meeting}"
+        return f"Pulse response to meeting #{self.meeting_id}"
 
 
 class PulseReceipt(models.Model):
@@ -371,7 +373,8 @@ class InactionPrompt(RulesModel):
         }
 
     def __str__(self):
-        return f"{self.get_signal_display()} prompt {self.pk} ({self.get_status_display()})"
+        # Neither the signal nor the note: what fired in a set is for its facilitators.
+        return f"Inaction prompt #{self.pk} in {self.learning_set}"
 
     @property
     def is_open(self):

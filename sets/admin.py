@@ -1,11 +1,14 @@
 """The Django admin for operators: who is where, never what a set has written.
 
 Contracts are set content, so only their metadata (set, version, dates) appears here;
-invitation keys are secrets and are never shown.
+invitation keys and links are secrets and are never shown or linked to. Every model that holds
+set content names itself without it (see each model's __str__), so delete confirmations,
+history and related-object lists show ids and set names only.
 """
 
 from django.contrib import admin
 
+from sets import services
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
 
 
@@ -32,6 +35,18 @@ class LearningSetAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "closed_at")
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):
+        # The forms have already written their values onto their objects: ask the database.
+        old_roles = dict(
+            Membership.objects.filter(learning_set=form.instance).values_list("pk", "role")
+        )
+        super().save_formset(request, form, formset, change)
+        for membership in formset.new_objects + [m for m, _ in formset.changed_objects]:
+            if isinstance(membership, Membership):
+                services.operator_saved_membership(
+                    membership, old_role=old_roles.get(membership.pk), request=request
+                )
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -40,6 +55,12 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ("user", "learning_set")
     search_fields = ("user__email", "user__name", "learning_set__name")
     raw_id_fields = ("user", "learning_set")
+    readonly_fields = ("granted_by",)
+
+    def save_model(self, request, obj, form, change):
+        old_role = form.initial.get("role") if change else None
+        super().save_model(request, obj, form, change)
+        services.operator_saved_membership(obj, old_role=old_role, request=request)
 
 
 @admin.register(Invitation)
@@ -49,8 +70,19 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ("learning_set",)
     search_fields = ("email", "name", "learning_set__name")
     exclude = ("key",)
-    readonly_fields = ("invited_by", "created_at", "sent_at", "accepted_at", "accepted_by")
+    readonly_fields = (
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "accepted_at",
+        "accepted_by",
+        "needs_approval",
+        "approved_by",
+        "approved_at",
+    )
     raw_id_fields = ("learning_set",)
+    # The live link is a credential: no "view on site" that would open it.
+    view_on_site = False
 
     @admin.display(description="state")
     def state(self, invitation):

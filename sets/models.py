@@ -221,6 +221,10 @@ class Membership(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # Who let this person in: whoever invited them, or whoever approved their own request.
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -254,10 +258,18 @@ INVITATION_SALT = "sets.invitation"
 
 
 class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Neither used nor revoked: sent and waiting, expired, or awaiting approval."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
     def pending(self):
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        """Open invitations whose link works: not expired, and approved where that is needed."""
+        return self.open().filter(
+            Q(needs_approval=False) | Q(approved_at__isnull=False), expires_at__gt=timezone.now()
         )
+
+    def awaiting_approval(self):
+        return self.open().filter(needs_approval=True, approved_at__isnull=True)
 
     def from_token(self, token):
         """The pending invitation a link stands for; None if forged, used, revoked or expired."""
@@ -268,8 +280,13 @@ class InvitationQuerySet(models.QuerySet):
         return self.pending().select_related("learning_set__programme").filter(key=key).first()
 
 
-class Invitation(models.Model):
-    """An emailed, signed, expiring, single-use link to join a set in a role."""
+class Invitation(RulesModel):
+    """An emailed, signed, expiring, single-use link to join a set in a role.
+
+    An invitation someone sends to their own address would let them into what the set says
+    on their own say-so, so it `needs_approval`: it is not sent, and its link does not work,
+    until another programme admin or the set's facilitator approves it.
+    """
 
     learning_set = models.ForeignKey(
         LearningSet, on_delete=models.CASCADE, related_name="invitations"
@@ -289,11 +306,17 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    needs_approval = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        rules_permissions = {"approve": perms.can_approve_invitation}
         constraints = [
             models.UniqueConstraint(
                 fields=["learning_set", "email"],
@@ -305,7 +328,9 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} to {self.learning_set}"
 
-    def get_absolute_url(self):
+    def link(self):
+        """The live link's path. A credential, so not `get_absolute_url`: Django's admin would
+        offer it as "view on site", and its /r/ shortcut would redirect anyone to it."""
         return reverse("sets:invitation", args=[self.token])
 
     @property
@@ -314,6 +339,8 @@ class Invitation(models.Model):
             return "accepted"
         if self.revoked_at:
             return "revoked"
+        if self.awaits_approval:
+            return "awaiting approval"
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
@@ -321,6 +348,15 @@ class Invitation(models.Model):
     @property
     def is_pending(self):
         return self.state == "pending"
+
+    @property
+    def awaits_approval(self):
+        return (
+            self.needs_approval
+            and self.approved_at is None
+            and self.accepted_at is None
+            and self.revoked_at is None
+        )
 
     @property
     def token(self):

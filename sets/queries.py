@@ -96,7 +96,7 @@ def roster(learning_set):
     return (
         Membership.objects.current()
         .filter(learning_set=learning_set)
-        .select_related("user")
+        .select_related("user", "granted_by")
         .annotate(
             accepted_contract=Exists(
                 ContractAcceptance.objects.filter(
@@ -140,9 +140,7 @@ def _current_facilitators_prefetch():
 
 
 def open_invitations(learning_set):
-    return Invitation.objects.filter(
-        learning_set=learning_set, accepted_at__isnull=True, revoked_at__isnull=True
-    ).select_related("invited_by")
+    return Invitation.objects.open().filter(learning_set=learning_set).select_related("invited_by")
 
 
 def programme_audit_events(programme, *, action="", person="", starts=None, ends=None):
@@ -171,3 +169,42 @@ def names_by_email(emails):
         return {}
     found = get_user_model().objects.filter(email__in=emails).values_list("email", "name")
     return {email.casefold(): name for email, name in found if name}
+
+
+def approval_requests(learning_set):
+    """The set's invitations that someone sent to their own address: awaiting approval, or
+    already approved or declined (so a second click on a decision finds it made)."""
+    return Invitation.objects.filter(learning_set=learning_set, needs_approval=True).select_related(
+        "learning_set__programme", "invited_by", "approved_by"
+    )
+
+
+def approvers(invitation):
+    """Who may approve an invitation someone sent to their own address: the set's programme
+    admins and current facilitators, but neither the person who asked nor the invitee."""
+    learning_set = invitation.learning_set
+    User = get_user_model()
+    return (
+        User.objects.filter(
+            Q(administered_programmes=learning_set.programme_id)
+            | Q(
+                memberships__learning_set=learning_set,
+                memberships__role="facilitator",
+                memberships__left_at__isnull=True,
+            ),
+            is_active=True,
+        )
+        .exclude(pk=invitation.invited_by_id)
+        .exclude(email__iexact=invitation.email)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def participants(learning_set):
+    """Everyone currently in the set, facilitators and members, accepted or not."""
+    return (
+        Membership.objects.current()
+        .filter(learning_set=learning_set, user__is_active=True)
+        .select_related("user")
+    )

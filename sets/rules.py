@@ -176,3 +176,33 @@ def can_view_dashboard(user, learning_set):
 @rules.predicate
 def is_open_set(user, learning_set):
     return learning_set is not None and not learning_set.is_closed
+
+
+# Letting oneself in: access to what a set says is never granted on one person's say-so.
+
+
+def grants_own_access(user, email):
+    """Whether an invitation sent by `user` to `email` would let them into the set's content.
+    Every role a set invites to does: a member once they accept the contract, a facilitator
+    at once. Addresses are compared as sign-in compares them, without case."""
+    return user.is_authenticated and email.strip().lower() == user.email.lower()
+
+
+def is_own_invitation(user, invitation):
+    """The person asked for it or would be let in by it."""
+    return invitation.invited_by_id == user.pk or grants_own_access(user, invitation.email)
+
+
+@rules.predicate
+def can_approve_invitation(user, invitation):
+    """A second person lets someone in on their own request: another admin of the set's
+    programme, or the set's current facilitator; never the person asking or the invitee."""
+    if invitation is None or not invitation.needs_approval:
+        return False
+    learning_set = invitation.learning_set
+    s = standing(user, learning_set)
+    return (
+        (s.programme_admin or s.facilitator)
+        and not is_own_invitation(user, invitation)
+        and not learning_set.is_closed
+    )

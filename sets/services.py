@@ -3,7 +3,7 @@
 Each function runs in one transaction and records its audit event in the same one.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,8 +17,8 @@ from sets.models import (
     Membership,
     Programme,
 )
-from sets.rules import forget_standing
-from sets.tasks import send_invitation
+from sets.rules import can_approve_invitation, forget_standing, grants_own_access
+from sets.tasks import announce_newcomer, send_approval_request, send_invitation
 
 # Programmes and sets
 
@@ -71,7 +71,7 @@ def close_set(learning_set, *, request):
     learning_set.status = LearningSet.Status.CLOSED
     learning_set.closed_at = timezone.now()
     learning_set.save(update_fields=["status", "closed_at"])
-    Invitation.objects.pending().filter(learning_set=learning_set).update(revoked_at=timezone.now())
+    Invitation.objects.open().filter(learning_set=learning_set).update(revoked_at=timezone.now())
     record(
         Action.SET_CLOSED,
         request=request,
@@ -110,8 +110,11 @@ def check_can_invite(learning_set, email, role):
 
 @transaction.atomic
 def invite(learning_set, *, name, email, role, request):
+    """Email a link to join. Sent to the inviter's own address, it is held instead, and the
+    people who may approve it are asked to (see approve_invitation)."""
     email = email.strip().lower()
     check_can_invite(learning_set, email, role)
+    needs_approval = grants_own_access(request.user, email)
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -120,20 +123,87 @@ def invite(learning_set, *, name, email, role, request):
                 email=email,
                 role=role,
                 invited_by=request.user,
+                needs_approval=needs_approval,
             )
     except IntegrityError:
         # The same person was invited to the same set a moment ago, by another request.
         raise ValidationError(
             f"{email} already has an open invitation to {learning_set}."
         ) from None
-    _send(invitation)
+    if needs_approval:
+        transaction.on_commit(lambda: send_approval_request.enqueue(invitation.pk))
+    else:
+        _send(invitation)
     record(
-        Action.INVITATION_SENT,
+        Action.ACCESS_REQUESTED if needs_approval else Action.INVITATION_SENT,
         request=request,
         programme=learning_set.programme_id,
         subject=email,
         set=learning_set.name,
         role=role,
+    )
+    return invitation
+
+
+def _decide(invitation, user):
+    """The invitation locked for `user`'s decision: PermissionDenied if it is not theirs to
+    make (their own request, say), ValidationError if it was already made."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("learning_set", "invited_by", "approved_by")
+        .get(pk=invitation.pk)
+    )
+    if not can_approve_invitation(user, invitation):
+        raise PermissionDenied
+    if not invitation.awaits_approval:
+        raise ValidationError(f"This request has already been {decision(invitation)}.")
+    return invitation
+
+
+def decision(invitation):
+    """How a request to approve someone's own invitation was decided, in words."""
+    if invitation.approved_at:
+        by = invitation.approved_by or "someone no longer here"
+        return f"approved by {by}"
+    if invitation.revoked_at:
+        return "declined or withdrawn"
+    return "left undecided"
+
+
+@transaction.atomic
+def approve_invitation(invitation, *, request):
+    """A second person lets the requester in: the invitation is sent, with a fresh expiry."""
+    invitation = _decide(invitation, request.user)
+    invitation.approved_by = request.user
+    invitation.approved_at = timezone.now()
+    invitation.expires_at = Invitation._meta.get_field("expires_at").default()
+    invitation.save(update_fields=["approved_by", "approved_at", "expires_at"])
+    _send(invitation)
+    record(
+        Action.ACCESS_APPROVED,
+        request=request,
+        programme=invitation.learning_set.programme_id,
+        subject=invitation.email,
+        set=invitation.learning_set.name,
+        role=invitation.role,
+        requested_by=invitation.invited_by.email if invitation.invited_by else None,
+    )
+    return invitation
+
+
+@transaction.atomic
+def decline_invitation(invitation, *, request):
+    invitation = _decide(invitation, request.user)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        Action.ACCESS_DECLINED,
+        request=request,
+        programme=invitation.learning_set.programme_id,
+        subject=invitation.email,
+        set=invitation.learning_set.name,
+        role=invitation.role,
+        requested_by=invitation.invited_by.email if invitation.invited_by else None,
     )
     return invitation
 
@@ -157,7 +227,10 @@ def import_members(programme, rows, *, request):
 
 @transaction.atomic
 def resend_invitation(invitation, *, request):
-    """Send the link again with a fresh expiry; an expired invitation comes back to life."""
+    """Send the link again with a fresh expiry; an expired invitation comes back to life.
+    One awaiting approval is not sent until it is approved."""
+    if invitation.awaits_approval:
+        raise ValidationError("This invitation is waiting for approval; it is sent once approved.")
     invitation.expires_at = Invitation._meta.get_field("expires_at").default()
     invitation.save(update_fields=["expires_at"])
     _send(invitation)
@@ -195,8 +268,9 @@ def accept_invitation(invitation, user, *, request):
     learning_set = invitation.learning_set
     membership = Membership.objects.current().filter(learning_set=learning_set, user=user).first()
     if membership is None:
+        granted_by = invitation.approved_by if invitation.needs_approval else invitation.invited_by
         membership = Membership.objects.create(
-            learning_set=learning_set, user=user, role=invitation.role
+            learning_set=learning_set, user=user, role=invitation.role, granted_by=granted_by
         )
         record(
             Action.MEMBERSHIP_ADDED,
@@ -206,7 +280,10 @@ def accept_invitation(invitation, user, *, request):
             subject=user.email,
             set=learning_set.name,
             role=invitation.role,
+            invited_by=invitation.invited_by.email if invitation.invited_by else None,
+            approved_by=invitation.approved_by.email if invitation.approved_by else None,
         )
+        transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -244,9 +321,21 @@ def end_membership(membership, *, request):
 
 @transaction.atomic
 def change_role(membership, role, *, request):
+    """Making someone facilitator lets them into the set's content at once: never on their
+    own say-so, and announced to the set."""
     old = membership.role
+    promoted = role == Membership.Role.FACILITATOR and old != role
+    if promoted and membership.user_id == request.user.pk:
+        raise ValidationError(
+            "You cannot make yourself the set's facilitator: another programme admin must."
+        )
     membership.role = role
-    membership.save(update_fields=["role"])
+    fields = ["role"]
+    if promoted:
+        membership.granted_by = request.user
+        fields.append("granted_by")
+        transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
+    membership.save(update_fields=fields)
     record(
         Action.ROLE_CHANGED,
         request=request,
@@ -256,6 +345,28 @@ def change_role(membership, role, *, request):
         old=old,
         new=role,
     )
+
+
+@transaction.atomic
+def operator_saved_membership(membership, *, old_role, request):
+    """A membership an operator added or changed in the Django admin. Whoever it lets into
+    the set's content (a new person, or a member made facilitator) is announced to the set
+    and audited with the operator as the one who let them in, as any other grant is."""
+    added = old_role is None
+    if not (added or (old_role != membership.role and membership.role == "facilitator")):
+        return
+    Membership.objects.filter(pk=membership.pk).update(granted_by=request.user)
+    record(
+        Action.MEMBERSHIP_ADDED if added else Action.ROLE_CHANGED,
+        request=request,
+        programme=membership.learning_set.programme_id,
+        subject=membership.user.email,
+        set=membership.learning_set.name,
+        **({"role": membership.role} if added else {"old": old_role, "new": membership.role}),
+        by="operator",
+    )
+    if membership.is_current:
+        transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
 
 
 # Contracts

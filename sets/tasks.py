@@ -1,7 +1,8 @@
 from django_tasks import task
 
 from alsspace.emails import send_templated_email
-from sets.models import Invitation
+from sets import queries
+from sets.models import Invitation, Membership
 
 
 @task()
@@ -15,3 +16,42 @@ def send_invitation(invitation_id):
     if invitation is None:  # revoked or used before the worker got to it
         return
     send_templated_email("sets/email/invitation", invitation.email, {"invitation": invitation})
+
+
+@task()
+def send_approval_request(invitation_id):
+    """Ask everyone who may approve an invitation someone sent to their own address."""
+    invitation = (
+        Invitation.objects.awaiting_approval()
+        .select_related("learning_set__programme", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:  # decided or withdrawn before the worker got to it
+        return
+    for approver in queries.approvers(invitation):
+        send_templated_email(
+            "sets/email/approval_request",
+            approver.email,
+            {"invitation": invitation, "approver": approver},
+        )
+
+
+@task()
+def announce_newcomer(membership_id):
+    """Tell everyone in a set that someone new can now see, or will see once they accept the
+    contract, what the set says, and who let them in."""
+    membership = (
+        Membership.objects.current()
+        .select_related("user", "learning_set__programme", "granted_by")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if membership is None:  # left again before the worker got to it
+        return
+    for participant in queries.participants(membership.learning_set).exclude(pk=membership.pk):
+        send_templated_email(
+            "sets/email/newcomer",
+            participant.user.email,
+            {"membership": membership, "recipient": participant.user},
+        )

@@ -5,15 +5,19 @@ Set Aurora's content, private journals, the facilitator's prompt notes. Then eac
 Aurora (and a person who belongs to nothing) starts at "/" and follows every same-site link
 and GET form it is shown, downloads included. No response may carry a marker that DESIGN.md's
 confidentiality table keeps from that role, and no response may be a server error.
+
+The operator does the same from the Django admin (/operator/), with its delete confirmations
+(which list everything a deletion would take with it), history and search: no marker at all.
 """
 
 import io
+import re
 import traceback
 import zipfile
 from collections import deque
 from datetime import timedelta
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,7 +26,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reflections.models import JournalEntry
+from reflections.models import JournalEntry, Prompt
 from sessions.models import Action, AirtimeSlot, InactionPrompt, Meeting, ReportBack
 from sessions.services.calendar_feeds import regenerate_feed
 from sets.models import LearningSet
@@ -51,6 +55,7 @@ MARKERS = {
     "zq-birch-process-review": NOBODY,
     "zq-birch-prompt-note": NOBODY,
     "zq-birch-shared-entry": NOBODY,
+    "zq-birch-posed-prompt": NOBODY,
     "zq-aurora-contract-text": frozenset({"member", "pending", "facilitator"}),
     "zq-aurora-airtime-topic": SET_CONTENT,
     "zq-aurora-action-text": SET_CONTENT,
@@ -58,6 +63,7 @@ MARKERS = {
     # The meeting page says so: "Only the set's facilitators see this note."
     "zq-aurora-process-review": frozenset({"facilitator"}),
     "zq-aurora-shared-entry": SET_CONTENT,
+    "zq-aurora-posed-prompt": SET_CONTENT,
     "zq-aurora-prompt-note": frozenset({"facilitator"}),
     "zq-aurora-member-private-entry": frozenset({"member"}),
     "zq-aurora-pending-private-entry": frozenset({"pending"}),
@@ -112,6 +118,14 @@ def plant_set_content(learning_set, prefix, owner):
         written_by=owner,
     )
     Meeting.objects.filter(pk=second.pk).update(process_review=f"{prefix}-process-review")
+    facilitator = learning_set.memberships.filter(role="facilitator").first().user
+    Prompt.objects.create(
+        learning_set=learning_set,
+        meeting=second,
+        posed_by=facilitator,
+        question=f"What will you do next? {prefix}-posed-prompt",
+        guidance="Write a few lines before the next meeting.",
+    )
 
 
 def plant_prompt_note(learning_set, prefix, facilitator, member):
@@ -240,13 +254,13 @@ class PageLinks(HTMLParser):
             self.form = None
 
 
-def same_site(base, href):
+def same_site(base, href, skipped=SKIPPED_PREFIXES):
     """`href` resolved against `base` as a path and query, or None if it leaves the site or
     is a page the crawl must not visit."""
     url = urlsplit(urljoin(f"http://testserver{base}", href.strip()))
     if url.scheme not in {"http", "https"} or url.netloc != "testserver":
         return None
-    if url.path.startswith(SKIPPED_PREFIXES):
+    if url.path.startswith(skipped):
         return None
     return urlunsplit(("", "", url.path, url.query, ""))
 
@@ -262,11 +276,12 @@ def body_text(response):
     return text.replace("\r\n ", "").replace("\r\n\t", "")
 
 
-def crawl(client, start):
+def crawl(client, start, skipped=SKIPPED_PREFIXES, admit=lambda url: url):
     """Visit every page reachable from `start`; return (pages visited, errors found), where
     each page is (method and url, status, body text) and an error is a 500 or an exception.
 
-    Only GETs, except POST forms that merely download (DOWNLOADS_BY_POST)."""
+    Only GETs, except POST forms that merely download (DOWNLOADS_BY_POST). `admit` turns a
+    found url into the one to visit, or None to leave it."""
     downloads_by_post = {reverse(name) for name in DOWNLOADS_BY_POST}
     queue = deque(("get", url) for url in start)
     seen, pages, errors = set(queue), [], []
@@ -290,7 +305,8 @@ def crawl(client, start):
             found += [("get", href) for href in parser.links]
             found += [("post", href) for href in parser.post_actions]
         for method, href in found:
-            target = same_site(url, href)
+            target = same_site(url, href, skipped)
+            target = target and admit(target)
             if method == "post" and target not in downloads_by_post:
                 continue
             if target and (method, target) not in seen:
@@ -323,3 +339,101 @@ def test_no_page_a_role_reaches_shows_what_it_must_not_see(demo, role):
     # missing above was kept out, not missed.
     reached = {marker for _, _, text in pages for marker in MARKERS if marker in text}
     assert reached == {marker for marker, allowed in MARKERS.items() if role in allowed}
+
+
+# The operator admin
+
+OPERATOR_SKIPPED = ("/accounts/logout/", "/operator/logout/", "/static/")
+ADMIN_OBJECT_PAGE = re.compile(r"^/operator/(\w+)/(\w+)/(\d+)/")
+# Enough of each model's objects to see its change, delete and history pages; the explicit
+# starting points below add the objects whose deletion takes set content with it.
+ADMIN_OBJECTS_PER_MODEL = 2
+# Searched for in every list: a marker of content every admin list would show if it held it.
+SEARCHED = "zq-aurora-action-text"
+
+
+def operator_admit():
+    """Admin links without their sorting and filtering (the same rows again) and at most a
+    few objects of each model, so the crawl sees every kind of page."""
+    objects = {}
+
+    def admit(url):
+        path, _, query = url.partition("?")
+        if path.startswith("/operator/"):
+            url = path
+        match = ADMIN_OBJECT_PAGE.match(path)
+        if match:
+            app, model, pk = match.groups()
+            seen = objects.setdefault((app, model), set())
+            if pk not in seen and len(seen) >= ADMIN_OBJECTS_PER_MODEL:
+                return None
+            seen.add(pk)
+        return url
+
+    return admit
+
+
+def operator_start_pages():
+    """Where a careless admin would show set content: the delete confirmations of everything
+    that cascades to it, and a search of every list for every marker."""
+    from django.contrib import admin
+
+    from sets.models import Membership, Programme
+
+    aurora = LearningSet.objects.get(name="Set Aurora")
+    pages = ["/operator/"]
+    for obj in [
+        *Programme.objects.all(),
+        *LearningSet.objects.all(),
+        *Membership.objects.filter(learning_set=aurora),
+        person("member.aurora"),
+        person("facilitator.aurora"),
+        person("former.aurora"),
+    ]:
+        meta = obj._meta
+        for action in ("delete", "history"):
+            pages.append(
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_{action}", args=[obj.pk])
+            )
+    for model in admin.site._registry:
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        pages.append(f"{changelist}?{urlencode({'q': SEARCHED})}")
+    return pages
+
+
+def test_the_operator_admin_shows_no_set_content(demo):
+    client = Client()
+    client.force_login(
+        get_user_model().objects.create_user(
+            email="operator@demo.alsspace.test",
+            name="Otto Operator",
+            is_staff=True,
+            is_superuser=True,
+        )
+    )
+    start = operator_start_pages()
+    pages, errors = crawl(client, start, skipped=OPERATOR_SKIPPED, admit=operator_admit())
+
+    assert errors == []
+    visited = {url: status for url, status, _ in pages}
+    # Every starting point was opened, and the cascades were listed, not refused.
+    assert all(visited.get(f"get {url}") == 200 for url in start), [
+        (url, visited.get(f"get {url}")) for url in start if visited.get(f"get {url}") != 200
+    ]
+    assert len([url for url in visited if url.startswith("get /operator/")]) >= 80
+    leaks = [
+        (url, marker)
+        for url, _, text in pages
+        for marker in MARKERS
+        if marker in without_search_term(url, text)
+    ]
+    assert leaks == []
+
+
+def without_search_term(url, text):
+    """A search page repeats what was searched for: the marker it is searched for is taken
+    out of the page once, so any other copy of it, in a result, is still found."""
+    term = parse_qs(urlsplit(url.split(" ", 1)[1]).query).get("q", [""])[0]
+    if not term:
+        return text
+    return re.sub(rf"(value=\"|q=|q%3D){re.escape(term)}", "", text)

@@ -68,7 +68,7 @@ class InvitationView(View):
         User = get_user_model()
         if User.objects.filter(email__iexact=self.invitation.email).exists():
             login_url = reverse("account_login")
-            next_query = urlencode({"next": self.invitation.get_absolute_url()})
+            next_query = urlencode({"next": self.invitation.link()})
             return self.page("sets/invitation_sign_in.html", login_url=f"{login_url}?{next_query}")
         # The emailed link proves the address, so the new account starts verified.
         get_adapter(request).stash_verified_email(request, self.invitation.email)
@@ -81,7 +81,7 @@ class InvitationView(View):
 
     def post(self, request, token):
         if not request.user.is_authenticated:
-            return redirect(self.invitation.get_absolute_url())
+            return redirect(self.invitation.link())
         try:
             membership = services.accept_invitation(self.invitation, request.user, request=request)
         except ValidationError as error:

@@ -1,6 +1,8 @@
 """A set's own pages: the set and its roster, invitations, removing members, the contract,
 closing the set. The public invitation link page is in sets.views.invitations."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,6 +51,10 @@ class SetPageMixin(PermittedObjectMixin):
         )
 
 
+# How long the set page tells the people in a set who joined after them, and who let them in.
+NEWCOMER_DAYS = timedelta(days=30)
+
+
 def usual_length(minutes):
     hours, minutes = divmod(minutes, 60)
     parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
@@ -91,6 +97,12 @@ class SetDetailView(SetPageMixin, DetailView):
         for membership in roster:
             membership.removable = may_remove(user, learning_set, membership)
         members = [m for m in roster if m.role == Membership.Role.MEMBER]
+        invitations = list(queries.open_invitations(learning_set)) if can_manage else []
+        for invitation in invitations:
+            invitation.learning_set = learning_set
+            invitation.may_approve = user.has_perm("sets.approve_invitation", invitation)
+        mine = next((m for m in roster if m.user_id == user.pk), None)
+        recently = max(timezone.now() - NEWCOMER_DAYS, mine.joined_at) if mine else None
         return super().get_context_data(
             standing=standing,
             contract=contract,
@@ -105,7 +117,10 @@ class SetDetailView(SetPageMixin, DetailView):
             sees_acceptance=bool(contract) and set_rules.can_manage_members(user, learning_set),
             not_accepted_count=sum(1 for m in members if not m.accepted_contract),
             can_manage=can_manage,
-            invitations=list(queries.open_invitations(learning_set)) if can_manage else [],
+            invitations=invitations,
+            # Who joined after this person, lately: whoever can now read, or will read, what
+            # the set says, and who let them in.
+            newcomers=[m for m in roster if mine and m.joined_at > recently],
             can_view_contract=user.has_perm("sets.view_contract_learningset", learning_set),
             can_edit_set=user.has_perm("sets.change_learningset", learning_set),
             can_close=user.has_perm("sets.close_learningset", learning_set),
@@ -152,6 +167,20 @@ class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
+        if invitation.needs_approval:
+            asked = (
+                "We have asked them; it is sent to you once approved."
+                if queries.approvers(invitation).exists()
+                else "Nobody can yet: add another programme admin, or invite the set's "
+                "facilitator, and they will see it on this set's page."
+            )
+            messages.info(
+                self.request,
+                "This invitation is to your own address, and would let you read what the set "
+                "says. Nobody may let themselves in on their own say-so: another programme "
+                f"admin or the set's facilitator must approve it first. {asked}",
+            )
+            return redirect(self.learning_set)
         messages.success(
             self.request,
             f"Invitation sent to {invitation.name} ({invitation.email}). The link works once, "
@@ -176,6 +205,8 @@ class InvitationActionView(SubmitOnceMixin, SetPageMixin, View):
 
 class ResendInvitationView(InvitationActionView):
     def act(self, invitation):
+        if invitation.awaits_approval:
+            raise PermissionDenied
         services.resend_invitation(invitation, request=self.request)
         messages.success(
             self.request,
@@ -190,6 +221,57 @@ class RevokeInvitationView(InvitationActionView):
         messages.success(
             self.request, f"Invitation to {invitation.email} revoked. Its link no longer works."
         )
+
+
+class InvitationApprovalView(SetPageMixin, TemplateView):
+    """Approve or decline an invitation someone sent to their own address. The set's page
+    lists it; the people who may decide are emailed a link here."""
+
+    permission = "sets.manage_members_learningset"
+    template_name = "sets/invitation_approval.html"
+    DECISIONS = {"approve": services.approve_invitation, "decline": services.decline_invitation}
+
+    def get_permitted_object(self):
+        learning_set = super().get_permitted_object()
+        self.invitation = get_object_or_404(
+            queries.approval_requests(learning_set), pk=self.kwargs["invitation_pk"]
+        )
+        return learning_set
+
+    def get_context_data(self, **kwargs):
+        invitation = self.invitation
+        return super().get_context_data(
+            invitation=invitation,
+            may_decide=self.request.user.has_perm("sets.approve_invitation", invitation),
+            decision=services.decision(invitation),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("sets.approve_invitation", self.invitation):
+            raise PermissionDenied
+        act = self.DECISIONS.get(request.POST.get("decision"))
+        if act is None:
+            return self.render_to_response(
+                self.get_context_data(error="Choose approve or decline."), status=400
+            )
+        try:
+            invitation = act(self.invitation, request=request)
+        except ValidationError as error:
+            # Already decided, by this person's earlier click or by someone else's.
+            self.invitation.refresh_from_db()
+            return self.render_to_response(
+                self.get_context_data(error=error.messages[0]), status=409
+            )
+        if invitation.approved_at:
+            messages.success(
+                request,
+                f"Approved: the invitation is on its way to {invitation.email}. Everyone in "
+                f"{self.learning_set} is told when {invitation.name} joins.",
+            )
+        else:
+            messages.success(request, f"Declined: {invitation.name} is not invited.")
+        return redirect(self.learning_set)
 
 
 class MemberRemoveView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
@@ -341,6 +423,11 @@ urlpatterns = [
         "sets/<int:pk>/invitations/<int:invitation_pk>/revoke/",
         RevokeInvitationView.as_view(),
         name="invitation_revoke",
+    ),
+    path(
+        "sets/<int:pk>/invitations/<int:invitation_pk>/approval/",
+        InvitationApprovalView.as_view(),
+        name="invitation_approval",
     ),
     path(
         "sets/<int:pk>/members/<int:membership_pk>/remove/",

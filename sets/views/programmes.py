@@ -220,7 +220,13 @@ class ImportMembersView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs40
             form.add_error(None, f"{error.messages[0]} Nothing was imported; please try again.")
             return self.form_invalid(form)
         count = len(invitations)
-        messages.success(self.request, f"Invited {count} {'person' if count == 1 else 'people'}.")
+        message = f"Invited {count} {'person' if count == 1 else 'people'}."
+        if any(invitation.needs_approval for invitation in invitations):
+            message += (
+                " The invitation to your own address waits for another programme admin or "
+                "the set's facilitator to approve it."
+            )
+        messages.success(self.request, message)
         return redirect(self.programme)
 
 

@@ -3,13 +3,23 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from alsspace.audit import Action, record
 from alsspace.models import AuditEvent
+from reflections.models import JournalDraft, JournalEntry, Prompt
+from sessions.models import Action as SetAction
+from sessions.models import AirtimeSlot, InactionPrompt, Meeting, ReportBack
 from sets.models import Contract, Invitation, LearningSet, Membership, Programme
 from tests.factories import ContractFactory, InvitationFactory, UserFactory
+from tests.sessions.factories import MeetingFactory
 
 User = get_user_model()
 PLANTED_CONTRACT_TEXT = "PLANTED-CONTRACT-TEXT We never discuss the Hartley merger outside."
@@ -181,3 +191,281 @@ def test_second_factor_secrets_never_show_and_removal_is_audited(operator_client
     assert event.subject == world.member.email
     assert event.actor.email == "operator@example.org"
     assert event.detail == {"change": "removed by operator", "kind": "totp"}
+
+
+# The operator as an attacker would use the admin: set content planted in every place it lives,
+# then every page of every registered model, the cascading delete confirmations, history,
+# search, autocomplete and "view on site" searched for it.
+
+SECRET = "ZQSECRET"
+
+
+@pytest.fixture
+def set_content(world, planted):
+    """A unique text in every field that holds what a set said or wrote."""
+    held = MeetingFactory(
+        learning_set=world.learning_set,
+        starts_at=timezone.now() - timezone.timedelta(days=14),
+        ends_at=timezone.now() - timezone.timedelta(days=14, hours=-4),
+        status=Meeting.Status.HELD,
+        process_review=f"{SECRET}-process-review",
+    )
+    slot = AirtimeSlot.objects.create(
+        meeting=held, presenter=world.member, topic=f"{SECRET}-airtime-topic"
+    )
+    action = SetAction.objects.create(
+        learning_set=world.learning_set,
+        owner=world.member,
+        committed_at=held,
+        slot=slot,
+        text=f"{SECRET}-action-text",
+    )
+    ReportBack.objects.create(
+        action=action,
+        meeting=held,
+        outcome=ReportBack.Outcome.CARRIED,
+        note=f"{SECRET}-report-back-note",
+        written_by=world.member,
+    )
+    Prompt.objects.create(
+        learning_set=world.learning_set,
+        meeting=held,
+        posed_by=world.facilitator,
+        question=f"{SECRET}-posed-prompt-question",
+        guidance=f"{SECRET}-posed-prompt-guidance",
+        starter=f"{SECRET}-posed-prompt-starter",
+    )
+    InactionPrompt.objects.create(
+        learning_set=world.learning_set,
+        signal=InactionPrompt.Signal.SILENT_MEMBER,
+        member=world.member,
+        evidence_key="admin-test",
+        summary=f"{SECRET}-inaction-summary",
+        suggested_question=f"{SECRET}-inaction-question",
+        status=InactionPrompt.Status.DISMISSED,
+        facilitator_note=f"{SECRET}-facilitator-note",
+        closed_at=timezone.now(),
+    )
+    JournalEntry.objects.create(
+        author=world.member,
+        title=f"{SECRET}-entry-title",
+        body=f"{SECRET}-entry-body",
+        learning_set=world.learning_set,
+        shared_with=world.learning_set,
+        shared_at=timezone.now(),
+    )
+    JournalDraft.objects.create(
+        author=world.member, title=f"{SECRET}-draft-title", body=f"{SECRET}-draft-body"
+    )
+    Contract.objects.filter(pk=planted["contract"].pk).update(text=f"{SECRET}-contract-text")
+    Group.objects.get_or_create(name="Support")
+    return world
+
+
+def body(response):
+    return response.content.decode()
+
+
+def registered_pages():
+    """Every page the admin has for every registered model and one object of each."""
+    for model in admin.site._registry:
+        yield admin_url(model, "changelist")
+        yield admin_url(model, "add")
+        obj = model._default_manager.first()
+        if obj is not None:
+            for action in ("change", "delete", "history"):
+                yield admin_url(model, action, obj.pk)
+
+
+def test_no_admin_page_shows_set_content(operator_client, set_content):
+    pages = [reverse("admin:index"), *registered_pages()]
+    assert len(pages) > 40
+    for url in pages:
+        response = operator_client.get(url)
+        assert response.status_code in (200, 403), url
+        assert SECRET not in body(response), url
+
+
+def test_delete_confirmations_of_every_cascade_name_no_set_content(operator_client, set_content):
+    """Deleting a programme, a set, a membership or a person lists everything that goes with
+    it, by each object's name: ids and set names, never what was said."""
+    world = set_content
+    membership = Membership.objects.get(learning_set=world.learning_set, user=world.member)
+    for url in [
+        admin_url(Programme, "delete", world.programme.pk),
+        admin_url(LearningSet, "delete", world.learning_set.pk),
+        admin_url(Membership, "delete", membership.pk),
+        admin_url(User, "delete", world.member.pk),
+        admin_url(User, "delete", world.facilitator.pk),
+    ]:
+        response = operator_client.get(url)
+        assert response.status_code == 200, url
+        page = body(response)
+        assert SECRET not in page, url
+    programme_page = body(operator_client.get(admin_url(Programme, "delete", world.programme.pk)))
+    # The cascade is listed, so the names above were looked at, not skipped.
+    assert f"Action #{SetAction.objects.get().pk} in Set Alpha" in programme_page
+    assert f"Prompt #{Prompt.objects.get(learning_set=world.learning_set).pk} in Set Alpha" in (
+        programme_page
+    )
+
+
+def test_meetings_have_no_admin_pages(operator_client):
+    with pytest.raises(NoReverseMatch):
+        admin_url(Meeting, "delete", 1)
+
+
+def test_deleting_in_the_admin_leaves_no_set_content_in_history(operator_client, set_content):
+    world = set_content
+    response = operator_client.post(
+        admin_url(LearningSet, "delete", world.learning_set.pk), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not SetAction.objects.exists()
+    response = operator_client.post(
+        admin_url(Programme, "delete", world.programme.pk), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert LogEntry.objects.count() == 2
+    assert not any(SECRET in entry.object_repr for entry in LogEntry.objects.all())
+    for url in [reverse("admin:index"), *registered_pages()]:
+        assert SECRET not in body(operator_client.get(url)), url
+
+
+@pytest.mark.parametrize("term", [SECRET, f"{SECRET}-contract-text", f"{SECRET}-action-text"])
+def test_admin_search_finds_nothing_by_set_content(operator_client, set_content, term):
+    """Search cannot be used to ask yes-or-no questions of set content either."""
+    for model in admin.site._registry:
+        response = operator_client.get(admin_url(model, "changelist"), {"q": term})
+        assert response.status_code == 200, model
+        assert response.context["cl"].result_count == 0, model
+        assert SECRET not in body(response).replace(term, ""), model
+
+
+def test_admin_autocomplete_names_no_set_content(operator_client, set_content):
+    answered = set()
+    for model in admin.site._registry:
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.concrete):
+                continue
+            response = operator_client.get(
+                reverse("admin:autocomplete"),
+                {
+                    "app_label": model._meta.app_label,
+                    "model_name": model._meta.model_name,
+                    "field_name": field.name,
+                    "term": SECRET,
+                },
+            )
+            # Only allauth's email addresses look people up (by name and address).
+            assert response.status_code in (200, 403), (model, field.name)
+            assert SECRET not in body(response), (model, field.name)
+            answered.add(response.status_code)
+    assert answered == {200, 403}
+
+
+def test_no_admin_page_links_to_or_opens_a_live_invitation(operator_client, set_content):
+    invitation = InvitationFactory(learning_set=set_content.learning_set)
+    for url in [
+        admin_url(Invitation, "changelist"),
+        admin_url(Invitation, "change", invitation.pk),
+        admin_url(Invitation, "history", invitation.pk),
+        admin_url(Invitation, "delete", invitation.pk),
+        admin_url(LearningSet, "change", set_content.learning_set.pk),
+        admin_url(LearningSet, "delete", set_content.learning_set.pk),
+    ]:
+        page = body(operator_client.get(url))
+        assert invitation.key not in page, url
+        assert invitation.token not in page, url
+        assert "/invitations/" not in page, url
+    change_page = body(operator_client.get(admin_url(Invitation, "change", invitation.pk)))
+    assert "viewsitelink" not in change_page
+    # The admin's "view on site" shortcut follows get_absolute_url for any object it is given.
+    content_type = ContentType.objects.get_for_model(Invitation)
+    response = operator_client.get(
+        reverse("admin:view_on_site", args=[content_type.pk, invitation.pk])
+    )
+    assert response.status_code == 404
+    assert invitation.token not in response.get("Location", "")
+
+
+# An operator who lets someone into a set in the admin is announced and audited like anyone.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_membership_added_in_the_admin_is_announced_and_audited(client, world):
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    response = client.post(
+        admin_url(Membership, "add"),
+        {
+            "learning_set": world.learning_set.pk,
+            "user": operator.pk,
+            "role": "facilitator",
+            "joined_at_0": "2026-12-01",
+            "joined_at_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=operator)
+    assert membership.granted_by == operator
+    event = AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED)
+    assert (event.actor, event.detail["by"]) == (operator, "operator")
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted([world.facilitator.email, world.member.email, world.pending.email])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_made_facilitator_in_the_set_admin_is_announced(client, world):
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    learning_set = world.learning_set
+    page = client.get(admin_url(LearningSet, "change", learning_set.pk))
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in {**form.initial, "programme": learning_set.programme_id}.items()
+        if value is not None
+    }
+    inline = page.context["inline_admin_formsets"][0].formset
+    data.update(
+        {
+            f"{inline.prefix}-TOTAL_FORMS": len(inline.forms),
+            f"{inline.prefix}-INITIAL_FORMS": len(inline.forms),
+        }
+    )
+    for index, inline_form in enumerate(inline.forms):
+        membership = inline_form.instance
+        data.update(
+            {
+                f"{inline.prefix}-{index}-id": membership.pk,
+                f"{inline.prefix}-{index}-learning_set": learning_set.pk,
+                f"{inline.prefix}-{index}-user": membership.user_id,
+                f"{inline.prefix}-{index}-role": (
+                    "facilitator" if membership.user == world.pending else membership.role
+                ),
+                f"{inline.prefix}-{index}-joined_at_0": membership.joined_at.date().isoformat(),
+                f"{inline.prefix}-{index}-joined_at_1": "09:00:00",
+            }
+        )
+        if membership.left_at:
+            data[f"{inline.prefix}-{index}-left_at_0"] = membership.left_at.date().isoformat()
+            data[f"{inline.prefix}-{index}-left_at_1"] = "09:00:00"
+    response = client.post(admin_url(LearningSet, "change", learning_set.pk), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    promoted = Membership.objects.get(user=world.pending, left_at__isnull=True)
+    assert (promoted.role, promoted.granted_by) == ("facilitator", operator)
+    assert AuditEvent.objects.get(action=Action.ROLE_CHANGED).detail["new"] == "facilitator"
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted([world.facilitator.email, world.member.email])
+
+
+def test_deleting_a_programme_takes_back_entries_shared_with_its_sets(operator_client, set_content):
+    entry = JournalEntry.objects.get(shared_with=set_content.learning_set)
+    response = operator_client.post(
+        admin_url(Programme, "delete", set_content.programme.pk), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.shared_with, entry.shared_at, entry.learning_set) == (None, None, None)
+    assert entry.body == f"{SECRET}-entry-body"

@@ -248,3 +248,52 @@ def test_a_facilitators_prompts_outlive_them_without_a_name(client, world):
     prompt.refresh_from_db()
     assert prompt.posed_by is None
     assert Prompt.objects.filter(pk=prompt.pk).exists()
+
+
+# A person's own actions are their personal data (README, "Who sees what"): the download has
+# them, with every report-back on them, wherever the person now stands in the set.
+
+
+@pytest.mark.parametrize("standing", ["pending", "former"])
+def test_own_actions_are_in_the_download_of_a_pending_or_former_member(
+    client, world, meetings, standing
+):
+    person = getattr(world, standing)
+    first, second = meetings
+    own = Action.objects.create(
+        learning_set=world.learning_set,
+        owner=person,
+        committed_at=first,
+        text=f"The {standing} member's own action",
+    )
+    ReportBack.objects.create(
+        action=own,
+        meeting=second,
+        outcome="carried",
+        note="Recorded by the facilitator: carried to next time.",
+        written_by=world.facilitator,
+    )
+    Action.objects.create(
+        learning_set=world.learning_set,
+        owner=world.member,
+        committed_at=first,
+        text="Maya's action, not theirs",
+    )
+
+    client.force_login(person)
+    page = client.get(reverse("reflections:my_data")).content.decode()
+    assert "your 1 action with their report-backs" in page
+    assert "also sets you have left, and sets whose current contract" in page
+    # The page that lists actions sends them to the download for these.
+    my_actions = client.get(reverse("meetings:my_actions")).content.decode()
+    assert f"The {standing} member's own action" not in my_actions
+    assert "your data download" in my_actions
+
+    archive = zipfile.ZipFile(io.BytesIO(download(client, person).content))
+    data = json.loads(archive.read("my-data.json"))
+    (action,) = data["actions"]
+    assert action["text"] == f"The {standing} member's own action"
+    assert action["set"] == "Set Alpha"
+    assert action["report_backs"][0]["note"] == "Recorded by the facilitator: carried to next time."
+    assert "Maya's action" not in json.dumps(data)
+    assert "in every set you have been in" in archive.read("README.txt").decode()

@@ -79,7 +79,7 @@ def test_a_facilitator_invites_a_member(client, world, django_capture_on_commit_
     assert email.subject == "[ALS Space] You're invited to join Set Alpha (Northfield Leaders 2026)"
     assert "Fay Facilitator has invited you" in email.body
     assert "as a member" in email.body
-    assert f"{settings.SITE_URL}{invitation.get_absolute_url()}" in email.body
+    assert f"{settings.SITE_URL}{invitation.link()}" in email.body
     expiry = invitation.expires_at.astimezone(ZoneInfo(world.programme.time_zone))
     assert f"until {expiry:%A} {expiry.day} {expiry:%B %Y}" in email.body
     assert "stays in the set" in email.body
@@ -188,7 +188,7 @@ def test_resending_renews_an_expired_invitation(client, world, django_capture_on
     invitation = InvitationFactory(
         learning_set=world.learning_set, expires_at=timezone.now() - timedelta(days=2)
     )
-    old_token_url = invitation.get_absolute_url()
+    old_token_url = invitation.link()
     assert client.get(old_token_url).status_code == 410
     client.force_login(world.facilitator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -199,10 +199,10 @@ def test_resending_renews_an_expired_invitation(client, world, django_capture_on
     assert invitation.state == "pending"
     [email] = mail.outbox
     assert email.to == [invitation.email]
-    assert invitation.get_absolute_url() in email.body
+    assert invitation.link() in email.body
     assert AuditEvent.objects.get(action=Action.INVITATION_RESENT).subject == invitation.email
     client.logout()
-    assert client.get(invitation.get_absolute_url()).status_code == 302  # on to signup
+    assert client.get(invitation.link()).status_code == 302  # on to signup
 
 
 def test_revoking_kills_the_link(client, world):
@@ -216,7 +216,7 @@ def test_revoking_kills_the_link(client, world):
     # A revoked invitation is no longer open: it can be neither resent nor revoked again.
     assert client.post(action_url(world, "sets:invitation_resend", invitation)).status_code == 404
     client.logout()
-    page = client.get(invitation.get_absolute_url())
+    page = client.get(invitation.link())
     assert page.status_code == 410
     assert "This invitation has been withdrawn" in page.content.decode()
 
@@ -245,7 +245,7 @@ def test_a_forged_link_is_not_found(client, world):
 )
 def test_a_spent_link_says_so_and_what_to_do(client, world, fields, heading):
     invitation = InvitationFactory(learning_set=world.learning_set, **fields)
-    response = client.get(invitation.get_absolute_url())
+    response = client.get(invitation.link())
     assert response.status_code == 410
     body = response.content.decode()
     assert heading in body
@@ -262,7 +262,7 @@ def test_a_used_link_takes_its_user_to_the_set(client, world):
         accepted_by=world.member,
     )
     client.force_login(world.member)
-    response = client.get(invitation.get_absolute_url())
+    response = client.get(invitation.link())
     assert response.status_code == 302
     assert response["Location"] == world.learning_set.get_absolute_url()
 
@@ -273,14 +273,14 @@ def test_joining_when_signed_in_with_the_invited_address(client, world):
         learning_set=world.learning_set, email="Nia@example.org", invited_by=world.facilitator
     )
     client.force_login(user)
-    page = client.get(invitation.get_absolute_url())
+    page = client.get(invitation.link())
     assert page.status_code == 200
     body = page.content.decode()
     assert "Join Set Alpha" in body
     assert "Northfield Leaders 2026" in body
     assert "as a member" in body
 
-    response = client.post(invitation.get_absolute_url())
+    response = client.post(invitation.link())
     assert response.status_code == 302
     assert response["Location"] == reverse("sets:contract", args=[world.learning_set.pk])
     membership = Membership.objects.current().get(learning_set=world.learning_set, user=user)
@@ -294,7 +294,7 @@ def test_joining_when_signed_in_with_the_invited_address(client, world):
     }
     # Used up: the same link now says so.
     client.logout()
-    assert client.get(invitation.get_absolute_url()).status_code == 410
+    assert client.get(invitation.link()).status_code == 410
 
 
 def test_a_facilitator_joins_and_lands_on_the_set(client, world):
@@ -303,7 +303,7 @@ def test_a_facilitator_joins_and_lands_on_the_set(client, world):
         learning_set=world.learning_set, email=user.email, role="facilitator"
     )
     client.force_login(user)
-    response = client.post(invitation.get_absolute_url())
+    response = client.post(invitation.link())
     assert response["Location"] == world.learning_set.get_absolute_url()
     assert Membership.objects.current().get(user=user).role == "facilitator"
 
@@ -311,14 +311,14 @@ def test_a_facilitator_joins_and_lands_on_the_set(client, world):
 def test_signed_in_with_another_address(client, world):
     invitation = InvitationFactory(learning_set=world.learning_set, email="nia@example.org")
     client.force_login(world.outsider)
-    page = client.get(invitation.get_absolute_url())
+    page = client.get(invitation.link())
     assert page.status_code == 200
     body = page.content.decode()
     assert "This invitation is for another address" in body
     assert reverse("account_logout") in body
     assert "Join Set Alpha" not in body
 
-    response = client.post(invitation.get_absolute_url())
+    response = client.post(invitation.link())
     assert response.status_code == 400
     assert not Membership.objects.filter(user=world.outsider).exists()
     invitation.refresh_from_db()
@@ -328,7 +328,7 @@ def test_signed_in_with_another_address(client, world):
 def test_anonymous_with_an_account_signs_in_then_joins(client, world):
     user = UserFactory(email="nia@example.org")
     invitation = InvitationFactory(learning_set=world.learning_set, email="NIA@example.org")
-    page = client.get(invitation.get_absolute_url())
+    page = client.get(invitation.link())
     assert page.status_code == 200
     assert client.session[SESSION_KEY] == invitation.token
     login_url = page.context["login_url"]
@@ -337,9 +337,9 @@ def test_anonymous_with_an_account_signs_in_then_joins(client, world):
 
     response = client.post(login_url, {"login": "nia@example.org", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == invitation.get_absolute_url()
+    assert response["Location"] == invitation.link()
     assert "Join Set Alpha" in client.get(response["Location"]).content.decode()
-    client.post(invitation.get_absolute_url())
+    client.post(invitation.link())
     assert Membership.objects.current().filter(learning_set=world.learning_set, user=user).exists()
 
 
@@ -347,7 +347,7 @@ def test_anonymous_without_an_account_signs_up_and_joins(client, world):
     invitation = InvitationFactory(
         learning_set=world.learning_set, email="nia@example.org", name="Nia Newcomer"
     )
-    response = client.get(invitation.get_absolute_url())
+    response = client.get(invitation.link())
     assert response.status_code == 302
     assert response["Location"] == reverse("account_signup")
     assert client.session[SESSION_KEY] == invitation.token
@@ -400,7 +400,7 @@ def test_signup_is_closed_without_an_invitation(client, world):
 
 def test_signup_refuses_any_address_but_the_invited_one(client, world):
     invitation = InvitationFactory(learning_set=world.learning_set, email="nia@example.org")
-    client.get(invitation.get_absolute_url())
+    client.get(invitation.link())
 
     response = client.post(
         reverse("account_signup"),
@@ -423,7 +423,7 @@ def test_password_reset_works_for_anyone_while_an_invitation_is_open(
     client, world, mailoutbox, django_capture_on_commit_callbacks
 ):
     invitation = InvitationFactory(learning_set=world.learning_set, email="nia@example.org")
-    client.get(invitation.get_absolute_url())
+    client.get(invitation.link())
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_reset_password"), {"email": world.member.email})

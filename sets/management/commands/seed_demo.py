@@ -295,6 +295,7 @@ def ensure_membership(learning_set, user, role, *, actor, left=False):
         role=role,
         joined_at=joining_time(programme),
         left_at=timezone.now() if left else None,
+        granted_by=actor,
     )
     record(
         Action.MEMBERSHIP_ADDED,
