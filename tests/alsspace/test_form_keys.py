@@ -155,7 +155,7 @@ def test_keys_are_forgotten_after_a_while(client, world):
 
 def test_a_signup_sent_again_makes_no_second_account(client, world):
     invitation = InvitationFactory(learning_set=world.learning_set, email=SIGNUP["email"])
-    client.get(invitation.get_absolute_url())
+    client.get(invitation.link())
     before_signup = client.cookies["sessionid"].value
     key = key_on(client.get(reverse("account_signup")))
     first = client.post(reverse("account_signup"), {**SIGNUP, "form_key": key})

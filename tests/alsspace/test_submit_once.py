@@ -212,7 +212,7 @@ def test_an_invitation_accepted_five_times_at_once_joins_once(
     invitation = InvitationFactory(learning_set=world.learning_set, email=world.outsider.email)
     browser = Browser(live_server, client, world.outsider)
 
-    answers = send_together(browser, invitation.get_absolute_url(), {})
+    answers = send_together(browser, invitation.link(), {})
 
     assert [status for status, _ in answers] == [302] * SENDERS
     assert Membership.objects.filter(user=world.outsider).count() == 1
@@ -278,7 +278,7 @@ def test_a_signup_sent_five_times_at_once_makes_one_account(
     live_server, client, transactional_db, world
 ):
     invitation = InvitationFactory(learning_set=world.learning_set, email=SIGNUP["email"])
-    client.get(invitation.get_absolute_url())
+    client.get(invitation.link())
     key = key_on(client.get(reverse("account_signup")))
     browser = Browser(live_server, client)
 
