@@ -1,7 +1,12 @@
-// The meeting page: airtime timers that tick, and forms that stay at the meeting's revision.
+// The meeting page: airtime timers that tick, forms that stay at the meeting's revision, and
+// every save telling the truth where it was made: saving, saved, not saved yet (no network:
+// it is sent when the network returns) or not saved (with the reason and a retry).
 // Every panel still works without this file: its forms post and the page comes back.
 (function () {
   'use strict'
+
+  // A save that has had no answer after this long is a failure the person can retry.
+  htmx.config.timeout = 20000
 
   // The server's clock minus this device's, so a timer started on one laptop reads the same
   // on a tablet whose clock is a little out.
@@ -44,9 +49,289 @@
     })
   }
 
+  // A new action's owner follows the presenter whose timer runs, unless it was chosen by hand.
+  function followPresenter () {
+    const bar = document.getElementById('presenter-bar')
+    const owner = document.getElementById('action_owner')
+    if (!bar || !owner || owner.dataset.chosen || !bar.dataset.presenter) {
+      return
+    }
+    if (owner.querySelector('option[value="' + bar.dataset.presenter + '"]')) {
+      owner.value = bar.dataset.presenter
+    }
+  }
+
+  document.addEventListener('change', function (event) {
+    if (event.target.id === 'action_owner') {
+      event.target.dataset.chosen = 'yes'
+    }
+  })
+
+  // Saves
+
+  // Forms whose change the server has not stored yet, by the form's key: `state` is
+  // 'saving', 'queued' (waiting for the network) or 'failed'; `issue` sends it again.
+  const saves = new Map()
+  // Keys of the forms waiting for the network, in the order they were changed.
+  const waiting = []
+  // The form each request in flight was sent from.
+  const requests = new WeakMap()
+
+  function inWork (element) {
+    const area = document.getElementById('meeting-work')
+    return Boolean(area && element && element.tagName === 'FORM' && area.contains(element))
+  }
+
+  // A form is known by where it posts and its hidden fields other than the revision (the
+  // member, slot or action it is about), and its place among forms alike, so that it is found
+  // again after the server redraws it.
+  function identity (form) {
+    const parts = [form.getAttribute('hx-post')]
+    form.querySelectorAll('input[type=hidden]').forEach(function (input) {
+      if (input.name !== 'revision' && input.name !== 'csrfmiddlewaretoken') {
+        parts.push(input.name + '=' + input.value)
+      }
+    })
+    return parts.join('&')
+  }
+
+  function pageForms () {
+    return Array.from(document.querySelectorAll('#meeting-work form[hx-post]'))
+  }
+
+  function keyOf (form) {
+    const alike = identity(form)
+    const twins = pageForms().filter(function (other) { return identity(other) === alike })
+    return alike + '#' + Math.max(0, twins.indexOf(form))
+  }
+
+  function formByKey (key) {
+    return pageForms().find(function (form) { return keyOf(form) === key }) || null
+  }
+
+  function words (element) {
+    return element ? element.textContent.replace(/\s+/g, ' ').trim() : ''
+  }
+
+  // What the change is, shown beside the form (`short`) and spoken with its context (`full`):
+  // "Late" and "Maya Patel: Late"; "Start timer for Maya Patel".
+  function describe (form, submitter) {
+    const checked = form.querySelector('input[type=radio]:checked')
+    const choice = checked ? words(form.querySelector('label[for="' + checked.id + '"]')) : ''
+    const legend = form.querySelector('legend')
+    if (form.querySelector('input[name=member]') && legend) {
+      const name = legend.firstChild ? legend.firstChild.textContent.trim() : words(legend)
+      return { short: choice, full: name + ': ' + (choice || 'attendance') }
+    }
+    const button = submitter || form.querySelector('button[type=submit]:not([hidden])')
+    const act = words(button) || 'This change'
+    return { short: choice ? act + ' (' + choice + ')' : act, full: choice ? act + ': ' + choice : act }
+  }
+
+  // Two regions, polite and assertive, outside the panels that are redrawn, so that every
+  // change of state is heard once.
+  function announce (urgent, message) {
+    const id = urgent ? 'save-alerts' : 'save-news'
+    let region = document.getElementById(id)
+    if (!region) {
+      region = document.createElement('div')
+      region.id = id
+      region.className = 'visually-hidden'
+      region.setAttribute('aria-live', urgent ? 'assertive' : 'polite')
+      region.setAttribute('aria-atomic', 'true')
+      document.body.appendChild(region)
+    }
+    region.textContent = message
+  }
+
+  function statusOf (form) {
+    let status = form.querySelector(':scope > [data-save-status]')
+    if (!status) {
+      status = document.createElement('p')
+      status.className = 'save-status small mb-0'
+      status.dataset.saveStatus = ''
+      form.appendChild(status)
+    }
+    return status
+  }
+
+  // Show the state of a change on the form where it was made.
+  function show (form, state, message, retry) {
+    if (!form || !form.isConnected) {
+      return
+    }
+    form.dataset.saveState = state
+    const status = statusOf(form)
+    status.textContent = message
+    if (retry) {
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'btn btn-sm btn-outline-danger ms-2 py-1'
+      button.textContent = state === 'queued' ? 'Send now' : 'Retry'
+      button.addEventListener('click', retry)
+      status.appendChild(button)
+    }
+  }
+
+  function send (key) {
+    const save = saves.get(key)
+    if (!save) {
+      return
+    }
+    if (!navigator.onLine) {
+      wait(key, save)
+      return
+    }
+    save.state = 'saving'
+    show(save.form, 'saving', 'Saving…')
+    save.issue(true)
+  }
+
+  function wait (key, save) {
+    save.state = 'queued'
+    if (!waiting.includes(key)) {
+      waiting.push(key)
+    }
+    show(save.form, 'queued', 'Not saved yet: no connection. It is sent when the network returns.')
+    announce(false, save.what.full + ': not saved yet, no connection.')
+  }
+
+  function fail (key, save, reason) {
+    save.state = 'failed'
+    show(save.form, 'failed', 'Not saved: ' + reason + '.', function () { send(key) })
+    announce(true, save.what.full + ': not saved, ' + reason + '.')
+  }
+
+  // Before each request: offline, the change waits in the page; online, it is saving.
+  document.addEventListener('htmx:confirm', function (event) {
+    const form = event.detail.elt
+    if (!inWork(form)) {
+      return
+    }
+    const key = keyOf(form)
+    const triggering = event.detail.triggeringEvent
+    const save = saves.get(key) || {}
+    save.form = form
+    save.what = describe(form, triggering && triggering.submitter)
+    save.issue = event.detail.issueRequest
+    saves.set(key, save)
+    form.dataset.saveKey = key
+    if (!navigator.onLine) {
+      event.preventDefault()
+      if (event.detail.question && !window.confirm(event.detail.question)) {
+        saves.delete(key)
+        return
+      }
+      wait(key, save)
+      return
+    }
+    save.state = 'saving'
+    show(form, 'saving', 'Saving…')
+  })
+
+  function reasonFor (xhr) {
+    const status = xhr ? xhr.status : 0
+    if (status === 0) {
+      return 'the server could not be reached'
+    }
+    if (status === 503) {
+      return 'the server was busy (error 503)'
+    }
+    if (status === 403 || status === 404) {
+      return 'this page is out of date; reload it (error ' + status + ')'
+    }
+    return 'the server could not save it (error ' + status + ')'
+  }
+
+  // After each request: saved; refused or in conflict, with the panel redrawn from what the
+  // server holds and the reason at its top; waiting for the network; or failed.
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    const form = event.detail.elt
+    if (inWork(form) && form.dataset.saveKey) {
+      requests.set(event.detail.xhr, form.dataset.saveKey)
+    }
+  })
+
+  // When the form was redrawn, htmx reports the end of its request on the nearest ancestor
+  // still in the page, so the request is known by its XMLHttpRequest.
+  document.addEventListener('htmx:afterRequest', function (event) {
+    const xhr = event.detail.xhr
+    const key = requests.get(xhr)
+    const save = key && saves.get(key)
+    requests.delete(xhr)
+    if (!save || save.state !== 'saving') {
+      return
+    }
+    const status = xhr ? xhr.status : 0
+    save.form = formByKey(key) || save.form
+    if (event.detail.successful) {
+      saves.delete(key)
+      show(save.form, 'saved', save.what.short ? 'Saved: ' + save.what.short + '.' : 'Saved.')
+      announce(false, save.what.full + ': saved.')
+    } else if (status === 409) {
+      saves.delete(key)
+      show(save.form, 'conflict', 'Not saved: someone else changed this meeting first. What is shown now is what is stored.')
+      announce(true, save.what.full + ': not saved, someone else changed this meeting first.')
+    } else if (status === 400) {
+      saves.delete(key)
+      show(save.form, 'refused', 'Not saved: the reason is at the top of this panel.')
+      announce(true, save.what.full + ': not saved.')
+    } else if (status === 0 && !navigator.onLine) {
+      wait(key, save)
+    } else {
+      fail(key, save, reasonFor(xhr))
+    }
+  })
+
+  // htmx reports a timeout just after the failed request: the reason is made precise.
+  document.addEventListener('htmx:timeout', function (event) {
+    const key = event.detail.elt.dataset && event.detail.elt.dataset.saveKey
+    const save = key && saves.get(key)
+    if (save && save.state === 'failed') {
+      fail(key, save, 'the server did not answer in time')
+    }
+  })
+
+  // The network is back: what waited is sent in the order it was changed, each at the
+  // revision its form is at by then, so a change someone else made meanwhile is still a
+  // conflict rather than overwritten.
+  window.addEventListener('online', function () {
+    waiting.splice(0).forEach(send)
+  })
+
+  window.addEventListener('offline', function () {
+    announce(true, 'No connection. Changes made now are kept on this page and sent when the network returns.')
+  })
+
+  // Leaving with changes the server has not stored asks first.
+  window.addEventListener('beforeunload', function (event) {
+    if (saves.size) {
+      event.preventDefault()
+      event.returnValue = ''
+    }
+  })
+
+  // A panel redrawn after another save replaces forms whose change had not been stored:
+  // their redrawn copies say so, as the choice they held is gone.
+  function forgetRedrawn () {
+    saves.forEach(function (save, key) {
+      if (save.state !== 'saving' && !save.form.isConnected) {
+        saves.delete(key)
+        const index = waiting.indexOf(key)
+        if (index >= 0) {
+          waiting.splice(index, 1)
+        }
+        show(formByKey(key), 'refused', 'Not saved: “' + save.what.short + '” was not stored before this panel was redrawn. Make the change again.')
+        announce(true, save.what.full + ': not saved. Make the change again.')
+      }
+    })
+  }
+
   htmx.onLoad(function (content) {
     readServerClock(content)
     hideNoScriptButtons(content)
+    followPresenter()
+    forgetRedrawn()
     tick()
   })
   window.setInterval(tick, 1000)
