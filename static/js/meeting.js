@@ -76,6 +76,9 @@
   const waiting = []
   // The form each request in flight was sent from.
   const requests = new WeakMap()
+  // Changes held while their row's last change was on its way, to make again once the
+  // server has redrawn the row.
+  const replays = []
 
   function inWork (element) {
     const area = document.getElementById('meeting-work')
@@ -182,6 +185,19 @@
       wait(key, save)
       return
     }
+    if (!save.form.isConnected) {
+      // Redrawn since: an attendance row is chosen again and saved; another form's content
+      // is gone, which its copy says.
+      const copy = formByKey(key)
+      saves.delete(key)
+      if (copy && savesOnChange(copy)) {
+        reapply(copy, save.values)
+        htmx.trigger(copy, 'change')
+      } else {
+        show(copy, 'refused', 'Not saved: this part of the page was redrawn before it could be sent. Make the change again.')
+      }
+      return
+    }
     save.state = 'saving'
     show(save.form, 'saving', 'Saving…')
     save.issue(true)
@@ -198,11 +214,42 @@
 
   function fail (key, save, reason) {
     save.state = 'failed'
+    save.reason = reason
     show(save.form, 'failed', 'Not saved: ' + reason + '.', function () { send(key) })
     announce(true, save.what.full + ': not saved, ' + reason + '.')
   }
 
-  // Before each request: offline, the change waits in the page; online, it is saving.
+  // What the person chose in a form, to be chosen again in its redrawn copy.
+  function snapshot (form) {
+    return Array.from(form.elements)
+      .filter(function (field) { return field.name && field.type !== 'hidden' })
+      .filter(function (field) { return !/^(radio|checkbox)$/.test(field.type) || field.checked })
+      .map(function (field) { return [field.name, field.value] })
+  }
+
+  function reapply (form, values) {
+    values.forEach(function (pair) {
+      Array.from(form.elements).forEach(function (field) {
+        if (field.name !== pair[0]) {
+          return
+        }
+        if (/^(radio|checkbox)$/.test(field.type)) {
+          field.checked = field.value === pair[1]
+        } else {
+          field.value = pair[1]
+        }
+      })
+    })
+  }
+
+  // Forms that save themselves on each change, such as an attendance row.
+  function savesOnChange (form) {
+    return (form.getAttribute('hx-trigger') || '').includes('change')
+  }
+
+  // Before each request: offline, the change waits in the page; online, it is saving. A
+  // change to a row whose last change is still on its way waits for the answer, then is
+  // made again on the row as the server redraws it, at the revision that answer brings.
   document.addEventListener('htmx:confirm', function (event) {
     const form = event.detail.elt
     if (!inWork(form)) {
@@ -210,9 +257,17 @@
     }
     const key = keyOf(form)
     const triggering = event.detail.triggeringEvent
+    const what = describe(form, triggering && triggering.submitter)
     const save = saves.get(key) || {}
+    if (navigator.onLine && save.inFlight && savesOnChange(form)) {
+      event.preventDefault()
+      save.next = { values: snapshot(form), what: what }
+      show(form, 'saving', 'Saving…')
+      return
+    }
     save.form = form
-    save.what = describe(form, triggering && triggering.submitter)
+    save.what = what
+    save.values = snapshot(form)
     save.issue = event.detail.issueRequest
     saves.set(key, save)
     form.dataset.saveKey = key
@@ -247,8 +302,10 @@
   // server holds and the reason at its top; waiting for the network; or failed.
   document.addEventListener('htmx:beforeRequest', function (event) {
     const form = event.detail.elt
-    if (inWork(form) && form.dataset.saveKey) {
-      requests.set(event.detail.xhr, form.dataset.saveKey)
+    const save = inWork(form) && saves.get(form.dataset.saveKey)
+    if (save) {
+      save.inFlight = true
+      requests.set(event.detail.xhr, { key: form.dataset.saveKey, what: save.what })
     }
   })
 
@@ -256,15 +313,23 @@
   // still in the page, so the request is known by its XMLHttpRequest.
   document.addEventListener('htmx:afterRequest', function (event) {
     const xhr = event.detail.xhr
-    const key = requests.get(xhr)
+    const sent = requests.get(xhr)
+    const key = sent && sent.key
     const save = key && saves.get(key)
     requests.delete(xhr)
     if (!save || save.state !== 'saving') {
       return
     }
+    save.inFlight = false
+    save.what = sent.what
+    const next = save.next
+    delete save.next
     const status = xhr ? xhr.status : 0
     save.form = formByKey(key) || save.form
-    if (event.detail.successful) {
+    if (event.detail.successful && next) {
+      saves.delete(key)
+      replays.push({ key: key, values: next.values })
+    } else if (event.detail.successful) {
       saves.delete(key)
       show(save.form, 'saved', save.what.short ? 'Saved: ' + save.what.short + '.' : 'Saved.')
       announce(false, save.what.full + ': saved.')
@@ -276,10 +341,14 @@
       saves.delete(key)
       show(save.form, 'refused', 'Not saved: the reason is at the top of this panel.')
       announce(true, save.what.full + ': not saved.')
-    } else if (status === 0 && !navigator.onLine) {
-      wait(key, save)
     } else {
-      fail(key, save, reasonFor(xhr))
+      // Not redrawn: the form still holds the latest choice, which a retry sends.
+      save.what = next ? next.what : save.what
+      if (status === 0 && !navigator.onLine) {
+        wait(key, save)
+      } else {
+        fail(key, save, reasonFor(xhr))
+      }
     }
   })
 
@@ -311,27 +380,53 @@
     }
   })
 
-  // A panel redrawn after another save replaces forms whose change had not been stored:
-  // their redrawn copies say so, as the choice they held is gone.
-  function forgetRedrawn () {
+  // A panel redrawn after another save replaces forms whose change is not stored. An
+  // attendance row keeps the choice made on it, still marked as not saved; another form's
+  // content is gone, which its copy says.
+  function carryOver () {
     saves.forEach(function (save, key) {
-      if (save.state !== 'saving' && !save.form.isConnected) {
-        saves.delete(key)
-        const index = waiting.indexOf(key)
-        if (index >= 0) {
-          waiting.splice(index, 1)
-        }
-        show(formByKey(key), 'refused', 'Not saved: “' + save.what.short + '” was not stored before this panel was redrawn. Make the change again.')
-        announce(true, save.what.full + ': not saved. Make the change again.')
+      if (save.state === 'saving' || save.form.isConnected) {
+        return
       }
+      const copy = formByKey(key)
+      if (copy && savesOnChange(copy)) {
+        reapply(copy, save.values)
+        save.form = copy
+        copy.dataset.saveKey = key
+        if (save.state === 'queued') {
+          show(copy, 'queued', 'Not saved yet: no connection. It is sent when the network returns.')
+        } else {
+          show(copy, 'failed', 'Not saved: ' + save.reason + '.', function () { send(key) })
+        }
+        return
+      }
+      saves.delete(key)
+      const index = waiting.indexOf(key)
+      if (index >= 0) {
+        waiting.splice(index, 1)
+      }
+      show(copy, 'refused', 'Not saved: “' + save.what.short + '” was not stored before this panel was redrawn. Make the change again.')
+      announce(true, save.what.full + ': not saved. Make the change again.')
     })
   }
+
+  // Once a redrawn row is settled (and htmx listens to it again), a change held for it is
+  // made on it and saved.
+  document.addEventListener('htmx:afterSettle', function () {
+    replays.splice(0).forEach(function (replay) {
+      const copy = formByKey(replay.key)
+      if (copy) {
+        reapply(copy, replay.values)
+        htmx.trigger(copy, 'change')
+      }
+    })
+  })
 
   htmx.onLoad(function (content) {
     readServerClock(content)
     hideNoScriptButtons(content)
     followPresenter()
-    forgetRedrawn()
+    carryOver()
     tick()
   })
   window.setInterval(tick, 1000)

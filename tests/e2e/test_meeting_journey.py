@@ -571,3 +571,38 @@ def test_a_meeting_ahead_is_changed_or_cancelled_from_its_page(
     page.goto(f"{live_server.url}/meetings/{running.meeting.pk}/")
     expect(page.get_by_role("link", name="Change the meeting")).to_have_count(0)
     expect(page.get_by_role("link", name="Cancel the meeting")).to_have_count(0)
+
+
+def test_a_second_tap_while_the_first_is_on_its_way_is_stored_too(
+    page, live_server, running, sign_in, problems
+):
+    """Tapping a row again before the server has answered the first tap: the second choice
+    waits for the answer, is made again on the redrawn row, and is stored."""
+    meeting, maya = running.meeting, running.member
+    sign_in(page, live_server, running.facilitator)
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(f"**/meetings/{meeting.pk}/attendance/", hold_the_first)
+    row = page.locator(f"#attendance-row-{maya.pk}")
+    row.get_by_text("Present", exact=True).click()
+    expect(save_status(row)).to_have_text("Saving…")
+    assert len(held) == 1
+    row.get_by_text("Late", exact=True).click()
+    expect(save_status(row)).to_have_text("Saving…")
+    assert leaving_is_held_back(page)
+
+    held[0].continue_()
+    expect(save_status(row)).to_have_text("Saved: Late.")
+    expect(row.get_by_role("radio", name="Late", exact=True)).to_be_checked()
+    assert dict(meeting.attendance.values_list("user", "status")) == {maya.pk: "late"}
+    meeting.refresh_from_db()
+    assert meeting.revision == 2
+    assert not leaving_is_held_back(page)
+    assert problems == []
