@@ -69,15 +69,18 @@
 
   // Saves
 
-  // Forms whose change the server has not stored yet, by the form's key: `state` is
-  // 'saving', 'queued' (waiting for the network) or 'failed'; `issue` sends it again.
+  // Forms whose change the server has not stored yet, by the form's key. `state` is
+  // 'saving', 'queued' (waiting for the network) or 'failed'; `values` is what the person
+  // chose, `issue` sends the form again, `inFlight` says a request of it is on its way and
+  // `next` holds a change made meanwhile.
   const saves = new Map()
   // Keys of the forms waiting for the network, in the order they were changed.
   const waiting = []
-  // The form each request in flight was sent from.
+  // Whether the waiting forms are being sent, one after another, now the network is back.
+  let flushing = false
+  // The form each request on its way was sent from, and what it saves.
   const requests = new WeakMap()
-  // Changes held while their row's last change was on its way, to make again once the
-  // server has redrawn the row.
+  // Changes to make again on forms the server has just redrawn, once htmx has settled them.
   const replays = []
 
   function inWork (element) {
@@ -131,6 +134,45 @@
     return { short: choice ? act + ' (' + choice + ')' : act, full: choice ? act + ': ' + choice : act }
   }
 
+  // What the person chose in a form, to be chosen again in its redrawn copy.
+  function snapshot (form) {
+    return Array.from(form.elements)
+      .filter(function (field) { return field.name && field.type !== 'hidden' })
+      .filter(function (field) { return !/^(radio|checkbox)$/.test(field.type) || field.checked })
+      .map(function (field) { return [field.name, field.value] })
+  }
+
+  function reapply (form, values) {
+    values.forEach(function (pair) {
+      Array.from(form.elements).forEach(function (field) {
+        if (field.name !== pair[0]) {
+          return
+        }
+        if (/^(radio|checkbox)$/.test(field.type)) {
+          field.checked = field.value === pair[1]
+        } else {
+          field.value = pair[1]
+        }
+      })
+    })
+  }
+
+  // Forms that save themselves on each change, such as an attendance row.
+  function savesOnChange (form) {
+    return (form.getAttribute('hx-trigger') || '').includes('change')
+  }
+
+  // A redrawn copy can be sent with the same choices when what it does does not depend on
+  // which button was pressed (a timer's start or stop does).
+  function resendable (form) {
+    return savesOnChange(form) || !form.querySelector('button[name]')
+  }
+
+  // Send a redrawn copy as the person would: by changing it, or by submitting it.
+  function resend (form) {
+    htmx.trigger(form, savesOnChange(form) ? 'change' : 'submit')
+  }
+
   // Two regions, polite and assertive, outside the panels that are redrawn, so that every
   // change of state is heard once.
   function announce (urgent, message) {
@@ -170,45 +212,20 @@
       const button = document.createElement('button')
       button.type = 'button'
       button.className = 'btn btn-sm btn-outline-danger ms-2 py-1'
-      button.textContent = state === 'queued' ? 'Send now' : 'Retry'
+      button.textContent = 'Retry'
       button.addEventListener('click', retry)
       status.appendChild(button)
     }
   }
 
-  function send (key) {
-    const save = saves.get(key)
-    if (!save) {
-      return
-    }
-    if (!navigator.onLine) {
-      wait(key, save)
-      return
-    }
-    if (!save.form.isConnected) {
-      // Redrawn since: an attendance row is chosen again and saved; another form's content
-      // is gone, which its copy says.
-      const copy = formByKey(key)
-      saves.delete(key)
-      if (copy && savesOnChange(copy)) {
-        reapply(copy, save.values)
-        htmx.trigger(copy, 'change')
-      } else {
-        show(copy, 'refused', 'Not saved: this part of the page was redrawn before it could be sent. Make the change again.')
-      }
-      return
-    }
-    save.state = 'saving'
-    show(save.form, 'saving', 'Saving…')
-    save.issue(true)
-  }
+  const NOT_YET = 'Not saved yet: no connection. It is sent when the network returns.'
 
   function wait (key, save) {
     save.state = 'queued'
     if (!waiting.includes(key)) {
       waiting.push(key)
     }
-    show(save.form, 'queued', 'Not saved yet: no connection. It is sent when the network returns.')
+    show(save.form, 'queued', NOT_YET)
     announce(false, save.what.full + ': not saved yet, no connection.')
   }
 
@@ -219,33 +236,66 @@
     announce(true, save.what.full + ': not saved, ' + reason + '.')
   }
 
-  // What the person chose in a form, to be chosen again in its redrawn copy.
-  function snapshot (form) {
-    return Array.from(form.elements)
-      .filter(function (field) { return field.name && field.type !== 'hidden' })
-      .filter(function (field) { return !/^(radio|checkbox)$/.test(field.type) || field.checked })
-      .map(function (field) { return [field.name, field.value] })
+  function forget (key) {
+    saves.delete(key)
+    const index = waiting.indexOf(key)
+    if (index >= 0) {
+      waiting.splice(index, 1)
+    }
   }
 
-  function reapply (form, values) {
-    values.forEach(function (pair) {
-      Array.from(form.elements).forEach(function (field) {
-        if (field.name !== pair[0]) {
-          return
-        }
-        if (/^(radio|checkbox)$/.test(field.type)) {
-          field.checked = field.value === pair[1]
-        } else {
-          field.value = pair[1]
-        }
-      })
-    })
+  // Send a change again: from its form, or from the form's redrawn copy.
+  function send (key) {
+    const save = saves.get(key)
+    if (!save) {
+      return
+    }
+    if (!navigator.onLine) {
+      wait(key, save)
+      return
+    }
+    if (!save.form.isConnected) {
+      const copy = formByKey(key)
+      if (!copy || !resendable(copy)) {
+        forget(key)
+        show(copy, 'refused', 'Not saved: this part of the page was redrawn before it could be sent. Make the change again.')
+        return
+      }
+      save.form = copy
+      reapply(copy, save.values)
+    }
+    save.state = 'saving'
+    show(save.form, 'saving', 'Saving…')
+    if (save.form === save.issuedFrom) {
+      save.issue(true)
+    } else {
+      resend(save.form)
+    }
   }
 
-  // Forms that save themselves on each change, such as an attendance row.
-  function savesOnChange (form) {
-    return (form.getAttribute('hx-trigger') || '').includes('change')
+  // Now the network is back, the waiting changes go one after another, in the order they
+  // were made, each at the revision its form is at by then.
+  function sendNextWaiting () {
+    while (flushing && waiting.length && !saves.has(waiting[0])) {
+      waiting.shift()
+    }
+    if (!flushing || !waiting.length || !navigator.onLine) {
+      flushing = false
+      return
+    }
+    send(waiting[0])
   }
+
+  window.addEventListener('online', function () {
+    if (!flushing) {
+      flushing = true
+      sendNextWaiting()
+    }
+  })
+
+  window.addEventListener('offline', function () {
+    announce(true, 'No connection. Changes made now are kept on this page and sent when the network returns.')
+  })
 
   // Before each request: offline, the change waits in the page; online, it is saving. A
   // change to a row whose last change is still on its way waits for the answer, then is
@@ -269,23 +319,39 @@
     save.what = what
     save.values = snapshot(form)
     save.issue = event.detail.issueRequest
+    save.issuedFrom = form
     saves.set(key, save)
     form.dataset.saveKey = key
     if (!navigator.onLine) {
       event.preventDefault()
       if (event.detail.question && !window.confirm(event.detail.question)) {
-        saves.delete(key)
+        forget(key)
         return
       }
       wait(key, save)
       return
     }
+    if (!flushing || waiting[0] !== key) {
+      // Made again while waiting: this change goes now and replaces the one that waited.
+      const index = waiting.indexOf(key)
+      if (index >= 0) {
+        waiting.splice(index, 1)
+      }
+    }
     save.state = 'saving'
     show(form, 'saving', 'Saving…')
   })
 
-  function reasonFor (xhr) {
-    const status = xhr ? xhr.status : 0
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    const form = event.detail.elt
+    const save = inWork(form) && saves.get(form.dataset.saveKey)
+    if (save) {
+      save.inFlight = true
+      requests.set(event.detail.xhr, { key: form.dataset.saveKey, what: save.what })
+    }
+  })
+
+  function reasonFor (status) {
     if (status === 0) {
       return 'the server could not be reached'
     }
@@ -298,19 +364,12 @@
     return 'the server could not save it (error ' + status + ')'
   }
 
-  // After each request: saved; refused or in conflict, with the panel redrawn from what the
-  // server holds and the reason at its top; waiting for the network; or failed.
-  document.addEventListener('htmx:beforeRequest', function (event) {
-    const form = event.detail.elt
-    const save = inWork(form) && saves.get(form.dataset.saveKey)
-    if (save) {
-      save.inFlight = true
-      requests.set(event.detail.xhr, { key: form.dataset.saveKey, what: save.what })
-    }
-  })
+  const CONFLICT = 'someone else changed this meeting while this waited; check it and retry'
 
-  // When the form was redrawn, htmx reports the end of its request on the nearest ancestor
-  // still in the page, so the request is known by its XMLHttpRequest.
+  // After each request: saved; refused or in conflict, with the panel redrawn from what the
+  // server holds and the reason at its top; waiting for the network; or failed. When the
+  // form was redrawn, htmx reports the end of its request on the nearest ancestor still in
+  // the page, so the request is known by its XMLHttpRequest.
   document.addEventListener('htmx:afterRequest', function (event) {
     const xhr = event.detail.xhr
     const sent = requests.get(xhr)
@@ -325,30 +384,54 @@
     const next = save.next
     delete save.next
     const status = xhr ? xhr.status : 0
+    const head = flushing && waiting[0] === key
     save.form = formByKey(key) || save.form
-    if (event.detail.successful && next) {
-      saves.delete(key)
-      replays.push({ key: key, values: next.values })
-    } else if (event.detail.successful) {
-      saves.delete(key)
-      show(save.form, 'saved', save.what.short ? 'Saved: ' + save.what.short + '.' : 'Saved.')
-      announce(false, save.what.full + ': saved.')
-    } else if (status === 409) {
-      saves.delete(key)
+    if (status === 409) {
+      forget(key)
       show(save.form, 'conflict', 'Not saved: someone else changed this meeting first. What is shown now is what is stored.')
       announce(true, save.what.full + ': not saved, someone else changed this meeting first.')
+      // What waited was decided before that change was seen: it is not sent over it.
+      if (head) {
+        flushing = false
+        waiting.splice(0).forEach(function (other) {
+          const held = saves.get(other)
+          const copy = held && formByKey(other)
+          if (copy && copy !== held.form && resendable(copy)) {
+            reapply(copy, held.values)
+            held.form = copy
+            copy.dataset.saveKey = other
+          }
+          if (held) {
+            fail(other, held, CONFLICT)
+          }
+        })
+      }
     } else if (status === 400) {
-      saves.delete(key)
+      forget(key)
       show(save.form, 'refused', 'Not saved: the reason is at the top of this panel.')
       announce(true, save.what.full + ': not saved.')
+    } else if (event.detail.successful) {
+      forget(key)
+      if (next) {
+        replays.push({ key: key, values: next.values })
+      } else {
+        show(save.form, 'saved', save.what.short ? 'Saved: ' + save.what.short + '.' : 'Saved.')
+        announce(false, save.what.full + ': saved.')
+      }
     } else {
       // Not redrawn: the form still holds the latest choice, which a retry sends.
       save.what = next ? next.what : save.what
+      save.values = snapshot(save.form)
       if (status === 0 && !navigator.onLine) {
+        flushing = false
         wait(key, save)
-      } else {
-        fail(key, save, reasonFor(xhr))
+        return
       }
+      if (head) {
+        waiting.shift()
+      }
+      fail(key, save, reasonFor(status))
+      window.setTimeout(sendNextWaiting, 0)
     }
   })
 
@@ -361,15 +444,20 @@
     }
   })
 
-  // The network is back: what waited is sent in the order it was changed, each at the
-  // revision its form is at by then, so a change someone else made meanwhile is still a
-  // conflict rather than overwritten.
-  window.addEventListener('online', function () {
-    waiting.splice(0).forEach(send)
-  })
-
-  window.addEventListener('offline', function () {
-    announce(true, 'No connection. Changes made now are kept on this page and sent when the network returns.')
+  // Once the server's answer is settled in the page (and htmx listens to what it redrew), a
+  // change held for a redrawn row is made on it, and the next waiting change goes.
+  document.addEventListener('htmx:afterSettle', function () {
+    replays.splice(0).forEach(function (replay) {
+      const copy = formByKey(replay.key)
+      if (copy) {
+        reapply(copy, replay.values)
+        resend(copy)
+      }
+    })
+    const head = waiting.length && saves.get(waiting[0])
+    if (flushing && !(head && head.state === 'saving')) {
+      sendNextWaiting()
+    }
   })
 
   // Leaving with changes the server has not stored asks first.
@@ -380,47 +468,34 @@
     }
   })
 
-  // A panel redrawn after another save replaces forms whose change is not stored. An
-  // attendance row keeps the choice made on it, still marked as not saved; another form's
-  // content is gone, which its copy says.
+  // A panel redrawn after another save replaces forms whose change is not stored: the copy
+  // takes the choice made, still marked as not saved, or, where the copy cannot be sent the
+  // same way, says to make the change again.
   function carryOver () {
     saves.forEach(function (save, key) {
-      if (save.state === 'saving' || save.form.isConnected) {
+      if (save.inFlight || save.form.isConnected) {
         return
       }
       const copy = formByKey(key)
-      if (copy && savesOnChange(copy)) {
-        reapply(copy, save.values)
-        save.form = copy
-        copy.dataset.saveKey = key
-        if (save.state === 'queued') {
-          show(copy, 'queued', 'Not saved yet: no connection. It is sent when the network returns.')
-        } else {
-          show(copy, 'failed', 'Not saved: ' + save.reason + '.', function () { send(key) })
-        }
+      if (!copy || !resendable(copy)) {
+        forget(key)
+        show(copy, 'refused', 'Not saved: “' + save.what.short + '” was not stored before this panel was redrawn. Make the change again.')
+        announce(true, save.what.full + ': not saved. Make the change again.')
         return
       }
-      saves.delete(key)
-      const index = waiting.indexOf(key)
-      if (index >= 0) {
-        waiting.splice(index, 1)
+      reapply(copy, save.values)
+      save.form = copy
+      copy.dataset.saveKey = key
+      if (save.state === 'queued') {
+        show(copy, 'queued', NOT_YET)
+      } else if (save.state === 'failed') {
+        show(copy, 'failed', 'Not saved: ' + save.reason + '.', function () { send(key) })
+      } else {
+        // Waiting behind another request when this panel was redrawn: htmx drops it.
+        fail(key, save, 'this panel was redrawn before it was sent')
       }
-      show(copy, 'refused', 'Not saved: “' + save.what.short + '” was not stored before this panel was redrawn. Make the change again.')
-      announce(true, save.what.full + ': not saved. Make the change again.')
     })
   }
-
-  // Once a redrawn row is settled (and htmx listens to it again), a change held for it is
-  // made on it and saved.
-  document.addEventListener('htmx:afterSettle', function () {
-    replays.splice(0).forEach(function (replay) {
-      const copy = formByKey(replay.key)
-      if (copy) {
-        reapply(copy, replay.values)
-        htmx.trigger(copy, 'change')
-      }
-    })
-  })
 
   htmx.onLoad(function (content) {
     readServerClock(content)

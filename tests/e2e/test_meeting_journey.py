@@ -18,6 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
+from sessions.services import running as meeting_services
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.sessions.builders import action, attend
 from tests.sessions.factories import MeetingFactory, days_from_now
@@ -606,3 +607,55 @@ def test_a_second_tap_while_the_first_is_on_its_way_is_stored_too(
     assert meeting.revision == 2
     assert not leaving_is_held_back(page)
     assert problems == []
+
+
+def test_taps_that_waited_offline_do_not_overwrite_a_change_made_meanwhile(
+    page, live_server, running, sign_in, axe_check, shot, problems
+):
+    """Back online, the first waiting tap meets a save someone else made while the tablet
+    was offline: the conflict is shown, nothing is overwritten, and the taps still waiting
+    are marked not saved, each with a retry."""
+    meeting, maya, rosa, pat = running.meeting, running.member, running.rosa, running.pending
+    sign_in(page, live_server, running.facilitator)
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+    attendance = page.get_by_role("region", name="Attendance")
+    maya_row = attendance.locator(f"#attendance-row-{maya.pk}")
+    rosa_row = attendance.locator(f"#attendance-row-{rosa.pk}")
+    pat_row = attendance.locator(f"#attendance-row-{pat.pk}")
+
+    page.context.set_offline(True)
+    maya_row.get_by_text("Present", exact=True).click()
+    rosa_row.get_by_text("Late", exact=True).click()
+    expect(save_status(rosa_row)).to_contain_text("Not saved yet")
+    # Meanwhile a co-facilitator, on another device, marks Pat absent.
+    meeting_services.record_attendance(
+        meeting, member=pat, status="absent", revision=meeting.revision, by=running.facilitator
+    )
+
+    with page.expect_response(lambda r: r.url.endswith("/attendance/")) as first:
+        page.context.set_offline(False)
+    assert first.value.status == 409
+    expect(attendance.get_by_role("alert")).to_contain_text("Someone else changed this meeting")
+    expect(pat_row.get_by_role("radio", name="Absent", exact=True)).to_be_checked()
+    expect(maya_row.get_by_role("radio", name="Present", exact=True)).not_to_be_checked()
+    expect(save_status(maya_row)).to_contain_text("Not saved: someone else changed")
+    expect(save_status(rosa_row)).to_contain_text(
+        "Not saved: someone else changed this meeting while this waited"
+    )
+    expect(rosa_row.get_by_role("radio", name="Late", exact=True)).to_be_checked()
+    expect(rosa_row.locator("form")).to_have_attribute("data-save-state", "failed")
+    assert dict(meeting.attendance.values_list("user", "status")) == {pat.pk: "absent"}
+    assert leaving_is_held_back(page)
+    axe_check(page)
+    attendance.screenshot(path=shot(page, "meeting-offline-conflict"))
+
+    with saving(page, "attendance"):
+        save_status(rosa_row).get_by_role("button", name="Retry").click()
+    expect(save_status(rosa_row)).to_have_text("Saved: Late.")
+    assert dict(meeting.attendance.values_list("user", "status")) == {
+        pat.pk: "absent",
+        rosa.pk: "late",
+    }
+    assert not leaving_is_held_back(page)
+    # The conflict is the browser's only complaint: a 409 answer it reports.
+    assert [p for p in problems if "409" not in p] == []
