@@ -119,8 +119,9 @@
     return element ? element.textContent.replace(/\s+/g, ' ').trim() : ''
   }
 
-  // What the change is, shown beside the form (`short`) and spoken with its context (`full`):
-  // "Late" and "Maya Patel: Late"; "Start timer for Maya Patel".
+  // What the change is: the choice made, shown beside the form (`short`, empty for a form
+  // without one), and spoken with its context (`full`): "Late" and "Maya Patel: Late";
+  // "" and "Start timer for Maya Patel".
   function describe (form, submitter) {
     const checked = form.querySelector('input[type=radio]:checked')
     const choice = checked ? words(form.querySelector('label[for="' + checked.id + '"]')) : ''
@@ -131,7 +132,7 @@
     }
     const button = submitter || form.querySelector('button[type=submit]:not([hidden])')
     const act = words(button) || 'This change'
-    return { short: choice ? act + ' (' + choice + ')' : act, full: choice ? act + ': ' + choice : act }
+    return { short: choice, full: choice ? act + ': ' + choice : act }
   }
 
   // What the person chose in a form, to be chosen again in its redrawn copy.
@@ -479,7 +480,7 @@
       const copy = formByKey(key)
       if (!copy || !resendable(copy)) {
         forget(key)
-        show(copy, 'refused', 'Not saved: “' + save.what.short + '” was not stored before this panel was redrawn. Make the change again.')
+        show(copy, 'refused', 'Not saved: ' + (save.what.short ? '“' + save.what.short + '” ' : 'this change ') + 'was not stored before this panel was redrawn. Make the change again.')
         announce(true, save.what.full + ': not saved. Make the change again.')
         return
       }
