@@ -114,6 +114,11 @@ def test_the_facilitator_runs_a_meeting_end_to_end(
     # The meeting under way is "now" on the home page and on the schedule, a link away.
     now = page.get_by_role("region", name="Now")
     expect(now).to_contain_text("Set Alpha")
+    expect(now.get_by_role("link", name=re.compile("^Open the meeting"))).to_have_attribute(
+        "href", f"/meetings/{meeting.pk}/"
+    )
+    axe_check(page)
+    shot(page, "home-meeting-now")
     expect(page.get_by_role("region", name="Coming up")).not_to_contain_text(
         meeting.starts_at.astimezone(LONDON).strftime("%H:%M") + "–"
     )
