@@ -81,6 +81,10 @@ class Meeting(RulesModel):
     def get_absolute_url(self):
         return reverse("meetings:meeting", args=[self.pk])
 
+    def in_progress(self, now):
+        """Scheduled, started and not yet over at `now`: the meeting happening now."""
+        return self.status == self.Status.SCHEDULED and self.starts_at <= now < self.ends_at
+
 
 class Attendance(models.Model):
     """One row per member per meeting. When an account is erased, `user` is cleared and

@@ -17,10 +17,12 @@ def set_schedule(context, learning_set):
     """The next and the latest few meetings; the full schedule is a link away."""
     user = context["request"].user
     now = timezone.now()
+    upcoming = list(queries.upcoming_set_meetings(learning_set, now)[:SHOWN])
     return {
         "user": user,
         "learning_set": learning_set,
-        "upcoming": list(queries.upcoming_set_meetings(learning_set, now)[:SHOWN]),
+        "upcoming": upcoming,
+        "happening": {meeting.pk for meeting in upcoming if meeting.in_progress(now)},
         "past": list(queries.past_set_meetings(learning_set, now)[:SHOWN]),
         "can_schedule": user.has_perm("sets.schedule_learningset", learning_set),
     }
@@ -28,6 +30,13 @@ def set_schedule(context, learning_set):
 
 @register.inclusion_tag("sessions/next_meetings_panel.html", takes_context=True)
 def my_next_meetings(context):
-    """The home page's "Coming up": the person's next meetings across their sets."""
+    """The home page's "Now" and "Coming up": the person's next meetings across their sets,
+    one in progress apart with a direct link to its page."""
     user = context["request"].user
-    return {"user": user, "meetings": list(queries.upcoming_meetings_for(user)[:SHOWN])}
+    now = timezone.now()
+    meetings = list(queries.upcoming_meetings_for(user, now)[:SHOWN])
+    return {
+        "user": user,
+        "happening": [meeting for meeting in meetings if meeting.in_progress(now)],
+        "meetings": [meeting for meeting in meetings if not meeting.in_progress(now)],
+    }

@@ -164,6 +164,15 @@ class MeetingPage:
         """A scheduled meeting still to come: the page speaks of it in the future tense."""
         return self.meeting.status == Meeting.Status.SCHEDULED and not self.started
 
+    @cached_property
+    def in_progress(self):
+        return self.meeting.in_progress(timezone.now())
+
+    @cached_property
+    def can_change(self):
+        """Moving or cancelling is offered until the meeting starts."""
+        return self.ahead and self.user.has_perm("meetings.change_meeting", self.meeting)
+
     @property
     def held(self):
         return self.meeting.status == Meeting.Status.HELD

@@ -36,8 +36,10 @@ class ScheduleView(SetPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
+        upcoming = list(queries.upcoming_set_meetings(self.learning_set, now))
         return super().get_context_data(
-            upcoming=list(queries.upcoming_set_meetings(self.learning_set, now)),
+            happening=[meeting for meeting in upcoming if meeting.in_progress(now)],
+            upcoming=[meeting for meeting in upcoming if not meeting.in_progress(now)],
             past=list(queries.past_set_meetings(self.learning_set, now)),
             can_schedule=self.request.user.has_perm("sets.schedule_learningset", self.learning_set),
             page_title="Schedule",

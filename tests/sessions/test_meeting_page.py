@@ -532,3 +532,80 @@ def test_a_report_back_heard_again_later_stays_as_it_was(client, world, live_mee
     body = page(client, live_meeting).content.decode()
     assert f'id="outcome-{action.pk}-done" autocomplete="off" checked' in body
     assert "Reported on again at a later meeting" not in body
+
+
+# Change and cancel, "now", and whose action comes next
+
+
+def test_the_facilitator_can_change_or_cancel_a_meeting_ahead_from_its_page(client, world, meeting):
+    edit = reverse("meetings:meeting_edit", args=[meeting.pk])
+    cancel = reverse("meetings:meeting_cancel", args=[meeting.pk])
+    client.force_login(world.facilitator)
+    body = page(client, meeting).content.decode()
+    assert f'href="{edit}"' in body
+    assert f'href="{cancel}"' in body
+    assert client.get(edit).status_code == 200
+    assert client.get(cancel).status_code == 200
+
+    client.force_login(world.member)
+    body = page(client, meeting).content.decode()
+    assert edit not in body
+    assert cancel not in body
+
+
+def test_a_meeting_under_way_or_held_offers_no_change_or_cancel(
+    client, world, live_meeting, past_meeting
+):
+    client.force_login(world.facilitator)
+    for started in (live_meeting, past_meeting):
+        body = page(client, started).content.decode()
+        assert reverse("meetings:meeting_edit", args=[started.pk]) not in body
+        assert reverse("meetings:meeting_cancel", args=[started.pk]) not in body
+
+
+def test_a_meeting_in_progress_is_marked_now_on_its_page(client, world, live_meeting, meeting):
+    client.force_login(world.facilitator)
+    heading = re.search(r"<h1.*?</h1>", page(client, live_meeting).content.decode(), re.S)[0]
+    assert ">Now<" in heading
+    assert "Scheduled" not in heading
+    heading = re.search(r"<h1.*?</h1>", page(client, meeting).content.decode(), re.S)[0]
+    assert ">Now<" not in heading
+    assert "Scheduled" in heading
+
+
+def test_a_new_action_belongs_to_the_presenter_on_the_clock(client, world, live_meeting):
+    rosa = MembershipFactory(learning_set=world.learning_set, user__name="Rosa Reyes").user
+    AirtimeSlot.objects.create(meeting=live_meeting, presenter=world.member, order=0)
+    AirtimeSlot.objects.create(
+        meeting=live_meeting, presenter=rosa, order=1, timer_started_at=timezone.now()
+    )
+    AirtimeSlot.objects.create(meeting=live_meeting, presenter=world.pending, order=2)
+    client.force_login(world.facilitator)
+    body = page(client, live_meeting).content.decode()
+    owner = re.search(r'<select name="owner".*?</select>', body, re.S)[0]
+    assert re.findall(r'<option value="(\d+)"[^>]*selected', owner) == [str(rosa.pk)]
+    bar = re.search(r'<div class="presenter-bar".*?</div>', body, re.S)[0]
+    assert f'data-presenter="{rosa.pk}"' in bar
+    assert "Rosa Reyes" in bar
+    assert "hidden" not in bar.split(">")[0]
+
+
+def test_with_no_timer_running_the_presenter_bar_is_hidden(client, world, live_meeting):
+    AirtimeSlot.objects.create(meeting=live_meeting, presenter=world.member, order=0)
+    client.force_login(world.facilitator)
+    body = page(client, live_meeting).content.decode()
+    bar = re.search(r'<div class="presenter-bar"[^>]*>', body)[0]
+    assert " hidden" in bar
+
+
+def test_starting_a_timer_brings_the_presenter_bar_with_the_panel(
+    client, world, live_meeting, post_panel
+):
+    slot = AirtimeSlot.objects.create(meeting=live_meeting, presenter=world.member, order=0)
+    client.force_login(world.facilitator)
+    response = post_panel("meeting_airtime", live_meeting, htmx=True, op="start", slot=slot.pk)
+    assert response.status_code == 200
+    body = response.content.decode()
+    bar = re.search(r'<div class="presenter-bar".*?</div>', body, re.S)[0]
+    assert 'hx-swap-oob="true"' in bar
+    assert "Maya Member" in bar

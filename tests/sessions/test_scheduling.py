@@ -496,3 +496,28 @@ def test_queries_do_not_grow_with_past_meetings_or_members(client, db, page):
 
     assert measure(1, 2) == measure(20, 2)
     assert measure(3, 2) == measure(3, 8)
+
+
+def test_the_schedule_shows_the_meeting_in_progress_as_now(client, world, meeting):
+    under_way = MeetingFactory(
+        learning_set=world.learning_set, starts_at=timezone.now() - timedelta(minutes=30)
+    )
+    for person in (world.facilitator, world.member):
+        client.force_login(person)
+        body = client.get(schedule_url(world.learning_set)).content.decode()
+        now = body[body.index('id="now-heading"') : body.index('id="upcoming-heading"')]
+        assert f'id="meeting-{under_way.pk}"' in now
+        assert f'href="{under_way.get_absolute_url()}"' in now
+        assert "Open the meeting" in now
+        coming_up = body[body.index('id="upcoming-heading"') : body.index('id="past-heading"')]
+        assert f'id="meeting-{under_way.pk}"' not in coming_up
+        assert f'id="meeting-{meeting.pk}"' in coming_up
+
+
+def test_the_set_page_marks_the_meeting_in_progress(client, world, meeting):
+    under_way = MeetingFactory(
+        learning_set=world.learning_set, starts_at=timezone.now() - timedelta(minutes=30)
+    )
+    client.force_login(world.member)
+    body = client.get(world.learning_set.get_absolute_url()).content.decode()
+    assert f'href="{under_way.get_absolute_url()}">Now: open the meeting' in body
