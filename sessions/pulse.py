@@ -16,10 +16,17 @@ from datetime import timedelta
 from enum import Enum
 from fractions import Fraction
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from sessions.models import PULSE_ITEM_FIELDS, Attendance, Meeting, PulseReceipt, PulseResponse
+from sessions.models import (
+    PULSE_ITEM_FIELDS,
+    Attendance,
+    Meeting,
+    PulseReceipt,
+    PulseResponse,
+    PulseTally,
+)
 
 # Never fewer, whatever a programme sets: below three, answers could be told apart.
 MIN_RESPONSES = 3
@@ -57,6 +64,19 @@ SCALE = [
     (6, "Agree"),
     (7, "Strongly agree"),
 ]
+
+
+def tallies(meeting, answer_sets):
+    """A meeting's 49 tally rows (each statement at each point of the scale) counting the
+    given answers, each a mapping of item field to 1–7."""
+    counts = {(item.number, point): 0 for item in ITEMS for point, _ in SCALE}
+    for answers in answer_sets:
+        for item in ITEMS:
+            counts[item.number, answers[item.field]] += 1
+    return [
+        PulseTally(meeting=meeting, item=item, point=point, count=count)
+        for (item, point), count in counts.items()
+    ]
 
 
 def minimum_responses(programme):
@@ -141,7 +161,25 @@ class Result:
 
 
 def _sums(meeting_ids):
-    """Per meeting: how many responses, and the sum of each item's answers. One query."""
+    """Per meeting: how many responses, and the sum of each item's answers, from its tallies.
+    One query."""
+    rows = (
+        PulseTally.objects.filter(meeting__in=meeting_ids)
+        .values("meeting", "item")
+        .annotate(responses=Sum("count"), total=Sum(F("point") * F("count")))
+        .order_by()
+    )
+    sums = {}
+    for row in rows:
+        meeting = sums.setdefault(row["meeting"], {"responses": 0})
+        meeting[f"item_{row['item']}"] = row["total"]
+        if row["item"] == ITEMS[0].number:
+            meeting["responses"] = row["responses"]
+    return {pk: meeting for pk, meeting in sums.items() if meeting["responses"]}
+
+
+def _response_sums(meeting_ids):
+    """The same from one row per response."""
     rows = (
         PulseResponse.objects.filter(meeting__in=meeting_ids)
         .values("meeting")

@@ -3,9 +3,10 @@ their answers with nothing to say whose they are (sessions.models.PulseResponse)
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 
 from sessions import pulse
-from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseResponse
+from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseResponse, PulseTally
 
 REFUSALS = {
     pulse.State.NOT_HELD: "The pulse opens once the facilitator marks the meeting as held.",
@@ -34,3 +35,15 @@ def answer_pulse(meeting, member, answers, *, now=None):
     except IntegrityError:
         raise ValidationError(REFUSALS[pulse.State.ANSWERED]) from None
     PulseResponse.objects.create(meeting=meeting, **values)
+    _count(meeting, values)
+
+
+def _count(meeting, answers):
+    chosen = Q()
+    for item in pulse.ITEMS:
+        chosen |= Q(item=item.number, point=answers[item.field])
+    counted = PulseTally.objects.filter(meeting=meeting).update(
+        count=F("count") + Case(When(chosen, then=Value(1)), default=Value(0))
+    )
+    if not counted:
+        PulseTally.objects.bulk_create(pulse.tallies(meeting, [answers]))

@@ -2,6 +2,7 @@
 while it is open; results show only once it has closed with enough answers; and nothing in
 the schema leads from an answer to a person."""
 
+import random
 import uuid
 from datetime import timedelta
 
@@ -16,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions import pulse
-from sessions.models import Meeting, PulseReceipt, PulseResponse
-from tests.sessions.builders import attend, held_meetings, safe_pulse
+from sessions.models import Meeting, PulseReceipt, PulseResponse, PulseTally
+from tests.sessions.builders import attend, held_meetings, pulse_answers, safe_pulse
 from tests.sessions.factories import MeetingFactory
 
 ITEM_FIELDS = {f"item_{n}" for n in range(1, 8)}
@@ -229,9 +230,7 @@ def test_a_programme_threshold_above_three_holds(world, closed):
 
 def test_reverse_scored_items_are_turned_around(world, closed):
     answers = {"item_1": 2, "item_2": 6, "item_3": 1, "item_4": 5, "item_5": 3}
-    PulseResponse.objects.bulk_create(
-        PulseResponse(meeting=closed, **answers, item_6=7, item_7=4) for _ in range(3)
-    )
+    pulse_answers(closed, [{**answers, "item_6": 7, "item_7": 4}] * 3)
 
     result = pulse.result(closed)
 
@@ -283,3 +282,40 @@ def test_the_panel_invites_a_member_who_was_there(world, recent):
 def test_the_panel_is_silent_before_the_meeting_is_held(world):
     meeting = MeetingFactory(learning_set=world.learning_set, starts_at=timezone.now())
     assert render_panel(meeting, world.member).strip() == ""
+
+
+# Tallies
+
+
+def test_tallies_give_the_same_figures_as_one_row_per_response(world):
+    rng = random.Random(12)
+    meetings = held_meetings(world.learning_set, 4)
+    for count, meeting in zip([3, 5, 8, 17], meetings, strict=True):
+        answer_sets = [
+            {field: rng.randint(1, 7) for field in sorted(ITEM_FIELDS)} for _ in range(count)
+        ]
+        PulseResponse.objects.bulk_create(PulseResponse(meeting=meeting, **a) for a in answer_sets)
+        PulseTally.objects.bulk_create(pulse.tallies(meeting, answer_sets))
+    ids = [meeting.pk for meeting in meetings]
+
+    old, new = pulse._response_sums(ids), pulse._sums(ids)
+
+    assert {pk: {k: v for k, v in row.items() if k != "meeting"} for pk, row in old.items()} == new
+    for meeting in meetings:
+        was = pulse._result(meeting, old[meeting.pk], 3, timezone.now())
+        now = pulse._result(meeting, new[meeting.pk], 3, timezone.now())
+        assert was.overall == now.overall
+        assert [row.score for row in was.items] == [row.score for row in now.items]
+
+
+def test_an_answer_is_counted_in_the_tallies(client, world, recent):
+    client.force_login(world.member)
+
+    client.post(pulse_url(recent), all_answers(6, item_1="2"))
+
+    counted = PulseTally.objects.filter(meeting=recent, count__gt=0)
+    assert sorted(counted.values_list("item", "point", "count")) == [
+        (1, 2, 1),
+        *((item, 6, 1) for item in range(2, 8)),
+    ]
+    assert PulseTally.objects.filter(meeting=recent).count() == 49
