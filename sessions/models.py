@@ -239,46 +239,6 @@ class CalendarFeed(models.Model):
 PULSE_ITEM_FIELDS = [f"item_{number}" for number in range(1, 8)]
 
 
-def _pulse_answer():
-    return models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)])
-
-
-class PulseResponse(models.Model):
-    """One member's anonymous answers to a meeting's pulse: Edmondson's seven team
-    psychological-safety items, each 1 (strongly disagree) to 7 (strongly agree), stored as
-    answered (sessions.pulse reverse-scores items 1, 3 and 5).
-
-    Anonymous by construction: no field leads to a person, and nothing may point at this
-    model. It keeps no time, not even the day: on a day when one member answered, a date
-    would point at whoever was seen answering then (the receipt keeps no time for the same
-    reason); the meeting already dates the answers. Its key is a random UUID, not a counter,
-    so the order of answers cannot be lined up with the order of receipts.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pulse_responses")
-    item_1 = _pulse_answer()
-    item_2 = _pulse_answer()
-    item_3 = _pulse_answer()
-    item_4 = _pulse_answer()
-    item_5 = _pulse_answer()
-    item_6 = _pulse_answer()
-    item_7 = _pulse_answer()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    *(Q(**{f"{name}__gte": 1, f"{name}__lte": 7}) for name in PULSE_ITEM_FIELDS)
-                ),
-                name="pulse_answers_on_the_seven_point_scale",
-            )
-        ]
-
-    def __str__(self):
-        return f"Pulse response to {self.meeting}"
-
-
 class PulseTally(models.Model):
     """How many of a meeting's pulse answers put one statement (`item`, 1–7) at one point of
     the scale (`point`, 1 strongly disagree to 7 strongly agree), as answered (sessions.pulse

@@ -16,15 +16,13 @@ from datetime import timedelta
 from enum import Enum
 from fractions import Fraction
 
-from django.db.models import Count, F, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from sessions.models import (
-    PULSE_ITEM_FIELDS,
     Attendance,
     Meeting,
     PulseReceipt,
-    PulseResponse,
     PulseTally,
 )
 
@@ -176,17 +174,6 @@ def _sums(meeting_ids):
         if row["item"] == ITEMS[0].number:
             meeting["responses"] = row["responses"]
     return {pk: meeting for pk, meeting in sums.items() if meeting["responses"]}
-
-
-def _response_sums(meeting_ids):
-    """The same from one row per response."""
-    rows = (
-        PulseResponse.objects.filter(meeting__in=meeting_ids)
-        .values("meeting")
-        .annotate(responses=Count("pk"), **{f: Sum(f) for f in PULSE_ITEM_FIELDS})
-        .order_by()
-    )
-    return {row["meeting"]: row for row in rows}
 
 
 def _result(meeting, sums, minimum, now):

@@ -1,12 +1,37 @@
-"""Answering a meeting's pulse: a receipt that the member has answered, and, apart from it,
-their answers with nothing to say whose they are (sessions.models.PulseResponse)."""
+"""Answering a meeting's pulse: a receipt that the member has answered, and their answers
+counted into the meeting's tallies (sessions.models.PulseTally), in one transaction.
+
+No row per answer is kept, so there is none to line up with a receipt. What remains to link
+a receipt to how its answers were counted is what the database records about each write, and
+this is how the counting leaves nothing of that in a dump:
+
+- Every answer rewrites all 49 of the meeting's tally rows with one UPDATE, adding 1 where
+  the member chose that point and 0 everywhere else. PostgreSQL writes a new version of
+  every row an UPDATE matches, changed or not, so afterwards each row carries the same
+  transaction id (xmin) — the one on the receipt of whoever answered last — and rows end up
+  where the update put them, in the order it read them, whatever was answered. Counting
+  only the seven chosen rows would leave them with that receipt's xmin, and would move them
+  to the end of the table, which is the order pg_dump lists them in: the last answer to
+  each meeting could be read straight off the dump. This way the dump shows who answered
+  last, as the receipts' own order does, and only the sums.
+- The rows are created in a fixed order (each statement, each point) by the first answer,
+  so their ids say nothing either; receipts and tallies hold no time.
+- The meeting's row is locked first, so answers to one meeting are counted one after
+  another, and a count is never lost to another answer at the same moment.
+
+What a dump does not hold, the database's own files and write-ahead log do for a while:
+the versions of each row before an update, each marked with the transaction that replaced
+it, until vacuum reclaims them and the log is recycled. Comparing those versions would show
+what one transaction added. That needs the server's files or its WAL archive rather than a
+dump, and it is covered by who may hold those, not by anything the schema can do.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 
 from sessions import pulse
-from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseResponse, PulseTally
+from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseTally
 
 REFUSALS = {
     pulse.State.NOT_HELD: "The pulse opens once the facilitator marks the meeting as held.",
@@ -34,7 +59,6 @@ def answer_pulse(meeting, member, answers, *, now=None):
             PulseReceipt.objects.create(meeting=meeting, user=member)
     except IntegrityError:
         raise ValidationError(REFUSALS[pulse.State.ANSWERED]) from None
-    PulseResponse.objects.create(meeting=meeting, **values)
     _count(meeting, values)
 
 
