@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -197,6 +198,17 @@ class LearningSet(RulesModel):
     @property
     def is_closed(self):
         return self.status == self.Status.CLOSED
+
+    def clean(self):
+        super().clean()
+        if self.pk is None or self.pulse_window_days is None:
+            return
+        from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
+
+        now = timezone.now()
+        reopened = pulse.reopened_by(self, self.pulse_window_days, now)
+        if reopened:
+            raise ValidationError({"pulse_window_days": pulse.reopen_refusal(reopened, now)})
 
 
 class MembershipQuerySet(models.QuerySet):
