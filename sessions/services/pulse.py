@@ -8,12 +8,13 @@ this is how the counting leaves nothing of that in a dump:
 - Every answer rewrites all 49 of the meeting's tally rows with one UPDATE, adding 1 where
   the member chose that point and 0 everywhere else. PostgreSQL writes a new version of
   every row an UPDATE matches, changed or not, so afterwards each row carries the same
-  transaction id (xmin) — the one on the receipt of whoever answered last — and rows end up
-  where the update put them, in the order it read them, whatever was answered. Counting
-  only the seven chosen rows would leave them with that receipt's xmin, and would move them
-  to the end of the table, which is the order pg_dump lists them in: the last answer to
-  each meeting could be read straight off the dump. This way the dump shows who answered
-  last, as the receipts' own order does, and only the sums.
+  transaction id (xmin), that of whoever answered last (their receipt's, written in a
+  savepoint of the same transaction, is the next to it), and rows end up where the update
+  put them, in the order it read them, whatever was answered. Counting only the seven
+  chosen rows would leave those seven with that transaction's id, and would move them to
+  the end of the table, which is the order pg_dump lists them in: the last answer to each
+  meeting, and part of every earlier one, could be read straight off the dump. This way
+  the dump shows who answered last, as the receipts' own order does, and only the sums.
 - The rows are created in a fixed order (each statement, each point) by the first answer,
   so their ids say nothing either; receipts and tallies hold no time.
 - The meeting's row is locked first, so answers to one meeting are counted one after
@@ -23,7 +24,9 @@ What a dump does not hold, the database's own files and write-ahead log do for a
 the versions of each row before an update, each marked with the transaction that replaced
 it, until vacuum reclaims them and the log is recycled. Comparing those versions would show
 what one transaction added. That needs the server's files or its WAL archive rather than a
-dump, and it is covered by who may hold those, not by anything the schema can do.
+dump, and it is covered by who may hold those, not by anything the schema can do. SQLite
+rewrites rows in place and keeps no transaction ids; its journal or WAL file holds earlier
+pages in the same way until a checkpoint.
 """
 
 from django.core.exceptions import ValidationError
@@ -44,7 +47,7 @@ REFUSALS = {
 @transaction.atomic
 def answer_pulse(meeting, member, answers, *, now=None):
     """Record one member's answers: `answers` maps each item field to 1–7. Either both the
-    receipt and the response are written, or neither."""
+    receipt and the count are written, or neither."""
     meeting = Meeting.objects.select_for_update().select_related("learning_set").get(pk=meeting.pk)
     if meeting.learning_set.is_closed:
         raise ValidationError(f"{meeting.learning_set} is closed, so its pulse is closed too.")
@@ -63,6 +66,8 @@ def answer_pulse(meeting, member, answers, *, now=None):
 
 
 def _count(meeting, answers):
+    """Add one answer to every one of the meeting's 49 tally rows: 1 at each point chosen, 0
+    elsewhere (see above). The first answer creates them; the meeting is already locked."""
     chosen = Q()
     for item in pulse.ITEMS:
         chosen |= Q(item=item.number, point=answers[item.field])
