@@ -249,21 +249,27 @@ def result(meeting, now=None):
     return results([meeting], meeting.learning_set.programme, now)[meeting.pk]
 
 
-def reopened_by(learning_set, window_days, now=None):
-    """The set's meetings whose published results a pulse window of `window_days` would
-    open to answers again, earliest first; pulses due to be published are published first."""
-    now = now or timezone.now()
-    # The set as stored, not as a form is about to change it: what is due is due now.
+def publish_due(meetings, now=None):
+    """Publish the pulses among `meetings` (a queryset of one programme's) that have closed
+    with enough answers, judged by the sets and programme as stored, not as a form is about
+    to change them: what is due is due now. Returns the held meetings, earliest first."""
     held = list(
-        Meeting.objects.filter(learning_set=learning_set.pk, status=Meeting.Status.HELD)
+        meetings.filter(status=Meeting.Status.HELD)
         .select_related("learning_set__programme")
         .order_by("starts_at", "pk")
     )
     if held:
         results(held, held[0].learning_set.programme, now)
+    return held
+
+
+def reopened_by(learning_set, window_days, now=None):
+    """The set's meetings whose published results a pulse window of `window_days` would
+    open to answers again, earliest first; pulses due to be published are published first."""
+    now = now or timezone.now()
     return [
         meeting
-        for meeting in held
+        for meeting in publish_due(Meeting.objects.filter(learning_set=learning_set.pk), now)
         if meeting.pulse_published_at is not None
         and meeting.ends_at + timedelta(days=window_days) > now
     ]

@@ -121,6 +121,19 @@ class Programme(RulesModel):
     def get_absolute_url(self):
         return reverse("sets:programme", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        stored = Programme.objects.filter(pk=self.pk).values_list("pulse_threshold", flat=True)
+        if self.pulse_threshold != stored.first():
+            from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
+            from sessions.models import Meeting  # noqa: PLC0415
+
+            # Pulses that closed with enough answers under the threshold as it stands are
+            # published under it, so that a new one cannot hold them back to be reopened.
+            pulse.publish_due(Meeting.objects.filter(learning_set__programme=self.pk))
+
 
 class LearningSet(RulesModel):
     """An action learning set: 4–8 members and a facilitator within a programme."""

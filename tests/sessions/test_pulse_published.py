@@ -209,3 +209,29 @@ def test_a_shorter_window_is_always_fine(client, world, answered):
     assert saved.status_code == 302
     world.learning_set.refresh_from_db()
     assert world.learning_set.pulse_window_days == 3
+
+
+def test_a_new_threshold_publishes_what_closed_under_the_old_one_first(client, world, answered):
+    """Raising the threshold cannot hold back results that closed with enough answers,
+    seen or not, so that the window could reopen them."""
+    assert Meeting.objects.get(pk=answered.pk).pulse_published_at is None
+    client.force_login(world.admin)
+    programme = world.programme
+    form = {
+        "name": programme.name,
+        "organisation": programme.organisation,
+        "time_zone": programme.time_zone,
+        "pulse_threshold": "5",
+        "attendance_threshold": programme.attendance_threshold,
+    }
+
+    saved = client.post(reverse("sets:programme_edit", args=[programme.pk]), form)
+
+    assert saved.status_code == 302
+    meeting = Meeting.objects.get(pk=answered.pk)
+    assert meeting.pulse_published_at is not None
+    assert figures(pulse.result(meeting)) == (3, 6, [6] * 7)
+    edit = reverse("sets:set_edit", args=[world.learning_set.pk])
+    assert (
+        client.post(edit, set_form(world.learning_set, pulse_window_days="30")).status_code == 400
+    )
