@@ -6,13 +6,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessions import pulse
 from sessions.models import Attendance, Meeting, PulseReceipt, PulseTally
 from sessions.services.pulse import answer_pulse
 from sets.models import LearningSet
-from tests.sessions.builders import add_members, attend, attend_all, held_meetings
+from tests.factories import SetFactory
+from tests.sessions.builders import add_members, attend, attend_all, held_meetings, safe_pulse
 
 SAFE = {f"item_{n}": (2 if n in (1, 3, 5) else 6) for n in range(1, 8)}  # 6.0 overall
 
@@ -235,3 +238,23 @@ def test_a_new_threshold_publishes_what_closed_under_the_old_one_first(client, w
     assert (
         client.post(edit, set_form(world.learning_set, pulse_window_days="30")).status_code == 400
     )
+
+
+def test_publishing_takes_the_same_queries_however_many_pulses_are_due(world):
+    def first_and_second_look(count):
+        learning_set = SetFactory(programme=world.programme)
+        meetings = held_meetings(learning_set, count)
+        for meeting in meetings:
+            safe_pulse(meeting, 3, 5)
+        held = list(
+            Meeting.objects.filter(pk__in=[m.pk for m in meetings]).select_related("learning_set")
+        )
+        with CaptureQueriesContext(connection) as first:
+            shown = pulse.results(held, world.programme)
+        with CaptureQueriesContext(connection) as second:
+            pulse.results(held, world.programme)
+        assert all(result.shown for result in shown.values())
+        return len(first), len(second)
+
+    assert first_and_second_look(1) == first_and_second_look(6)
+    assert first_and_second_look(2)[1] == 1
