@@ -9,17 +9,19 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from alsspace.models import User
 from reflections.models import JournalEntry
+from sessions import pulse
 from sessions.models import (
     Action,
     AirtimeSlot,
     Attendance,
     Meeting,
     PulseReceipt,
-    PulseResponse,
+    PulseTally,
     ReportBack,
 )
 from sets.models import Contract, ContractAcceptance, LearningSet, Membership, Programme
@@ -140,7 +142,7 @@ def _seed():
 
 
 def _seed_meetings(meetings, members_of):
-    attendance, slots, receipts, responses = [], [], [], []
+    attendance, slots, receipts, tallies = [], [], [], []
     n = 0
     for number, meeting in enumerate(meetings):
         if meeting.status != "held":
@@ -173,13 +175,18 @@ def _seed_meetings(meetings, members_of):
             )
         for member in members[:PULSE_ANSWERS_PER_MEETING]:
             receipts.append(PulseReceipt(meeting=meeting, user=member))
-        for answer in range(PULSE_ANSWERS_PER_MEETING):
-            values = {f"item_{item}": 1 + (number + answer + item) % 7 for item in range(1, 8)}
-            responses.append(PulseResponse(meeting=meeting, **values))
+        answer_sets = [
+            {f"item_{item}": 1 + (number + answer + item) % 7 for item in range(1, 8)}
+            for answer in range(PULSE_ANSWERS_PER_MEETING)
+        ]
+        tallies.extend(pulse.tallies(meeting, answer_sets))
     Attendance.objects.bulk_create(attendance, batch_size=BATCH)
     slots = AirtimeSlot.objects.bulk_create(slots, batch_size=BATCH)
     PulseReceipt.objects.bulk_create(receipts, batch_size=BATCH)
-    PulseResponse.objects.bulk_create(responses, batch_size=BATCH)
+    PulseTally.objects.bulk_create(tallies, batch_size=BATCH)
+    # Results already shown, as they would be once facilitators had looked.
+    closed = [m.pk for m in meetings if m.status == "held" and pulse.is_closed(m)]
+    Meeting.objects.filter(pk__in=closed).update(pulse_published_at=timezone.now())
     _seed_actions(meetings, slots)
 
 
@@ -261,7 +268,9 @@ def counts(programme):
         "airtime_slots": AirtimeSlot.objects.filter(meeting__in=meetings).count(),
         "actions": Action.objects.filter(committed_at__in=meetings).count(),
         "report_backs": ReportBack.objects.filter(meeting__in=meetings).count(),
-        "pulse_answers": PulseResponse.objects.filter(meeting__in=meetings).count(),
+        "pulse_answers": PulseTally.objects.filter(meeting__in=meetings, item=1).aggregate(
+            answers=Sum("count", default=0)
+        )["answers"],
         "journal_entries": JournalEntry.objects.filter(
             author__email__endswith="@" + EMAIL_DOMAIN
         ).count(),

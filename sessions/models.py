@@ -52,6 +52,9 @@ class Meeting(RulesModel):
     revision = models.PositiveIntegerField(default=0)
     process_review = models.TextField("process review", blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # When the pulse's results were first shown (sessions.pulse.publish). From then on they
+    # are final: no more answers are taken, whatever the set's pulse window becomes.
+    pulse_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -244,49 +247,40 @@ class CalendarFeed(models.Model):
 PULSE_ITEM_FIELDS = [f"item_{number}" for number in range(1, 8)]
 
 
-def _pulse_answer():
-    return models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)])
+class PulseTally(models.Model):
+    """How many of a meeting's pulse answers put one statement (`item`, 1–7) at one point of
+    the scale (`point`, 1 strongly disagree to 7 strongly agree), as answered (sessions.pulse
+    reverse-scores items 1, 3 and 5). A meeting that has been answered has all 49 rows.
 
-
-class PulseResponse(models.Model):
-    """One member's anonymous answers to a meeting's pulse: Edmondson's seven team
-    psychological-safety items, each 1 (strongly disagree) to 7 (strongly agree), stored as
-    answered (sessions.pulse reverse-scores items 1, 3 and 5).
-
-    Anonymous by construction: no field leads to a person, and nothing may point at this
-    model. It keeps no time, not even the day: on a day when one member answered, a date
-    would point at whoever was seen answering then (the receipt keeps no time for the same
-    reason); the meeting already dates the answers. Its key is a random UUID, not a counter,
-    so the order of answers cannot be lined up with the order of receipts.
+    There is no row per person: sessions.services.pulse explains how an answer is counted
+    so that nothing in a dump of this table lines it up with a receipt.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pulse_responses")
-    item_1 = _pulse_answer()
-    item_2 = _pulse_answer()
-    item_3 = _pulse_answer()
-    item_4 = _pulse_answer()
-    item_5 = _pulse_answer()
-    item_6 = _pulse_answer()
-    item_7 = _pulse_answer()
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pulse_tallies")
+    item = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)])
+    point = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "item", "point"], name="one_pulse_tally_per_item_and_point"
+            ),
             models.CheckConstraint(
-                condition=Q(
-                    *(Q(**{f"{name}__gte": 1, f"{name}__lte": 7}) for name in PULSE_ITEM_FIELDS)
-                ),
-                name="pulse_answers_on_the_seven_point_scale",
-            )
+                condition=Q(item__gte=1, item__lte=7, point__gte=1, point__lte=7),
+                name="pulse_tally_on_the_seven_point_scale",
+            ),
         ]
 
     def __str__(self):
-        return f"Pulse response to meeting #{self.meeting_id}"
+        return f"Pulse tally of meeting #{self.meeting_id}"
 
 
 class PulseReceipt(models.Model):
     """That a person has answered a meeting's pulse, so they cannot answer twice. It holds
-    nothing about the answers and nothing links it to their PulseResponse."""
+    nothing about the answers, and nothing links it to how they were counted."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pulse_receipts")
     user = models.ForeignKey(

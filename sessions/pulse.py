@@ -5,21 +5,33 @@ The statements are the seven items of Amy Edmondson's team psychological-safety 
 answered on a 7-point scale from strongly disagree to strongly agree; items 1, 3 and 5 are
 worded negatively and reverse-scored (8 − answer), so a higher score always means safer.
 
-Results are only ever sums over a meeting's responses. They are shown once the meeting's
-pulse has closed and at least `minimum_responses` members have answered: while it is open,
-a change in the results between two looks would reveal the answers of whoever answered in
-between.
+Results are only ever sums over a meeting's answers (sessions.models.PulseTally). They are
+published the first time they are worked out after the pulse has closed with at least
+`minimum_responses` answers (`results`), and published results are final: the meeting keeps
+when that happened, no answer is taken after it whatever the set's pulse window becomes,
+and the window cannot be lengthened to reopen it (`reopened_by`). So no two looks at a
+meeting's results ever differ. Were results shown while a pulse could still take answers,
+the change between two looks would give away the answers of whoever answered in between:
+a facilitator marking one more member present, and a programme admin reopening the window,
+could read that member's answers that way.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Sum
+from django.db import transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
-from sessions.models import PULSE_ITEM_FIELDS, Attendance, Meeting, PulseReceipt, PulseResponse
+from sessions.models import (
+    Attendance,
+    Meeting,
+    PulseReceipt,
+    PulseTally,
+)
 
 # Never fewer, whatever a programme sets: below three, answers could be told apart.
 MIN_RESPONSES = 3
@@ -59,6 +71,19 @@ SCALE = [
 ]
 
 
+def tallies(meeting, answer_sets):
+    """A meeting's 49 tally rows (each statement at each point of the scale) counting the
+    given answers, each a mapping of item field to 1–7."""
+    counts = {(item.number, point): 0 for item in ITEMS for point, _ in SCALE}
+    for answers in answer_sets:
+        for item in ITEMS:
+            counts[item.number, answers[item.field]] += 1
+    return [
+        PulseTally(meeting=meeting, item=item, point=point, count=count)
+        for (item, point), count in counts.items()
+    ]
+
+
 def minimum_responses(programme):
     return max(MIN_RESPONSES, programme.pulse_threshold)
 
@@ -69,7 +94,9 @@ def closes_at(meeting):
 
 
 def is_closed(meeting, now=None):
-    return closes_at(meeting) <= (now or timezone.now())
+    """Closed once its window has passed, and for good once its results are published."""
+    published = meeting.pulse_published_at is not None
+    return published or closes_at(meeting) <= (now or timezone.now())
 
 
 # Answering
@@ -124,7 +151,7 @@ class Result:
     minimum: int
     closes_at: object
     closed: bool
-    items: list  # ItemResult for each statement; empty unless `shown`
+    items: list  # ItemResult for each statement; empty unless `shown` (published)
     overall: Fraction | None  # the mean of every item score; None unless `shown`
 
     @property
@@ -141,35 +168,128 @@ class Result:
 
 
 def _sums(meeting_ids):
-    """Per meeting: how many responses, and the sum of each item's answers. One query."""
+    """Per meeting: how many responses, and the sum of each item's answers, from its tallies.
+    One query."""
     rows = (
-        PulseResponse.objects.filter(meeting__in=meeting_ids)
-        .values("meeting")
-        .annotate(responses=Count("pk"), **{f: Sum(f) for f in PULSE_ITEM_FIELDS})
+        PulseTally.objects.filter(meeting__in=meeting_ids)
+        .values("meeting", "item")
+        .annotate(responses=Sum("count"), total=Sum(F("point") * F("count")))
         .order_by()
     )
-    return {row["meeting"]: row for row in rows}
+    sums = {}
+    for row in rows:
+        meeting = sums.setdefault(row["meeting"], {"responses": 0})
+        meeting[f"item_{row['item']}"] = row["total"]
+        if row["item"] == ITEMS[0].number:
+            meeting["responses"] = row["responses"]
+    return {pk: meeting for pk, meeting in sums.items() if meeting["responses"]}
 
 
 def _result(meeting, sums, minimum, now):
     responses = sums["responses"] if sums else 0
-    closed = is_closed(meeting, now)
     items, overall = [], None
-    if closed and responses >= minimum:
+    if meeting.pulse_published_at is not None and responses:
         for item in ITEMS:
             mean = Fraction(sums[item.field], responses)
             items.append(ItemResult(item, 8 - mean if item.reverse else mean))
         overall = sum((result.score for result in items), Fraction(0)) / len(items)
+    closed = is_closed(meeting, now)
     return Result(meeting, responses, minimum, closes_at(meeting), closed, items, overall)
 
 
+def _due(meeting, sums, minimum, now):
+    responses = sums["responses"] if sums else 0
+    return meeting.pulse_published_at is None and is_closed(meeting, now) and responses >= minimum
+
+
+def _publish(due, minimum, now):
+    """Publish the pulses of `due` that have closed with at least `minimum` answers, setting
+    `pulse_published_at` on the instances, and return every one's sums as they now stand.
+
+    The meetings' rows are locked before their tallies are read again, as an answer locks
+    its meeting before it is counted: either an answer came first and is in these sums (or
+    its window has reopened, and the pulse is not due after all), or publication came first
+    and the answer is refused."""
+    ids = [meeting.pk for meeting in due]
+    with transaction.atomic():
+        locked = {
+            meeting.pk: meeting
+            for meeting in Meeting.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("learning_set")
+            .only("ends_at", "pulse_published_at", "learning_set__pulse_window_days")
+            .order_by("pk")
+        }
+        sums = _sums(ids)
+        published = [
+            pk for pk, meeting in locked.items() if _due(meeting, sums.get(pk), minimum, now)
+        ]
+        if published:
+            Meeting.objects.filter(pk__in=published).update(pulse_published_at=now)
+    for meeting in due:
+        fresh = locked.get(meeting.pk)
+        if fresh is not None:
+            meeting.pulse_published_at = now if fresh.pk in published else fresh.pulse_published_at
+    return sums
+
+
 def results(meetings, programme, now=None):
-    """Each meeting's Result by meeting id, for meetings of one programme, in one query."""
+    """Each meeting's Result by meeting id, for meetings of one programme. One query, and
+    three more the one time some of them are due to be published."""
     now = now or timezone.now()
     minimum = minimum_responses(programme)
     sums = _sums([meeting.pk for meeting in meetings])
+    due = [m for m in meetings if _due(m, sums.get(m.pk), minimum, now)]
+    if due:
+        sums.update(_publish(due, minimum, now))
     return {m.pk: _result(m, sums.get(m.pk), minimum, now) for m in meetings}
 
 
 def result(meeting, now=None):
     return results([meeting], meeting.learning_set.programme, now)[meeting.pk]
+
+
+def publish_due(meetings, now=None):
+    """Publish the pulses among `meetings` (a queryset of one programme's) that have closed
+    with enough answers, judged by the sets and programme as stored, not as a form is about
+    to change them: what is due is due now. Returns the held meetings, earliest first."""
+    held = list(
+        meetings.filter(status=Meeting.Status.HELD)
+        .select_related("learning_set__programme")
+        .order_by("starts_at", "pk")
+    )
+    if held:
+        results(held, held[0].learning_set.programme, now)
+    return held
+
+
+def reopened_by(learning_set, window_days, now=None):
+    """The set's meetings whose published results a pulse window of `window_days` would
+    open to answers again, earliest first; pulses due to be published are published first."""
+    now = now or timezone.now()
+    return [
+        meeting
+        for meeting in publish_due(Meeting.objects.filter(learning_set=learning_set.pk), now)
+        if meeting.pulse_published_at is not None
+        and meeting.ends_at + timedelta(days=window_days) > now
+    ]
+
+
+def reopen_refusal(reopened, now):
+    """Why a pulse window that would reopen these published pulses is refused."""
+    first = reopened[0]
+    zone = ZoneInfo(first.learning_set.programme.time_zone)
+    start = first.starts_at.astimezone(zone)
+    day = f"{start.day} {start:%B %Y}"
+    longest = min((now - meeting.ends_at).days for meeting in reopened)
+    others = len(reopened) - 1
+    also = f" (and {others} later meeting{'s' if others > 1 else ''})" if others else ""
+    return (
+        f"The pulse results of the meeting on {day}{also} have been shown, and shown results "
+        "never change, so that pulse cannot take answers again. "
+        + (
+            f"Choose a window of at most {longest} day{'s' if longest != 1 else ''}."
+            if longest >= 1
+            else "Keep the window as it is."
+        )
+    )

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -121,6 +122,19 @@ class Programme(RulesModel):
     def get_absolute_url(self):
         return reverse("sets:programme", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        stored = Programme.objects.filter(pk=self.pk).values_list("pulse_threshold", flat=True)
+        if self.pulse_threshold != stored.first():
+            from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
+            from sessions.models import Meeting  # noqa: PLC0415
+
+            # Pulses that closed with enough answers under the threshold as it stands are
+            # published under it, so that a new one cannot hold them back to be reopened.
+            pulse.publish_due(Meeting.objects.filter(learning_set__programme=self.pk))
+
 
 class LearningSet(RulesModel):
     """An action learning set: 4–8 members and a facilitator within a programme."""
@@ -198,6 +212,17 @@ class LearningSet(RulesModel):
     @property
     def is_closed(self):
         return self.status == self.Status.CLOSED
+
+    def clean(self):
+        super().clean()
+        if self.pk is None or self.pulse_window_days is None:
+            return
+        from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
+
+        now = timezone.now()
+        reopened = pulse.reopened_by(self, self.pulse_window_days, now)
+        if reopened:
+            raise ValidationError({"pulse_window_days": pulse.reopen_refusal(reopened, now)})
 
 
 class MembershipQuerySet(models.QuerySet):

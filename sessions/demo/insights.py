@@ -15,7 +15,7 @@ from sessions.models import (
     Attendance,
     Meeting,
     PulseReceipt,
-    PulseResponse,
+    PulseTally,
     ReportBack,
 )
 from sets.management.commands.seed_demo import PROGRAMME_NAME, SETS
@@ -92,18 +92,19 @@ def _unreported_action(learning_set, held, members, text, exclude):
 
 
 def _answer(meeting, level_by_position):
-    """Each member present answers, anonymously: a receipt, and apart from it the answers."""
+    """Each member present answers, anonymously: a receipt, and apart from it the answers,
+    counted into the meeting's tallies."""
     present = _present(meeting)
     PulseReceipt.objects.bulk_create(PulseReceipt(meeting=meeting, user_id=pk) for pk in present)
-    responses = []
+    answer_sets = []
     for position in range(len(present)):
         level = level_by_position[position % len(level_by_position)]
         answers = {}
         for item, offset in zip(pulse.ITEMS, ITEM_OFFSETS, strict=True):
             score = min(7, max(1, level + offset))
             answers[item.field] = 8 - score if item.reverse else score
-        responses.append(PulseResponse(meeting=meeting, **answers))
-    PulseResponse.objects.bulk_create(responses)
+        answer_sets.append(answers)
+    PulseTally.objects.bulk_create(pulse.tallies(meeting, answer_sets))
 
 
 def _pulse_trend(held, now):
@@ -111,7 +112,7 @@ def _pulse_trend(held, now):
     them dips."""
     closed = [m for m in held if pulse.is_closed(m, now)]
     for meeting in closed:
-        if not meeting.pulse_responses.exists():
+        if not meeting.pulse_tallies.exists():
             _answer(meeting, DIPPED if meeting == closed[-1] else STEADY)
 
 

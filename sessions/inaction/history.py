@@ -75,7 +75,7 @@ def load(learning_set, now=None):
     # Each query loads only the fields the signals, the figures and the prompts' words read.
     meetings = list(
         learning_set.meetings.exclude(status=Meeting.Status.CANCELLED)
-        .only("learning_set", "starts_at", "ends_at", "status")
+        .only("learning_set", "starts_at", "ends_at", "status", "pulse_published_at")
         .order_by("starts_at", "pk")
     )
     held = [m for m in meetings if m.status == Meeting.Status.HELD]

@@ -1,11 +1,40 @@
-"""Answering a meeting's pulse: a receipt that the member has answered, and, apart from it,
-their answers with nothing to say whose they are (sessions.models.PulseResponse)."""
+"""Answering a meeting's pulse: a receipt that the member has answered, and their answers
+counted into the meeting's tallies (sessions.models.PulseTally), in one transaction.
+
+No row per answer is kept, so there is none to line up with a receipt. What remains to link
+a receipt to how its answers were counted is what the database records about each write, and
+this is how the counting leaves nothing of that in a dump:
+
+- Every answer rewrites all 49 of the meeting's tally rows with one UPDATE, adding 1 where
+  the member chose that point and 0 everywhere else. PostgreSQL writes a new version of
+  every row an UPDATE matches, changed or not, so afterwards each row carries the same
+  transaction id (xmin), that of whoever answered last (their receipt's, written in a
+  savepoint of the same transaction, is the next to it), and rows end up where the update
+  put them, in the order it read them, whatever was answered. Counting only the seven
+  chosen rows would leave those seven with that transaction's id, and would move them to
+  the end of the table, which is the order pg_dump lists them in: the last answer to each
+  meeting, and part of every earlier one, could be read straight off the dump. This way
+  the dump shows who answered last, as the receipts' own order does, and only the sums.
+- The rows are created in a fixed order (each statement, each point) by the first answer,
+  so their ids say nothing either; receipts and tallies hold no time.
+- The meeting's row is locked first, so answers to one meeting are counted one after
+  another, and a count is never lost to another answer at the same moment.
+
+What a dump does not hold, the database's own files and write-ahead log do for a while:
+the versions of each row before an update, each marked with the transaction that replaced
+it, until vacuum reclaims them and the log is recycled. Comparing those versions would show
+what one transaction added. That needs the server's files or its WAL archive rather than a
+dump, and it is covered by who may hold those, not by anything the schema can do. SQLite
+rewrites rows in place and keeps no transaction ids; its journal or WAL file holds earlier
+pages in the same way until a checkpoint.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 
 from sessions import pulse
-from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseResponse
+from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseTally
 
 REFUSALS = {
     pulse.State.NOT_HELD: "The pulse opens once the facilitator marks the meeting as held.",
@@ -18,7 +47,7 @@ REFUSALS = {
 @transaction.atomic
 def answer_pulse(meeting, member, answers, *, now=None):
     """Record one member's answers: `answers` maps each item field to 1–7. Either both the
-    receipt and the response are written, or neither."""
+    receipt and the count are written, or neither."""
     meeting = Meeting.objects.select_for_update().select_related("learning_set").get(pk=meeting.pk)
     if meeting.learning_set.is_closed:
         raise ValidationError(f"{meeting.learning_set} is closed, so its pulse is closed too.")
@@ -33,4 +62,17 @@ def answer_pulse(meeting, member, answers, *, now=None):
             PulseReceipt.objects.create(meeting=meeting, user=member)
     except IntegrityError:
         raise ValidationError(REFUSALS[pulse.State.ANSWERED]) from None
-    PulseResponse.objects.create(meeting=meeting, **values)
+    _count(meeting, values)
+
+
+def _count(meeting, answers):
+    """Add one answer to every one of the meeting's 49 tally rows: 1 at each point chosen, 0
+    elsewhere (see above). The first answer creates them; the meeting is already locked."""
+    chosen = Q()
+    for item in pulse.ITEMS:
+        chosen |= Q(item=item.number, point=answers[item.field])
+    counted = PulseTally.objects.filter(meeting=meeting).update(
+        count=F("count") + Case(When(chosen, then=Value(1)), default=Value(0))
+    )
+    if not counted:
+        PulseTally.objects.bulk_create(pulse.tallies(meeting, [answers]))

@@ -146,6 +146,8 @@ class LearningSetForm(forms.ModelForm):
             "purpose": "One or two sentences members will see on the set’s page.",
             "quorum": "The fewest members for a meeting to go ahead.",
             "default_place": "Where the set usually meets; each meeting can differ.",
+            "pulse_window_days": "Members present at a meeting can answer its pulse for this "
+            "many days after it. A pulse whose results have been shown stays closed.",
         }
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 

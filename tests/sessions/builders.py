@@ -1,7 +1,8 @@
 """A set's record built directly in the database, for the signal, pulse and dashboard tests:
 held meetings, attendance, airtime, actions, report-backs and pulse answers."""
 
-from sessions.models import Action, AirtimeSlot, Attendance, PulseResponse, ReportBack
+from sessions import pulse
+from sessions.models import Action, AirtimeSlot, Attendance, PulseTally, ReportBack
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
 
@@ -88,6 +89,16 @@ def safe_pulse(meeting, count, level):
     """`count` responses whose overall score is exactly `level` (1–7): agreeing `level` with
     the positive items and `8 − level` with the reverse-scored ones."""
     answers = {f"item_{n}": (8 - level if n in (1, 3, 5) else level) for n in range(1, 8)}
-    PulseResponse.objects.bulk_create(
-        PulseResponse(meeting=meeting, **answers) for _ in range(count)
-    )
+    pulse_answers(meeting, [answers] * count)
+
+
+def pulse_answers(meeting, answer_sets):
+    """Count answers (each a mapping of item field to 1–7) into the meeting's tallies."""
+    rows = pulse.tallies(meeting, answer_sets)
+    existing = {(t.item, t.point): t for t in PulseTally.objects.filter(meeting=meeting)}
+    if not existing:
+        PulseTally.objects.bulk_create(rows)
+        return
+    for row in rows:
+        existing[row.item, row.point].count += row.count
+    PulseTally.objects.bulk_update(existing.values(), ["count"])

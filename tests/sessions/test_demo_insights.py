@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from sessions import pulse
 from sessions.demo.insights import seed_set_insights
-from sessions.models import Action, InactionPrompt, PulseReceipt, PulseResponse
+from sessions.models import Action, InactionPrompt, PulseReceipt, PulseTally
 from sets.models import LearningSet
 from tests.factories import SetFactory
 from tests.sessions.builders import held_meetings
@@ -22,9 +22,7 @@ def demo_sets(settings, db):
 
 
 def counts():
-    return [
-        model.objects.count() for model in (Action, PulseReceipt, PulseResponse, InactionPrompt)
-    ]
+    return [model.objects.count() for model in (Action, PulseReceipt, PulseTally, InactionPrompt)]
 
 
 def test_each_demo_set_shows_three_kinds_of_prompt_and_a_pulse_trend(demo_sets):

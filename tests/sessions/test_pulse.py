@@ -2,8 +2,9 @@
 while it is open; results show only once it has closed with enough answers; and nothing in
 the schema leads from an answer to a person."""
 
-import uuid
+import random
 from datetime import timedelta
+from fractions import Fraction
 
 import pytest
 from django.apps import apps
@@ -16,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions import pulse
-from sessions.models import Meeting, PulseReceipt, PulseResponse
-from tests.sessions.builders import attend, held_meetings, safe_pulse
+from sessions.models import Meeting, PulseReceipt, PulseTally
+from tests.sessions.builders import attend, held_meetings, pulse_answers, safe_pulse
 from tests.sessions.factories import MeetingFactory
 
 ITEM_FIELDS = {f"item_{n}" for n in range(1, 8)}
@@ -46,22 +47,20 @@ def results_url(meeting):
 # Anonymous by construction
 
 
-def test_a_response_has_no_path_to_a_person():
-    fields = PulseResponse._meta.get_fields()
-    assert {f.name for f in fields} == {"id", "meeting", *ITEM_FIELDS}
+def test_answers_are_kept_only_as_tallies_with_no_path_to_a_person():
+    assert "pulseresponse" not in {model._meta.model_name for model in apps.get_models()}
+    fields = PulseTally._meta.get_fields()
+    assert {f.name for f in fields} == {"id", "meeting", "item", "point", "count"}
     relations = [f for f in fields if f.is_relation]
     assert [(f.name, f.related_model) for f in relations] == [("meeting", Meeting)]
-    # Nothing points at a response: no reverse relation to follow from a person or receipt.
+    # Nothing points at a tally: no reverse relation to follow from a person or receipt.
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            assert getattr(field, "related_model", None) is not PulseResponse or (
+            assert getattr(field, "related_model", None) is not PulseTally or (
                 model is Meeting and not field.concrete
-            ), f"{model.__name__}.{field.name} leads to pulse responses"
-    # No time to line it up with a receipt, and no counter to line it up by order.
+            ), f"{model.__name__}.{field.name} leads to pulse tallies"
     timed = (models.DateField, models.DateTimeField, models.TimeField)
     assert not [f.name for f in fields if isinstance(f, timed)]
-    assert isinstance(PulseResponse._meta.pk, models.UUIDField)
-    assert PulseResponse._meta.pk.default is uuid.uuid4
 
 
 def test_a_receipt_holds_nothing_about_the_answers():
@@ -71,7 +70,7 @@ def test_a_receipt_holds_nothing_about_the_answers():
 
 
 def test_neither_is_in_the_django_admin():
-    assert not admin.site.is_registered(PulseResponse)
+    assert not admin.site.is_registered(PulseTally)
     assert not admin.site.is_registered(PulseReceipt)
 
 
@@ -95,12 +94,15 @@ def test_a_member_who_was_there_answers_once(client, world, recent):
 
     assert response.status_code == 302
     assert PulseReceipt.objects.filter(meeting=recent, user=world.member).count() == 1
-    (answer,) = PulseResponse.objects.filter(meeting=recent)
-    assert (answer.item_1, answer.item_2, answer.item_7) == (2, 6, 6)
+    counted = PulseTally.objects.filter(meeting=recent, count__gt=0)
+    assert sorted(counted.values_list("item", "point", "count")) == [
+        (1, 2, 1),
+        *((item, 6, 1) for item in range(2, 8)),
+    ]
     again = client.post(pulse_url(recent), all_answers(1))
     assert again.status_code == 400
     assert "already answered" in again.content.decode()
-    assert PulseResponse.objects.count() == 1
+    assert sum(PulseTally.objects.values_list("count", flat=True)) == 7
     assert "You have answered this pulse" in client.get(pulse_url(recent)).content.decode()
 
 
@@ -122,7 +124,7 @@ def test_bad_answers_are_refused_and_nothing_is_written(client, world, recent, d
 
     assert response.status_code == 400
     assert "Please answer every statement" in response.content.decode()
-    assert not PulseResponse.objects.exists()
+    assert not PulseTally.objects.exists()
     assert not PulseReceipt.objects.exists()
 
 
@@ -154,7 +156,7 @@ def test_a_member_who_may_not_answer_is_told_why(client, world, recent, situatio
     assert "Send my answers" not in page.content.decode()
     assert posted.status_code == 400
     assert message in posted.content.decode()
-    assert not PulseResponse.objects.exists()
+    assert not PulseTally.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -166,7 +168,7 @@ def test_only_members_answer(client, world, recent, role, status):
     client.force_login(world.role(role))
 
     assert client.post(pulse_url(recent), all_answers(5)).status_code == status
-    assert not PulseResponse.objects.exists()
+    assert not PulseTally.objects.exists()
 
 
 def test_the_window_is_the_sets(world, recent):
@@ -229,9 +231,7 @@ def test_a_programme_threshold_above_three_holds(world, closed):
 
 def test_reverse_scored_items_are_turned_around(world, closed):
     answers = {"item_1": 2, "item_2": 6, "item_3": 1, "item_4": 5, "item_5": 3}
-    PulseResponse.objects.bulk_create(
-        PulseResponse(meeting=closed, **answers, item_6=7, item_7=4) for _ in range(3)
-    )
+    pulse_answers(closed, [{**answers, "item_6": 7, "item_7": 4}] * 3)
 
     result = pulse.result(closed)
 
@@ -283,3 +283,33 @@ def test_the_panel_invites_a_member_who_was_there(world, recent):
 def test_the_panel_is_silent_before_the_meeting_is_held(world):
     meeting = MeetingFactory(learning_set=world.learning_set, starts_at=timezone.now())
     assert render_panel(meeting, world.member).strip() == ""
+
+
+# Tallies
+
+
+def test_the_figures_are_the_means_of_the_answers_given(world):
+    """Each statement's score is the mean of its answers, turned around for items 1, 3 and 5,
+    and the overall score their mean, worked out here from the answers themselves."""
+    rng = random.Random(12)
+    meetings = held_meetings(world.learning_set, 4)
+    given = {}
+    for count, meeting in zip([3, 5, 8, 17], meetings, strict=True):
+        given[meeting.pk] = [
+            {field: rng.randint(1, 7) for field in sorted(ITEM_FIELDS)} for _ in range(count)
+        ]
+        pulse_answers(meeting, given[meeting.pk])
+
+    results = pulse.results(meetings, world.programme)
+
+    for meeting in meetings:
+        answer_sets = given[meeting.pk]
+        expected = []
+        for item in pulse.ITEMS:
+            mean = Fraction(sum(a[item.field] for a in answer_sets), len(answer_sets))
+            expected.append(8 - mean if item.reverse else mean)
+        result = results[meeting.pk]
+        assert result.responses == len(answer_sets)
+        assert [row.score for row in result.items] == expected
+        assert result.overall == sum(expected) / 7
+    assert [results[m.pk].overall_rounded for m in meetings] == [3.9, 4.3, 4.0, 4.1]

@@ -331,7 +331,7 @@ def test_two_slots_in_a_row_without_an_action_prompt(alpha):
 
 
 def test_a_fall_of_half_a_point_between_two_meetings_prompts(alpha):
-    m1, m2 = held_meetings(alpha.learning_set, 2)
+    m1, m2, m3, m4 = held_meetings(alpha.learning_set, 4)
     safe_pulse(m1, 3, 5)  # 5.0
     safe_pulse(m2, 3, 5)
     safe_pulse(m2, 2, 4)  # 4.6
@@ -339,15 +339,16 @@ def test_a_fall_of_half_a_point_between_two_meetings_prompts(alpha):
     detect(alpha)
     assert not prompts(alpha, Signal.PULSE_DIP).exists()
 
-    m2.pulse_responses.filter(item_2=5).first().delete()  # 4.5: a fall of exactly 0.5
+    safe_pulse(m3, 1, 5)
+    safe_pulse(m3, 9, 4)  # 4.1: a fall of exactly 0.5
     detect(alpha)
     prompt = only_open(alpha, Signal.PULSE_DIP)
     assert prompt.member is None
-    assert list(prompt.evidence_meetings.all()) == [m1, m2]
-    assert "fell from 5.0 to 4.5" in prompt.summary
+    assert list(prompt.evidence_meetings.all()) == [m2, m3]
+    assert "fell from 4.6 to 4.1" in prompt.summary
     assert_idempotent(alpha, Signal.PULSE_DIP)
 
-    safe_pulse(m2, 3, 6)  # 36 / 7 = 5.1
+    safe_pulse(m4, 3, 6)
     detect(alpha)
     prompt.refresh_from_db()
     assert prompt.status == Status.RESOLVED
