@@ -1,5 +1,6 @@
 """The database going away: a 503 page that says so, instead of a 500. Reads that do not
-queue behind writes on SQLite. And signing out a session left idle."""
+queue behind writes on SQLite. Signing out a session left idle. And refusing a NUL byte
+before anything reads it."""
 
 import logging
 import time
@@ -8,8 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
+
+from alsspace.inputs import has_nul
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +115,35 @@ class IdleTimeoutMiddleware:
             )
         elif last_seen is None or now - last_seen >= TOUCH_EVERY_SECONDS:
             request.session[LAST_SEEN_KEY] = now
+
+
+def _request_texts(request):
+    """The parts of a request read before any form: its path, query string, cookies and
+    headers, names and values."""
+    yield request.path_info
+    for name, values in request.GET.lists():
+        yield name
+        yield from values
+    for name, value in request.COOKIES.items():
+        yield name
+        yield value
+    for name, value in request.META.items():
+        if name.startswith("HTTP_") and isinstance(value, str):
+            yield value
+
+
+class RefuseNulMiddleware:
+    """Answers 400 to a request with a NUL byte in its path, query string, cookies or headers.
+
+    No text of ours contains one, and PostgreSQL cannot store or even compare one: a NUL in
+    the session cookie failed the session lookup of every page. Sits before the session is
+    read. Forms refuse a NUL in posted fields with a message of their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(has_nul(text) for text in _request_texts(request)):
+            logger.info("Refused a NUL byte in %s %r", request.method, request.path)
+            return HttpResponseBadRequest(loader.get_template("400.html").render())
+        return self.get_response(request)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "alsspace.middleware.RefuseNulMiddleware",
     "alsspace.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alsspace.middleware.SQLiteReadingRequestsMiddleware",

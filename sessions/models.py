@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from rules.contrib.models import RulesModel
 
+from alsspace.inputs import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from sessions import rules as perms
 from sets.models import LearningSet
 
@@ -67,7 +68,11 @@ class Meeting(RulesModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=EARLIEST_MOMENT, ends_at__lt=LATEST_MOMENT),
+                name="meeting_within_calendar",
+            ),
         ]
         rules_permissions = {
             "view": perms.can_view_schedule,
@@ -190,6 +195,12 @@ class Action(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["learning_set", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__range=(EARLIEST, LATEST)),
+                name="action_due_within_calendar",
+            )
+        ]
 
     def __str__(self):
         # Never the text: it is what the set heard.
@@ -352,6 +363,12 @@ class InactionPrompt(RulesModel):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["learning_set", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__range=(EARLIEST, LATEST)),
+                name="action_due_within_calendar",
+            )
+        ]
         constraints = [
             # Two partial constraints, because NULLs never clash in a unique index.
             models.UniqueConstraint(

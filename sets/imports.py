@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
+from alsspace.inputs import has_nul
 from sets.models import Invitation, Membership
 from sets.services import check_can_invite
 
@@ -159,6 +160,14 @@ def _check_header(header):
 
 def _check_row(number, record, sets_by_name, reasons):
     """Append what is wrong with one row to `reasons`; return the row if nothing is."""
+    with_nul = [column for column in COLUMNS if has_nul(record.get(column) or "")]
+    if with_nul:
+        reasons.extend(
+            f"The {column} holds a NUL character, which cannot be stored. Delete it and "
+            "save the file again."
+            for column in with_nul
+        )
+        return None
     name, email = record.get("name") or "", (record.get("email") or "").lower()
     set_name, role = record.get("set") or "", (record.get("role") or "").lower()
     if not name:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rules.contrib.models import RulesModel
 
+from alsspace.inputs import EARLIEST, LATEST
 from alsspace.models import validate_time_zone
 from sets import rules as perms
 
@@ -113,7 +114,12 @@ class Programme(RulesModel):
                 | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=models.F("starts_on")),
                 name="programme_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(starts_on__isnull=True) | Q(starts_on__range=(EARLIEST, LATEST)))
+                & (Q(ends_on__isnull=True) | Q(ends_on__range=(EARLIEST, LATEST))),
+                name="programme_dates_within_calendar",
+            ),
         ]
 
     def __str__(self):

@@ -1,14 +1,17 @@
-"""Issue 7 §2: every form, query string and the CSV import fed generated hostile values.
+"""Issue 7 §2 and issue 11 §4: every form, query string and the CSV import fed generated
+hostile values.
 
 Each case signs in as the role allowed to use the form and posts (or gets) what hypothesis
 draws for each field: a value the form would accept, or a hostile one — wrong types, huge
 strings, control characters, NUL bytes, HTML and script, unicode edge cases (surrogates
-travel as the bytes a careless client would send) — with fields left out or sent twice.
-Whatever arrives, the answer is below 500, and a 4xx answer has written nothing.
+travel as the bytes a careless client would send), numbers only `str.isdigit()` believes,
+numbers past bigint, any date from year 1 to 9999 — with fields left out or sent twice.
+Whatever arrives, the answer is below 500, and a 4xx answer has written nothing. The
+database refuses a date off the calendar, so a form that let one through fails here too.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import quote_plus
 
 import pytest
@@ -75,6 +78,14 @@ HOSTILE_SAMPLES = [
     "0000-00-00",
     "9999-12-31",
     "0001-01-01",
+    "1999-12-31",
+    "2100-12-31",
+    "2101-01-01",
+    "²",
+    "①",
+    "٣",
+    "１２",
+    "1\x00",
     "25:61",
     "-01:00",
     "../../../etc/passwd",
@@ -91,6 +102,7 @@ hostile = st.one_of(
         max_size=15,
     ),
     st.integers().map(str),
+    st.dates(min_value=date(1, 1, 1)).map(date.isoformat),
     st.builds(
         lambda char, size: char * size,
         st.sampled_from(["A", "\x00", "é", "\U0001f600", "<", "\u202e"]),
@@ -435,6 +447,16 @@ CASES = {
         url("reflections:entry_share", p.entry.pk),
         {"learning_set": [str(p.world.learning_set.pk)]},
     ),
+    "entry_links": lambda p: Case(
+        p.world.member,
+        url("reflections:entry_create"),
+        {
+            "prompt": [""],
+            "set": [str(p.world.learning_set.pk)],
+            "meeting": [str(p.held.pk)],
+        },
+        method="get",
+    ),
     "journal_filters": lambda p: Case(
         p.world.member,
         url("reflections:journal"),
@@ -584,3 +606,38 @@ def test_hostile_import_files_never_break_the_import(client, world, files, extra
     assert response.status_code < 500
     if response.status_code >= 400:
         assert row_counts() == before
+
+
+# Cookies and headers: read before any form, by the session, CSRF and htmx middleware.
+
+
+def as_wsgi(text):
+    """A header as a WSGI server hands it over: its bytes, read as latin-1."""
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+
+
+header_value = st.one_of(hostile, st.just("\x00"), st.text(max_size=10).map(lambda t: t + "\x00"))
+
+
+@hypothesis_settings
+@given(
+    cookies=st.lists(
+        st.tuples(st.sampled_from(["sessionid", "csrftoken", "messages", "x"]), header_value),
+        max_size=3,
+    ),
+    headers=st.dictionaries(
+        st.sampled_from(
+            ["HTTP_REFERER", "HTTP_USER_AGENT", "HTTP_HX_REQUEST", "HTTP_HX_CURRENT_URL"]
+        ),
+        header_value,
+        max_size=3,
+    ),
+    path=st.sampled_from(["/healthz", "/", "/journal/", "/accounts/login/"]),
+)
+def test_hostile_cookies_and_headers_never_break_a_page(client, world, cookies, headers, path):
+    client.force_login(world.member)
+    extra = {key: as_wsgi(value) for key, value in headers.items()}
+    if cookies:
+        extra["HTTP_COOKIE"] = as_wsgi("; ".join(f"{name}={value}" for name, value in cookies))
+    response = client.get(path, **extra)
+    assert response.status_code < 500

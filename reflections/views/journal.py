@@ -12,6 +12,7 @@ from django.utils.formats import time_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView, View
 
+from alsspace.inputs import positive_id
 from alsspace.submissions import SubmitOnceMixin
 from reflections import queries, services
 from reflections.forms import DraftForm, EntryForm, JournalFilterForm, ShareForm
@@ -95,8 +96,8 @@ class EntryCreateView(JournalFormMixin, SubmitOnceMixin, CreateView):
         return queries.own_drafts(self.request.user).filter(entry=None).first()
 
     def linked(self, queryset, param):
-        value = self.request.GET.get(param, "")
-        return queryset.filter(pk=value).first() if value.isdigit() else None
+        pk = positive_id(self.request.GET.get(param))
+        return queryset.filter(pk=pk).first() if pk else None
 
     def get_initial(self):
         user = self.request.user

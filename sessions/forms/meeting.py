@@ -6,7 +6,9 @@ only what belongs to this meeting: its set's members, its slots, its actions.
 
 from django import forms
 
+from alsspace.inputs import BoundedDateField
 from sessions import queries
+from sessions.forms.schedule import DateInput
 from sessions.models import Attendance, ReportBack
 from sessions.services.running import MAX_PLANNED_MINUTES
 
@@ -148,10 +150,10 @@ class ActionForm(MeetingPageForm):
         initial=NEXT_MEETING,
         widget=forms.RadioSelect,
     )
-    due_on = forms.DateField(
+    due_on = BoundedDateField(
         label="Due date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Only when the action is due by a date.",
     )
 

@@ -4,17 +4,15 @@ Dates are whole days in the programme's time zone, both ends included. Every fie
 optional: a blank form covers every set and every held meeting.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils.formats import date_format
 
+from alsspace.inputs import BoundedDateField
 from sessions.forms.schedule import DateInput
 from sessions.reports.attendance import STATUS_CHOICES, ReportScope
 
-EARLIEST = date(2000, 1, 1)
-LATEST = date(2100, 12, 31)
-DATE_MESSAGE = "Enter a date as year-month-day, such as 2026-03-31."
 FORMATS = [("csv", "CSV"), ("xlsx", "Excel (.xlsx)")]
 STATUSES = [("", "All statuses"), *STATUS_CHOICES]
 
@@ -42,32 +40,14 @@ class AttendanceFilterForm(forms.Form):
                 },
             )
         zone = programme.time_zone
-        self.fields["from"] = forms.DateField(
+        self.fields["from"] = BoundedDateField(
             required=False,
             widget=DateInput(),
             help_text=f"First day, in the programme’s time zone ({zone}).",
-            error_messages={"invalid": DATE_MESSAGE},
         )
-        self.fields["to"] = forms.DateField(
-            required=False,
-            widget=DateInput(),
-            help_text="Last day, included.",
-            error_messages={"invalid": DATE_MESSAGE},
+        self.fields["to"] = BoundedDateField(
+            required=False, widget=DateInput(), help_text="Last day, included."
         )
-
-    def _clean_day(self, name):
-        day = self.cleaned_data.get(name)
-        if day is not None and not EARLIEST <= day <= LATEST:
-            raise forms.ValidationError(
-                f"Choose a date between {EARLIEST.year} and {LATEST.year}, not {day.isoformat()}."
-            )
-        return day
-
-    def clean_from(self):
-        return self._clean_day("from")
-
-    def clean_to(self):
-        return self._clean_day("to")
 
     def clean(self):
         data = super().clean()

@@ -1,14 +1,18 @@
 """Forms for scheduling: one meeting (new or changed) and a series.
 
 People enter a local date and wall-clock times in a named time zone (the programme's unless
-they choose another); `clean` turns them into UTC start and end times in `self.times`.
+they choose another); `clean` turns them into UTC start and end times in `self.times`. Every
+meeting falls on a day a set can use (alsspace.inputs) in the zone it was entered in, the
+programme's and that of the person scheduling.
 """
 
+import zoneinfo
 from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
 
+from alsspace.inputs import EARLIEST, LATEST, BoundedDateField, in_words, moment_in_range
 from sessions import recurrence
 from sessions.recurrence import ScheduleError
 
@@ -43,7 +47,7 @@ class ScheduleForm(forms.Form):
     # its own message says so.
     needed = TIME_FIELDS
 
-    date = forms.DateField(widget=DateInput())
+    date = BoundedDateField(widget=DateInput())
     starts = forms.TimeField(label="Starts at", widget=TimeInput())
     ends = forms.TimeField(label="Ends at", widget=TimeInput())
     time_zone = forms.ChoiceField(
@@ -56,9 +60,10 @@ class ScheduleForm(forms.Form):
     place = forms.CharField(max_length=300, required=False)
     video_link = forms.URLField(max_length=200, required=False, assume_scheme="https")
 
-    def __init__(self, *args, learning_set, **kwargs):
+    def __init__(self, *args, learning_set, person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.learning_set = learning_set
+        self.person = person
         programme_zone = learning_set.programme.time_zone
         self.fields["time_zone"].help_text = (
             f"The times above are local to this zone: {programme_zone}, the programme’s, "
@@ -83,6 +88,29 @@ class ScheduleForm(forms.Form):
     def meeting_dates(self, data):
         return [data["date"]]
 
+    def zones(self, entered):
+        """The zones a meeting is checked in: the one it was entered in, the programme's and
+        the person's (a zone name no longer known is left out)."""
+        zones = {entered}
+        names = [self.learning_set.programme.time_zone, getattr(self.person, "time_zone", "")]
+        for name in names:
+            if name in recurrence.known_zones():
+                zones.add(zoneinfo.ZoneInfo(name))
+        return sorted(zones, key=str)
+
+    def out_of_range(self, position):
+        return ScheduleError(
+            f"A meeting must fall between {in_words(EARLIEST)} and {in_words(LATEST)}, in "
+            "the time zone chosen, the programme’s and your own. Choose another date.",
+            field="date",
+        )
+
+    def check_in_range(self, entered):
+        zones = self.zones(entered)
+        for position, (starts, ends) in enumerate(self.times):
+            if not (moment_in_range(starts, *zones) and moment_in_range(ends, *zones)):
+                raise self.out_of_range(position)
+
     def clean(self):
         data = super().clean()
         if any(self.has_error(name) for name in self.needed):
@@ -93,6 +121,7 @@ class ScheduleForm(forms.Form):
             self.times = recurrence.meeting_times(
                 dates, data["starts"], data["ends"], tz, now=timezone.now()
             )
+            self.check_in_range(tz)
         except ScheduleError as error:
             self.add_error(error.field if error.field in self.fields else None, error.message)
         return data
@@ -170,7 +199,7 @@ class SeriesForm(ScheduleForm):
         help_text=f"From 1 to {recurrence.MAX_MEETINGS}. Leave empty to give a last date instead.",
         widget=forms.NumberInput(attrs={"min": 1, "max": recurrence.MAX_MEETINGS}),
     )
-    until = forms.DateField(
+    until = BoundedDateField(
         label="Or: no meetings after",
         required=False,
         help_text="The series stops at the last meeting on or before this date.",
@@ -203,6 +232,15 @@ class SeriesForm(ScheduleForm):
             "Monthly on the 31st: in shorter months, the month’s last day."
         )
         self.rule = None
+
+    def out_of_range(self, position):
+        if position == 0:
+            return super().out_of_range(position)
+        return ScheduleError(
+            f"Meeting {position + 1} of this series would fall after {in_words(LATEST)}, the "
+            "last day a set can use. Choose fewer meetings or an earlier last date.",
+            field="count" if self.cleaned_data.get("count") else "until",
+        )
 
     def meeting_dates(self, data):
         self.rule = recurrence.Rule(

@@ -54,7 +54,11 @@ class ScheduleFormView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVie
     permission = "sets.schedule_learningset"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "learning_set": self.learning_set}
+        return {
+            **super().get_form_kwargs(),
+            "learning_set": self.learning_set,
+            "person": self.request.user,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -161,6 +165,7 @@ class MeetingEditView(MeetingPageMixin, ScheduledOnlyMixin, InvalidIs400Mixin, F
             **super().get_form_kwargs(),
             "learning_set": self.meeting.learning_set,
             "meeting": self.meeting,
+            "person": self.request.user,
         }
 
     def get_context_data(self, **kwargs):

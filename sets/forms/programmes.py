@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
 
+from alsspace.inputs import BoundedDateField
 from sets.audit_log import ACTION_CHOICES
 from sets.models import LearningSet, Programme
 
@@ -70,6 +71,7 @@ class ProgrammeForm(forms.ModelForm):
             "organisation": "Who runs it, for example a business school or an NHS trust.",
         }
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        field_classes = {"starts_on": BoundedDateField, "ends_on": BoundedDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

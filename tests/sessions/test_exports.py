@@ -459,8 +459,14 @@ def test_exports_run_outside_the_request_transaction(world):
         ({"format": "pdf"}, "“pdf” is not a format we export. Choose csv or xlsx."),
         ({"from": "2025-13-01"}, "Enter a date as year-month-day, such as 2026-03-31."),
         ({"to": "yesterday"}, "Enter a date as year-month-day, such as 2026-03-31."),
-        ({"from": "1850-01-01"}, "Choose a date between 2000 and 2100, not 1850-01-01."),
-        ({"to": "9999-12-31"}, "Choose a date between 2000 and 2100, not 9999-12-31."),
+        (
+            {"from": "1850-01-01"},
+            "Choose a date between 1 January 2000 and 31 December 2100, not 1850-01-01.",
+        ),
+        (
+            {"to": "9999-12-31"},
+            "Choose a date between 1 January 2000 and 31 December 2100, not 9999-12-31.",
+        ),
         (
             {"from": "2025-03-01", "to": "2025-02-01"},
             "The last day, 1 February 2025, is before the first, 1 March 2025.",

@@ -185,7 +185,10 @@ BAD_MEETINGS = [
     (dict(ends="17:00"), "must end after it starts"),
     (dict(ends="18:00"), "must end after it starts"),
     (dict(date=in_days(-1).isoformat()), "has already passed"),
-    (dict(date="2020-02-30"), "Enter a valid date"),
+    (dict(date="2020-02-30"), "Enter a date as year-month-day"),
+    (dict(date="9999-12-31"), "between 1 January 2000 and 31 December 2100, not 9999-12-31"),
+    (dict(date="2101-01-01"), "between 1 January 2000 and 31 December 2100, not 2101-01-01"),
+    (dict(date="2100-12-31", time_zone="America/Los_Angeles"), "A meeting must fall between"),
     (dict(time_zone="Mars/Olympus_Mons"), "is not a time zone we know"),
     (dict(starts="25:00"), "Enter a valid time"),
     (dict(video_link="javascript:alert(1)"), "Enter a valid URL"),
@@ -205,6 +208,8 @@ def test_bad_input_for_a_meeting_changes_nothing(client, world, changes, message
 
 BAD_SERIES = [
     (dict(count="0"), "1 to 24 meetings, so 0 is not possible"),
+    (dict(date="2100-06-01", count="24"), "Meeting 8 of this series would fall after 31 Dec"),
+    (dict(count="", until="9999-12-31"), "not 9999-12-31"),
     (dict(count="500"), "1 to 24 meetings, so 500 is not possible"),
     (dict(count="", until=in_days(10 * 365).isoformat()), "would make more than 24"),
     (dict(count="", until=in_days(1).isoformat()), "last date is before the first"),
@@ -227,6 +232,29 @@ def test_bad_input_for_a_series_changes_nothing(client, world, changes, message)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert counts() == before
+
+
+@pytest.mark.parametrize("zone", ["programme", "person"])
+def test_a_meeting_is_refused_where_it_would_fall_after_2100_in_the_programmes_or_own_zone(
+    client, world, zone
+):
+    """18:00 on 31 December 2100 in London is already 2101 in Tokyo."""
+    if zone == "programme":
+        world.programme.time_zone = "Asia/Tokyo"
+        world.programme.save()
+    else:
+        world.facilitator.time_zone = "Asia/Tokyo"
+        world.facilitator.save()
+    client.force_login(world.facilitator)
+    before = counts()
+    response = client.post(create_url(world), meeting_data(date="2100-12-31"))
+    assert response.status_code == 400
+    assert "A meeting must fall between 1 January 2000 and 31 December 2100" in (
+        response.content.decode()
+    )
+    assert counts() == before
+    response = client.post(create_url(world), meeting_data(date="2100-12-30"))
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize("role", ["member", "pending"])

@@ -200,3 +200,29 @@ def test_duplicates_are_found_even_when_the_first_copy_is_wrong(world):
     reasons = {problem.number: problem.reasons for problem in check.problems}
     assert reasons[2] == ["“boss” is not a role; use facilitator or member."]
     assert reasons[3] == ["Duplicate of row 2: same email and set."]
+
+
+def test_a_nul_in_a_cell_is_a_problem_of_its_row_and_nothing_is_written(client, world):
+    """PostgreSQL cannot store a NUL: the invitation's insert failed with a 500."""
+    text = (
+        "name,email,set,role\n"
+        "Nia\x00New,nia@example.org,Set Alpha,member\n"
+        "Ola Two,ola@example.org,Set\x00Alpha,mem\x00ber\n"
+        "Fay Fine,fay@example.org,Set Alpha,member\n"
+    )
+    before = Invitation.objects.count()
+    response = upload(client, world, text)
+    assert response.status_code == 400
+    assert Invitation.objects.count() == before
+    reasons = {p.number: p.reasons for p in response.context["problems"]}
+    assert reasons == {
+        2: [
+            "The name holds a NUL character, which cannot be stored. Delete it and save the "
+            "file again."
+        ],
+        3: [
+            f"The {column} holds a NUL character, which cannot be stored. Delete it and save "
+            "the file again."
+            for column in ("set", "role")
+        ],
+    }

@@ -165,7 +165,9 @@ def test_staff_with_no_programme_may_start_one(client, db):
         ({"pulse_threshold": "2"}, "greater than or equal to 3"),
         ({"attendance_threshold": "120"}, "less than or equal to 100"),
         ({"name": ""}, "This field is required"),
-        ({"starts_on": "31/31/2027"}, "Enter a valid date"),
+        ({"starts_on": "31/31/2027"}, "Enter a date as year-month-day"),
+        ({"ends_on": "9999-12-31"}, "between 1 January 2000 and 31 December 2100, not 9999"),
+        ({"starts_on": "1999-12-31"}, "between 1 January 2000 and 31 December 2100, not 1999"),
     ],
 )
 def test_bad_programme_input_is_refused(client, world, changes, message):
