@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models.functions import Cast
@@ -26,6 +27,23 @@ def journal_keys():
     if not keys:
         raise ImproperlyConfigured(MISSING_KEYS)
     return keys
+
+
+def keys_check(app_configs, **kwargs):
+    """Production refuses to start without keys (settings.py); development is warned here,
+    because journal and meeting pages fail until a key is set."""
+    if settings.JOURNAL_KEYS:
+        return []
+    return [
+        checks.Warning(
+            "JOURNAL_KEYS is not set: journal entries and set content can be neither written "
+            "nor read.",
+            hint="Run the app with `make run`, which makes a development key in "
+            ".local/journal.key, or set JOURNAL_KEYS to a key from "
+            "cryptography.fernet.Fernet.generate_key().",
+            id="alsspace.W001",
+        )
+    ]
 
 
 @lru_cache(maxsize=4)
