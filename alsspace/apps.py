@@ -7,8 +7,11 @@ class AlsSpaceConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.core import checks
 
         from alsspace import audit_signals  # noqa: F401  (connects receivers)
+        from alsspace.crypto import keys_check
         from alsspace.middleware import start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="alsspace_start_idle_clock")
+        checks.register(keys_check)

@@ -36,9 +36,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from alsspace.crypto import fernet  # noqa: E402
 from alsspace.models import User  # noqa: E402
 from reflections import queries  # noqa: E402
-from reflections.fields import fernet  # noqa: E402
 from reflections.models import JournalEntry  # noqa: E402
 from reflections.search import matching_ids  # noqa: E402
 

@@ -130,8 +130,12 @@ def seed_set_prompts():
         role=Membership.Role.FACILITATOR, user__email__endswith=f"@{DEMO_DOMAIN}"
     )
     for membership in facilitators.select_related("user", "learning_set"):
-        Prompt.objects.get_or_create(
+        posed = Prompt.objects.filter(learning_set=membership.learning_set).only("question")
+        if any(prompt.question == SET_PROMPT_QUESTION for prompt in posed):
+            continue
+        Prompt.objects.create(
             learning_set=membership.learning_set,
             question=SET_PROMPT_QUESTION,
-            defaults={"guidance": SET_PROMPT_GUIDANCE, "posed_by": membership.user},
+            guidance=SET_PROMPT_GUIDANCE,
+            posed_by=membership.user,
         )

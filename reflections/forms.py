@@ -39,9 +39,9 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prompt"].queryset = queries.filter_prompts(user)
-        self.fields["prompt"].empty_label = "No prompt"
-        self.fields["prompt"].label_from_instance = lambda prompt: prompt.question
+        prompts = queries.filter_prompts(user)
+        self.fields["prompt"].queryset = prompts
+        self.fields["prompt"].choices = [("", "No prompt"), *queries.prompt_choices(prompts)]
         self.fields["learning_set"].queryset = queries.filter_sets(user)
         self.fields["learning_set"].empty_label = "No set"
         self.fields["meeting"].queryset = queries.linkable_meetings(user)
@@ -86,7 +86,7 @@ class JournalFilterForm(forms.Form):
     def __init__(self, *args, user, content_sets, **kwargs):
         super().__init__(*args, **kwargs)
         sets = queries.filter_sets(user).values_list("pk", "name")
-        prompts = queries.filter_prompts(user, content_sets).values_list("pk", "question")
+        prompts = queries.prompt_choices(queries.filter_prompts(user, content_sets))
         self.fields["learning_set"].choices = [("", "All sets"), *sets]
         self.fields["prompt"].choices = [("", "All prompts"), *prompts]
         for name in ("learning_set", "prompt"):

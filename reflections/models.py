@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rules.contrib.models import RulesModel
 
+from alsspace.crypto import EncryptedTextField
 from reflections import rules as perms
-from reflections.fields import EncryptedTextField
 from sessions.models import Meeting
 from sets.models import LearningSet
 
@@ -21,8 +21,8 @@ class Prompt(RulesModel):
     facilitator to their set. No reverse relation to entries: who wrote against a prompt is
     nobody's business but the writer's."""
 
-    question = models.CharField(max_length=300)
-    guidance = models.TextField(blank=True, help_text="A few sentences to help someone begin.")
+    question = EncryptedTextField(max_length=300)
+    guidance = EncryptedTextField(blank=True, help_text="A few sentences to help someone begin.")
     starter = models.TextField(blank=True, help_text="Markdown placed in a new entry's body.")
     source = models.CharField(max_length=200, blank=True)
     slug = models.SlugField(unique=True, null=True, blank=True, editable=False)

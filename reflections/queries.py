@@ -125,4 +125,14 @@ def filter_prompts(user, readable_sets=None):
     used = own_entries(user).filter(prompt__isnull=False).values("prompt")
     return Prompt.objects.filter(
         Q(pk__in=used) | Q(learning_set__isnull=True) | Q(learning_set__in=readable_sets)
-    ).order_by("learning_set_id", "question")
+    )
+
+
+def prompt_choices(prompts):
+    """(pk, question) for a menu: the library first, then each set's, by question. Questions
+    are encrypted, so they are sorted here rather than by the database."""
+
+    def order(prompt):
+        return (prompt.learning_set_id or 0, prompt.question.casefold())
+
+    return [(prompt.pk, prompt.question) for prompt in sorted(prompts, key=order)]

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from rules.contrib.models import RulesModel
 
+from alsspace.crypto import EncryptedTextField
 from alsspace.inputs import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from sessions import rules as perms
 from sets.models import LearningSet
@@ -51,7 +52,7 @@ class Meeting(RulesModel):
     sequence = models.PositiveIntegerField(default=0)
     # Rises with every save from the meeting page, so a stale form is refused, not merged.
     revision = models.PositiveIntegerField(default=0)
-    process_review = models.TextField("process review", blank=True)
+    process_review = EncryptedTextField("process review", blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # When the pulse's results were first shown (sessions.pulse.publish). From then on they
     # are final: no more answers are taken, whatever the set's pulse window becomes.
@@ -146,7 +147,7 @@ class AirtimeSlot(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     order = models.PositiveSmallIntegerField(default=0)
-    topic = models.CharField(max_length=300, blank=True)
+    topic = EncryptedTextField(max_length=300, blank=True)
     planned_minutes = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(1), MaxValueValidator(240)]
     )
@@ -183,7 +184,7 @@ class Action(models.Model):
     slot = models.ForeignKey(
         AirtimeSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
-    text = models.TextField()
+    text = EncryptedTextField()
     due_meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions_due"
     )
@@ -220,7 +221,7 @@ class ReportBack(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="report_backs")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="report_backs")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    note = models.TextField("learning or value note", blank=True)
+    note = EncryptedTextField("learning or value note", blank=True)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -344,14 +345,14 @@ class InactionPrompt(RulesModel):
     evidence_key = models.CharField(max_length=200)
     evidence_meetings = models.ManyToManyField(Meeting, blank=True, related_name="+")
     evidence_actions = models.ManyToManyField(Action, blank=True, related_name="+")
-    summary = models.TextField("what the data shows")
-    suggested_question = models.TextField()
+    summary = EncryptedTextField("what the data shows")
+    suggested_question = EncryptedTextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     raised_at_meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The facilitator's own words on raising or dismissing it; the set's facilitators only.
-    facilitator_note = models.TextField(blank=True)
+    facilitator_note = EncryptedTextField(blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

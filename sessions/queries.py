@@ -77,13 +77,20 @@ def meeting_airtime(meeting):
 
 
 def _report_backs_with_meetings():
-    return Prefetch("report_backs", queryset=ReportBack.objects.select_related("meeting"))
+    """Each action's report-backs with their meetings. Those meetings are joined for their
+    dates and status, so their encrypted process review is left undecrypted (as it is
+    wherever a meeting is joined below)."""
+    return Prefetch(
+        "report_backs",
+        queryset=ReportBack.objects.select_related("meeting").defer("meeting__process_review"),
+    )
 
 
 def actions_committed_at(meeting):
     """Actions agreed at this meeting, each marked with whether it has been reported on."""
     return (
         meeting.actions_committed.select_related("owner", "due_meeting")
+        .defer("due_meeting__process_review")
         .annotate(reported=Exists(ReportBack.objects.filter(action=OuterRef("pk"))))
         .order_by("created_at", "pk")
     )
@@ -133,6 +140,7 @@ def report_back_agenda(meeting):
         Action.objects.filter(learning_set=meeting.learning_set_id)
         .filter(listed)
         .select_related("owner", "committed_at")
+        .defer("committed_at__process_review")
         .prefetch_related(_report_backs_with_meetings())
         .order_by("owner__name", "committed_at__starts_at", "pk")
     )
@@ -168,6 +176,7 @@ def my_actions(user):
     return (
         Action.objects.filter(owner=user, learning_set__in=accepted)
         .select_related("learning_set__programme", "committed_at", "due_meeting")
+        .defer("committed_at__process_review", "due_meeting__process_review")
         .prefetch_related(_report_backs_with_meetings())
         .order_by("committed_at__starts_at", "pk")
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rules.contrib.models import RulesModel
 
+from alsspace.crypto import EncryptedTextField
 from alsspace.inputs import EARLIEST, LATEST
 from alsspace.models import validate_time_zone
 from sets import rules as perms
@@ -401,7 +402,7 @@ class Contract(models.Model):
         LearningSet, on_delete=models.CASCADE, related_name="contracts"
     )
     version = models.PositiveIntegerField()
-    text = models.TextField()
+    text = EncryptedTextField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

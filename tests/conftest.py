@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import pytest
-from cryptography.fernet import Fernet
 from django.test import override_settings
 from django.utils import timezone
 
@@ -29,8 +28,15 @@ def run_tasks_immediately(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-# One journal key for the whole run, whatever the environment holds.
-TEST_JOURNAL_KEY = Fernet.generate_key().decode()
+# One key for every run, whatever the environment holds: migrations encrypt the built-in
+# prompts with it, and a test database kept between runs (--reuse-db) must still read them.
+TEST_JOURNAL_KEY = "w0fGDOQUKVU7Ml3_pBMGrW2ffwPY4oZ3HnfzyVPivpI="
+
+
+@pytest.fixture(autouse=True, scope="session")
+def migrations_encrypt_with_the_test_key():
+    with override_settings(JOURNAL_KEYS=[TEST_JOURNAL_KEY]):
+        yield
 
 
 @pytest.fixture(autouse=True)

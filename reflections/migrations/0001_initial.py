@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import reflections.fields
+import alsspace.crypto
 import rules.contrib.models
 from django.conf import settings
 from django.db import migrations, models
@@ -42,8 +42,8 @@ class Migration(migrations.Migration):
             name='JournalEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', reflections.fields.EncryptedTextField(max_length=200)),
-                ('body', reflections.fields.EncryptedTextField(max_length=50000)),
+                ('title', alsspace.crypto.EncryptedTextField(max_length=200)),
+                ('body', alsspace.crypto.EncryptedTextField(max_length=50000)),
                 ('shared_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
@@ -63,8 +63,8 @@ class Migration(migrations.Migration):
             name='JournalDraft',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', reflections.fields.EncryptedTextField(blank=True)),
-                ('body', reflections.fields.EncryptedTextField(blank=True)),
+                ('title', alsspace.crypto.EncryptedTextField(blank=True)),
+                ('body', alsspace.crypto.EncryptedTextField(blank=True)),
                 ('saved_at', models.DateTimeField(auto_now=True)),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reflections.journalentry')),

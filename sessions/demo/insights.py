@@ -128,7 +128,8 @@ def seed_set_insights(learning_set, now=None):
     if len(held) < 3:
         return False
     carried_text, unreported_text = DEMO_ACTIONS.get(learning_set.name, DEFAULT_ACTIONS)
-    if not Action.objects.filter(learning_set=learning_set, text=carried_text).exists():
+    recorded = Action.objects.filter(learning_set=learning_set).only("text")
+    if not any(action.text == carried_text for action in recorded):
         members = list(queries.set_members(learning_set))
         carried_owner = _carried_action(learning_set, held, members, carried_text)
         exclude = {carried_owner.pk} if carried_owner else set()

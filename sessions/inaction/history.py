@@ -70,9 +70,12 @@ class SetHistory:
         return [r for r in self.reports.get(action.pk, []) if r.meeting_id in self.held_ids]
 
 
-def load(learning_set, now=None):
+def load(learning_set, now=None, *, action_text=True):
+    """The set's history. The figures alone never read what an action says, so a caller
+    that only draws them passes action_text=False and no action's text is decrypted."""
     now = now or timezone.now()
     # Each query loads only the fields the signals, the figures and the prompts' words read.
+    action_fields = ["owner", "committed_at", "due_meeting", "due_on", "status"]
     meetings = list(
         learning_set.meetings.exclude(status=Meeting.Status.CANCELLED)
         .only("learning_set", "starts_at", "ends_at", "status", "pulse_published_at")
@@ -97,7 +100,7 @@ def load(learning_set, now=None):
         slots[slot.meeting_id].append(slot)
     actions = list(
         Action.objects.filter(learning_set=learning_set)
-        .only("owner", "committed_at", "text", "due_meeting", "due_on", "status")
+        .only(*action_fields, *(["text"] if action_text else []))
         .order_by("committed_at__starts_at", "pk")
     )
     reports = defaultdict(list)

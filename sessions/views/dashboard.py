@@ -104,7 +104,7 @@ class DashboardView(SetPageMixin, TemplateView):
         learning_set = self.learning_set
         programme = learning_set.programme
         zone = ZoneInfo(self.request.user.time_zone)
-        data = history.load(learning_set)
+        data = history.load(learning_set, action_text=False)
         # The raise form offers the meetings raisable_meetings would, latest first.
         meetings = data.meetings[::-1]
         open_prompts = list(queries.open_prompts(learning_set))
