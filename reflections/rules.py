@@ -1,4 +1,5 @@
-"""Who may do what with journals and prompts: DESIGN.md's two journal rows as predicates.
+"""Who may do what with journals and prompts: the two journal rows of
+docs/confidentiality.md#who-sees-what as predicates.
 
 A private entry is its author's alone. A shared entry is read on the set's shared reflections
 page by those who may see the set's content (facilitators and members under the current

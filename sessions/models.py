@@ -309,7 +309,8 @@ class PulseReceipt(models.Model):
 
 
 class InactionPrompt(RulesModel):
-    """A learning-inaction signal that fired in a set (DESIGN.md), for its facilitators only.
+    """A learning-inaction signal that fired in a set (docs/signals.md), for its facilitators
+    only.
 
     Detection (sessions.inaction) keeps at most one open prompt per (signal, member, evidence
     key) and resolves an open prompt whose signal no longer fires. The facilitator marks it

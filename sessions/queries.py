@@ -10,7 +10,8 @@ from sets.queries import facilitated_sets, member_sets, visible_sets
 
 def visible_meetings(user):
     """Meetings whose date, place and status the person may see: those of the sets they
-    may see (DESIGN.md, first row: current participants and the programme's admins)."""
+    may see (docs/confidentiality.md#who-sees-what, first row: current participants and the
+    programme's admins)."""
     return Meeting.objects.filter(learning_set__in=visible_sets(user)).select_related(
         "learning_set__programme"
     )

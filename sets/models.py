@@ -42,8 +42,8 @@ class Programme(RulesModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Members below this attendance rate (%) are picked out for certification.",
     )
-    # Learning-inaction thresholds: when a signal prompts the facilitator (DESIGN.md,
-    # "Learning-inaction signals"). The defaults are the ones written there.
+    # Learning-inaction thresholds: when a signal prompts the facilitator. The defaults are
+    # the ones docs/signals.md#thresholds lists.
     carried_action_meetings = models.PositiveSmallIntegerField(
         "carried action (meetings in a row)",
         default=2,

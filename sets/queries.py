@@ -13,7 +13,8 @@ def administered_programmes(user):
 
 
 def visible_sets(user):
-    """Sets whose names, schedule and roster the person may see (DESIGN.md, first row)."""
+    """Sets whose names, schedule and roster the person may see
+    (docs/confidentiality.md#who-sees-what, first row)."""
     return LearningSet.objects.filter(
         Q(memberships__user=user, memberships__left_at__isnull=True) | Q(programme__admins=user)
     ).distinct()

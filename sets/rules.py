@@ -1,4 +1,5 @@
-"""Who may do what with programmes and sets: DESIGN.md's confidentiality table as predicates.
+"""Who may do what with programmes and sets: docs/confidentiality.md#who-sees-what as
+predicates.
 
 A person's standing in a set is worked out once per request (`standing`) and cached on the
 user object, so predicates can be combined freely without repeating queries.
@@ -169,7 +170,7 @@ def can_view_attendance_report(user, learning_set):
 @rules.predicate
 def can_view_dashboard(user, learning_set):
     """Inaction prompts, facilitator notes and the pulse trend: the set's facilitators only,
-    never its members or the programme's admins (DESIGN.md's confidentiality table)."""
+    never its members or the programme's admins (docs/confidentiality.md#who-sees-what)."""
     return standing(user, learning_set).facilitator
 
 

@@ -1,4 +1,5 @@
-"""The named people every test reuses: one of each role DESIGN.md's confidentiality table has."""
+"""The named people every test reuses: one of each role docs/confidentiality.md#who-sees-what
+has."""
 
 from dataclasses import dataclass
 

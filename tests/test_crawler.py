@@ -3,8 +3,9 @@
 Unique markers are planted in every place confidential text lives: Set Birch's content,
 Set Aurora's content, private journals, the facilitator's prompt notes. Then each role of Set
 Aurora (and a person who belongs to nothing) starts at "/" and follows every same-site link
-and GET form it is shown, downloads included. No response may carry a marker that DESIGN.md's
-confidentiality table keeps from that role, and no response may be a server error.
+and GET form it is shown, downloads included. No response may carry a marker that
+docs/confidentiality.md#who-sees-what keeps from that role, and no response may be a server
+error.
 
 The operator does the same from the Django admin (/operator/), with its delete confirmations
 (which list everything a deletion would take with it), history and search: no marker at all.
@@ -45,7 +46,8 @@ ACCOUNTS = {
 NOBODY = frozenset()
 SET_CONTENT = frozenset({"member", "facilitator"})
 
-# marker → the crawled roles that may see it, row by row as in DESIGN.md's table.
+# marker → the crawled roles that may see it, row by row as in
+# docs/confidentiality.md#who-sees-what.
 # Every crawled role is in Set Aurora or in nothing, so nothing of Set Birch is theirs to see.
 MARKERS = {
     "zq-birch-contract-text": NOBODY,

@@ -1,4 +1,4 @@
-"""Every URL × every role of DESIGN.md's confidentiality table.
+"""Every URL × every role of docs/confidentiality.md#who-sees-what.
 
 Before each request, confidential text is planted where it could leak from; each response
 body is then checked for it. `test_every_url_has_a_row` walks the URL resolver, so a new
@@ -39,7 +39,7 @@ PERSON = {
 ALPHA_CONTRACT = "Alpha clause: what Priya said about the merger stays here."
 BETA_CONTRACT = "Beta clause: never repeat the restructuring plans outside."
 
-# Who may read the set's contract text (DESIGN.md: contract row).
+# Who may read the set's contract text (docs/confidentiality.md#who-sees-what: contract row).
 READS_CONTRACT = {"pending", "member", "facilitator"}
 
 # Third-party pages with their own tests: allauth (tests/alsspace/test_accounts.py). The
@@ -398,7 +398,8 @@ ADMIN_MATRIX = [
 MATRIX += ADMIN_MATRIX
 
 # Journal text and who may read it: a private entry its author alone; a shared one the
-# set's facilitator and members under its contract (DESIGN.md, the two journal rows).
+# set's facilitator and members under its contract (docs/confidentiality.md#who-sees-what,
+# the two journal rows).
 PRIVATE_JOURNAL = "Private: I am avoiding the conversation with my CFO."
 ALPHA_SHARED_JOURNAL = "Shared with Alpha: the set helped me see my part in the delay."
 BETA_SHARED_JOURNAL = "Shared with Beta: what Olive told the set about her board."
@@ -408,7 +409,8 @@ JOURNAL_READERS = [
     (BETA_SHARED_JOURNAL, {"outsider"}),  # the outsider role is Olive, its author
 ]
 
-# Inaction prompts and facilitator notes: the set's facilitators only (DESIGN.md).
+# Inaction prompts and facilitator notes: the set's facilitators only
+# (docs/confidentiality.md#who-sees-what).
 PROMPT_NOTE = "Facilitator note: Sam keeps deflecting."
 PROMPT_QUESTION = "Prompt question: what is Maya avoiding in the merger?"
 PROMPT_TEXTS = [PROMPT_NOTE, PROMPT_QUESTION]

@@ -1,5 +1,5 @@
-"""Learning-inaction signals (DESIGN.md): what a set's attendance, airtime, actions and pulse
-results suggest its facilitator raise, as prompts only the set's facilitators see.
+"""Learning-inaction signals (docs/signals.md): what a set's attendance, airtime, actions and
+pulse results suggest its facilitator raise, as prompts only the set's facilitators see.
 
 - thresholds: when each signal fires, per programme;
 - history: the set's data the signals read, in a fixed number of queries;

@@ -1,4 +1,5 @@
-"""The learning-inaction signals of DESIGN.md, one small function each.
+"""The learning-inaction signals, one small function each, in the order and under the names
+of docs/signals.md#the-signals.
 
 Each reads a SetHistory (sessions.inaction.history) and the programme's Thresholds, and
 yields a Finding for every (member, evidence) where its signal fires now. They only read:

@@ -1,6 +1,7 @@
 """What a set's signals and dashboard read: its meetings, attendance, airtime, actions and
 pulse results, loaded in a fixed number of queries however many members and meetings it
-has. Journals are not part of it, and never will be (DESIGN.md)."""
+has. Journals are not part of it, and never will be
+(docs/signals.md#what-signals-never-read)."""
 
 from collections import defaultdict
 from dataclasses import dataclass

@@ -1,5 +1,5 @@
 """When each learning-inaction signal fires: the programme's thresholds (defaults on the
-Programme model, as DESIGN.md writes them) and the set's quorum."""
+Programme model, as docs/signals.md#thresholds lists them) and the set's quorum."""
 
 from dataclasses import dataclass
 from decimal import Decimal

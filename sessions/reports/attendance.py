@@ -1,6 +1,7 @@
 """Attendance rates for a programme or one of its sets, counted in the database.
 
-How a rate is worked out (the report page says the same in plain words):
+How a rate is worked out (docs/reports.md#definitions; the report page says the same in
+plain words):
 
 - attended: the member was present, late or left early at a held meeting;
 - expected: each held meeting in the period with an attendance record for the member (one is

@@ -1,6 +1,6 @@
 """A facilitator's decisions on inaction prompts: raised at a meeting, or dismissed with a
 note. Neither is written to the audit log, which the programme's admins read: prompts and
-notes are for the set's facilitators only (DESIGN.md)."""
+notes are for the set's facilitators only (docs/confidentiality.md#who-sees-what)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

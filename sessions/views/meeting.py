@@ -3,9 +3,11 @@
 Each panel posts to its own endpoint. With htmx the endpoint answers with the panel's (or the
 row's) fresh fragment; without JavaScript it redirects back to the page. A form rendered at an
 older revision of the meeting changes nothing and gets 409 Conflict with the current values;
-bad input gets 400 with the reason. Who sees what follows DESIGN.md's table: content for
-facilitators and members under the contract, attendance for programme admins too, and only
-their own row for a member who has not yet accepted the contract.
+bad input gets 400 with the reason
+(docs/architecture.md#the-meeting-page-and-optimistic-concurrency). Who sees what follows
+docs/confidentiality.md#who-sees-what: content for facilitators and members under the
+contract, attendance for programme admins too, and only their own row for a member who has
+not yet accepted the contract.
 """
 
 import json

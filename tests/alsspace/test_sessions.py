@@ -1,5 +1,5 @@
-"""Issue 7 §2: sessions end when left idle, when the account is disabled and when it is
-erased; changing an email address, the password or two-factor sign-in asks who you are."""
+"""Sign-in sessions end when left idle, when the account is disabled and when it is erased;
+changing an email address, the password or two-factor sign-in asks who you are."""
 
 import time
 

@@ -1,6 +1,7 @@
-"""Issue 3 §6, in the browser: a member sends apologies for the next meeting from its page and
-sees them recorded with the time they sent them; the facilitator sees them on the meeting
-page, with that time, in the attendance they take at check-in."""
+"""Apologies (docs/product.md#attendance), in the browser: a member sends apologies for the
+next meeting from its page and sees them recorded with the time they sent them; the
+facilitator sees them on the meeting page, with that time, in the attendance they take at
+check-in."""
 
 from datetime import timedelta
 from zoneinfo import ZoneInfo

@@ -1,6 +1,7 @@
-"""Issue 5 §4, in the browser: after an action is carried forward at two meetings in a row,
-the facilitator sees the prompt on the dashboard, follows its evidence and marks it raised;
-a member who was at the meeting answers the anonymous pulse."""
+"""The dashboard (docs/signals.md#the-dashboard), in the browser: after an action is carried
+forward at two meetings in a row, the facilitator sees the prompt on the dashboard, follows
+its evidence and marks it raised; a member who was at the meeting answers the anonymous
+pulse."""
 
 import re
 

@@ -1,12 +1,13 @@
-"""Issue 3 §6, in the browser: the facilitator runs a meeting end to end from the meeting
-page: attendance at check-in, report-backs on last time's actions, two presenters with the
-airtime timer, an action for each, the process review, and marking the meeting held. Each
-state is scanned with axe; one screenshot is taken at a tablet's size.
+"""The meeting page (docs/architecture.md#the-meeting-page-and-optimistic-concurrency), in the
+browser: the facilitator runs a meeting end to end from the meeting page: attendance at
+check-in, report-backs on last time's actions, two presenters with the airtime timer, an
+action for each, the process review, and marking the meeting held. Each state is scanned with
+axe; one screenshot is taken at a tablet's size.
 
-Issue 11 §1, §7: every save shows where it was made whether it was stored; taps made with the
-network gone wait in the page and are all stored once it returns; a server failure is shown
-with a retry; the presenter on the clock stays in view; and no console error or
-Content-Security-Policy violation happens along the way."""
+Every save shows where it was made whether it was stored; taps made with the network gone
+wait in the page and are all stored once it returns; a server failure is shown with a retry;
+the presenter on the clock stays in view; and no console error or Content-Security-Policy
+violation happens along the way."""
 
 import re
 from contextlib import contextmanager

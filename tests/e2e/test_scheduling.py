@@ -1,7 +1,8 @@
-"""Issue 3 §6, in the browser: a facilitator schedules "the first Tuesday of every month, six
-times" at 18:00 through the series form and sees the six meetings on the schedule; a member
-turns on their private calendar feed, and the feed, read back with icalendar, holds the six
-meetings at 18:00 local time on both sides of the change to summer time, with stable UIDs."""
+"""Scheduling (docs/product.md#meetings), in the browser: a facilitator schedules "the first
+Tuesday of every month, six times" at 18:00 through the series form and sees the six meetings
+on the schedule; a member turns on their private calendar feed, and the feed, read back with
+icalendar, holds the six meetings at 18:00 local time on both sides of the change to summer
+time, with stable UIDs."""
 
 import re
 from datetime import date, time

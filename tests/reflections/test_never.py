@@ -1,5 +1,5 @@
-"""Issue 4 §5: journals are not in the admin, not in error reports, not in any export, and
-never feed a signal."""
+"""Journals are not in the admin, not in error reports, not in any export, and never feed a
+signal (docs/confidentiality.md#encryption-at-rest, docs/signals.md#what-signals-never-read)."""
 
 import ast
 from pathlib import Path

@@ -1,5 +1,6 @@
-"""Issue 5 §3 and §4: the facilitator's dashboard and the overview of their sets: who may see
-them, what they show, and the same number of queries whatever the size of the set."""
+"""The facilitator's dashboard and the overview of their sets (docs/signals.md#the-dashboard):
+who may see them, what they show, and the same number of queries whatever the size of the
+set."""
 
 import pytest
 from django.db import connection

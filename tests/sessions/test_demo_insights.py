@@ -1,5 +1,5 @@
-"""Issue 5 §4: the demo sets open the dashboard with at least three kinds of prompt and a
-pulse trend; seeding again changes nothing."""
+"""The demo sets open the dashboard (docs/signals.md#the-dashboard) with at least three kinds
+of prompt and a pulse trend; seeding again changes nothing."""
 
 from io import StringIO
 

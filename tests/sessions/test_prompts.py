@@ -1,5 +1,6 @@
-"""Issue 5 §2: a facilitator marks a prompt raised at a meeting, or dismisses it with a note;
-nobody else may, and the note stays with the set's facilitators."""
+"""A facilitator marks a prompt raised at a meeting, or dismisses it with a note
+(docs/signals.md#how-detection-runs); nobody else may, and the note stays with the set's
+facilitators (docs/confidentiality.md#who-sees-what)."""
 
 import lxml.html
 import pytest

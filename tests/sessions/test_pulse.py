@@ -1,6 +1,6 @@
-"""Issue 5 §1 and §4: the anonymous pulse. A member present at a held meeting answers once
-while it is open; results show only once it has closed with enough answers; and nothing in
-the schema leads from an answer to a person."""
+"""The anonymous pulse (docs/product.md#pulse, docs/confidentiality.md#the-pulse). A member
+present at a held meeting answers once while it is open; results show only once it has closed
+with enough answers; and nothing in the schema leads from an answer to a person."""
 
 import random
 from datetime import timedelta

@@ -1,6 +1,6 @@
-"""Issue 5 §2 and §4: each learning-inaction signal fires at its threshold and not one below,
-resolves itself when it clears, and never makes a second open prompt when detection runs
-again."""
+"""Each learning-inaction signal of docs/signals.md#the-signals fires at its threshold and not
+one below, resolves itself when it clears, and never makes a second open prompt when detection
+runs again (docs/signals.md#how-detection-runs)."""
 
 from datetime import timedelta
 from io import StringIO

@@ -1,4 +1,4 @@
-"""Demo data: a programme with two sets and one person in every role DESIGN.md describes.
+"""Demo data: a programme with two sets and one person in every role of docs/product.md#roles.
 
 Every step finds what exists before it creates anything, so running the command again
 changes nothing. Apps above `sets` (meetings, journals) add to the demo with a `demo` module
