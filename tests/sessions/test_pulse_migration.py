@@ -1,6 +1,6 @@
-"""Issue 12 §2: answers stored one row per person before the tallies are counted into them,
-with the same figures, and the table of answers is dropped; results already being shown
-are published, so they stay final."""
+"""Upgrading the pulse (docs/confidentiality.md#the-pulse): answers stored one row per person
+before the tallies are counted into them, with the same figures, and the table of answers is
+dropped; results already being shown are published, so they stay final."""
 
 import random
 from fractions import Fraction

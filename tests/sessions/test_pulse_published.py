@@ -1,6 +1,7 @@
-"""Issue 12 §2: published pulse results are final. A facilitator who marks one more member
-present and a programme admin who reopens the pulse window cannot, between them, read that
-member's answers from the difference between two looks at the results."""
+"""Published pulse results are final (docs/confidentiality.md#the-pulse). A facilitator who
+marks one more member present and a programme admin who reopens the pulse window cannot,
+between them, read that member's answers from the difference between two looks at the
+results."""
 
 from datetime import timedelta
 

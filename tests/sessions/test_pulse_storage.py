@@ -1,4 +1,5 @@
-"""Issue 12 §2: how pulse answers are stored, on PostgreSQL as in production.
+"""How pulse answers are stored (docs/confidentiality.md#the-pulse), on PostgreSQL as in
+production.
 
 Answers that arrive at the same moment are all counted; and a dump of the database, system
 columns and all, holds nothing that lines a receipt (who answered) up with an answer (what
