@@ -1,5 +1,5 @@
-"""Issue 7 §2 and issue 11 §4: every form, query string and the CSV import fed generated
-hostile values.
+"""Every form, query string and the CSV import fed generated hostile values
+(docs/architecture.md#bad-input).
 
 Each case signs in as the role allowed to use the form and posts (or gets) what hypothesis
 draws for each field: a value the form would accept, or a hostile one — wrong types, huge
