@@ -12,13 +12,13 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        current = list(queries.current_sets(user))
+        memberships = list(queries.my_memberships(user))
+        roles = {set_id: role for set_id, role, left_at in memberships if left_at is None}
+        current = queries.current_sets(user, roles) if roles else []
         facilitated = [s for s in current if s.my_role == Membership.Role.FACILITATOR]
         programmes = list(queries.administered_programmes(user))
-        # Only a page with nothing else on it says which sets the person has left.
-        left = [] if current or programmes else list(queries.left_sets(user))
         return super().get_context_data(
-            left=left,
+            left=[] if current or programmes else self.left_sets(memberships, roles),
             facilitated=facilitated,
             belonged=[s for s in current if s.my_role == Membership.Role.MEMBER],
             programmes=programmes,
@@ -27,3 +27,12 @@ class HomeView(TemplateView):
             nav_is_programme_admin=bool(programmes),
             **kwargs,
         )
+
+    @staticmethod
+    def left_sets(memberships, roles):
+        """Only a page with nothing else on it says which sets the person has left."""
+        left_on = {}
+        for set_id, _, left_at in memberships:
+            if left_at is not None and set_id not in roles:
+                left_on[set_id] = max(left_at, left_on.get(set_id, left_at))
+        return queries.left_sets(left_on) if left_on else []
