@@ -1,7 +1,17 @@
 """What a person may list. Every list page starts from one of these, never from `.objects`."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from alsspace.models import AuditEvent
@@ -49,10 +59,32 @@ def member_sets(user):
     return _with_contract_state(sets.select_related("programme"), user)
 
 
-def my_memberships(user):
-    """The person's memberships, now and past, as (set id, role, left_at) rows: cheap enough
-    to ask first, so that a page loads only the sets it shows, and none for someone in none."""
-    return Membership.objects.filter(user=user).values_list("learning_set_id", "role", "left_at")
+# The role `my_places` gives the programmes a person runs.
+PROGRAMME_ADMIN = "programme_admin"
+
+
+def my_places(user):
+    """Everywhere the person has a place, in one query cheap enough to ask first, so that a
+    page loads only the sets and programmes it shows, and none for someone in none: their
+    memberships now and past as (set id, role, left_at) rows, and the programmes they run as
+    (programme id, PROGRAMME_ADMIN, None)."""
+    memberships = Membership.objects.filter(user=user).values_list(
+        "learning_set_id", "role", "left_at"
+    )
+    runs = (
+        Programme.admins.through.objects.filter(user=user)
+        .annotate(
+            role=Value(PROGRAMME_ADMIN, output_field=CharField()),
+            left_at=Value(None, output_field=DateTimeField()),
+        )
+        .values_list("programme_id", "role", "left_at")
+    )
+    return memberships.order_by().union(runs, all=True)
+
+
+def programmes(ids):
+    """The programmes with these ids, as `my_places` lists the ones a person runs."""
+    return Programme.objects.filter(pk__in=ids)
 
 
 def current_sets(user, roles):

@@ -12,13 +12,15 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        memberships = list(queries.my_memberships(user))
-        roles = {set_id: role for set_id, role, left_at in memberships if left_at is None}
+        places = list(queries.my_places(user))
+        programme_ids = [pk for pk, role, _ in places if role == queries.PROGRAMME_ADMIN]
+        memberships = [place for place in places if place[1] != queries.PROGRAMME_ADMIN]
+        roles = {pk: role for pk, role, left_at in memberships if left_at is None}
         current = queries.current_sets(user, roles) if roles else []
         facilitated = [s for s in current if s.my_role == Membership.Role.FACILITATOR]
-        programmes = list(queries.administered_programmes(user))
+        programmes = list(queries.programmes(programme_ids)) if programme_ids else []
         return super().get_context_data(
-            left=[] if current or programmes else self.left_sets(memberships, roles),
+            left=[] if current or programmes else self.left_sets(memberships),
             facilitated=facilitated,
             belonged=[s for s in current if s.my_role == Membership.Role.MEMBER],
             programmes=programmes,
@@ -29,10 +31,12 @@ class HomeView(TemplateView):
         )
 
     @staticmethod
-    def left_sets(memberships, roles):
-        """Only a page with nothing else on it says which sets the person has left."""
+    def left_sets(memberships):
+        """Only a page with nothing else on it says which sets the person has left: those
+        they are not in now, with when they last left."""
+        current = {pk for pk, _, left_at in memberships if left_at is None}
         left_on = {}
-        for set_id, _, left_at in memberships:
-            if left_at is not None and set_id not in roles:
-                left_on[set_id] = max(left_at, left_on.get(set_id, left_at))
+        for pk, _, left_at in memberships:
+            if pk not in current:
+                left_on[pk] = max(left_at, left_on.get(pk, left_at))
         return queries.left_sets(left_on) if left_on else []
