@@ -20,6 +20,7 @@ class HomeView(TemplateView):
         facilitated = [s for s in current if s.my_role == Membership.Role.FACILITATOR]
         programmes = list(queries.programmes(programme_ids)) if programme_ids else []
         return super().get_context_data(
+            current_sets=current,
             left=[] if current or programmes else self.left_sets(memberships),
             facilitated=facilitated,
             belonged=[s for s in current if s.my_role == Membership.Role.MEMBER],
