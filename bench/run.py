@@ -17,6 +17,7 @@ the medians and the ratios.
 """
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -64,7 +65,6 @@ import load  # noqa: E402
 import seed  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -156,8 +156,9 @@ def start_gunicorn(env, port, workers, threads, log):
 
 
 def session_cookie(user):
-    """A signed-in session, as the login view would leave it."""
-    session = SessionStore()
+    """A signed-in session, as the login view would leave it, in the server's session store
+    (the database, or Redis and the database when REDIS_URL is set)."""
+    session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
