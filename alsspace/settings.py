@@ -172,6 +172,8 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Each signed-in request reads its session from Redis; the database keeps the record.
+    SESSION_ENGINE = "alsspace.session_store"
 else:
     CACHES = {
         "default": {

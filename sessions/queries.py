@@ -52,6 +52,20 @@ def upcoming_meetings_for(user, now=None):
     )
 
 
+def upcoming_meetings_in(learning_sets, now, limit):
+    """The first `limit` scheduled meetings not yet over in these sets (a person's current
+    sets, already loaded): each set is attached to its meetings rather than joined again."""
+    by_pk = {learning_set.pk: learning_set for learning_set in learning_sets}
+    meetings = list(
+        Meeting.objects.filter(
+            learning_set__in=list(by_pk), ends_at__gt=now, status=Meeting.Status.SCHEDULED
+        ).order_by("starts_at")[:limit]
+    )
+    for meeting in meetings:
+        meeting.learning_set = by_pk[meeting.learning_set_id]
+    return meetings
+
+
 # The meeting page
 
 

@@ -1,7 +1,17 @@
 """What a person may list. Every list page starts from one of these, never from `.objects`."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from alsspace.models import AuditEvent
@@ -50,26 +60,57 @@ def member_sets(user):
     return _with_contract_state(sets.select_related("programme"), user)
 
 
-def current_sets(user):
-    """Every set the person is in now, each with `my_role` and their contract state: the
-    sets they facilitate and those they belong to, in one query."""
-    sets = LearningSet.objects.filter(
-        memberships__user=user, memberships__left_at__isnull=True
-    ).annotate(my_role=F("memberships__role"))
-    return _with_contract_state(sets.select_related("programme"), user)
+# The role `my_places` gives the programmes a person runs.
+PROGRAMME_ADMIN = "programme_admin"
 
 
-def left_sets(user):
-    """Sets the person has left and is not in now, each with `left_on` (when they last left),
-    most recently left first: the names only, for their own home page."""
-    current = Membership.objects.current().filter(user=user).values("learning_set")
-    return (
-        LearningSet.objects.filter(memberships__user=user, memberships__left_at__isnull=False)
-        .exclude(pk__in=current)
-        .annotate(left_on=Max("memberships__left_at"))
-        .select_related("programme")
-        .order_by("-left_on", "name")
+def my_places(user):
+    """Everywhere the person has a place, in one query cheap enough to ask first, so that a
+    page loads only the sets and programmes it shows, and none for someone in none: their
+    memberships now and past as (set id, role, left_at) rows, and the programmes they run as
+    (programme id, PROGRAMME_ADMIN, None)."""
+    memberships = Membership.objects.filter(user=user).values_list(
+        "learning_set_id", "role", "left_at"
     )
+    runs = (
+        Programme.admins.through.objects.filter(user=user)
+        .annotate(
+            role=Value(PROGRAMME_ADMIN, output_field=CharField()),
+            left_at=Value(None, output_field=DateTimeField()),
+        )
+        .values_list("programme_id", "role", "left_at")
+    )
+    return memberships.order_by().union(runs, all=True)
+
+
+def programmes(ids):
+    """The programmes with these ids, as `my_places` lists the ones a person runs."""
+    return Programme.objects.filter(pk__in=ids)
+
+
+def current_sets(user, roles):
+    """The sets the person is in now, from `roles` (set id → their role there, as
+    `my_memberships` gives it), each with `my_role` and their contract state."""
+    sets = list(
+        _with_contract_state(
+            LearningSet.objects.filter(pk__in=roles).select_related("programme"), user
+        )
+    )
+    for learning_set in sets:
+        learning_set.my_role = roles[learning_set.pk]
+    return sets
+
+
+def left_sets(left_on):
+    """The sets the person has left and is not in now, from `left_on` (set id → when they
+    last left), each with `left_on`, most recently left first: the names only, for their own
+    home page."""
+    sets = list(
+        LearningSet.objects.filter(pk__in=left_on).select_related("programme").order_by("name")
+    )
+    for learning_set in sets:
+        learning_set.left_on = left_on[learning_set.pk]
+    return sorted(sets, key=lambda learning_set: learning_set.left_on, reverse=True)
 
 
 def content_sets(user):

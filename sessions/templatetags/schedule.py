@@ -1,6 +1,6 @@
 """Meetings on the sets app's pages. The sets app cannot import sessions, so its set page and
 home page load these tags: `{% load schedule %}{% set_schedule learning_set %}` and
-`{% my_next_meetings %}`."""
+`{% my_next_meetings current_sets %}`."""
 
 from django import template
 from django.utils import timezone
@@ -29,14 +29,14 @@ def set_schedule(context, learning_set):
 
 
 @register.inclusion_tag("sessions/next_meetings_panel.html", takes_context=True)
-def my_next_meetings(context):
-    """The home page's "Now" and "Coming up": the person's next meetings across their sets,
-    one in progress apart with a direct link to its page."""
-    user = context["request"].user
+def my_next_meetings(context, current_sets):
+    """The home page's "Now" and "Coming up": the person's next meetings across their
+    current sets (which the page has loaded), one in progress apart with a direct link to
+    its page."""
     now = timezone.now()
-    meetings = list(queries.upcoming_meetings_for(user, now)[:SHOWN])
+    meetings = queries.upcoming_meetings_in(current_sets, now, SHOWN) if current_sets else []
     return {
-        "user": user,
+        "user": context["request"].user,
         "happening": [meeting for meeting in meetings if meeting.in_progress(now)],
         "meetings": [meeting for meeting in meetings if not meeting.in_progress(now)],
     }

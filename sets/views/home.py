@@ -12,13 +12,16 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        current = list(queries.current_sets(user))
+        places = list(queries.my_places(user))
+        programme_ids = [pk for pk, role, _ in places if role == queries.PROGRAMME_ADMIN]
+        memberships = [place for place in places if place[1] != queries.PROGRAMME_ADMIN]
+        roles = {pk: role for pk, role, left_at in memberships if left_at is None}
+        current = queries.current_sets(user, roles) if roles else []
         facilitated = [s for s in current if s.my_role == Membership.Role.FACILITATOR]
-        programmes = list(queries.administered_programmes(user))
-        # Only a page with nothing else on it says which sets the person has left.
-        left = [] if current or programmes else list(queries.left_sets(user))
+        programmes = list(queries.programmes(programme_ids)) if programme_ids else []
         return super().get_context_data(
-            left=left,
+            current_sets=current,
+            left=[] if current or programmes else self.left_sets(memberships),
             facilitated=facilitated,
             belonged=[s for s in current if s.my_role == Membership.Role.MEMBER],
             programmes=programmes,
@@ -27,3 +30,14 @@ class HomeView(TemplateView):
             nav_is_programme_admin=bool(programmes),
             **kwargs,
         )
+
+    @staticmethod
+    def left_sets(memberships):
+        """Only a page with nothing else on it says which sets the person has left: those
+        they are not in now, with when they last left."""
+        current = {pk for pk, _, left_at in memberships if left_at is None}
+        left_on = {}
+        for pk, _, left_at in memberships:
+            if pk not in current:
+                left_on[pk] = max(left_at, left_on.get(pk, left_at))
+        return queries.left_sets(left_on) if left_on else []

@@ -18,6 +18,8 @@ import pytest
 import redis
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_rq import Job
@@ -27,6 +29,7 @@ from sets.tasks import send_invitation
 from tests.factories import InvitationFactory
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
+DOWN_URL = "redis://127.0.0.1:1/0"
 ROOT = Path(__file__).resolve().parents[2]
 RQ_BACKEND = "django_tasks_rq.RQBackend"
 
@@ -86,6 +89,39 @@ def test_allauths_sign_in_rate_limit_is_kept_in_redis(client, world, redis_cache
 
 
 @pytest.fixture
+def redis_sessions(settings, redis_cache):
+    settings.SESSION_ENGINE = "alsspace.session_store"
+    return redis_cache
+
+
+def signed_in_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_a_signed_in_request_reads_its_session_from_redis(
+    client, world, redis_sessions, redis_client
+):
+    client.force_login(world.member)
+    keys = [key.decode() for key in redis_client.scan_iter(f"{redis_sessions}:*")]
+    assert any(":django.contrib.sessions.cached_db" in key for key in keys)
+
+    assert not any("django_session" in sql for sql in signed_in_queries(client))
+
+
+def test_sessions_are_read_from_the_database_while_redis_is_away(
+    client, world, settings, redis_sessions
+):
+    client.force_login(world.member)
+    # Nothing answers on this port: every cache call fails at once.
+    away = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DOWN_URL}
+    settings.CACHES = {"default": away}
+
+    assert world.member.email in client.get(reverse("home")).text
+
+
+@pytest.fixture
 def rq_backend(settings, redis_client):
     """What settings.py configures for TASK_BACKEND=django_tasks_rq.RQBackend."""
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}
@@ -116,7 +152,8 @@ def settings_with(**environment):
         "import json, django; django.setup(); from django.conf import settings; "
         "print(json.dumps({'backend': settings.TASKS['default']['BACKEND'], "
         "'queues': getattr(settings, 'RQ_QUEUES', None), 'apps': settings.INSTALLED_APPS, "
-        "'cache': settings.CACHES['default']['BACKEND']}))"
+        "'cache': settings.CACHES['default']['BACKEND'], "
+        "'sessions': settings.SESSION_ENGINE}))"
     )
     return subprocess.run(  # noqa: S603 - this interpreter and a fixed script
         [sys.executable, "-c", script],
@@ -142,6 +179,7 @@ def test_settings_configure_the_rq_backend_from_redis_url():
     assert configured["queues"] == {"default": {"URL": REDIS_URL}}
     assert {"django_rq", "django_tasks_rq"} <= set(configured["apps"])
     assert configured["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert configured["sessions"] == "alsspace.session_store"
 
 
 def test_the_database_backend_needs_no_rq():
@@ -152,6 +190,7 @@ def test_the_database_backend_needs_no_rq():
     assert configured["queues"] is None
     assert "django_rq" not in configured["apps"]
     assert configured["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert configured["sessions"] == "django.contrib.sessions.backends.db"
 
 
 def test_the_rq_backend_without_redis_url_stops_the_app_with_a_message():
