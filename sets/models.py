@@ -224,6 +224,10 @@ class LearningSet(RulesModel):
         super().clean()
         if self.pk is None or self.pulse_window_days is None:
             return
+        try:
+            self._meta.get_field("pulse_window_days").run_validators(self.pulse_window_days)
+        except ValidationError:
+            return  # the field's own message says what is wrong with it
         from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
 
         now = timezone.now()

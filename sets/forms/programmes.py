@@ -1,7 +1,7 @@
 """Forms of the programme admin pages: programmes, their sets, admins and member imports."""
 
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
@@ -208,11 +208,6 @@ class ImportForm(forms.Form):
     )
 
 
-AUDIT_EARLIEST = date(2000, 1, 1)
-AUDIT_LATEST = date(2100, 12, 31)
-AUDIT_DATE_MESSAGE = "Enter a date as year-month-day, such as 2026-03-31."
-
-
 class AuditFilterForm(forms.Form):
     """The audit log's filters, read from the query string; each is optional. Days are
     whole days in the reader's time zone, both ends included."""
@@ -232,39 +227,15 @@ class AuditFilterForm(forms.Form):
         required=False,
         help_text="Part of a name or email address: who acted, or whom it was about.",
     )
-    start = forms.DateField(
-        label="From",
-        required=False,
-        widget=DateInput(),
-        error_messages={"invalid": AUDIT_DATE_MESSAGE},
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        widget=DateInput(),
-        help_text="Last day, included.",
-        error_messages={"invalid": AUDIT_DATE_MESSAGE},
+    start = BoundedDateField(label="From", required=False, widget=DateInput())
+    end = BoundedDateField(
+        label="To", required=False, widget=DateInput(), help_text="Last day, included."
     )
 
     def __init__(self, data, *, zone):
         super().__init__(data)
         self.zone = zoneinfo.ZoneInfo(zone)
         self.fields["start"].help_text = f"First day, in your time zone ({zone})."
-
-    def _clean_day(self, name):
-        day = self.cleaned_data.get(name)
-        if day is not None and not AUDIT_EARLIEST <= day <= AUDIT_LATEST:
-            raise forms.ValidationError(
-                f"Choose a date between {AUDIT_EARLIEST.year} and {AUDIT_LATEST.year}, "
-                f"not {day.isoformat()}."
-            )
-        return day
-
-    def clean_start(self):
-        return self._clean_day("start")
-
-    def clean_end(self):
-        return self._clean_day("end")
 
     def clean(self):
         data = super().clean()

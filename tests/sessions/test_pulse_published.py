@@ -71,6 +71,17 @@ def answered(world):
     return Meeting.objects.get(pk=meeting.pk)
 
 
+@pytest.mark.parametrize("days", ["61", "0", "99999999999"])
+def test_a_window_out_of_range_is_refused_by_its_own_rule(client, world, answered, days):
+    client.force_login(world.admin)
+    edit = reverse("sets:set_edit", args=[world.learning_set.pk])
+    refused = client.post(edit, set_form(world.learning_set, pulse_window_days=days))
+    assert refused.status_code == 400
+    assert "Ensure this value is" in refused.content.decode()
+    world.learning_set.refresh_from_db()
+    assert world.learning_set.pulse_window_days == 7
+
+
 def test_the_colluders_sequence_reveals_nothing(client, world, answered, post_panel):
     # The facilitator looks: the results are shown, and so published.
     client.force_login(world.facilitator)
