@@ -1,31 +1,34 @@
 """What a person may list. Every list page starts from one of these, never from `.objects`."""
 
+from collections.abc import Collection
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from alsspace.models import AuditEvent
+from alsspace.models import AuditEvent, User
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
 
 
-def administered_programmes(user):
+def administered_programmes(user: User) -> QuerySet[Programme]:
     return Programme.objects.filter(admins=user)
 
 
-def visible_sets(user):
+def visible_sets(user: User) -> QuerySet[LearningSet]:
     """Sets whose names, schedule and roster the person may see (DESIGN.md, first row)."""
     return LearningSet.objects.filter(
         Q(memberships__user=user, memberships__left_at__isnull=True) | Q(programme__admins=user)
     ).distinct()
 
 
-def facilitated_sets(user):
+def facilitated_sets(user: User) -> QuerySet[LearningSet]:
     return LearningSet.objects.filter(
         memberships__user=user, memberships__left_at__isnull=True, memberships__role="facilitator"
     ).select_related("programme")
 
 
-def _with_contract_state(sets, user):
+def _with_contract_state(sets: QuerySet[LearningSet], user: User) -> QuerySet[LearningSet]:
     """Each set annotated with whether it has a contract yet and whether the person has
     accepted its current version."""
     current_contract = Contract.objects.filter(learning_set=OuterRef(OuterRef("pk"))).order_by(
@@ -41,7 +44,7 @@ def _with_contract_state(sets, user):
     )
 
 
-def member_sets(user):
+def member_sets(user: User) -> QuerySet[LearningSet]:
     """Sets the person belongs to as a member, with their contract state."""
     sets = LearningSet.objects.filter(
         memberships__user=user, memberships__left_at__isnull=True, memberships__role="member"
@@ -49,7 +52,7 @@ def member_sets(user):
     return _with_contract_state(sets.select_related("programme"), user)
 
 
-def current_sets(user):
+def current_sets(user: User) -> QuerySet[LearningSet]:
     """Every set the person is in now, each with `my_role` and their contract state: the
     sets they facilitate and those they belong to, in one query."""
     sets = LearningSet.objects.filter(
@@ -58,7 +61,7 @@ def current_sets(user):
     return _with_contract_state(sets.select_related("programme"), user)
 
 
-def left_sets(user):
+def left_sets(user: User) -> QuerySet[LearningSet]:
     """Sets the person has left and is not in now, each with `left_on` (when they last left),
     most recently left first: the names only, for their own home page."""
     current = Membership.objects.current().filter(user=user).values("learning_set")
@@ -71,7 +74,7 @@ def left_sets(user):
     )
 
 
-def content_sets(user):
+def content_sets(user: User) -> QuerySet[LearningSet]:
     """Open or closed sets whose content the person may read: sets they facilitate, and
     sets whose current contract they have accepted as a member. One pass over the person's
     memberships: cheaper to build and to plan than a union of member_sets and
@@ -90,7 +93,7 @@ def content_sets(user):
     )
 
 
-def roster(learning_set):
+def roster(learning_set: LearningSet) -> QuerySet[Membership]:
     """Current facilitators and members, with whether each has accepted the current contract."""
     current_contract = learning_set.contracts.order_by("-version").values("pk")[:1]
     return (
@@ -108,7 +111,7 @@ def roster(learning_set):
     )
 
 
-def programme_sets(programme):
+def programme_sets(programme: Programme) -> QuerySet[LearningSet]:
     """The programme's sets with their facilitators, member counts and invitations still
     open (a subquery: a second join would multiply the member count)."""
     open_invitations = (
@@ -131,7 +134,7 @@ def programme_sets(programme):
     )
 
 
-def _current_facilitators_prefetch():
+def _current_facilitators_prefetch() -> "Prefetch[str, QuerySet[Membership], str]":
     return Prefetch(
         "memberships",
         queryset=Membership.objects.current().filter(role="facilitator").select_related("user"),
@@ -139,11 +142,18 @@ def _current_facilitators_prefetch():
     )
 
 
-def open_invitations(learning_set):
+def open_invitations(learning_set: LearningSet) -> QuerySet[Invitation]:
     return Invitation.objects.open().filter(learning_set=learning_set).select_related("invited_by")
 
 
-def programme_audit_events(programme, *, action="", person="", starts=None, ends=None):
+def programme_audit_events(
+    programme: Programme,
+    *,
+    action: str = "",
+    person: str = "",
+    starts: datetime | None = None,
+    ends: datetime | None = None,
+) -> QuerySet[AuditEvent]:
     """The programme's audit events, newest first, narrowed to one action, to events where a
     person (part of a name or email address) acted or was acted on, and to events at or after
     `starts` and before `ends`."""
@@ -163,7 +173,7 @@ def programme_audit_events(programme, *, action="", person="", starts=None, ends
     return events
 
 
-def names_by_email(emails):
+def names_by_email(emails: Collection[str]) -> dict[str, str]:
     """The names of the people with these (casefolded) email addresses, by address."""
     if not emails:
         return {}
@@ -171,7 +181,7 @@ def names_by_email(emails):
     return {email.casefold(): name for email, name in found if name}
 
 
-def approval_requests(learning_set):
+def approval_requests(learning_set: LearningSet) -> QuerySet[Invitation]:
     """The set's invitations that someone sent to their own address: awaiting approval, or
     already approved or declined (so a second click on a decision finds it made)."""
     return Invitation.objects.filter(learning_set=learning_set, needs_approval=True).select_related(
@@ -179,7 +189,7 @@ def approval_requests(learning_set):
     )
 
 
-def approvers(invitation):
+def approvers(invitation: Invitation) -> QuerySet[User]:
     """Who may approve an invitation someone sent to their own address: the set's programme
     admins and current facilitators, but neither the person who asked nor the invitee."""
     learning_set = invitation.learning_set
@@ -201,7 +211,7 @@ def approvers(invitation):
     )
 
 
-def participants(learning_set):
+def participants(learning_set: LearningSet) -> QuerySet[Membership]:
     """Everyone currently in the set, facilitators and members, accepted or not."""
     return (
         Membership.objects.current()
