@@ -15,13 +15,14 @@ PYTEST_ARGS ?=
 USE_JOURNAL_KEY = export JOURNAL_KEYS="$${JOURNAL_KEYS:-$$(cat $(KEY_FILE))}"
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format check-deploy bench
+.PHONY: help install run test lint format typecheck check-deploy bench
 
 help:
 	@echo "make run           install, migrate, load the demo data and serve it on http://$(ADDRESS)/"
 	@echo "make test          run the whole test suite (PYTEST_ARGS='...' passes options to pytest)"
 	@echo "make lint          ruff check and ruff format --check"
 	@echo "make format        fix what ruff can and format the code"
+	@echo "make typecheck     mypy with django-stubs (strict for services, rules, queries, signals)"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make install       create .venv and install requirements.txt"
 	@echo "make bench         page latency, load and export benchmark on PostgreSQL (BENCH_ARGS=--quick)"
@@ -70,6 +71,10 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The configuration, and which modules are strict, is in pyproject.toml.
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
 
 # Fresh production secrets for each check: the point is the settings, not the values.
 check-deploy: $(INSTALLED)

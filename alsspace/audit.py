@@ -1,16 +1,29 @@
 """Writing audit events. Every sensitive act goes through `record`."""
 
-from alsspace.models import AuditEvent
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpRequest
+
+from alsspace.models import AuditEvent, User
 
 Action = AuditEvent.Action
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest | None) -> str | None:
     # REMOTE_ADDR is the proxy behind a load balancer; the README says how to set it there.
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def record(action, *, request=None, actor=None, programme=None, subject="", **detail):
+def record(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    actor: User | None = None,
+    programme: Model | int | None = None,
+    subject: object = "",
+    **detail: Any,
+) -> AuditEvent:
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     return AuditEvent.objects.create(

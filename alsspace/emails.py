@@ -11,32 +11,40 @@ queued again once its worker has stopped beating.
 """
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django_tasks import TaskResult
 from django_tasks.signals import task_finished, task_started
 
 from alsspace.models import SentEmail
 
 # Ids of the task runs in progress in this thread, innermost last: an immediate backend runs
 # a task enqueued by another task inside it.
-running_tasks = ContextVar("running_tasks", default=())
+running_tasks: ContextVar[tuple[str, ...]] = ContextVar("running_tasks", default=())
 
 
 @receiver(task_started)
-def _task_started(sender, task_result, **kwargs):
+def _task_started(sender: object, task_result: TaskResult[Any], **kwargs: object) -> None:
     running_tasks.set((*running_tasks.get(), task_result.id))
 
 
 @receiver(task_finished)
-def _task_finished(sender, task_result, **kwargs):
+def _task_finished(sender: object, task_result: TaskResult[Any], **kwargs: object) -> None:
     running_tasks.set(running_tasks.get()[:-1])
 
 
-def send_templated_email(template_prefix, to, context, attachments=()):
+def send_templated_email(
+    template_prefix: str,
+    to: str,
+    context: Mapping[str, Any],
+    attachments: Iterable[tuple[str, str | bytes, str]] = (),
+) -> None:
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
     body = render_to_string(f"{template_prefix}_message.txt", context)

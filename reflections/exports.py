@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.debug import sensitive_variables
 
+from alsspace.models import User
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action
 
@@ -138,7 +139,7 @@ def my_data(user):
 
 
 @sensitive_variables()
-def my_data_zip(user):
+def my_data_zip(user: User) -> bytes:
     data = my_data(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

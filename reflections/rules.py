@@ -6,18 +6,26 @@ page by those who may see the set's content (facilitators and members under the 
 contract), through `sets.view_content_learningset`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rules
 
 from sets.rules import can_view_set_content, is_open_set, is_set_facilitator
 
+if TYPE_CHECKING:
+    from reflections.models import JournalEntry, Prompt
+    from sets.rules import Person
+
 
 @rules.predicate
-def is_author(user, entry):
+def is_author(user: Person, entry: JournalEntry | None) -> bool:
     return entry is not None and user.is_authenticated and entry.author_id == user.pk
 
 
 @rules.predicate
-def can_read_prompt(user, prompt):
+def can_read_prompt(user: Person, prompt: Prompt | None) -> bool:
     """Library prompts are for everyone; a set's prompts for those who see its content."""
     if prompt is None:
         return False

@@ -5,29 +5,36 @@ Django's error reports then show none of their local values. Audit events name t
 the entry's number, never its title or text.
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model, logout
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from alsspace.audit import Action, record
+from alsspace.models import User
 from reflections import exports
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action as SetAction
 from sessions.services.reporting import erase_attendance
-from sets.models import Membership, Programme
+from sets.models import LearningSet, Membership, Programme
+
+if TYPE_CHECKING:
+    from reflections.forms import EntryForm, PromptForm
 
 # Entries
 
 
 @sensitive_variables()
 @transaction.atomic
-def save_entry(form, *, author):
+def save_entry(form: "EntryForm", *, author: User) -> JournalEntry:
     """Create or update an entry from a valid EntryForm; its draft has served its purpose."""
     is_new = form.instance.pk is None
-    entry = form.save(commit=False)
+    entry: JournalEntry = form.save(commit=False)
     entry.author = author
     entry.save()
     JournalDraft.objects.filter(author=author, entry=None if is_new else entry).delete()
@@ -35,13 +42,15 @@ def save_entry(form, *, author):
 
 
 @transaction.atomic
-def delete_entry(entry):
+def delete_entry(entry: JournalEntry) -> None:
     entry.delete()
 
 
 @sensitive_variables()
 @transaction.atomic
-def save_draft(author, entry, *, title, body):
+def save_draft(
+    author: User, entry: JournalEntry | None, *, title: str, body: str
+) -> JournalDraft | None:
     """Keep what is being written; an empty draft is no draft."""
     drafts = JournalDraft.objects.filter(author=author, entry=entry)
     if not title.strip() and not body.strip():
@@ -55,7 +64,7 @@ def save_draft(author, entry, *, title, body):
 
 
 @transaction.atomic
-def discard_draft(author, entry):
+def discard_draft(author: User, entry: JournalEntry | None) -> None:
     JournalDraft.objects.filter(author=author, entry=entry).delete()
 
 
@@ -63,7 +72,9 @@ def discard_draft(author, entry):
 
 
 @transaction.atomic
-def share_entry(entry, learning_set, *, request):
+def share_entry(
+    entry: JournalEntry, learning_set: LearningSet, *, request: HttpRequest
+) -> JournalEntry:
     """Share with one set at a time: sharing with another set moves the share."""
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     previous = entry.shared_with
@@ -79,7 +90,7 @@ def share_entry(entry, learning_set, *, request):
 
 
 @transaction.atomic
-def unshare_entry(entry, *, request):
+def unshare_entry(entry: JournalEntry, *, request: HttpRequest) -> JournalEntry:
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     previous = entry.shared_with
     if previous is None:
@@ -91,7 +102,9 @@ def unshare_entry(entry, *, request):
     return entry
 
 
-def _record_share(action, entry, learning_set, request):
+def _record_share(
+    action: str, entry: JournalEntry, learning_set: LearningSet, request: HttpRequest
+) -> None:
     record(
         action,
         request=request,
@@ -105,8 +118,8 @@ def _record_share(action, entry, learning_set, request):
 
 
 @transaction.atomic
-def pose_prompt(form, learning_set, *, posed_by):
-    prompt = form.save(commit=False)
+def pose_prompt(form: "PromptForm", learning_set: LearningSet, *, posed_by: User) -> Prompt:
+    prompt: Prompt = form.save(commit=False)
     prompt.learning_set = learning_set
     prompt.posed_by = posed_by
     prompt.save()
@@ -118,14 +131,14 @@ def pose_prompt(form, learning_set, *, posed_by):
 
 @sensitive_variables()
 @transaction.atomic
-def export_my_data(user, *, request):
+def export_my_data(user: User, *, request: HttpRequest) -> bytes:
     """Everything the person wrote, as zip bytes; the download is audited."""
     data = exports.my_data_zip(user)
     record(Action.DATA_EXPORTED, request=request, subject=user.email)
     return data
 
 
-def programmes_only_administered_by(user):
+def programmes_only_administered_by(user: User) -> QuerySet[Programme]:
     """Programmes that would be left with no admin if this person's account went."""
     return (
         Programme.objects.filter(pk__in=Programme.objects.filter(admins=user).values("pk"))
@@ -137,7 +150,7 @@ def programmes_only_administered_by(user):
 
 @sensitive_variables()
 @transaction.atomic
-def erase_account(*, request):
+def erase_account(*, request: HttpRequest) -> None:
     """Erase the signed-in person: their journal, drafts, addresses, authenticators and
     account are deleted; their attendance and actions stay for the set's record with no
     name on them. Then they are signed out.
@@ -154,7 +167,7 @@ def erase_account(*, request):
             "programme is not left without one."
         )
     memberships = Membership.objects.filter(user=user).select_related("learning_set")
-    sets_by_programme = {}
+    sets_by_programme: dict[int, set[str]] = {}
     for membership in memberships:
         learning_set = membership.learning_set
         sets_by_programme.setdefault(learning_set.programme_id, set()).add(learning_set.name)

@@ -16,8 +16,9 @@ a facilitator marking one more member present, and a programme admin reopening t
 could read that member's answers that way.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -26,12 +27,14 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from alsspace.models import User
 from sessions.models import (
     Attendance,
     Meeting,
     PulseReceipt,
     PulseTally,
 )
+from sets.models import Programme
 
 # Never fewer, whatever a programme sets: below three, answers could be told apart.
 MIN_RESPONSES = 3
@@ -71,7 +74,7 @@ SCALE = [
 ]
 
 
-def tallies(meeting, answer_sets):
+def tallies(meeting: Meeting, answer_sets: Iterable[Mapping[str, int]]) -> list[PulseTally]:
     """A meeting's 49 tally rows (each statement at each point of the scale) counting the
     given answers, each a mapping of item field to 1–7."""
     counts = {(item.number, point): 0 for item in ITEMS for point, _ in SCALE}
@@ -84,7 +87,7 @@ def tallies(meeting, answer_sets):
     ]
 
 
-def minimum_responses(programme):
+def minimum_responses(programme: Programme) -> int:
     return max(MIN_RESPONSES, programme.pulse_threshold)
 
 
@@ -112,7 +115,7 @@ class State(Enum):
     OPEN = "open"
 
 
-def state(meeting, user, now=None):
+def state(meeting: Meeting, user: User, now: datetime | None = None) -> State:
     """Whether this member may answer now. The permission (meetings.answer_pulse_meeting)
     has already said they are a member of the set under its contract."""
     if meeting.status != Meeting.Status.HELD:
@@ -233,7 +236,9 @@ def _publish(due, minimum, now):
     return sums
 
 
-def results(meetings, programme, now=None):
+def results(
+    meetings: Sequence[Meeting], programme: Programme, now: datetime | None = None
+) -> dict[int, Result]:
     """Each meeting's Result by meeting id, for meetings of one programme. One query, and
     three more the one time some of them are due to be published."""
     now = now or timezone.now()
@@ -245,7 +250,7 @@ def results(meetings, programme, now=None):
     return {m.pk: _result(m, sums.get(m.pk), minimum, now) for m in meetings}
 
 
-def result(meeting, now=None):
+def result(meeting: Meeting, now: datetime | None = None) -> Result:
     return results([meeting], meeting.learning_set.programme, now)[meeting.pk]
 
 

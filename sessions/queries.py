@@ -1,14 +1,27 @@
 """What a person may list about meetings. Every list starts from one of these."""
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from sessions.models import Action, Attendance, InactionPrompt, Meeting, ReportBack
+from alsspace.models import User
+from sessions.models import (
+    Action,
+    AirtimeSlot,
+    Attendance,
+    InactionPrompt,
+    Meeting,
+    ReportBack,
+)
+from sets.models import LearningSet
 from sets.queries import facilitated_sets, member_sets, visible_sets
 
 
-def visible_meetings(user):
+def visible_meetings(user: User) -> QuerySet[Meeting]:
     """Meetings whose date, place and status the person may see: those of the sets they
     may see (docs/confidentiality.md#who-sees-what, first row: current participants and the
     programme's admins)."""
@@ -17,23 +30,25 @@ def visible_meetings(user):
     )
 
 
-def set_meetings(learning_set):
+def set_meetings(learning_set: LearningSet) -> QuerySet[Meeting]:
     """All of a set's meetings, earliest first."""
     return learning_set.meetings.select_related("series").order_by("starts_at")
 
 
-def upcoming_set_meetings(learning_set, now=None):
+def upcoming_set_meetings(
+    learning_set: LearningSet, now: datetime | None = None
+) -> QuerySet[Meeting]:
     """Meetings not yet over (one in progress counts), earliest first, cancelled included so
     that nobody turns up to one."""
     return set_meetings(learning_set).filter(ends_at__gt=now or timezone.now())
 
 
-def past_set_meetings(learning_set, now=None):
+def past_set_meetings(learning_set: LearningSet, now: datetime | None = None) -> QuerySet[Meeting]:
     """Meetings that have ended, latest first."""
     return set_meetings(learning_set).filter(ends_at__lte=now or timezone.now()).reverse()
 
 
-def current_member_meetings(user):
+def current_member_meetings(user: User) -> QuerySet[Meeting]:
     """Every meeting of each set the person belongs to now, as facilitator or member: their
     calendar. Sets they have left drop out."""
     return (
@@ -45,14 +60,16 @@ def current_member_meetings(user):
     )
 
 
-def upcoming_meetings_for(user, now=None):
+def upcoming_meetings_for(user: User, now: datetime | None = None) -> QuerySet[Meeting]:
     """The person's scheduled meetings not yet over, across their current sets."""
     return current_member_meetings(user).filter(
         ends_at__gt=now or timezone.now(), status=Meeting.Status.SCHEDULED
     )
 
 
-def upcoming_meetings_in(learning_sets, now, limit):
+def upcoming_meetings_in(
+    learning_sets: Iterable[LearningSet], now: datetime, limit: int
+) -> list[Meeting]:
     """The first `limit` scheduled meetings not yet over in these sets (a person's current
     sets, already loaded): each set is attached to its meetings rather than joined again."""
     by_pk = {learning_set.pk: learning_set for learning_set in learning_sets}
@@ -69,7 +86,7 @@ def upcoming_meetings_in(learning_sets, now, limit):
 # The meeting page
 
 
-def set_members(learning_set):
+def set_members(learning_set: LearningSet | int) -> QuerySet[User]:
     """The set's current members (facilitators aside), by name: whose attendance is taken,
     who presents and who owns actions."""
     return (
@@ -83,15 +100,15 @@ def set_members(learning_set):
     )
 
 
-def meeting_attendance(meeting):
+def meeting_attendance(meeting: Meeting) -> QuerySet[Attendance]:
     return meeting.attendance.filter(user__isnull=False)
 
 
-def meeting_airtime(meeting):
+def meeting_airtime(meeting: Meeting) -> QuerySet[AirtimeSlot]:
     return meeting.airtime_slots.select_related("presenter")
 
 
-def _report_backs_with_meetings():
+def _report_backs_with_meetings() -> "Prefetch[str, QuerySet[ReportBack], str]":
     """Each action's report-backs with their meetings. Those meetings are joined for their
     dates and status, so their encrypted process review is left undecrypted (as it is
     wherever a meeting is joined below)."""
@@ -101,7 +118,7 @@ def _report_backs_with_meetings():
     )
 
 
-def actions_committed_at(meeting):
+def actions_committed_at(meeting: Meeting) -> QuerySet[Action]:
     """Actions agreed at this meeting, each marked with whether it has been reported on."""
     return (
         meeting.actions_committed.select_related("owner", "due_meeting")
@@ -111,7 +128,7 @@ def actions_committed_at(meeting):
     )
 
 
-def _set_meetings_before(meeting):
+def _set_meetings_before(meeting: Meeting) -> QuerySet[Meeting, Any]:
     """The set's meetings before this one, found through the set's index. An action's
     meetings are its set's, so actions are filtered on these rather than on a join to their
     meeting's start, which PostgreSQL plans as a hash of the whole meetings table."""
@@ -120,11 +137,11 @@ def _set_meetings_before(meeting):
     ).values("pk")
 
 
-def _earlier_open(meeting):
+def _earlier_open(meeting: Meeting) -> Q:
     return Q(status=Action.Status.OPEN, committed_at__in=_set_meetings_before(meeting))
 
 
-def _heard_at(meeting):
+def _heard_at(meeting: Meeting) -> Q:
     """Which actions `report_back_actions` holds, as a condition on the set's actions."""
     attending = Attendance.objects.filter(meeting=meeting, status__in=Attendance.ATTENDED)
     reported_here = ReportBack.objects.filter(meeting=meeting).values("action")
@@ -133,14 +150,14 @@ def _heard_at(meeting):
     )
 
 
-def report_back_actions(meeting):
+def report_back_actions(meeting: Meeting) -> QuerySet[Action]:
     """What the set hears about at this meeting: every open action committed at an earlier
     meeting by a member who attends this one, and every action already reported on here
     (such as an owner's own report-back written before the meeting)."""
     return Action.objects.filter(learning_set=meeting.learning_set_id).filter(_heard_at(meeting))
 
 
-def report_back_agenda(meeting):
+def report_back_agenda(meeting: Meeting) -> QuerySet[Action]:
     """What the meeting page lists under report-backs: `report_back_actions`, and while the
     meeting is still scheduled, the open actions of every current member that are due here
     (carried to it, or due at an earlier meeting and still open), so that the facilitator
@@ -161,7 +178,7 @@ def report_back_agenda(meeting):
     )
 
 
-def next_meeting_after(meeting):
+def next_meeting_after(meeting: Meeting) -> Meeting | None:
     """The set's next scheduled meeting after this one: where an action is due by default."""
     return (
         Meeting.objects.filter(
@@ -177,14 +194,14 @@ def next_meeting_after(meeting):
 # Members' own actions
 
 
-def visible_actions(user):
+def visible_actions(user: User) -> QuerySet[Action]:
     """Actions of the sets the person may see: where an action's own pages start from."""
     return Action.objects.filter(learning_set__in=visible_sets(user)).select_related(
         "learning_set__programme", "committed_at", "due_meeting"
     )
 
 
-def my_actions(user):
+def my_actions(user: User) -> QuerySet[Action]:
     """The person's own actions in each set where they are a member under the current
     contract, with their report-backs, earliest committed first."""
     accepted = member_sets(user).filter(accepted_contract=True).values("pk")
@@ -197,10 +214,12 @@ def my_actions(user):
     )
 
 
-def upcoming_report_meetings(set_ids, now=None):
+def upcoming_report_meetings(
+    set_ids: Iterable[int], now: datetime | None = None
+) -> dict[int, list[Meeting]]:
     """Scheduled meetings of these sets that have not ended, earliest first, grouped by set:
     where an owner can still report back."""
-    by_set = {}
+    by_set: dict[int, list[Meeting]] = {}
     meetings = Meeting.objects.filter(
         learning_set__in=set_ids,
         status=Meeting.Status.SCHEDULED,
@@ -211,7 +230,9 @@ def upcoming_report_meetings(set_ids, now=None):
     return by_set
 
 
-def report_meeting(action, upcoming=None):
+def report_meeting(
+    action: Action, upcoming: dict[int, list[Meeting]] | None = None
+) -> Meeting | None:
     """The meeting at which an action's owner reports back: one not yet held where they have
     already reported on it; else, while it is open, the meeting it is due at if that is still
     scheduled, or the set's next scheduled meeting after the one it was committed at. None
@@ -226,8 +247,9 @@ def report_meeting(action, upcoming=None):
         return reported[-1]
     if action.status != Action.Status.OPEN:
         return None
-    if action.due_meeting_id and action.due_meeting.status == Meeting.Status.SCHEDULED:
-        return action.due_meeting
+    due = action.due_meeting if action.due_meeting_id else None
+    if due is not None and due.status == Meeting.Status.SCHEDULED:
+        return due
     if upcoming is None:
         upcoming = upcoming_report_meetings([action.learning_set_id])
     committed_starts_at = action.committed_at.starts_at
@@ -240,7 +262,7 @@ def report_meeting(action, upcoming=None):
 # The facilitator's dashboard and inaction prompts
 
 
-def visible_prompts(user):
+def visible_prompts(user: User) -> QuerySet[InactionPrompt]:
     """Prompts of the sets the person may see; the permission then lets only the set's
     facilitators through (meetings.view_inactionprompt)."""
     return InactionPrompt.objects.filter(learning_set__in=visible_sets(user)).select_related(
@@ -248,7 +270,7 @@ def visible_prompts(user):
     )
 
 
-def open_prompts(learning_set):
+def open_prompts(learning_set: LearningSet) -> QuerySet[InactionPrompt]:
     """The set's open prompts with their evidence, oldest first, in three queries."""
     return (
         learning_set.inaction_prompts.filter(status=InactionPrompt.Status.OPEN)
@@ -261,7 +283,7 @@ def open_prompts(learning_set):
     )
 
 
-def handled_prompts(learning_set, limit=10):
+def handled_prompts(learning_set: LearningSet, limit: int = 10) -> QuerySet[InactionPrompt]:
     """The prompts the facilitators last raised or dismissed, latest first."""
     return (
         learning_set.inaction_prompts.filter(
@@ -272,7 +294,7 @@ def handled_prompts(learning_set, limit=10):
     )
 
 
-def dashboard_sets(user, now=None):
+def dashboard_sets(user: User, now: datetime | None = None) -> QuerySet[LearningSet]:
     """The sets the person facilitates now, each with its open prompt count and the start
     of its next scheduled meeting, in one query."""
     upcoming = Meeting.objects.filter(

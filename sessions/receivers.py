@@ -1,17 +1,26 @@
 """How meetings follow changes made in the sets app, which cannot import this one."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
+from alsspace.models import User
 from sessions.models import Attendance, Meeting
 from sessions.services.reporting import erase_attendance
 from sets.models import Membership
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="meetings-attendance-for-new-member")
-def expect_new_member_at_coming_meetings(sender, instance, created, raw=False, **kwargs):
+def expect_new_member_at_coming_meetings(
+    sender: type[Membership],
+    instance: Membership,
+    created: bool,
+    raw: bool = False,
+    **kwargs: Any,
+) -> None:
     """Someone who joins a set is expected at its meetings still to come, as those who were
     there when the meetings were scheduled are."""
     if not created or raw or instance.role != Membership.Role.MEMBER or instance.left_at:
@@ -27,7 +36,7 @@ def expect_new_member_at_coming_meetings(sender, instance, created, raw=False, *
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="meetings-attendance-of-erased")
-def keep_attendance_of_deleted_account(sender, instance, **kwargs):
+def keep_attendance_of_deleted_account(sender: type[User], instance: User, **kwargs: Any) -> None:
     """An account deleted any way (erased by its owner, or by an operator) leaves its
     attendance as an erasure does, while its memberships are still there to ask."""
     erase_attendance(instance)

@@ -1,51 +1,59 @@
 """Who may do what with meetings: the set's standing (sets.rules) applied to its meetings."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeGuard
+
 import rules
 
-from sets.rules import standing
+from sets.rules import Standing, standing
+
+if TYPE_CHECKING:
+    from sessions.models import Action, InactionPrompt, Meeting
+    from sets.rules import Person
 
 
-def _standing(user, meeting):
+def _standing(user: Person, meeting: Meeting | None) -> Standing:
     return standing(user, meeting.learning_set if meeting is not None else None)
 
 
-def _open(meeting):
+def _open(meeting: Meeting | None) -> TypeGuard[Meeting]:
     return meeting is not None and not meeting.learning_set.is_closed
 
 
 @rules.predicate
-def can_view_schedule(user, meeting):
+def can_view_schedule(user: Person, meeting: Meeting | None) -> bool:
     s = _standing(user, meeting)
     return s.participant or s.programme_admin
 
 
 @rules.predicate
-def can_schedule(user, meeting):
+def can_schedule(user: Person, meeting: Meeting | None) -> bool:
     """Facilitators and the programme's admins schedule, move and cancel meetings."""
     s = _standing(user, meeting)
     return _open(meeting) and (s.facilitator or s.programme_admin)
 
 
 @rules.predicate
-def can_run_meeting(user, meeting):
+def can_run_meeting(user: Person, meeting: Meeting | None) -> bool:
     """Attendance, airtime, actions and report-backs: the set's facilitators."""
     return _open(meeting) and _standing(user, meeting).facilitator
 
 
 @rules.predicate
-def can_view_meeting_content(user, meeting):
+def can_view_meeting_content(user: Person, meeting: Meeting | None) -> bool:
     """Topics, airtime, actions and report-backs: never programme admins."""
     s = _standing(user, meeting)
     return s.facilitator or (s.member and s.accepted_contract)
 
 
 @rules.predicate
-def can_send_apologies(user, meeting):
+def can_send_apologies(user: Person, meeting: Meeting | None) -> bool:
     return _open(meeting) and meeting.status == "scheduled" and _standing(user, meeting).member
 
 
 @rules.predicate
-def can_view_attendance(user, meeting):
+def can_view_attendance(user: Person, meeting: Meeting | None) -> bool:
     """Everyone's attendance: facilitators, members under the contract, and the programme's
     admins (for certification). A member not yet under the contract sees only their own row."""
     s = _standing(user, meeting)
@@ -53,7 +61,7 @@ def can_view_attendance(user, meeting):
 
 
 @rules.predicate
-def can_report_on_action(user, action):
+def can_report_on_action(user: Person, action: Action | None) -> bool:
     """An action's owner writes their own report-back while they are a member of the open
     set under its current contract."""
     if action is None or action.owner_id != user.pk:
@@ -70,7 +78,7 @@ rules.add_perm("meetings.report_action", can_report_on_action)
 
 
 @rules.predicate
-def can_answer_pulse(user, meeting):
+def can_answer_pulse(user: Person, meeting: Meeting | None) -> bool:
     """Members under the contract answer their set's pulse. Whether they were present, the
     window and whether they have answered already are checked when they answer."""
     s = _standing(user, meeting)
@@ -78,7 +86,7 @@ def can_answer_pulse(user, meeting):
 
 
 @rules.predicate
-def can_view_pulse_results(user, meeting):
+def can_view_pulse_results(user: Person, meeting: Meeting | None) -> bool:
     """The set's facilitators and members under the contract, never the programme's admins.
     Below the response threshold the page says so and shows nothing else."""
     s = _standing(user, meeting)
@@ -86,14 +94,16 @@ def can_view_pulse_results(user, meeting):
 
 
 @rules.predicate
-def can_view_prompt(user, prompt):
+def can_view_prompt(user: Person, prompt: InactionPrompt | None) -> bool:
     """Inaction prompts and facilitator notes: the set's facilitators only."""
     return prompt is not None and standing(user, prompt.learning_set).facilitator
 
 
 @rules.predicate
-def can_act_on_prompt(user, prompt):
-    return can_view_prompt(user, prompt) and not prompt.learning_set.is_closed
+def can_act_on_prompt(user: Person, prompt: InactionPrompt | None) -> bool:
+    return (
+        prompt is not None and can_view_prompt(user, prompt) and not prompt.learning_set.is_closed
+    )
 
 
 # Meeting's own permissions are declared on the model; these two read best beside the pulse.

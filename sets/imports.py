@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
 from alsspace.inputs import has_nul
-from sets.models import Invitation, Membership
+from sets.models import Invitation, LearningSet, Membership
 from sets.services import check_can_invite
 
 COLUMNS = ("name", "email", "set", "role")
@@ -33,7 +33,7 @@ class ImportRow:
     number: int  # as a spreadsheet numbers it: the header is row 1
     name: str
     email: str
-    learning_set: object
+    learning_set: LearningSet
     role: str
 
 

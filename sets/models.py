@@ -236,8 +236,8 @@ class LearningSet(RulesModel):
             raise ValidationError({"pulse_window_days": pulse.reopen_refusal(reopened, now)})
 
 
-class MembershipQuerySet(models.QuerySet):
-    def current(self):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> "MembershipQuerySet":
         return self.filter(left_at__isnull=True)
 
 
@@ -293,21 +293,21 @@ def _invitation_expiry():
 INVITATION_SALT = "sets.invitation"
 
 
-class InvitationQuerySet(models.QuerySet):
-    def open(self):
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> "InvitationQuerySet":
         """Neither used nor revoked: sent and waiting, expired, or awaiting approval."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
-    def pending(self):
+    def pending(self) -> "InvitationQuerySet":
         """Open invitations whose link works: not expired, and approved where that is needed."""
         return self.open().filter(
             Q(needs_approval=False) | Q(approved_at__isnull=False), expires_at__gt=timezone.now()
         )
 
-    def awaiting_approval(self):
+    def awaiting_approval(self) -> "InvitationQuerySet":
         return self.open().filter(needs_approval=True, approved_at__isnull=True)
 
-    def from_token(self, token):
+    def from_token(self, token: str) -> "Invitation | None":
         """The pending invitation a link stands for; None if forged, used, revoked or expired."""
         try:
             key = signing.Signer(salt=INVITATION_SALT).unsign(token)

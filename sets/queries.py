@@ -1,5 +1,8 @@
 """What a person may list. Every list page starts from one of these, never from `.objects`."""
 
+from collections.abc import Collection
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import (
     CharField,
@@ -9,20 +12,21 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
 
-from alsspace.models import AuditEvent
+from alsspace.models import AuditEvent, User
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
 
 
-def administered_programmes(user):
+def administered_programmes(user: User) -> QuerySet[Programme]:
     return Programme.objects.filter(admins=user)
 
 
-def visible_sets(user):
+def visible_sets(user: User) -> QuerySet[LearningSet]:
     """Sets whose names, schedule and roster the person may see
     (docs/confidentiality.md#who-sees-what, first row)."""
     return LearningSet.objects.filter(
@@ -30,13 +34,13 @@ def visible_sets(user):
     ).distinct()
 
 
-def facilitated_sets(user):
+def facilitated_sets(user: User) -> QuerySet[LearningSet]:
     return LearningSet.objects.filter(
         memberships__user=user, memberships__left_at__isnull=True, memberships__role="facilitator"
     ).select_related("programme")
 
 
-def _with_contract_state(sets, user):
+def _with_contract_state(sets: QuerySet[LearningSet], user: User) -> QuerySet[LearningSet]:
     """Each set annotated with whether it has a contract yet and whether the person has
     accepted its current version."""
     current_contract = Contract.objects.filter(learning_set=OuterRef(OuterRef("pk"))).order_by(
@@ -52,7 +56,7 @@ def _with_contract_state(sets, user):
     )
 
 
-def member_sets(user):
+def member_sets(user: User) -> QuerySet[LearningSet]:
     """Sets the person belongs to as a member, with their contract state."""
     sets = LearningSet.objects.filter(
         memberships__user=user, memberships__left_at__isnull=True, memberships__role="member"
@@ -64,7 +68,7 @@ def member_sets(user):
 PROGRAMME_ADMIN = "programme_admin"
 
 
-def my_places(user):
+def my_places(user: User) -> QuerySet[Membership, tuple[int, str, datetime | None]]:
     """Everywhere the person has a place, in one query cheap enough to ask first, so that a
     page loads only the sets and programmes it shows, and none for someone in none: their
     memberships now and past as (set id, role, left_at) rows, and the programmes they run as
@@ -83,12 +87,12 @@ def my_places(user):
     return memberships.order_by().union(runs, all=True)
 
 
-def programmes(ids):
+def programmes(ids: Collection[int]) -> QuerySet[Programme]:
     """The programmes with these ids, as `my_places` lists the ones a person runs."""
     return Programme.objects.filter(pk__in=ids)
 
 
-def current_sets(user, roles):
+def current_sets(user: User, roles: dict[int, str]) -> list[LearningSet]:
     """The sets the person is in now, from `roles` (set id → their role there, as
     `my_memberships` gives it), each with `my_role` and their contract state."""
     sets = list(
@@ -97,11 +101,11 @@ def current_sets(user, roles):
         )
     )
     for learning_set in sets:
-        learning_set.my_role = roles[learning_set.pk]
+        learning_set.my_role = roles[learning_set.pk]  # type: ignore[attr-defined]
     return sets
 
 
-def left_sets(left_on):
+def left_sets(left_on: dict[int, datetime]) -> list[LearningSet]:
     """The sets the person has left and is not in now, from `left_on` (set id → when they
     last left), each with `left_on`, most recently left first: the names only, for their own
     home page."""
@@ -109,11 +113,11 @@ def left_sets(left_on):
         LearningSet.objects.filter(pk__in=left_on).select_related("programme").order_by("name")
     )
     for learning_set in sets:
-        learning_set.left_on = left_on[learning_set.pk]
-    return sorted(sets, key=lambda learning_set: learning_set.left_on, reverse=True)
+        learning_set.left_on = left_on[learning_set.pk]  # type: ignore[attr-defined]
+    return sorted(sets, key=lambda learning_set: left_on[learning_set.pk], reverse=True)
 
 
-def content_sets(user):
+def content_sets(user: User) -> QuerySet[LearningSet]:
     """Open or closed sets whose content the person may read: sets they facilitate, and
     sets whose current contract they have accepted as a member. One pass over the person's
     memberships: cheaper to build and to plan than a union of member_sets and
@@ -132,7 +136,7 @@ def content_sets(user):
     )
 
 
-def roster(learning_set):
+def roster(learning_set: LearningSet) -> QuerySet[Membership]:
     """Current facilitators and members, with whether each has accepted the current contract."""
     current_contract = learning_set.contracts.order_by("-version").values("pk")[:1]
     return (
@@ -150,7 +154,7 @@ def roster(learning_set):
     )
 
 
-def programme_sets(programme):
+def programme_sets(programme: Programme) -> QuerySet[LearningSet]:
     """The programme's sets with their facilitators, member counts and invitations still
     open (a subquery: a second join would multiply the member count)."""
     open_invitations = (
@@ -173,7 +177,7 @@ def programme_sets(programme):
     )
 
 
-def _current_facilitators_prefetch():
+def _current_facilitators_prefetch() -> "Prefetch[str, QuerySet[Membership], str]":
     return Prefetch(
         "memberships",
         queryset=Membership.objects.current().filter(role="facilitator").select_related("user"),
@@ -181,11 +185,18 @@ def _current_facilitators_prefetch():
     )
 
 
-def open_invitations(learning_set):
+def open_invitations(learning_set: LearningSet) -> QuerySet[Invitation]:
     return Invitation.objects.open().filter(learning_set=learning_set).select_related("invited_by")
 
 
-def programme_audit_events(programme, *, action="", person="", starts=None, ends=None):
+def programme_audit_events(
+    programme: Programme,
+    *,
+    action: str = "",
+    person: str = "",
+    starts: datetime | None = None,
+    ends: datetime | None = None,
+) -> QuerySet[AuditEvent]:
     """The programme's audit events, newest first, narrowed to one action, to events where a
     person (part of a name or email address) acted or was acted on, and to events at or after
     `starts` and before `ends`."""
@@ -205,7 +216,7 @@ def programme_audit_events(programme, *, action="", person="", starts=None, ends
     return events
 
 
-def names_by_email(emails):
+def names_by_email(emails: Collection[str]) -> dict[str, str]:
     """The names of the people with these (casefolded) email addresses, by address."""
     if not emails:
         return {}
@@ -213,7 +224,7 @@ def names_by_email(emails):
     return {email.casefold(): name for email, name in found if name}
 
 
-def approval_requests(learning_set):
+def approval_requests(learning_set: LearningSet) -> QuerySet[Invitation]:
     """The set's invitations that someone sent to their own address: awaiting approval, or
     already approved or declined (so a second click on a decision finds it made)."""
     return Invitation.objects.filter(learning_set=learning_set, needs_approval=True).select_related(
@@ -221,7 +232,7 @@ def approval_requests(learning_set):
     )
 
 
-def approvers(invitation):
+def approvers(invitation: Invitation) -> QuerySet[User]:
     """Who may approve an invitation someone sent to their own address: the set's programme
     admins and current facilitators, but neither the person who asked nor the invitee."""
     learning_set = invitation.learning_set
@@ -243,7 +254,7 @@ def approvers(invitation):
     )
 
 
-def participants(learning_set):
+def participants(learning_set: LearningSet) -> QuerySet[Membership]:
     """Everyone currently in the set, facilitators and members, accepted or not."""
     return (
         Membership.objects.current()

@@ -5,11 +5,23 @@ A person's standing in a set is worked out once per request (`standing`) and cac
 user object, so predicates can be combined freely without repeating queries.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 import rules
 from django.apps import apps
 from django.db.models import Subquery
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from alsspace.models import User
+    from sets.models import Invitation, LearningSet, Programme
+
+    # Whoever a permission is asked for: request.user, signed in or not.
+    Person: TypeAlias = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -22,43 +34,44 @@ class Standing:
     accepted_contract: bool = False  # has accepted the set's current contract version
 
     @property
-    def facilitator(self):
+    def facilitator(self) -> bool:
         return self.role == "facilitator"
 
     @property
-    def member(self):
+    def member(self) -> bool:
         return self.role == "member"
 
     @property
-    def participant(self):
+    def participant(self) -> bool:
         return self.role is not None
 
     @property
-    def pending(self):
+    def pending(self) -> bool:
         return self.member and not self.accepted_contract
 
 
-def standing(user, learning_set):
+def standing(user: Person, learning_set: LearningSet | None) -> Standing:
     if not user.is_authenticated or not user.is_active or learning_set is None:
         return Standing()
     # getattr and setattr, not __dict__: request.user is a lazy proxy whose own __dict__ is
     # not the user's, so a memo kept there would be missed by the next call.
-    cache = getattr(user, "_set_standing", None)
+    cache: dict[int, Standing] | None = getattr(user, "_set_standing", None)
     if cache is None:
-        cache = user._set_standing = {}
+        cache = {}
+        setattr(user, "_set_standing", cache)  # noqa: B010
     if learning_set.pk not in cache:
         cache[learning_set.pk] = _load_standing(user, learning_set)
     return cache[learning_set.pk]
 
 
-def forget_standing(user):
+def forget_standing(user: Person) -> None:
     """Drop cached standings after this request changed them (joined, accepted, left)."""
     for memo in ("_set_standing", "_admin_programmes"):
         if hasattr(user, memo):
             delattr(user, memo)
 
 
-def _load_standing(user, learning_set):
+def _load_standing(user: User, learning_set: LearningSet) -> Standing:
     Membership = apps.get_model("sets", "Membership")
     Contract = apps.get_model("sets", "Contract")
     ContractAcceptance = apps.get_model("sets", "ContractAcceptance")
@@ -83,15 +96,14 @@ def _load_standing(user, learning_set):
     )
 
 
-def administered_programme_ids(user):
+def administered_programme_ids(user: Person) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
-    ids = getattr(user, "_admin_programmes", None)
+    ids: frozenset[int] | None = getattr(user, "_admin_programmes", None)
     if ids is None:
         Programme = apps.get_model("sets", "Programme")
-        ids = user._admin_programmes = frozenset(
-            Programme.objects.filter(admins=user).values_list("pk", flat=True)
-        )
+        ids = frozenset(Programme.objects.filter(admins=user).values_list("pk", flat=True))
+        setattr(user, "_admin_programmes", ids)  # noqa: B010
     return ids
 
 
@@ -99,12 +111,12 @@ def administered_programme_ids(user):
 
 
 @rules.predicate
-def is_programme_admin(user, programme):
+def is_programme_admin(user: Person, programme: Programme | None) -> bool:
     return programme is not None and programme.pk in administered_programme_ids(user)
 
 
 @rules.predicate
-def can_create_programme(user):
+def can_create_programme(user: Person) -> bool:
     # The operator starts an installation's first programme in the admin; its admins may
     # then start more.
     return user.is_authenticated and (user.is_staff or bool(administered_programme_ids(user)))
@@ -114,88 +126,88 @@ def can_create_programme(user):
 
 
 @rules.predicate
-def is_set_programme_admin(user, learning_set):
+def is_set_programme_admin(user: Person, learning_set: LearningSet | None) -> bool:
     return standing(user, learning_set).programme_admin
 
 
 @rules.predicate
-def is_set_facilitator(user, learning_set):
+def is_set_facilitator(user: Person, learning_set: LearningSet | None) -> bool:
     return standing(user, learning_set).facilitator
 
 
 @rules.predicate
-def is_active_member(user, learning_set):
+def is_active_member(user: Person, learning_set: LearningSet | None) -> bool:
     return standing(user, learning_set).member
 
 
 @rules.predicate
-def is_current_participant(user, learning_set):
+def is_current_participant(user: Person, learning_set: LearningSet | None) -> bool:
     return standing(user, learning_set).participant
 
 
 @rules.predicate
-def can_view_set(user, learning_set):
+def can_view_set(user: Person, learning_set: LearningSet | None) -> bool:
     """Names, schedule and roster: current members (accepted or not), facilitators, admins."""
     s = standing(user, learning_set)
     return s.participant or s.programme_admin
 
 
 @rules.predicate
-def can_view_set_content(user, learning_set):
+def can_view_set_content(user: Person, learning_set: LearningSet | None) -> bool:
     """What was said: facilitators, and members under the current contract. Never admins."""
     s = standing(user, learning_set)
     return s.facilitator or (s.member and s.accepted_contract)
 
 
 @rules.predicate
-def can_manage_members(user, learning_set):
+def can_manage_members(user: Person, learning_set: LearningSet | None) -> bool:
     s = standing(user, learning_set)
     return s.facilitator or s.programme_admin
 
 
 @rules.predicate
-def can_schedule_meetings(user, learning_set):
+def can_schedule_meetings(user: Person, learning_set: LearningSet | None) -> bool:
     """Facilitators and the programme's admins schedule, move and cancel the set's meetings."""
     s = standing(user, learning_set)
     return s.facilitator or s.programme_admin
 
 
 @rules.predicate
-def can_view_attendance_report(user, learning_set):
+def can_view_attendance_report(user: Person, learning_set: LearningSet | None) -> bool:
     """Attendance rates and exports: the set's facilitators and the programme's admins."""
     s = standing(user, learning_set)
     return s.facilitator or s.programme_admin
 
 
 @rules.predicate
-def can_view_dashboard(user, learning_set):
+def can_view_dashboard(user: Person, learning_set: LearningSet | None) -> bool:
     """Inaction prompts, facilitator notes and the pulse trend: the set's facilitators only,
     never its members or the programme's admins (docs/confidentiality.md#who-sees-what)."""
     return standing(user, learning_set).facilitator
 
 
 @rules.predicate
-def is_open_set(user, learning_set):
+def is_open_set(user: Person, learning_set: LearningSet | None) -> bool:
     return learning_set is not None and not learning_set.is_closed
 
 
 # Letting oneself in: access to what a set says is never granted on one person's say-so.
 
 
-def grants_own_access(user, email):
+def grants_own_access(user: Person, email: str) -> bool:
     """Whether an invitation sent by `user` to `email` would let them into the set's content.
     Every role a set invites to does: a member once they accept the contract, a facilitator
     at once. Addresses are compared as sign-in compares them, without case."""
     return user.is_authenticated and email.strip().lower() == user.email.lower()
 
 
-def is_own_invitation(user, invitation):
+def is_own_invitation(user: Person, invitation: Invitation) -> bool:
     """The person asked for it or would be let in by it."""
     return invitation.invited_by_id == user.pk or grants_own_access(user, invitation.email)
 
 
 @rules.predicate
-def can_approve_invitation(user, invitation):
+def can_approve_invitation(user: Person, invitation: Invitation | None) -> bool:
     """A second person lets someone in on their own request: another admin of the set's
     programme, or the set's current facilitator; never the person asking or the invitee."""
     if invitation is None or not invitation.needs_approval:

@@ -3,12 +3,18 @@
 Each function runs in one transaction and records its audit event in the same one.
 """
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.http import HttpRequest
 from django.utils import timezone
 
 from alsspace.audit import Action, record
+from alsspace.http import SignedInRequest
+from alsspace.models import User
 from sets.models import (
     Contract,
     ContractAcceptance,
@@ -20,12 +26,16 @@ from sets.models import (
 from sets.rules import can_approve_invitation, forget_standing, grants_own_access
 from sets.tasks import announce_newcomer, send_approval_request, send_invitation
 
+if TYPE_CHECKING:
+    from sets.forms.programmes import ProgrammeForm
+    from sets.imports import ImportRow
+
 # Programmes and sets
 
 
 @transaction.atomic
-def create_programme(form, *, request):
-    programme = form.save()
+def create_programme(form: "ProgrammeForm", *, request: SignedInRequest) -> Programme:
+    programme: Programme = form.save()
     programme.admins.add(request.user)
     record(
         Action.PROGRAMME_ADMIN_ADDED,
@@ -38,7 +48,7 @@ def create_programme(form, *, request):
 
 
 @transaction.atomic
-def add_programme_admin(programme, user, *, request):
+def add_programme_admin(programme: Programme, user: User, *, request: SignedInRequest) -> None:
     # Locking the programme makes the same admin added twice at once one addition.
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if programme.admins.filter(pk=user.pk).exists():
@@ -48,7 +58,7 @@ def add_programme_admin(programme, user, *, request):
 
 
 @transaction.atomic
-def remove_programme_admin(programme, user, *, request):
+def remove_programme_admin(programme: Programme, user: User, *, request: SignedInRequest) -> None:
     """Remove an admin, never the last one: a programme nobody administers is lost."""
     # Locking the programme stops two admins removing each other at the same moment.
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
@@ -64,7 +74,7 @@ def remove_programme_admin(programme, user, *, request):
 
 
 @transaction.atomic
-def close_set(learning_set, *, request):
+def close_set(learning_set: LearningSet, *, request: SignedInRequest) -> None:
     locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if locked.is_closed:  # closed a moment ago, by another request
         return
@@ -83,13 +93,13 @@ def close_set(learning_set, *, request):
 # Invitations
 
 
-def _send(invitation):
+def _send(invitation: Invitation) -> None:
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk))
 
 
-def check_can_invite(learning_set, email, role):
+def check_can_invite(learning_set: LearningSet, email: str, role: str) -> None:
     """Raise ValidationError when this person cannot be invited to this set in this role."""
     if role not in Membership.Role.values:
         raise ValidationError(f"“{role}” is not a role; use facilitator or member.")
@@ -109,7 +119,9 @@ def check_can_invite(learning_set, email, role):
 
 
 @transaction.atomic
-def invite(learning_set, *, name, email, role, request):
+def invite(
+    learning_set: LearningSet, *, name: str, email: str, role: str, request: SignedInRequest
+) -> Invitation:
     """Email a link to join. Sent to the inviter's own address, it is held instead, and the
     people who may approve it are asked to (see approve_invitation)."""
     email = email.strip().lower()
@@ -145,7 +157,7 @@ def invite(learning_set, *, name, email, role, request):
     return invitation
 
 
-def _decide(invitation, user):
+def _decide(invitation: Invitation, user: User) -> Invitation:
     """The invitation locked for `user`'s decision: PermissionDenied if it is not theirs to
     make (their own request, say), ValidationError if it was already made."""
     invitation = (
@@ -160,7 +172,7 @@ def _decide(invitation, user):
     return invitation
 
 
-def decision(invitation):
+def decision(invitation: Invitation) -> str:
     """How a request to approve someone's own invitation was decided, in words."""
     if invitation.approved_at:
         by = invitation.approved_by or "someone no longer here"
@@ -171,7 +183,7 @@ def decision(invitation):
 
 
 @transaction.atomic
-def approve_invitation(invitation, *, request):
+def approve_invitation(invitation: Invitation, *, request: SignedInRequest) -> Invitation:
     """A second person lets the requester in: the invitation is sent, with a fresh expiry."""
     invitation = _decide(invitation, request.user)
     invitation.approved_by = request.user
@@ -192,7 +204,7 @@ def approve_invitation(invitation, *, request):
 
 
 @transaction.atomic
-def decline_invitation(invitation, *, request):
+def decline_invitation(invitation: Invitation, *, request: SignedInRequest) -> Invitation:
     invitation = _decide(invitation, request.user)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
@@ -209,7 +221,9 @@ def decline_invitation(invitation, *, request):
 
 
 @transaction.atomic
-def import_members(programme, rows, *, request):
+def import_members(
+    programme: Programme, rows: Sequence["ImportRow"], *, request: SignedInRequest
+) -> list[Invitation]:
     """Invite every row of a checked import (see sets.imports); all or nothing."""
     invitations = [
         invite(row.learning_set, name=row.name, email=row.email, role=row.role, request=request)
@@ -226,7 +240,7 @@ def import_members(programme, rows, *, request):
 
 
 @transaction.atomic
-def resend_invitation(invitation, *, request):
+def resend_invitation(invitation: Invitation, *, request: SignedInRequest) -> None:
     """Send the link again with a fresh expiry; an expired invitation comes back to life.
     One awaiting approval is not sent until it is approved."""
     if invitation.awaits_approval:
@@ -243,7 +257,7 @@ def resend_invitation(invitation, *, request):
 
 
 @transaction.atomic
-def revoke_invitation(invitation, *, request):
+def revoke_invitation(invitation: Invitation, *, request: SignedInRequest) -> None:
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.revoked_at is not None:  # revoked a moment ago, by another request
         return
@@ -258,7 +272,7 @@ def revoke_invitation(invitation, *, request):
 
 
 @transaction.atomic
-def accept_invitation(invitation, user, *, request):
+def accept_invitation(invitation: Invitation, user: User, *, request: HttpRequest) -> Membership:
     """Join the set in the invited role. The invitation is used up."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
@@ -303,7 +317,7 @@ def accept_invitation(invitation, user, *, request):
 
 
 @transaction.atomic
-def end_membership(membership, *, request):
+def end_membership(membership: Membership, *, request: SignedInRequest) -> None:
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.left_at is not None:  # ended a moment ago, by another request
         return
@@ -320,7 +334,7 @@ def end_membership(membership, *, request):
 
 
 @transaction.atomic
-def change_role(membership, role, *, request):
+def change_role(membership: Membership, role: str, *, request: SignedInRequest) -> None:
     """Making someone facilitator lets them into the set's content at once: never on their
     own say-so, and announced to the set."""
     old = membership.role
@@ -348,7 +362,9 @@ def change_role(membership, role, *, request):
 
 
 @transaction.atomic
-def operator_saved_membership(membership, *, old_role, request):
+def operator_saved_membership(
+    membership: Membership, *, old_role: str | None, request: SignedInRequest
+) -> None:
     """A membership an operator added or changed in the Django admin. Whoever it lets into
     the set's content (a new person, or a member made facilitator) is announced to the set
     and audited with the operator as the one who let them in, as any other grant is."""
@@ -356,13 +372,16 @@ def operator_saved_membership(membership, *, old_role, request):
     if not (added or (old_role != membership.role and membership.role == "facilitator")):
         return
     Membership.objects.filter(pk=membership.pk).update(granted_by=request.user)
+    change: dict[str, Any] = (
+        {"role": membership.role} if added else {"old": old_role, "new": membership.role}
+    )
     record(
         Action.MEMBERSHIP_ADDED if added else Action.ROLE_CHANGED,
         request=request,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,
         set=membership.learning_set.name,
-        **({"role": membership.role} if added else {"old": old_role, "new": membership.role}),
+        **change,
         by="operator",
     )
     if membership.is_current:
@@ -372,12 +391,14 @@ def operator_saved_membership(membership, *, old_role, request):
 # Contracts
 
 
-def current_contract(learning_set):
+def current_contract(learning_set: LearningSet) -> Contract | None:
     return learning_set.contracts.order_by("-version").first()
 
 
 @transaction.atomic
-def new_contract_version(learning_set, text, *, request):
+def new_contract_version(
+    learning_set: LearningSet, text: str, *, request: SignedInRequest
+) -> Contract:
     """Publish a new version. Every member must accept it before seeing set content again."""
     LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
     latest = learning_set.contracts.aggregate(v=Max("version"))["v"] or 0
@@ -396,7 +417,7 @@ def new_contract_version(learning_set, text, *, request):
 
 
 @transaction.atomic
-def accept_contract(contract, *, request):
+def accept_contract(contract: Contract, *, request: SignedInRequest) -> None:
     _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=request.user)
     if created:
         record(

@@ -11,11 +11,19 @@ same situation found again is the same prompt: an action ("action:17"), the meet
 began at while it lasts ("since-meeting:12"), or the meetings themselves ("meetings:3,4,5").
 """
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any, TypeVar
 
-from sessions.inaction.history import airtime_seconds
-from sessions.models import Action, Attendance, InactionPrompt, ReportBack
+from alsspace.models import User
+from sessions.inaction.history import SetHistory, airtime_seconds
+from sessions.inaction.thresholds import Thresholds
+from sessions.models import Action, Attendance, InactionPrompt, Meeting, ReportBack
+
+T = TypeVar("T")
+# A finding's identity, and its prompt's: (signal, member id or None, evidence key).
+Identity = tuple[str, int | None, str]
 
 Signal = InactionPrompt.Signal
 MISSED = (Attendance.Status.APOLOGIES, Attendance.Status.ABSENT)
@@ -25,23 +33,23 @@ MISSED = (Attendance.Status.APOLOGIES, Attendance.Status.ABSENT)
 class Finding:
     signal: str
     evidence_key: str
-    member: object = None
-    meetings: tuple = ()
-    actions: tuple = ()
-    facts: dict = field(default_factory=dict, compare=False)
+    member: User | None = None
+    meetings: tuple[Meeting, ...] = ()
+    actions: tuple[Action, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
-    def identity(self):
+    def identity(self) -> Identity:
         return (self.signal, self.member.pk if self.member else None, self.evidence_key)
 
 
-def _ids(meetings):
+def _ids(meetings: Sequence[Meeting]) -> str:
     return ",".join(str(meeting.pk) for meeting in meetings)
 
 
-def _trailing(items, test):
+def _trailing(items: Sequence[T], test: Callable[[T], bool]) -> list[T]:
     """The run of items at the end of the list for which `test` holds."""
-    run = []
+    run: list[T] = []
     for item in reversed(items):
         if not test(item):
             break
@@ -49,15 +57,17 @@ def _trailing(items, test):
     return run
 
 
-def _open_actions_of_members(history):
+def _open_actions_of_members(history: SetHistory) -> Iterator[tuple[Action, User]]:
     """Each open action a current member owns, with that member."""
     for action in history.actions:
+        if action.owner_id is None:
+            continue
         owner = history.members_by_id.get(action.owner_id)
         if owner is not None and action.status == Action.Status.OPEN:
             yield action, owner
 
 
-def carried_action(history, thresholds):
+def carried_action(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """An action carried forward at its last N report-backs in a row, and still open."""
     for action, owner in _open_actions_of_members(history):
         run = _trailing(
@@ -74,7 +84,7 @@ def carried_action(history, thresholds):
             )
 
 
-def _due_meeting(history, action):
+def _due_meeting(history: SetHistory, action: Action) -> Meeting | None:
     """The held meeting an action was due at: the one named, or for an action due by a date,
     the first held meeting on or after that day."""
     if action.due_meeting_id:
@@ -93,7 +103,7 @@ def _due_meeting(history, action):
     return None
 
 
-def unreported_action(history, thresholds):
+def unreported_action(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """An open action whose owner came to the meeting it was due at and has given no
     report-back on it there or since."""
     for action, owner in _open_actions_of_members(history):
@@ -114,7 +124,7 @@ def unreported_action(history, thresholds):
             )
 
 
-def silent_member(history, thresholds):
+def silent_member(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """A member who came to each of the last N held meetings and had no airtime in any."""
     for member in history.members:
         run = _trailing(
@@ -133,7 +143,7 @@ def silent_member(history, thresholds):
             )
 
 
-def airtime_imbalance(history, thresholds):
+def airtime_imbalance(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """Over the last N held meetings, one member had more than the threshold share of all
     the airtime in them."""
     window = history.latest(thresholds.airtime_window_meetings)
@@ -155,7 +165,7 @@ def airtime_imbalance(history, thresholds):
             )
 
 
-def _apologies_on_the_day(history, meeting, member):
+def _apologies_on_the_day(history: SetHistory, meeting: Meeting, member: User) -> bool:
     row = history.attendance.get((meeting.pk, member.pk))
     return (
         row is not None
@@ -165,7 +175,7 @@ def _apologies_on_the_day(history, meeting, member):
     )
 
 
-def attendance_drift(history, thresholds):
+def attendance_drift(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """A member who missed N of the last M held meetings (apologies or absent), or sent
     apologies on the day of one of them or of the next meeting."""
     window = history.held[-thresholds.attendance_window :]
@@ -191,7 +201,7 @@ def attendance_drift(history, thresholds):
         )
 
 
-def below_quorum(history, thresholds):
+def below_quorum(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """Fewer members than the set's quorum are expected at its next meeting, once those who
     have sent apologies are counted out."""
     meeting = history.next_meeting
@@ -212,7 +222,7 @@ def below_quorum(history, thresholds):
         )
 
 
-def talk_without_action(history, thresholds):
+def talk_without_action(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """A presenter whose last N airtime slots in a row (at held meetings) each ended with no
     action committed by them at that meeting."""
     committed = {(action.committed_at_id, action.owner_id) for action in history.actions}
@@ -229,7 +239,7 @@ def talk_without_action(history, thresholds):
             )
 
 
-def pulse_dip(history, thresholds):
+def pulse_dip(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """The set's mean pulse score fell by the threshold or more from one meeting whose
     results are shown to the next."""
     shown = [m for m in history.held if history.pulse[m.pk].shown]
@@ -237,6 +247,7 @@ def pulse_dip(history, thresholds):
         return
     before, after = shown[-2], shown[-1]
     was, now = history.pulse[before.pk].overall, history.pulse[after.pk].overall
+    assert was is not None and now is not None  # shown results have an overall score
     if was - now >= Fraction(thresholds.pulse_dip):
         yield Finding(
             Signal.PULSE_DIP,
@@ -246,7 +257,7 @@ def pulse_dip(history, thresholds):
         )
 
 
-SIGNALS = [
+SIGNALS: list[Callable[[SetHistory, Thresholds], Iterator[Finding]]] = [
     carried_action,
     unreported_action,
     silent_member,
@@ -258,9 +269,9 @@ SIGNALS = [
 ]
 
 
-def detect(history, thresholds):
+def detect(history: SetHistory, thresholds: Thresholds) -> dict[Identity, Finding]:
     """Every finding in the set now, by identity."""
-    findings = {}
+    findings: dict[Identity, Finding] = {}
     for signal in SIGNALS:
         for finding in signal(history, thresholds):
             findings[finding.identity] = finding

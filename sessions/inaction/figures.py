@@ -4,8 +4,10 @@ trend. Plain numbers here; sessions.charts draws them."""
 
 from dataclasses import dataclass
 
-from sessions.inaction.history import airtime_seconds
-from sessions.models import Attendance, ReportBack
+from alsspace.models import User
+from sessions.inaction.history import SetHistory, airtime_seconds
+from sessions.models import Attendance, Meeting, ReportBack
+from sessions.pulse import Result
 
 # What a grid cell shows: a short mark for the eye and the words for everyone else.
 MARKS = {
@@ -27,13 +29,13 @@ class Cell:
 
 @dataclass(frozen=True)
 class GridRow:
-    member: object
-    cells: list
+    member: User
+    cells: list[Cell]
     attended: int  # held meetings attended
     held: int  # held meetings with a row for them
 
 
-def attendance_grid(history):
+def attendance_grid(history: SetHistory) -> tuple[list[Meeting], list[GridRow]]:
     """One row per current member, one column per held meeting and then the next one."""
     columns = history.held + ([history.next_meeting] if history.next_meeting else [])
     rows = []
@@ -54,12 +56,12 @@ def attendance_grid(history):
 
 @dataclass(frozen=True)
 class Share:
-    member: object
+    member: User
     minutes: int
     percent: int
 
 
-def airtime_shares(history, count):
+def airtime_shares(history: SetHistory, count: int) -> tuple[list[Meeting], list[Share], int]:
     """Each current member's airtime over the last `count` held meetings (fewer if the set
     has not met that often), largest first, and those meetings."""
     window = history.held[-count:] if count else []
@@ -76,18 +78,18 @@ def airtime_shares(history, count):
 
 @dataclass(frozen=True)
 class Flow:
-    meeting: object
+    meeting: Meeting
     committed: int
     done: int
     carried: int
     dropped: int
 
 
-def action_flow(history):
+def action_flow(history: SetHistory) -> list[Flow]:
     """Per held meeting: actions committed there, and report-backs there saying done,
     carried forward and dropped."""
     counts = {m.pk: {"committed": 0, "done": 0, "carried": 0, "dropped": 0} for m in history.held}
-    outcomes = {
+    outcomes: dict[str, str] = {
         ReportBack.Outcome.DONE: "done",
         ReportBack.Outcome.CARRIED: "carried",
         ReportBack.Outcome.DROPPED: "dropped",
@@ -101,6 +103,6 @@ def action_flow(history):
     return [Flow(meeting, **counts[meeting.pk]) for meeting in history.held]
 
 
-def pulse_trend(history):
+def pulse_trend(history: SetHistory) -> list[Result]:
     """Every held meeting's pulse Result, earliest first; the chart plots those shown."""
     return [history.pulse[meeting.pk] for meeting in history.held]

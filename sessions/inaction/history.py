@@ -5,73 +5,79 @@ has. Journals are not part of it, and never will be
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from alsspace.models import User
 from sessions import pulse, queries
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
+from sets.models import LearningSet
 
 
-def airtime_seconds(slot):
+def airtime_seconds(slot: AirtimeSlot) -> int:
     """A slot's airtime: the timed seconds, or its planned minutes when nobody timed it."""
     return slot.actual_seconds or slot.planned_minutes * 60
 
 
 @dataclass
 class SetHistory:
-    learning_set: object
-    now: object
-    members: list  # current members (not facilitators), by name
-    meetings: list  # every meeting not cancelled, earliest first
-    held: list  # meetings marked held, earliest first
+    learning_set: LearningSet
+    now: datetime
+    members: list[User]  # current members (not facilitators), by name
+    meetings: list[Meeting]  # every meeting not cancelled, earliest first
+    held: list[Meeting]  # meetings marked held, earliest first
     next_meeting: Meeting | None  # the next scheduled meeting that has not started
-    attendance: dict  # (meeting id, user id) → Attendance
-    slots: dict  # meeting id → its airtime slots, in order
-    actions: list  # every action of the set; owners that are members are in members_by_id
-    reports: dict  # action id → its report-backs, in meeting order
-    pulse: dict  # held meeting id → sessions.pulse.Result
+    attendance: dict[tuple[int, int | None], Attendance]  # (meeting id, user id) → Attendance
+    slots: dict[int, list[AirtimeSlot]]  # meeting id → its airtime slots, in order
+    # every action of the set; owners that are members are in members_by_id
+    actions: list[Action]
+    reports: dict[int, list[ReportBack]]  # action id → its report-backs, in meeting order
+    pulse: dict[int, pulse.Result]  # held meeting id → its pulse result
 
     @cached_property
-    def zone(self):
+    def zone(self) -> ZoneInfo:
         return ZoneInfo(self.learning_set.programme.time_zone)
 
     @cached_property
-    def members_by_id(self):
+    def members_by_id(self) -> dict[int, User]:
         return {member.pk: member for member in self.members}
 
     @cached_property
-    def held_by_id(self):
+    def held_by_id(self) -> dict[int, Meeting]:
         return {meeting.pk: meeting for meeting in self.held}
 
     @cached_property
-    def held_ids(self):
+    def held_ids(self) -> set[int]:
         return set(self.held_by_id)
 
-    def latest(self, count):
+    def latest(self, count: int) -> list[Meeting] | None:
         """The last `count` held meetings, or None when there have not been that many."""
         return self.held[-count:] if 0 < count <= len(self.held) else None
 
-    def status(self, meeting, member):
+    def status(self, meeting: Meeting, member: User) -> str:
         row = self.attendance.get((meeting.pk, member.pk))
         return row.status if row else ""
 
-    def attended(self, meeting, member):
+    def attended(self, meeting: Meeting, member: User) -> bool:
         return self.status(meeting, member) in Attendance.ATTENDED
 
-    def presented(self, meeting, member):
+    def presented(self, meeting: Meeting, member: User) -> bool:
         return any(slot.presenter_id == member.pk for slot in self.slots.get(meeting.pk, []))
 
-    def day(self, moment):
+    def day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
 
-    def held_reports(self, action):
+    def held_reports(self, action: Action) -> list[ReportBack]:
         """The action's report-backs at held meetings, in meeting order."""
         return [r for r in self.reports.get(action.pk, []) if r.meeting_id in self.held_ids]
 
 
-def load(learning_set, now=None, *, action_text=True):
+def load(
+    learning_set: LearningSet, now: datetime | None = None, *, action_text: bool = True
+) -> SetHistory:
     """The set's history. The figures alone never read what an action says, so a caller
     that only draws them passes action_text=False and no action's text is decrypted."""
     now = now or timezone.now()
@@ -92,7 +98,7 @@ def load(learning_set, now=None, *, action_text=True):
             "meeting", "user", "status", "apologies_sent_at"
         )
     }
-    slots = defaultdict(list)
+    slots: defaultdict[int, list[AirtimeSlot]] = defaultdict(list)
     for slot in (
         AirtimeSlot.objects.filter(meeting__in=[m.pk for m in held])
         .only("meeting", "presenter", "planned_minutes", "actual_seconds")
@@ -104,7 +110,7 @@ def load(learning_set, now=None, *, action_text=True):
         .only(*action_fields, *(["text"] if action_text else []))
         .order_by("committed_at__starts_at", "pk")
     )
-    reports = defaultdict(list)
+    reports: defaultdict[int, list[ReportBack]] = defaultdict(list)
     for report in (
         ReportBack.objects.filter(action__in=[action.pk for action in actions])
         .only("action", "meeting", "outcome")

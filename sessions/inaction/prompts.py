@@ -2,41 +2,54 @@
 might put to the set. The questions follow Vince on learning inaction: not "why haven't you?"
 but what the set, or the person, may be avoiding."""
 
+from collections.abc import Callable, Sequence
+
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
-from sessions.models import InactionPrompt
+from alsspace.models import User
+from sessions.inaction.detection import Finding
+from sessions.inaction.history import SetHistory
+from sessions.models import Action, InactionPrompt, Meeting
 
 Signal = InactionPrompt.Signal
+# (summary, suggested question)
+Words = tuple[str, str]
 
 
-def _name(person):
+def _member(finding: Finding) -> User:
+    """The member a signal about one member is about."""
+    assert finding.member is not None
+    return finding.member
+
+
+def _name(person: User) -> str:
     return person.name or person.email
 
 
-def _first_name(person):
+def _first_name(person: User) -> str:
     return (person.name or person.email).split()[0]
 
 
-def _date(history, meeting):
+def _date(history: SetHistory, meeting: Meeting) -> str:
     return date_format(meeting.starts_at.astimezone(history.zone), "j F Y")
 
 
-def _dates(history, meetings):
+def _dates(history: SetHistory, meetings: Sequence[Meeting]) -> str:
     dates = [_date(history, meeting) for meeting in meetings]
     return dates[0] if len(dates) == 1 else f"{', '.join(dates[:-1])} and {dates[-1]}"
 
 
-def _action(action):
+def _action(action: Action) -> str:
     return f"“{Truncator(' '.join(action.text.split())).chars(90)}”"
 
 
-def _plural(count, word, plural=None):
+def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def _carried_action(finding, history):
-    member, (action,), facts = finding.member, finding.actions, finding.facts
+def _carried_action(finding: Finding, history: SetHistory) -> Words:
+    member, (action,), facts = _member(finding), finding.actions, finding.facts
     return (
         f"{_name(member)}’s action {_action(action)} has been carried forward at "
         f"{_plural(facts['times'], 'meeting')} in a row ({_dates(history, finding.meetings)}).",
@@ -45,8 +58,8 @@ def _carried_action(finding, history):
     )
 
 
-def _unreported_action(finding, history):
-    member, (action,) = finding.member, finding.actions
+def _unreported_action(finding: Finding, history: SetHistory) -> Words:
+    member, (action,) = _member(finding), finding.actions
     return (
         f"{_name(member)} was at the meeting on {_date(history, finding.meetings[0])}, where "
         f"{_action(action)} was due, and gave no report-back on it.",
@@ -55,8 +68,8 @@ def _unreported_action(finding, history):
     )
 
 
-def _silent_member(finding, history):
-    member = finding.member
+def _silent_member(finding: Finding, history: SetHistory) -> Words:
+    member = _member(finding)
     return (
         f"{_name(member)} came to the last {_plural(finding.facts['times'], 'meeting')} "
         f"({_dates(history, finding.meetings)}) without taking any airtime.",
@@ -65,17 +78,17 @@ def _silent_member(finding, history):
     )
 
 
-def _airtime_imbalance(finding, history):
+def _airtime_imbalance(finding: Finding, history: SetHistory) -> Words:
     facts = finding.facts
     return (
-        f"{_name(finding.member)} had {facts['share']}% of the set’s airtime over the last "
+        f"{_name(_member(finding))} had {facts['share']}% of the set’s airtime over the last "
         f"{_plural(facts['count'], 'meeting')} ({_dates(history, finding.meetings)}).",
         "How is the set deciding whose problem gets its time, and whose voice is missing?",
     )
 
 
-def _attendance_drift(finding, history):
-    member, facts = finding.member, finding.facts
+def _attendance_drift(finding: Finding, history: SetHistory) -> Words:
+    member, facts = _member(finding), finding.facts
     parts = []
     if facts["drifting"]:
         missed = [m for m in finding.meetings if m not in facts["on_the_day"]]
@@ -95,7 +108,7 @@ def _attendance_drift(finding, history):
     )
 
 
-def _below_quorum(finding, history):
+def _below_quorum(finding: Finding, history: SetHistory) -> Words:
     facts, date = finding.facts, _date(history, finding.meetings[0])
     expected = _plural(facts["expected"], "member")
     return (
@@ -106,8 +119,8 @@ def _below_quorum(finding, history):
     )
 
 
-def _talk_without_action(finding, history):
-    member = finding.member
+def _talk_without_action(finding: Finding, history: SetHistory) -> Words:
+    member = _member(finding)
     return (
         f"{_name(member)} presented at {_plural(finding.facts['times'], 'meeting')} in a row "
         f"({_dates(history, finding.meetings)}) and committed to no action.",
@@ -116,7 +129,7 @@ def _talk_without_action(finding, history):
     )
 
 
-def _pulse_dip(finding, history):
+def _pulse_dip(finding: Finding, history: SetHistory) -> Words:
     facts = finding.facts
     return (
         f"The set’s pulse fell from {facts['was']} to {facts['now']} (out of 7) between the "
@@ -125,7 +138,7 @@ def _pulse_dip(finding, history):
     )
 
 
-WRITERS = {
+WRITERS: dict[str, Callable[[Finding, SetHistory], Words]] = {
     Signal.CARRIED_ACTION: _carried_action,
     Signal.UNREPORTED_ACTION: _unreported_action,
     Signal.SILENT_MEMBER: _silent_member,
@@ -137,6 +150,6 @@ WRITERS = {
 }
 
 
-def describe(finding, history):
+def describe(finding: Finding, history: SetHistory) -> Words:
     """(summary, suggested question) for a finding."""
     return WRITERS[finding.signal](finding, history)

@@ -8,11 +8,13 @@ changes nothing the second time.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from sessions.inaction import detection, history, prompts
+from sessions.inaction.detection import Finding, Identity
 from sessions.inaction.thresholds import Thresholds
 from sessions.models import InactionPrompt
 from sets.models import LearningSet
@@ -27,18 +29,18 @@ class Outcome:
     resolved: int = 0
 
 
-def _identity(prompt):
+def _identity(prompt: InactionPrompt) -> Identity:
     return (prompt.signal, prompt.member_id, prompt.evidence_key)
 
 
-def _evidence(prompt):
+def _evidence(prompt: InactionPrompt) -> tuple[set[int], set[int]]:
     return (
         {m.pk for m in prompt.evidence_meetings.all()},
         {a.pk for a in prompt.evidence_actions.all()},
     )
 
 
-def _open_prompt(learning_set, finding, summary, question):
+def _open_prompt(learning_set: LearningSet, finding: Finding, summary: str, question: str) -> None:
     prompt = InactionPrompt.objects.create(
         learning_set=learning_set,
         signal=finding.signal,
@@ -51,7 +53,9 @@ def _open_prompt(learning_set, finding, summary, question):
     prompt.evidence_actions.set(finding.actions)
 
 
-def _bring_up_to_date(prompt, finding, summary, question):
+def _bring_up_to_date(
+    prompt: InactionPrompt, finding: Finding, summary: str, question: str
+) -> bool:
     meetings, actions = {m.pk for m in finding.meetings}, {a.pk for a in finding.actions}
     unchanged = (prompt.summary, prompt.suggested_question) == (
         summary,
@@ -67,7 +71,7 @@ def _bring_up_to_date(prompt, finding, summary, question):
 
 
 @transaction.atomic
-def detect_inaction(learning_set, now=None):
+def detect_inaction(learning_set: LearningSet, now: datetime | None = None) -> Outcome:
     """Run every signal over the set and bring its prompts in line. Closed sets are left as
     they were. Returns how many prompts were opened, updated and resolved."""
     now = now or timezone.now()

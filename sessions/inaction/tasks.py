@@ -9,13 +9,13 @@ from sets.models import LearningSet
 
 
 @task()
-def detect_inaction_in_set(set_id):
+def detect_inaction_in_set(set_id: int) -> None:
     learning_set = LearningSet.objects.filter(pk=set_id).first()
     if learning_set is not None:
         detect_inaction(learning_set)
 
 
-def schedule_detection(learning_set):
+def schedule_detection(learning_set: LearningSet) -> None:
     """Queue detection for the set once the current transaction commits, so the task reads
     what was written. `robust`: the write has committed by then, and must not fail because
     the queue did; the nightly run catches up."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sessions import pulse
+from sets.models import LearningSet
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Thresholds:
     quorum: int
 
     @classmethod
-    def for_set(cls, learning_set):
+    def for_set(cls, learning_set: LearningSet) -> "Thresholds":
         programme = learning_set.programme
         return cls(
             carried_action_meetings=programme.carried_action_meetings,

@@ -207,7 +207,7 @@ def _period(prefix, scope):
     return q
 
 
-def held_after_leaving():
+def held_after_leaving() -> Q:
     """Whether an attendance row's meeting started after its person had left the set (and
     before any return to it): a meeting not expected of them, whatever was recorded for it
     before they left. An erased account has no memberships left to ask: its rows were kept

@@ -2,14 +2,17 @@
 note. Neither is written to the audit log, which the programme's admins read: prompts and
 notes are for the set's facilitators only (docs/confidentiality.md#who-sees-what)."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from alsspace.models import User
 from sessions.models import InactionPrompt, Meeting
 
 
-def _locked_open(prompt):
+def _locked_open(prompt: InactionPrompt) -> InactionPrompt:
     locked = (
         InactionPrompt.objects.select_for_update().select_related("learning_set").get(pk=prompt.pk)
     )
@@ -20,7 +23,9 @@ def _locked_open(prompt):
     return locked
 
 
-def _close(prompt, status, *, note, by, now):
+def _close(
+    prompt: InactionPrompt, status: str, *, note: str, by: User, now: datetime | None
+) -> InactionPrompt:
     prompt.status = status
     prompt.facilitator_note = note.strip()
     prompt.closed_by = by
@@ -30,7 +35,14 @@ def _close(prompt, status, *, note, by, now):
 
 
 @transaction.atomic
-def raise_prompt(prompt, *, meeting, note="", by, now=None):
+def raise_prompt(
+    prompt: InactionPrompt,
+    *,
+    meeting: Meeting,
+    note: str = "",
+    by: User,
+    now: datetime | None = None,
+) -> InactionPrompt:
     locked = _locked_open(prompt)
     if meeting.learning_set_id != locked.learning_set_id:
         raise ValidationError("Choose one of this set's meetings.")
@@ -41,7 +53,9 @@ def raise_prompt(prompt, *, meeting, note="", by, now=None):
 
 
 @transaction.atomic
-def dismiss_prompt(prompt, *, note, by, now=None):
+def dismiss_prompt(
+    prompt: InactionPrompt, *, note: str, by: User, now: datetime | None = None
+) -> InactionPrompt:
     if not note.strip():
         raise ValidationError("Say in a few words why you are dismissing this prompt.")
     locked = _locked_open(prompt)

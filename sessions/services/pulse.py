@@ -29,10 +29,15 @@ rewrites rows in place and keeps no transaction ids; its journal or WAL file hol
 pages in the same way until a checkpoint.
 """
 
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TypeGuard
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 
+from alsspace.models import User
 from sessions import pulse
 from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseTally
 
@@ -45,7 +50,9 @@ REFUSALS = {
 
 
 @transaction.atomic
-def answer_pulse(meeting, member, answers, *, now=None):
+def answer_pulse(
+    meeting: Meeting, member: User, answers: Mapping[str, object], *, now: datetime | None = None
+) -> None:
     """Record one member's answers: `answers` maps each item field to 1–7. Either both the
     receipt and the count are written, or neither."""
     meeting = Meeting.objects.select_for_update().select_related("learning_set").get(pk=meeting.pk)
@@ -55,7 +62,7 @@ def answer_pulse(meeting, member, answers, *, now=None):
     if state is not pulse.State.OPEN:
         raise ValidationError(REFUSALS[state])
     values = {field: answers.get(field) for field in PULSE_ITEM_FIELDS}
-    if not all(isinstance(v, int) and 1 <= v <= 7 for v in values.values()):
+    if not _on_the_scale(values):
         raise ValidationError("Answer every statement on the scale from 1 to 7.")
     try:
         with transaction.atomic():
@@ -65,7 +72,11 @@ def answer_pulse(meeting, member, answers, *, now=None):
     _count(meeting, values)
 
 
-def _count(meeting, answers):
+def _on_the_scale(values: Mapping[str, object]) -> TypeGuard[Mapping[str, int]]:
+    return all(isinstance(v, int) and 1 <= v <= 7 for v in values.values())
+
+
+def _count(meeting: Meeting, answers: Mapping[str, int]) -> None:
     """Add one answer to every one of the meeting's 49 tally rows: 1 at each point chosen, 0
     elsewhere (see above). The first answer creates them; the meeting is already locked."""
     chosen = Q()

@@ -6,21 +6,38 @@ view returns), so the event is committed here, in a transaction of its own, befo
 response goes out.
 """
 
+from datetime import date, datetime
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from alsspace.audit import Action, record
+from alsspace.models import AuditEvent, User
 from sessions.models import Attendance
-from sessions.reports.attendance import STATUS_CHOICES, held_after_leaving
+from sessions.reports.attendance import STATUS_CHOICES, ReportScope, held_after_leaving
 
 STATUS_NAMES = dict(STATUS_CHOICES)
 
 
 @transaction.atomic
-def record_attendance_export(scope, *, file_format, rows, first_day, last_day, request):
+def record_attendance_export(
+    scope: ReportScope,
+    *,
+    file_format: str,
+    rows: int,
+    first_day: date | None,
+    last_day: date | None,
+    request: HttpRequest,
+) -> AuditEvent:
     """Who exported which rows of which programme, with every filter used."""
     subject = scope.programme.name
+    period: dict[str, Any] = {
+        "from": first_day.isoformat() if first_day else "",
+        "to": last_day.isoformat() if last_day else "",
+    }
     if scope.learning_set is not None:
         subject = f"{scope.learning_set.name} ({subject})"
     return record(
@@ -32,15 +49,12 @@ def record_attendance_export(scope, *, file_format, rows, first_day, last_day, r
         set=scope.learning_set.name if scope.learning_set else "All sets",
         status=STATUS_NAMES.get(scope.status, "All statuses"),
         rows=rows,
-        **{
-            "from": first_day.isoformat() if first_day else "",
-            "to": last_day.isoformat() if last_day else "",
-        },
+        **period,
     )
 
 
 @transaction.atomic
-def erase_attendance(user, *, now=None):
+def erase_attendance(user: User, *, now: datetime | None = None) -> int:
     """Before an account is erased (its memberships go with it): the rows the reports count
     stay, without a name and with the account's number, so every total and every person's
     row stays as it was. The rows they do not count go, since without the memberships they

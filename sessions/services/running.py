@@ -18,7 +18,7 @@ first:
   reads), while partly and not done stay in the report-back history.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from alsspace.models import User
 from sessions import queries
 from sessions.inaction import schedule_detection
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
@@ -41,7 +42,7 @@ class StaleMeeting(Exception):
 # Guards
 
 
-def _claim(meeting, revision):
+def _claim(meeting: Meeting, revision: int) -> None:
     """Move the meeting's revision on from the one the form was rendered at, or refuse."""
     claimed = (
         Meeting.objects.filter(pk=meeting.pk, revision=revision)
@@ -57,24 +58,24 @@ def _claim(meeting, revision):
     schedule_detection(meeting.learning_set)
 
 
-def _bump(meeting):
+def _bump(meeting: Meeting) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(
         revision=F("revision") + 1, updated_at=timezone.now()
     )
     schedule_detection(meeting.learning_set)
 
 
-def _check_open_set(meeting):
+def _check_open_set(meeting: Meeting) -> None:
     if meeting.learning_set.is_closed:
         raise ValidationError(f"{meeting.learning_set} is closed, so its meetings are read-only.")
 
 
-def _check_member(meeting, user, what):
+def _check_member(meeting: Meeting, user: User | None, what: str) -> None:
     if user is None or not queries.set_members(meeting.learning_set).filter(pk=user.pk).exists():
         raise ValidationError(f"The {what} must be a current member of {meeting.learning_set}.")
 
 
-def _check_ahead(meeting, now):
+def _check_ahead(meeting: Meeting, now: datetime) -> None:
     """Apologies are sent, or withdrawn, before a scheduled meeting starts."""
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open_set(meeting)
@@ -89,14 +90,14 @@ def _check_ahead(meeting, now):
         )
 
 
-def _check_not_held(meeting, refusal):
+def _check_not_held(meeting: Meeting, refusal: str) -> None:
     """Timing belongs to the meeting as it happens; once it is held, its record is only
     corrected."""
     if Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.HELD).exists():
         raise ValidationError(f"This meeting is marked as held, so {refusal}")
 
 
-def _check_minutes(planned_minutes):
+def _check_minutes(planned_minutes: int) -> None:
     if not 1 <= planned_minutes <= MAX_PLANNED_MINUTES:
         raise ValidationError(f"Planned time is 1 to {MAX_PLANNED_MINUTES} minutes.")
 
@@ -105,7 +106,9 @@ def _check_minutes(planned_minutes):
 
 
 @transaction.atomic
-def record_attendance(meeting, *, member, status, revision, by):
+def record_attendance(
+    meeting: Meeting, *, member: User | None, status: str, revision: int, by: User
+) -> Attendance:
     if status not in Attendance.Status.values:
         raise ValidationError("Choose present, late, left early, apologies or absent.")
     _claim(meeting, revision)
@@ -117,7 +120,7 @@ def record_attendance(meeting, *, member, status, revision, by):
 
 
 @transaction.atomic
-def send_apologies(meeting, member, *, now=None):
+def send_apologies(meeting: Meeting, member: User, *, now: datetime | None = None) -> Attendance:
     now = now or timezone.now()
     _check_ahead(meeting, now)
     _check_member(meeting, member, "person sending apologies")
@@ -135,7 +138,9 @@ def send_apologies(meeting, member, *, now=None):
 
 
 @transaction.atomic
-def withdraw_apologies(meeting, member, *, now=None):
+def withdraw_apologies(
+    meeting: Meeting, member: User, *, now: datetime | None = None
+) -> Attendance:
     _check_ahead(meeting, now or timezone.now())
     row = Attendance.objects.filter(
         meeting=meeting, user=member, status=Attendance.Status.APOLOGIES
@@ -153,7 +158,7 @@ def withdraw_apologies(meeting, member, *, now=None):
 # Airtime
 
 
-def _slot(meeting, slot):
+def _slot(meeting: Meeting, slot: AirtimeSlot) -> AirtimeSlot:
     """The slot as it is now, locked; it may have gone since the form was rendered."""
     current = meeting.airtime_slots.select_for_update().filter(pk=slot.pk).first()
     if current is None:
@@ -162,7 +167,9 @@ def _slot(meeting, slot):
 
 
 @transaction.atomic
-def add_slot(meeting, *, presenter, topic, planned_minutes, revision):
+def add_slot(
+    meeting: Meeting, *, presenter: User | None, topic: str, planned_minutes: int, revision: int
+) -> AirtimeSlot:
     _claim(meeting, revision)
     _check_not_held(
         meeting,
@@ -186,7 +193,9 @@ def add_slot(meeting, *, presenter, topic, planned_minutes, revision):
 
 
 @transaction.atomic
-def change_slot(meeting, slot, *, topic, planned_minutes, revision):
+def change_slot(
+    meeting: Meeting, slot: AirtimeSlot, *, topic: str, planned_minutes: int, revision: int
+) -> AirtimeSlot:
     _claim(meeting, revision)
     _check_minutes(planned_minutes)
     slot = _slot(meeting, slot)
@@ -197,7 +206,7 @@ def change_slot(meeting, slot, *, topic, planned_minutes, revision):
 
 
 @transaction.atomic
-def move_slot(meeting, slot, *, up, revision):
+def move_slot(meeting: Meeting, slot: AirtimeSlot, *, up: bool, revision: int) -> None:
     """Swap the slot with its neighbour; the order is renumbered from 0 as it goes."""
     _claim(meeting, revision)
     slots = list(meeting.airtime_slots.select_for_update().order_by("order", "pk"))
@@ -213,13 +222,14 @@ def move_slot(meeting, slot, *, up, revision):
 
 
 @transaction.atomic
-def remove_slot(meeting, slot, *, revision):
+def remove_slot(meeting: Meeting, slot: AirtimeSlot, *, revision: int) -> None:
     """Remove a presenter's slot; actions they committed in it stay, without the slot."""
     _claim(meeting, revision)
     _slot(meeting, slot).delete()
 
 
-def _stop(slot, now):
+def _stop(slot: AirtimeSlot, now: datetime) -> None:
+    assert slot.timer_started_at is not None  # only a running timer is stopped
     elapsed = max(0, int((now - slot.timer_started_at).total_seconds()))
     slot.actual_seconds += elapsed
     slot.timer_started_at = None
@@ -227,7 +237,9 @@ def _stop(slot, now):
 
 
 @transaction.atomic
-def start_timer(meeting, slot, *, revision, now=None):
+def start_timer(
+    meeting: Meeting, slot: AirtimeSlot, *, revision: int, now: datetime | None = None
+) -> AirtimeSlot:
     """Start the slot's timer. One timer runs at a time: a running one is stopped first,
     its time kept."""
     now = now or timezone.now()
@@ -244,7 +256,9 @@ def start_timer(meeting, slot, *, revision, now=None):
 
 
 @transaction.atomic
-def stop_timer(meeting, slot, *, revision, now=None):
+def stop_timer(
+    meeting: Meeting, slot: AirtimeSlot, *, revision: int, now: datetime | None = None
+) -> AirtimeSlot:
     """Stop the slot's timer, adding the time since it started to its actual time."""
     _claim(meeting, revision)
     slot = _slot(meeting, slot)
@@ -256,12 +270,20 @@ def stop_timer(meeting, slot, *, revision, now=None):
 # Actions
 
 
-def _meeting_day(meeting):
+def _meeting_day(meeting: Meeting) -> date:
     return meeting.starts_at.astimezone(ZoneInfo(meeting.learning_set.programme.time_zone)).date()
 
 
 @transaction.atomic
-def commit_action(meeting, *, owner, text, due_on, by, revision):
+def commit_action(
+    meeting: Meeting,
+    *,
+    owner: User | None,
+    text: str,
+    due_on: date | None,
+    by: User,
+    revision: int,
+) -> Action:
     """An action agreed at the meeting. It is due at the set's next meeting unless a date
     is given; it belongs to the owner's airtime slot in this meeting, if they presented."""
     _claim(meeting, revision)
@@ -287,7 +309,7 @@ def commit_action(meeting, *, owner, text, due_on, by, revision):
 
 
 @transaction.atomic
-def remove_action(meeting, action, *, revision):
+def remove_action(meeting: Meeting, action: Action, *, revision: int) -> None:
     """Take back an action recorded by mistake, before anyone has reported on it."""
     _claim(meeting, revision)
     action = Action.objects.select_for_update().filter(pk=action.pk, committed_at=meeting).first()
@@ -301,7 +323,7 @@ def remove_action(meeting, action, *, revision):
 # Report-backs
 
 
-def _apply(action, outcome, meeting):
+def _apply(action: Action, outcome: str, meeting: Meeting) -> None:
     if outcome == ReportBack.Outcome.DONE:
         action.status = Action.Status.DONE
     elif outcome == ReportBack.Outcome.DROPPED:
@@ -312,14 +334,16 @@ def _apply(action, outcome, meeting):
         action.due_on = None
 
 
-def _undo(action, outcome, meeting):
+def _undo(action: Action, outcome: str, meeting: Meeting) -> None:
     action.status = Action.Status.OPEN
     if outcome == ReportBack.Outcome.CARRIED:
         action.carry_count = max(0, action.carry_count - 1)
         action.due_meeting = meeting
 
 
-def _write_report_back(meeting, action, *, outcome, note, by):
+def _write_report_back(
+    meeting: Meeting, action: Action, *, outcome: str, note: str, by: User
+) -> ReportBack:
     if outcome not in ReportBack.Outcome.values:
         raise ValidationError("Choose done, partly done, not done, carried forward or dropped.")
     action = (
@@ -354,13 +378,15 @@ def _write_report_back(meeting, action, *, outcome, note, by):
 
 
 @transaction.atomic
-def record_report_back(meeting, *, action, outcome, note, by, revision):
+def record_report_back(
+    meeting: Meeting, *, action: Action, outcome: str, note: str, by: User, revision: int
+) -> ReportBack:
     _claim(meeting, revision)
     return _write_report_back(meeting, action, outcome=outcome, note=note, by=by)
 
 
 @transaction.atomic
-def write_own_report_back(action, *, outcome, note, by):
+def write_own_report_back(action: Action, *, outcome: str, note: str, by: User) -> ReportBack:
     """The owner's report-back ahead of the meeting it is due at, which the facilitator sees
     on the meeting page. It can be rewritten until that meeting is marked as held."""
     if action.owner_id != by.pk:
@@ -380,13 +406,13 @@ def write_own_report_back(action, *, outcome, note, by):
 
 
 @transaction.atomic
-def save_process_review(meeting, *, text, revision):
+def save_process_review(meeting: Meeting, *, text: str, revision: int) -> None:
     _claim(meeting, revision)
     Meeting.objects.filter(pk=meeting.pk).update(process_review=text.strip())
 
 
 @transaction.atomic
-def mark_held(meeting, *, revision, now=None):
+def mark_held(meeting: Meeting, *, revision: int, now: datetime | None = None) -> None:
     """The meeting took place. A running timer is stopped; owners' report-backs for it can
     no longer change."""
     now = now or timezone.now()

@@ -5,24 +5,31 @@ a meeting that ends before it starts, lies in the past or belongs to a closed se
 emails to the set are queued once the transaction commits.
 """
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from alsspace.http import SignedInRequest
 from sessions.inaction import schedule_detection
 from sessions.models import Attendance, Meeting, MeetingSeries
 from sessions.recurrence import MAX_MEETINGS
 from sessions.tasks import send_meeting_cancelled, send_meeting_changed, send_meetings_scheduled
-from sets.models import Membership
+from sets.models import LearningSet, Membership
+
+# (start, end) of each meeting to schedule
+Times = Sequence[tuple[datetime, datetime]]
 
 
-def _check_open(learning_set):
+def _check_open(learning_set: LearningSet) -> None:
     if learning_set.is_closed:
         raise ValidationError(f"{learning_set} is closed, so its meetings can no longer change.")
 
 
-def _check_times(times):
+def _check_times(times: Times) -> None:
     if not 1 <= len(times) <= MAX_MEETINGS:
         raise ValidationError(f"A series has 1 to {MAX_MEETINGS} meetings, not {len(times)}.")
     for starts_at, ends_at in times:
@@ -32,7 +39,15 @@ def _check_times(times):
         raise ValidationError("A new meeting must start in the future.")
 
 
-def _create_meetings(learning_set, times, *, place, video_link, series, request):
+def _create_meetings(
+    learning_set: LearningSet,
+    times: Times,
+    *,
+    place: str,
+    video_link: str,
+    series: MeetingSeries | None,
+    request: SignedInRequest,
+) -> list[Meeting]:
     meetings = Meeting.objects.bulk_create(
         Meeting(
             learning_set=learning_set,
@@ -62,7 +77,15 @@ def _create_meetings(learning_set, times, *, place, video_link, series, request)
 
 
 @transaction.atomic
-def schedule_meeting(learning_set, *, starts_at, ends_at, place="", video_link="", request):
+def schedule_meeting(
+    learning_set: LearningSet,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str = "",
+    video_link: str = "",
+    request: SignedInRequest,
+) -> Meeting:
     _check_open(learning_set)
     _check_times([(starts_at, ends_at)])
     (meeting,) = _create_meetings(
@@ -77,7 +100,15 @@ def schedule_meeting(learning_set, *, starts_at, ends_at, place="", video_link="
 
 
 @transaction.atomic
-def schedule_series(learning_set, *, times, description, place="", video_link="", request):
+def schedule_series(
+    learning_set: LearningSet,
+    *,
+    times: Times,
+    description: str,
+    place: str = "",
+    video_link: str = "",
+    request: SignedInRequest,
+) -> MeetingSeries:
     """Meetings at the given (start, end) times, kept together as a series; each one can
     still be moved or cancelled on its own."""
     _check_open(learning_set)
@@ -91,7 +122,7 @@ def schedule_series(learning_set, *, times, description, place="", video_link=""
     return series
 
 
-def _locked_scheduled(meeting):
+def _locked_scheduled(meeting: Meeting) -> Meeting:
     locked = Meeting.objects.select_for_update().select_related("learning_set").get(pk=meeting.pk)
     _check_open(locked.learning_set)
     if locked.status != Meeting.Status.SCHEDULED:
@@ -103,7 +134,9 @@ def _locked_scheduled(meeting):
 
 
 @transaction.atomic
-def change_meeting(meeting, *, starts_at, ends_at, place, video_link):
+def change_meeting(
+    meeting: Meeting, *, starts_at: datetime, ends_at: datetime, place: str, video_link: str
+) -> str | None:
     """Move a meeting or change its place or video link. Returns "moved", "changed", or None
     when nothing changed. Calendars see a higher SEQUENCE; a moved meeting is reminded again."""
     locked = _locked_scheduled(meeting)
@@ -131,7 +164,7 @@ def change_meeting(meeting, *, starts_at, ends_at, place, video_link):
 
 
 @transaction.atomic
-def cancel_meeting(meeting):
+def cancel_meeting(meeting: Meeting) -> None:
     """Cancel one meeting. It stays on the schedule, marked cancelled, and calendars show
     it cancelled rather than losing it."""
     locked = _locked_scheduled(meeting)
