@@ -265,6 +265,12 @@ def accept_invitation(invitation, user, *, request):
         raise ValidationError("This invitation has already been used, revoked or has expired.")
     if invitation.email.lower() != user.email.lower():
         raise ValidationError(f"This invitation was sent to {invitation.email}.")
+    if invitation.invited_by_id == user.pk and invitation.approved_by_id is None:
+        # Sent to another address that has since become the sender's own: still their own.
+        raise ValidationError(
+            "You sent this invitation yourself, so it cannot let you in: ask another admin of "
+            "the programme or the set's facilitator to invite you."
+        )
     learning_set = invitation.learning_set
     membership = Membership.objects.current().filter(learning_set=learning_set, user=user).first()
     if membership is None:
