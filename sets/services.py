@@ -354,21 +354,33 @@ def change_role(membership, role, *, request):
 
 
 @transaction.atomic
-def operator_saved_membership(membership, *, old_role, request):
-    """A membership an operator added or changed in the Django admin. Whoever it lets into
-    the set's content (a new person, or a member made facilitator) is announced to the set
-    and audited with the operator as the one who let them in, as any other grant is."""
-    added = old_role is None
-    if not (added or (old_role != membership.role and membership.role == "facilitator")):
+def operator_saved_membership(membership, *, before, request):
+    """A membership an operator added or changed in the Django admin; `before` is its row as
+    it was, None if it is new. Whoever it lets into the set's content (a new person, the same
+    row moved to another person or set, a former member taken back, or a member made
+    facilitator) is announced to the set and audited with the operator as the one who let
+    them in, as any other grant is."""
+    joined = (
+        before is None
+        or before.user_id != membership.user_id
+        or before.learning_set_id != membership.learning_set_id
+        or (before.left_at is not None and membership.left_at is None)
+    )
+    promoted = (
+        not joined
+        and before.role != membership.role
+        and membership.role == Membership.Role.FACILITATOR
+    )
+    if not (joined or promoted):
         return
     Membership.objects.filter(pk=membership.pk).update(granted_by=request.user)
     record(
-        Action.MEMBERSHIP_ADDED if added else Action.ROLE_CHANGED,
+        Action.MEMBERSHIP_ADDED if joined else Action.ROLE_CHANGED,
         request=request,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,
         set=membership.learning_set.name,
-        **({"role": membership.role} if added else {"old": old_role, "new": membership.role}),
+        **({"role": membership.role} if joined else {"old": before.role, "new": membership.role}),
         by="operator",
     )
     if membership.is_current:

@@ -469,3 +469,58 @@ def test_deleting_a_programme_takes_back_entries_shared_with_its_sets(operator_c
     entry.refresh_from_db()
     assert (entry.shared_with, entry.shared_at, entry.learning_set) == (None, None, None)
     assert entry.body == f"{SECRET}-entry-body"
+
+
+def change_membership(client, membership, **changes):
+    """Post the admin's change form of a membership as it stands, with `changes`."""
+    page = client.get(admin_url(Membership, "change", membership.pk))
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    for name in ("joined_at", "left_at"):
+        moment = data.pop(name, None)
+        if moment:
+            data[f"{name}_0"], data[f"{name}_1"] = moment.date().isoformat(), "09:00:00"
+    for name, value in changes.items():
+        if name == "left_at" and value is None:
+            data.pop("left_at_0", None)
+            data.pop("left_at_1", None)
+        else:
+            data[name] = value
+    response = client.post(admin_url(Membership, "change", membership.pk), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_operator_who_takes_over_a_facilitators_membership_is_announced(client, world):
+    """The same row, another person: a newcomer to the set's content like any other."""
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    membership = world.learning_set.memberships.get(user=world.facilitator)
+
+    change_membership(client, membership, user=operator.pk)
+
+    membership.refresh_from_db()
+    assert (membership.user, membership.granted_by) == (operator, operator)
+    event = AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED)
+    assert (event.actor, event.subject, event.detail["by"]) == (
+        operator,
+        operator.email,
+        "operator",
+    )
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted([world.member.email, world.pending.email])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_former_member_taken_back_in_the_admin_is_announced(client, world):
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    membership = world.learning_set.memberships.get(user=world.former)
+
+    change_membership(client, membership, left_at=None)
+
+    membership.refresh_from_db()
+    assert (membership.left_at, membership.granted_by) == (None, operator)
+    assert AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED).subject == world.former.email
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted([world.facilitator.email, world.member.email, world.pending.email])
