@@ -4,7 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from alsspace.audit import Action, record
 from alsspace.models import AuditEvent, User
@@ -37,6 +37,13 @@ class UserChangeForm(EmailLoginFormMixin, auth_forms.UserChangeForm):
         model = User
         fields = "__all__"
         field_classes = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = (
+            "Only its owner sets a password: someone who has lost theirs chooses a new one "
+            "through “Forgot your password?” on the sign-in page, by email."
+        )
 
 
 @admin.register(User)
@@ -73,6 +80,13 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "name")
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
+
+    def user_change_password(self, request, id, form_url=""):
+        """Operators set their own password here and nobody else's: whoever could choose
+        someone's password could sign in as them and read their journal."""
+        if str(request.user.pk) != str(id):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(AuditEvent)

@@ -387,11 +387,12 @@ ADMIN_MATRIX = [
     # An invitation's live link is a credential: "view on site" does not lead to it.
     ("admin:view_on_site", _invitation_on_site, "get", operator_site_page(404)),
     ("admin:app_list", lambda w: {"app_label": "sets"}, "get", operator_site_page()),
+    # Nobody's password but their own: whoever chose it could sign in and read a journal.
     (
         "admin:auth_user_password_change",
         lambda w: {"id": w.member.pk},
         "get",
-        operator_only(),
+        operator_only(403),
     ),
     *_admin_rows(),
 ]

@@ -524,3 +524,19 @@ def test_a_former_member_taken_back_in_the_admin_is_announced(client, world):
     assert AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED).subject == world.former.email
     told = sorted(address for message in mail.outbox for address in message.to)
     assert told == sorted([world.facilitator.email, world.member.email, world.pending.email])
+
+
+def test_an_operator_sets_no_one_elses_password(operator_client, operator, world):
+    """Choosing a member's password would let the operator sign in as them and read their
+    journal: the admin refuses it, and leaves the operator their own."""
+    page = reverse("admin:auth_user_password_change", args=[world.member.pk])
+    new = {"password1": "a sturdy passphrase 2026", "password2": "a sturdy passphrase 2026"}
+
+    assert operator_client.get(page).status_code == 403
+    assert operator_client.post(page, {**new, "usable_password": "true"}).status_code == 403
+    world.member.refresh_from_db()
+    assert not world.member.check_password(new["password1"])
+    own = reverse("admin:auth_user_password_change", args=[operator.pk])
+    assert operator_client.post(own, {**new, "usable_password": "true"}).status_code == 302
+    operator.refresh_from_db()
+    assert operator.check_password(new["password1"])
