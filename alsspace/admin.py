@@ -81,6 +81,14 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
 
+    def get_readonly_fields(self, request, obj=None):
+        """Only its owner changes the address someone signs in with (on their account's
+        email page, which verifies it): an operator who moved it to an address of their own
+        could have a password reset sent there and sign in as them."""
+        if obj is not None and obj.pk != request.user.pk:
+            return ("email", *self.readonly_fields)
+        return self.readonly_fields
+
     def user_change_password(self, request, id, form_url=""):
         """Operators set their own password here and nobody else's: whoever could choose
         someone's password could sign in as them and read their journal."""

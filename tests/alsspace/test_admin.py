@@ -540,3 +540,21 @@ def test_an_operator_sets_no_one_elses_password(operator_client, operator, world
     assert operator_client.post(own, {**new, "usable_password": "true"}).status_code == 302
     operator.refresh_from_db()
     assert operator.check_password(new["password1"])
+
+
+def test_an_operator_moves_no_one_elses_sign_in_address(operator_client, world):
+    """An address moved to one the operator reads would bring them the member's password
+    reset: the member's change page shows the address and keeps it."""
+    address = world.member.email
+    change = admin_url(User, "change", world.member.pk)
+    page = operator_client.get(change)
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, [])}
+    data.pop("password", None)
+    data.update({"email": "support@example.org", "name": "Maya Renamed"})
+
+    response = operator_client.post(change, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    world.member.refresh_from_db()
+    assert (world.member.email, world.member.name) == (address, "Maya Renamed")
