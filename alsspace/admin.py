@@ -1,5 +1,7 @@
 """The Django admin for operators: people and the audit log, never set content."""
 
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
@@ -116,6 +118,24 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AllauthEmailAddressAdmin):
+    """Which addresses a person signs in with, to read and remove. Only its owner adds or
+    verifies one, on their account's email page: an operator who gave someone an address of
+    their own could have that person's password reset sent there and sign in as them."""
+
+    readonly_fields = ("user", "email", "verified", "primary")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

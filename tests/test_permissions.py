@@ -329,8 +329,8 @@ def operator_site_page(operator=200):
 
 
 # What the admin refuses even the operator: contracts and the audit log are never written by
-# hand, second factors are only ever removed (tests/alsspace/test_admin.py), and the task
-# queue is the worker's.
+# hand, second factors are only ever removed and sign-in addresses only ever added by their
+# owner (tests/alsspace/test_admin.py), and the task queue is the worker's.
 OPERATOR_REFUSED = {
     ("django_tasks_database.DBTaskResult", "add"),
     ("django_tasks_database.DBTaskResult", "delete"),
@@ -338,6 +338,7 @@ OPERATOR_REFUSED = {
     ("alsspace.AuditEvent", "add"),
     ("alsspace.AuditEvent", "delete"),
     ("mfa.Authenticator", "add"),
+    ("account.EmailAddress", "add"),
 }
 
 

@@ -1,6 +1,7 @@
 """The operators' Django admin: every page opens, and set content never shows."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib import admin
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -558,3 +560,24 @@ def test_an_operator_moves_no_one_elses_sign_in_address(operator_client, world):
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     world.member.refresh_from_db()
     assert (world.member.email, world.member.name) == (address, "Maya Renamed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_operator_gives_no_one_a_sign_in_address_of_their_own(client, world):
+    """A verified address added to a member's account would bring the operator that member's
+    password reset, and with it their journal. The admin adds none and changes none."""
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    address = world.member.emailaddress_set.get()
+    planted = {"user": world.member.pk, "email": "support@example.org", "verified": "on"}
+
+    added = client.post(admin_url(EmailAddress, "add"), planted)
+    changed = client.post(admin_url(EmailAddress, "change", address.pk), planted)
+
+    assert (added.status_code, changed.status_code) == (403, 403)
+    assert list(world.member.emailaddress_set.values_list("email", flat=True)) == [address.email]
+    stranger = Client()
+    stranger.post(reverse("account_reset_password"), {"email": "support@example.org"})
+    sent_there = [message.body for message in mail.outbox if "support@example.org" in message.to]
+    assert sent_there  # allauth says there is no account with that address
+    assert not [body for body in sent_there if "/password/reset/key/" in body]
