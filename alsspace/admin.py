@@ -1,10 +1,12 @@
 """The Django admin for operators: people and the audit log, never set content."""
 
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from alsspace.audit import Action, record
 from alsspace.models import AuditEvent, User
@@ -37,6 +39,13 @@ class UserChangeForm(EmailLoginFormMixin, auth_forms.UserChangeForm):
         model = User
         fields = "__all__"
         field_classes = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = (
+            "Only its owner sets a password: someone who has lost theirs chooses a new one "
+            "through “Forgot your password?” on the sign-in page, by email."
+        )
 
 
 @admin.register(User)
@@ -74,6 +83,21 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
 
+    def get_readonly_fields(self, request, obj=None):
+        """Only its owner changes the address someone signs in with (on their account's
+        email page, which verifies it): an operator who moved it to an address of their own
+        could have a password reset sent there and sign in as them."""
+        if obj is not None and obj.pk != request.user.pk:
+            return ("email", *self.readonly_fields)
+        return self.readonly_fields
+
+    def user_change_password(self, request, id, form_url=""):
+        """Operators set their own password here and nobody else's: whoever could choose
+        someone's password could sign in as them and read their journal."""
+        if str(request.user.pk) != str(id):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
@@ -94,6 +118,24 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AllauthEmailAddressAdmin):
+    """Which addresses a person signs in with, to read and remove. Only its owner adds or
+    verifies one, on their account's email page: an operator who gave someone an address of
+    their own could have that person's password reset sent there and sign in as them."""
+
+    readonly_fields = ("user", "email", "verified", "primary")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

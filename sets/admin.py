@@ -37,14 +37,12 @@ class LearningSetAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         # The forms have already written their values onto their objects: ask the database.
-        old_roles = dict(
-            Membership.objects.filter(learning_set=form.instance).values_list("pk", "role")
-        )
+        before = Membership.objects.filter(learning_set=form.instance).in_bulk()
         super().save_formset(request, form, formset, change)
         for membership in formset.new_objects + [m for m, _ in formset.changed_objects]:
             if isinstance(membership, Membership):
                 services.operator_saved_membership(
-                    membership, old_role=old_roles.get(membership.pk), request=request
+                    membership, before=before.get(membership.pk), request=request
                 )
 
 
@@ -58,9 +56,9 @@ class MembershipAdmin(admin.ModelAdmin):
     readonly_fields = ("granted_by",)
 
     def save_model(self, request, obj, form, change):
-        old_role = form.initial.get("role") if change else None
+        before = Membership.objects.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
-        services.operator_saved_membership(obj, old_role=old_role, request=request)
+        services.operator_saved_membership(obj, before=before, request=request)
 
 
 @admin.register(Invitation)

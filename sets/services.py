@@ -279,6 +279,12 @@ def accept_invitation(invitation: Invitation, user: User, *, request: HttpReques
         raise ValidationError("This invitation has already been used, revoked or has expired.")
     if invitation.email.lower() != user.email.lower():
         raise ValidationError(f"This invitation was sent to {invitation.email}.")
+    if invitation.invited_by_id == user.pk and invitation.approved_by_id is None:
+        # Sent to another address that has since become the sender's own: still their own.
+        raise ValidationError(
+            "You sent this invitation yourself, so it cannot let you in: ask another admin of "
+            "the programme or the set's facilitator to invite you."
+        )
     learning_set = invitation.learning_set
     membership = Membership.objects.current().filter(learning_set=learning_set, user=user).first()
     if membership is None:
@@ -363,20 +369,35 @@ def change_role(membership: Membership, role: str, *, request: SignedInRequest) 
 
 @transaction.atomic
 def operator_saved_membership(
-    membership: Membership, *, old_role: str | None, request: SignedInRequest
+    membership: Membership, *, before: Membership | None, request: SignedInRequest
 ) -> None:
-    """A membership an operator added or changed in the Django admin. Whoever it lets into
-    the set's content (a new person, or a member made facilitator) is announced to the set
-    and audited with the operator as the one who let them in, as any other grant is."""
-    added = old_role is None
-    if not (added or (old_role != membership.role and membership.role == "facilitator")):
+    """A membership an operator added or changed in the Django admin; `before` is its row as
+    it was, None if it is new. Whoever it lets into the set's content (a new person, the same
+    row moved to another person or set, a former member taken back, or a member made
+    facilitator) is announced to the set and audited with the operator as the one who let
+    them in, as any other grant is."""
+    joined = (
+        before is None
+        or before.user_id != membership.user_id
+        or before.learning_set_id != membership.learning_set_id
+        or (before.left_at is not None and membership.left_at is None)
+    )
+    promoted = (
+        not joined
+        and before is not None
+        and before.role != membership.role
+        and membership.role == Membership.Role.FACILITATOR
+    )
+    if not (joined or promoted):
         return
     Membership.objects.filter(pk=membership.pk).update(granted_by=request.user)
     change: dict[str, Any] = (
-        {"role": membership.role} if added else {"old": old_role, "new": membership.role}
+        {"role": membership.role}
+        if joined or before is None
+        else {"old": before.role, "new": membership.role}
     )
     record(
-        Action.MEMBERSHIP_ADDED if added else Action.ROLE_CHANGED,
+        Action.MEMBERSHIP_ADDED if joined else Action.ROLE_CHANGED,
         request=request,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,

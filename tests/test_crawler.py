@@ -1,7 +1,9 @@
 """The confidentiality promise, proven by crawling the demo as each role.
 
 Unique markers are planted in every place confidential text lives: Set Birch's content,
-Set Aurora's content, private journals, the facilitator's prompt notes. Then each role of Set
+Set Aurora's content, private journals, the facilitator's prompt notes. Set Aurora's newest
+contract version, a posed prompt, a member's own report-back, a journal draft and an inaction
+prompt's note are written through the pages that write them, as people do. Then each role of Set
 Aurora (and a person who belongs to nothing) starts at "/" and follows every same-site link
 and GET form it is shown, downloads included. No response may carry a marker that
 docs/confidentiality.md#who-sees-what keeps from that role, and no response may be a server
@@ -22,7 +24,9 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +63,8 @@ MARKERS = {
     "zq-birch-shared-entry": NOBODY,
     "zq-birch-posed-prompt": NOBODY,
     "zq-aurora-contract-text": frozenset({"member", "pending", "facilitator"}),
+    # A contract version that a newer one replaced is shown to nobody.
+    "zq-aurora-old-contract-text": NOBODY,
     "zq-aurora-airtime-topic": SET_CONTENT,
     "zq-aurora-action-text": SET_CONTENT,
     "zq-aurora-report-back-note": SET_CONTENT,
@@ -66,8 +72,15 @@ MARKERS = {
     "zq-aurora-process-review": frozenset({"facilitator"}),
     "zq-aurora-shared-entry": SET_CONTENT,
     "zq-aurora-posed-prompt": SET_CONTENT,
+    "zq-aurora-prompt-guidance": SET_CONTENT,
+    "zq-aurora-own-report-back": SET_CONTENT,
+    # A member who left: their own actions stay theirs, in their data download.
+    "zq-aurora-former-action-text": frozenset({"member", "facilitator", "former"}),
+    "zq-aurora-suggested-question": frozenset({"facilitator"}),
+    "zq-aurora-dismissal-note": frozenset({"facilitator"}),
     "zq-aurora-prompt-note": frozenset({"facilitator"}),
     "zq-aurora-member-private-entry": frozenset({"member"}),
+    "zq-aurora-member-draft": frozenset({"member"}),
     "zq-aurora-pending-private-entry": frozenset({"pending"}),
     "zq-aurora-former-private-entry": frozenset({"former"}),
     "zq-aurora-facilitator-private-entry": frozenset({"facilitator"}),
@@ -156,6 +169,86 @@ def plant_entry(author, learning_set, marker, shared=False):
     )
 
 
+def posted(client, name, args, data):
+    response = client.post(reverse(name, args=args), data)
+    assert response.status_code == 302, (name, response.status_code)
+
+
+def plant_through_pages(learning_set, member, facilitator):
+    """What the facilitator and a member write through the app's own pages: a new contract
+    version (the old one keeps its own marker), a prompt posed to the set, a dismissed
+    inaction prompt's note, the member's report-back on their own action and a draft. Also an
+    action of the member who has since left, with its report-back."""
+    contract = learning_set.contracts.order_by("-version").first()
+    type(contract).objects.filter(pk=contract.pk).update(
+        text=contract.text.replace("zq-aurora-contract-text", "zq-aurora-old-contract-text")
+    )
+    as_facilitator, as_member = Client(), Client()
+    as_facilitator.force_login(facilitator)
+    as_member.force_login(member)
+    posted(
+        as_facilitator,
+        "sets:contract_edit",
+        [learning_set.pk],
+        {"text": f"{contract.text}\n10. zq-aurora-contract-text"},
+    )
+    version = learning_set.contracts.order_by("-version").first().version
+    posted(as_member, "sets:contract", [learning_set.pk], {"version": version})
+    posted(
+        as_facilitator,
+        "reflections:set_prompt_create",
+        [learning_set.pk],
+        {"question": "What did you not say?", "guidance": "zq-aurora-prompt-guidance"},
+    )
+    InactionPrompt.objects.create(
+        learning_set=learning_set,
+        signal=InactionPrompt.Signal.SILENT_MEMBER,
+        member=member,
+        evidence_key="crawler-open",
+        summary="Quiet again.",
+        suggested_question="zq-aurora-suggested-question",
+    )
+    inaction = InactionPrompt.objects.create(
+        learning_set=learning_set,
+        signal=InactionPrompt.Signal.SILENT_MEMBER,
+        member=member,
+        evidence_key="crawler-dismissed",
+        summary="Quiet once more.",
+        suggested_question="What are you holding back?",
+    )
+    posted(
+        as_facilitator,
+        "meetings:prompt_dismiss",
+        [inaction.pk],
+        {f"prompt-{inaction.pk}-note": "zq-aurora-dismissal-note"},
+    )
+    held = learning_set.meetings.filter(status=Meeting.Status.HELD).order_by("starts_at")
+    action = Action.objects.create(
+        learning_set=learning_set, owner=member, committed_at=held[0], text="Call the CFO."
+    )
+    posted(
+        as_member,
+        "meetings:action_report",
+        [action.pk],
+        {"outcome": "done", "note": "zq-aurora-own-report-back"},
+    )
+    posted(as_member, "reflections:draft", [], {"title": "", "body": "zq-aurora-member-draft"})
+    former = person("former.aurora")
+    former_action = Action.objects.create(
+        learning_set=learning_set,
+        owner=former,
+        committed_at=held[0],
+        text="zq-aurora-former-action-text",
+        due_meeting=held[1],
+    )
+    ReportBack.objects.create(
+        action=former_action,
+        meeting=held[1],
+        outcome=ReportBack.Outcome.PARTLY,
+        written_by=facilitator,
+    )
+
+
 @pytest.fixture
 def demo(db):
     call_command("seed_demo", "--force", stdout=io.StringIO())
@@ -170,6 +263,7 @@ def demo(db):
 
     plant_set_content(aurora, "zq-aurora", member)
     plant_prompt_note(aurora, "zq-aurora", facilitator, member)
+    plant_through_pages(aurora, member, facilitator)
     plant_entry(member, aurora, "zq-aurora-shared-entry", shared=True)
     plant_entry(member, aurora, "zq-aurora-member-private-entry")
     plant_entry(person("pending.aurora"), aurora, "zq-aurora-pending-private-entry")
@@ -341,6 +435,23 @@ def test_no_page_a_role_reaches_shows_what_it_must_not_see(demo, role):
     # missing above was kept out, not missed.
     reached = {marker for _, _, text in pages for marker in MARKERS if marker in text}
     assert reached == {marker for marker, allowed in MARKERS.items() if role in allowed}
+
+
+def test_no_table_and_no_email_holds_a_marker_in_plain_text(demo):
+    """Every column of every table, read with raw SQL as a dump would, the audit log's details
+    and the task queue included, and every email sent while the markers were written: only
+    ciphertext holds what was said (docs/confidentiality.md#encryption-at-rest)."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row)
+                found += [(table, marker) for marker in MARKERS if marker in text]
+    for message in mail.outbox:
+        text = " ".join([message.subject, message.body, *(a[0] for a in message.alternatives)])
+        found += [(f"email {message.subject}", marker) for marker in MARKERS if marker in text]
+    assert found == []
 
 
 # The operator admin

@@ -329,8 +329,8 @@ def operator_site_page(operator=200):
 
 
 # What the admin refuses even the operator: contracts and the audit log are never written by
-# hand, second factors are only ever removed (tests/alsspace/test_admin.py), and the task
-# queue is the worker's.
+# hand, second factors are only ever removed and sign-in addresses only ever added by their
+# owner (tests/alsspace/test_admin.py), and the task queue is the worker's.
 OPERATOR_REFUSED = {
     ("django_tasks_database.DBTaskResult", "add"),
     ("django_tasks_database.DBTaskResult", "delete"),
@@ -338,6 +338,7 @@ OPERATOR_REFUSED = {
     ("alsspace.AuditEvent", "add"),
     ("alsspace.AuditEvent", "delete"),
     ("mfa.Authenticator", "add"),
+    ("account.EmailAddress", "add"),
 }
 
 
@@ -387,11 +388,12 @@ ADMIN_MATRIX = [
     # An invitation's live link is a credential: "view on site" does not lead to it.
     ("admin:view_on_site", _invitation_on_site, "get", operator_site_page(404)),
     ("admin:app_list", lambda w: {"app_label": "sets"}, "get", operator_site_page()),
+    # Nobody's password but their own: whoever chose it could sign in and read a journal.
     (
         "admin:auth_user_password_change",
         lambda w: {"id": w.member.pk},
         "get",
-        operator_only(),
+        operator_only(403),
     ),
     *_admin_rows(),
 ]

@@ -1,6 +1,7 @@
 """The operators' Django admin: every page opens, and set content never shows."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib import admin
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -469,3 +471,113 @@ def test_deleting_a_programme_takes_back_entries_shared_with_its_sets(operator_c
     entry.refresh_from_db()
     assert (entry.shared_with, entry.shared_at, entry.learning_set) == (None, None, None)
     assert entry.body == f"{SECRET}-entry-body"
+
+
+def change_membership(client, membership, **changes):
+    """Post the admin's change form of a membership as it stands, with `changes`."""
+    page = client.get(admin_url(Membership, "change", membership.pk))
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    for name in ("joined_at", "left_at"):
+        moment = data.pop(name, None)
+        if moment:
+            data[f"{name}_0"], data[f"{name}_1"] = moment.date().isoformat(), "09:00:00"
+    for name, value in changes.items():
+        if name == "left_at" and value is None:
+            data.pop("left_at_0", None)
+            data.pop("left_at_1", None)
+        else:
+            data[name] = value
+    response = client.post(admin_url(Membership, "change", membership.pk), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_operator_who_takes_over_a_facilitators_membership_is_announced(client, world):
+    """The same row, another person: a newcomer to the set's content like any other."""
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    membership = world.learning_set.memberships.get(user=world.facilitator)
+
+    change_membership(client, membership, user=operator.pk)
+
+    membership.refresh_from_db()
+    assert (membership.user, membership.granted_by) == (operator, operator)
+    event = AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED)
+    assert (event.actor, event.subject, event.detail["by"]) == (
+        operator,
+        operator.email,
+        "operator",
+    )
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted([world.member.email, world.pending.email])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_former_member_taken_back_in_the_admin_is_announced(client, world):
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    membership = world.learning_set.memberships.get(user=world.former)
+
+    change_membership(client, membership, left_at=None)
+
+    membership.refresh_from_db()
+    assert (membership.left_at, membership.granted_by) == (None, operator)
+    assert AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED).subject == world.former.email
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted([world.facilitator.email, world.member.email, world.pending.email])
+
+
+def test_an_operator_sets_no_one_elses_password(operator_client, operator, world):
+    """Choosing a member's password would let the operator sign in as them and read their
+    journal: the admin refuses it, and leaves the operator their own."""
+    page = reverse("admin:auth_user_password_change", args=[world.member.pk])
+    new = {"password1": "a sturdy passphrase 2026", "password2": "a sturdy passphrase 2026"}
+
+    assert operator_client.get(page).status_code == 403
+    assert operator_client.post(page, {**new, "usable_password": "true"}).status_code == 403
+    world.member.refresh_from_db()
+    assert not world.member.check_password(new["password1"])
+    own = reverse("admin:auth_user_password_change", args=[operator.pk])
+    assert operator_client.post(own, {**new, "usable_password": "true"}).status_code == 302
+    operator.refresh_from_db()
+    assert operator.check_password(new["password1"])
+
+
+def test_an_operator_moves_no_one_elses_sign_in_address(operator_client, world):
+    """An address moved to one the operator reads would bring them the member's password
+    reset: the member's change page shows the address and keeps it."""
+    address = world.member.email
+    change = admin_url(User, "change", world.member.pk)
+    page = operator_client.get(change)
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, [])}
+    data.pop("password", None)
+    data.update({"email": "support@example.org", "name": "Maya Renamed"})
+
+    response = operator_client.post(change, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    world.member.refresh_from_db()
+    assert (world.member.email, world.member.name) == (address, "Maya Renamed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_operator_gives_no_one_a_sign_in_address_of_their_own(client, world):
+    """A verified address added to a member's account would bring the operator that member's
+    password reset, and with it their journal. The admin adds none and changes none."""
+    operator = UserFactory(email="operator@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    address = world.member.emailaddress_set.get()
+    planted = {"user": world.member.pk, "email": "support@example.org", "verified": "on"}
+
+    added = client.post(admin_url(EmailAddress, "add"), planted)
+    changed = client.post(admin_url(EmailAddress, "change", address.pk), planted)
+
+    assert (added.status_code, changed.status_code) == (403, 403)
+    assert list(world.member.emailaddress_set.values_list("email", flat=True)) == [address.email]
+    stranger = Client()
+    stranger.post(reverse("account_reset_password"), {"email": "support@example.org"})
+    sent_there = [message.body for message in mail.outbox if "support@example.org" in message.to]
+    assert sent_there  # allauth says there is no account with that address
+    assert not [body for body in sent_there if "/password/reset/key/" in body]

@@ -2,6 +2,8 @@
 would, and gets nowhere on their own say-so. A second person must approve; whoever joins is
 announced to the set and audited with who let them in."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -321,3 +323,41 @@ def test_the_service_itself_refuses_the_requester(secret_world):
             decide(invitation, request=request)
     invitation.refresh_from_db()
     assert invitation.awaits_approval
+
+
+def path_in(body, prefix):
+    """The path of the first link in an email's body that starts with `prefix`."""
+    url = re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+/)", body)
+    return url.group(1)
+
+
+def test_an_admin_who_moves_their_account_to_the_invited_address_is_not_let_in(
+    client, secret_world
+):
+    """Invite a second address the admin reads, then make it the account's own through the
+    account's email page, and open the link: the invitation is still the admin's own."""
+    world = secret_world
+    password = "a-long-Password-9"
+    world.admin.set_password(password)
+    world.admin.save()
+    client.force_login(world.admin)
+    client.post(
+        invite_url(world),
+        {"name": "Ada Too", "email": "ada.too@example.org", "role": "facilitator"},
+    )
+    invitation = Invitation.objects.get(email="ada.too@example.org")
+    assert not invitation.needs_approval  # not their address when it was sent
+    link = path_in(mail.outbox[-1].body, "/invitations/")
+    client.post(reverse("account_reauthenticate"), {"password": password})
+    client.post(reverse("account_email"), {"action_add": "", "email": "ada.too@example.org"})
+    client.post(path_in(mail.outbox[-1].body, "/accounts/confirm-email/"))
+    client.post(reverse("account_email"), {"action_primary": "", "email": "ada.too@example.org"})
+    world.admin.refresh_from_db()
+    assert world.admin.email == "ada.too@example.org"
+
+    response = client.post(link)
+
+    assert response.status_code == 400
+    assert "You sent this invitation yourself" in response.content.decode()
+    assert not Membership.objects.filter(user=world.admin).exists()
+    assert_reads_nothing(client, world)
