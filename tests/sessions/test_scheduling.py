@@ -374,7 +374,11 @@ def test_a_meeting_cannot_move_into_the_past(client, world, meeting):
     client.force_login(world.facilitator)
     response = client.post(edit_url(meeting), local_form(meeting, date=in_days(-3).isoformat()))
     assert response.status_code == 400
-    assert "has already passed" in response.content.decode()
+    body = response.content.decode()
+    assert "has already passed" in body
+    # The meeting exists already: the form says it was not changed, not that none was scheduled.
+    assert "Nothing was changed yet." in body
+    assert "Nothing was scheduled yet." not in body
     before = meeting.starts_at
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.sequence) == (before, 0)
