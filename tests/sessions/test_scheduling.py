@@ -158,6 +158,7 @@ def test_a_monthly_series_of_six(client, world, django_capture_on_commit_callbac
     assert sorted(m.to[0] for m in mail.outbox) == sorted(participants(world))
     events = ics_attachments(mail.outbox[0])
     assert sorted(str(e["uid"]) for e in events) == sorted(f"{m.uid}@alsspace" for m in meetings)
+    assert [name for name, _, _ in mail.outbox[0].attachments] == ["set-alpha-meetings.ics"]
 
 
 def test_a_series_every_six_weeks_until_a_date(client, world):
@@ -397,6 +398,9 @@ def test_cancelling_a_meeting(client, world, meeting, django_capture_on_commit_c
     assert "cancelled" in mail.outbox[0].subject
     [event] = ics_attachments(mail.outbox[0])
     assert (str(event["status"]), event["sequence"]) == ("CANCELLED", 1)
+    # Named as its download is, after the set and the day it was to be held.
+    local_day = meeting.starts_at.astimezone(LONDON).date().isoformat()
+    assert [name for name, _, _ in mail.outbox[0].attachments] == [f"set-alpha-{local_day}.ics"]
 
 
 def test_a_cancelled_meeting_can_be_neither_changed_nor_cancelled_again(client, world, meeting):
