@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django_tasks import task
 
 from alsspace.emails import send_templated_email
-from sessions.calendars import calendar_bytes
+from sessions.calendars import calendar_bytes, file_name
 from sessions.models import Meeting
 from sets.models import LearningSet
 from sets.queries import roster
@@ -37,8 +38,18 @@ def _meetings(ids):
     )
 
 
-def _email_set(learning_set, template, context, ics=None):
-    attachments = [("meeting.ics", ics.decode(), "text/calendar")] if ics else []
+def _calendar_file(meetings):
+    """The .ics an email carries, named as its download is: one meeting after its set and
+    local date, several after their set."""
+    if len(meetings) == 1:
+        name = file_name(meetings[0])
+    else:
+        name = f"{slugify(meetings[0].learning_set.name)}-meetings.ics"
+    return (name, calendar_bytes(meetings, method="PUBLISH").decode(), "text/calendar")
+
+
+def _email_set(learning_set, template, context, calendar_file=None):
+    attachments = [calendar_file] if calendar_file else []
     for person in _recipients(learning_set):
         # Each person reads the times in their own time zone.
         with timezone.override(person.time_zone):
@@ -60,7 +71,7 @@ def send_meetings_scheduled(meeting_ids):
         meetings[0].learning_set,
         "meetings_scheduled",
         {"meetings": meetings},
-        calendar_bytes(meetings, method="PUBLISH"),
+        _calendar_file(meetings),
     )
 
 
@@ -76,7 +87,7 @@ def send_meeting_changed(meeting_id, previous_starts_at=None):
         meeting.learning_set,
         "meeting_changed",
         {"meeting": meeting, "previous_starts_at": previous},
-        calendar_bytes([meeting], method="PUBLISH"),
+        _calendar_file([meeting]),
     )
 
 
@@ -89,7 +100,7 @@ def send_meeting_cancelled(meeting_id):
         meeting.learning_set,
         "meeting_cancelled",
         {"meeting": meeting},
-        calendar_bytes([meeting], method="PUBLISH"),
+        _calendar_file([meeting]),
     )
 
 

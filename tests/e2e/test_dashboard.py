@@ -80,6 +80,17 @@ def test_a_member_answers_the_pulse(page, live_server, carried, sign_in, axe_che
     expect(page.locator("main")).to_contain_text("Anonymous, by design")
     axe_check(page)
     shot(page, "pulse-form")
+    # The seven points read in order: side by side in one row on a wide screen, one per line on
+    # a tablet or phone; never a ragged run that wraps mid-scale.
+    first = page.get_by_role("group", name=re.compile(r"^1\. ")).get_by_role("radio")
+    expect(first).to_have_count(7)
+    for width, rows in ((1280, 1), (992, 1), (768, 7), (390, 7)):
+        page.set_viewport_size({"width": width, "height": 900})
+        points = [first.nth(index).bounding_box() for index in range(7)]
+        assert len({round(point["y"]) for point in points}) == rows, width
+        if rows == 7:
+            assert len({round(point["x"]) for point in points}) == 1
+    page.set_viewport_size({"width": 1280, "height": 720})
     for number in range(1, 8):
         group = page.get_by_role("group", name=re.compile(rf"^{number}\. "))
         answer = "Somewhat disagree" if number in (1, 3, 5) else "Agree"

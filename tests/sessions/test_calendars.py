@@ -175,6 +175,8 @@ def test_the_calendar_page_offers_to_create_then_shows_the_address(client, world
     page = reverse("meetings:my_calendar")
     body = client.get(page).content.decode()
     assert "Create my calendar address" in body
+    # Set invitations carry no calendar file; the emails about meetings do.
+    assert "every email about a meeting scheduled, moved or cancelled has it attached" in body
     assert not CalendarFeed.objects.exists()  # looking at the page creates nothing
     feed = make_feed(client, world.member)
     body = client.get(page).content.decode()

@@ -373,7 +373,7 @@ def test_a_meeting_ahead_is_described_in_the_future(client, world, meeting):
     body = page(client, meeting).content.decode()
     assert "Airtime is shared out at the meeting." in body
     assert "Actions are agreed at the meeting." in body
-    assert "Expected: 1 member; 1 sent apologies" in body
+    assert "1 of 2 coming; 1 sent apologies" in body
     for past in ["Nobody had airtime", "No actions were agreed", " here<", "No report-backs at"]:
         assert past not in body
 
@@ -385,14 +385,15 @@ def test_a_held_meeting_keeps_the_past_tense(client, world, past_meeting):
     assert "Nobody had airtime at this meeting." in body
     assert "No actions were agreed at this meeting." in body
     assert "1 of 2 here" in body
-    assert "Expected:" not in body
+    assert " coming; " not in body
     assert "at the meeting." not in body
 
 
 def test_the_facilitator_sees_who_is_expected_at_a_meeting_ahead(client, world, meeting):
     client.force_login(world.facilitator)
     body = page(client, meeting).content.decode()
-    assert "Expected: 2 members; 0 sent apologies" in body
+    # "Coming", not "expected": the report counts a member who sent apologies as expected.
+    assert "2 of 2 coming; no apologies" in body
 
 
 # Report-backs before check-in

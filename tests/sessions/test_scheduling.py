@@ -158,6 +158,7 @@ def test_a_monthly_series_of_six(client, world, django_capture_on_commit_callbac
     assert sorted(m.to[0] for m in mail.outbox) == sorted(participants(world))
     events = ics_attachments(mail.outbox[0])
     assert sorted(str(e["uid"]) for e in events) == sorted(f"{m.uid}@alsspace" for m in meetings)
+    assert [name for name, _, _ in mail.outbox[0].attachments] == ["set-alpha-meetings.ics"]
 
 
 def test_a_series_every_six_weeks_until_a_date(client, world):
@@ -374,7 +375,11 @@ def test_a_meeting_cannot_move_into_the_past(client, world, meeting):
     client.force_login(world.facilitator)
     response = client.post(edit_url(meeting), local_form(meeting, date=in_days(-3).isoformat()))
     assert response.status_code == 400
-    assert "has already passed" in response.content.decode()
+    body = response.content.decode()
+    assert "has already passed" in body
+    # The meeting exists already: the form says it was not changed, not that none was scheduled.
+    assert "Nothing was changed yet." in body
+    assert "Nothing was scheduled yet." not in body
     before = meeting.starts_at
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.sequence) == (before, 0)
@@ -393,6 +398,9 @@ def test_cancelling_a_meeting(client, world, meeting, django_capture_on_commit_c
     assert "cancelled" in mail.outbox[0].subject
     [event] = ics_attachments(mail.outbox[0])
     assert (str(event["status"]), event["sequence"]) == ("CANCELLED", 1)
+    # Named as its download is, after the set and the day it was to be held.
+    local_day = meeting.starts_at.astimezone(LONDON).date().isoformat()
+    assert [name for name, _, _ in mail.outbox[0].attachments] == [f"set-alpha-{local_day}.ics"]
 
 
 def test_a_cancelled_meeting_can_be_neither_changed_nor_cancelled_again(client, world, meeting):
