@@ -25,6 +25,7 @@ from alsspace.models import WorkerHeartbeat
 from sessions.tasks import send_meetings_scheduled
 from sets.tasks import send_invitation
 from tests.alsspace.worker_email import written_emails
+from tests.conftest import TEST_JOURNAL_KEY
 from tests.factories import InvitationFactory
 from tests.sessions.factories import MeetingFactory
 
@@ -55,6 +56,8 @@ def worker_environment(tmp_path, transactional_db, settings):
         **os.environ,
         "DEBUG": "True",
         "DATABASE_URL": database_url_of_the_test_database(),
+        # The key the test database's set content was encrypted with.
+        "JOURNAL_KEYS": TEST_JOURNAL_KEY,
         "REDIS_URL": "",
         "TASK_BACKEND": DATABASE_BACKEND,
         "EMAIL_BACKEND": "tests.alsspace.worker_email.StallingEmailBackend",
