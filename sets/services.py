@@ -182,6 +182,18 @@ def decision(invitation: Invitation) -> str:
     return "left undecided"
 
 
+def _record_decision(action: str, invitation: Invitation, request: SignedInRequest) -> None:
+    record(
+        action,
+        request=request,
+        programme=invitation.learning_set.programme_id,
+        subject=invitation.email,
+        set=invitation.learning_set.name,
+        role=invitation.role,
+        requested_by=invitation.invited_by.email if invitation.invited_by else None,
+    )
+
+
 @transaction.atomic
 def approve_invitation(invitation: Invitation, *, request: SignedInRequest) -> Invitation:
     """A second person lets the requester in: the invitation is sent, with a fresh expiry."""
@@ -191,15 +203,7 @@ def approve_invitation(invitation: Invitation, *, request: SignedInRequest) -> I
     invitation.expires_at = Invitation._meta.get_field("expires_at").default()
     invitation.save(update_fields=["approved_by", "approved_at", "expires_at"])
     _send(invitation)
-    record(
-        Action.ACCESS_APPROVED,
-        request=request,
-        programme=invitation.learning_set.programme_id,
-        subject=invitation.email,
-        set=invitation.learning_set.name,
-        role=invitation.role,
-        requested_by=invitation.invited_by.email if invitation.invited_by else None,
-    )
+    _record_decision(Action.ACCESS_APPROVED, invitation, request)
     return invitation
 
 
@@ -208,15 +212,7 @@ def decline_invitation(invitation: Invitation, *, request: SignedInRequest) -> I
     invitation = _decide(invitation, request.user)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record(
-        Action.ACCESS_DECLINED,
-        request=request,
-        programme=invitation.learning_set.programme_id,
-        subject=invitation.email,
-        set=invitation.learning_set.name,
-        role=invitation.role,
-        requested_by=invitation.invited_by.email if invitation.invited_by else None,
-    )
+    _record_decision(Action.ACCESS_DECLINED, invitation, request)
     return invitation
 
 
