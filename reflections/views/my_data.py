@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
@@ -13,7 +12,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from reflections import queries, services
 from reflections.forms import ERASE_CONFIRMATION, EraseAccountForm
-from reflections.views.common import PrivatePageMixin
+from reflections.views.mixins import PrivatePageMixin
 from sessions.models import Action
 
 
@@ -76,10 +75,3 @@ class EraseAccountView(PrivatePageMixin, FormView):
             "attendance records. You have been signed out.",
         )
         return redirect("account_login")
-
-
-urlpatterns = [
-    path("account/data/", MyDataView.as_view(), name="my_data"),
-    path("account/data/download/", MyDataDownloadView.as_view(), name="my_data_download"),
-    path("account/erase/", EraseAccountView.as_view(), name="erase_account"),
-]

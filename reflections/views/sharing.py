@@ -4,15 +4,14 @@ shared reflections."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.urls import path
 from django.views.generic import TemplateView, View
 
 from alsspace.mixins import PermittedObjectMixin
 from reflections import queries, services
 from reflections.forms import ShareForm
 from reflections.rendering import render_markdown
-from reflections.views.common import OwnEntryMixin, PrivatePageMixin
 from reflections.views.journal import EntryDetailView
+from reflections.views.mixins import OwnEntryMixin, PrivatePageMixin
 from sets.queries import visible_sets
 
 PAGE_SIZE = 20
@@ -86,10 +85,3 @@ class SharedReflectionsView(PrivatePageMixin, PermittedObjectMixin, TemplateView
             ),
             **kwargs,
         )
-
-
-urlpatterns = [
-    path("journal/<int:pk>/share/", EntryShareView.as_view(), name="entry_share"),
-    path("journal/<int:pk>/unshare/", EntryUnshareView.as_view(), name="entry_unshare"),
-    path("sets/<int:pk>/reflections/", SharedReflectionsView.as_view(), name="shared"),
-]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -23,7 +23,7 @@ from sessions.inaction import figures, history
 from sessions.models import Meeting
 from sessions.paths import pk_path
 from sessions.services import prompts as prompt_services
-from sets.views.learning_sets import SetPageMixin
+from sets.views.mixins import SetPageMixin
 
 # The charts draw at most this many meetings; their tables list every one.
 CHART_MEETINGS = 12
@@ -235,11 +235,3 @@ class PromptDismissView(PromptActionView):
             self.request,
             "Prompt dismissed. Your note is kept with it, for the set's facilitators only.",
         )
-
-
-urlpatterns = [
-    path("dashboard/", DashboardsView.as_view(), name="dashboards"),
-    path("sets/<int:pk>/dashboard/", DashboardView.as_view(), name="dashboard"),
-    path("prompts/<int:pk>/raise/", PromptRaiseView.as_view(), name="prompt_raise"),
-    path("prompts/<int:pk>/dismiss/", PromptDismissView.as_view(), name="prompt_dismiss"),
-]

@@ -12,7 +12,7 @@ from functools import cache
 from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
@@ -36,8 +36,7 @@ from sessions.reports.attendance import (
     member_page,
 )
 from sessions.services import reporting
-from sets.views.learning_sets import SetPageMixin
-from sets.views.programmes import AdministeredProgrammeMixin
+from sets.views.mixins import AdministeredProgrammeMixin, SetPageMixin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -245,23 +244,3 @@ class ProgrammeExportView(ProgrammeScopeMixin, ExportView):
 @outside_request_transaction
 class SetExportView(SetScopeMixin, ExportView):
     pass
-
-
-urlpatterns = [
-    path(
-        "programmes/<int:pk>/attendance/",
-        ProgrammeReportView.as_view(),
-        name="programme_report",
-    ),
-    path(
-        "programmes/<int:pk>/attendance/export/",
-        ProgrammeExportView.as_view(),
-        name="attendance_export",
-    ),
-    path("sets/<int:pk>/attendance/", SetReportView.as_view(), name="set_report"),
-    path(
-        "sets/<int:pk>/attendance/export/",
-        SetExportView.as_view(),
-        name="set_attendance_export",
-    ),
-]

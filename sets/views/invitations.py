@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
@@ -121,8 +121,3 @@ class InvitationView(View):
 class SignupView(SubmitOnceMixin, AllauthSignupView):
     """allauth's signup, which an invitation opens, done once: a double tap makes one account
     and sends the second tap where the first went."""
-
-
-urlpatterns = [
-    path("invitations/<str:token>/", InvitationView.as_view(), name="invitation"),
-]

@@ -7,13 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, View
 
-from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
+from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
 from sets import queries, services
 from sets import rules as set_rules
@@ -25,31 +24,7 @@ from sets.forms.learning_sets import (
     RemoveMemberForm,
 )
 from sets.models import Membership
-from sets.views import invitations
-
-
-class SetPageMixin(PermittedObjectMixin):
-    """Every set page starts from the sets the person may see; anyone else gets 404."""
-
-    scope = staticmethod(queries.visible_sets)
-    extra_context = {"nav_section": "home"}
-
-    def get_scope(self):
-        return super().get_scope().select_related("programme")
-
-    @property
-    def learning_set(self):
-        return self.permitted_object
-
-    def get_context_data(self, **kwargs):
-        programme = self.learning_set.programme
-        return super().get_context_data(
-            learning_set=self.learning_set,
-            programme=programme,
-            can_view_programme=self.request.user.has_perm("sets.view_programme", programme),
-            **kwargs,
-        )
-
+from sets.views.mixins import SetPageMixin
 
 # How long the set page tells the people in a set who joined after them, and who let them in.
 NEWCOMER_DAYS = timedelta(days=30)
@@ -409,33 +384,3 @@ class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin,
             "the set.",
         )
         return redirect("sets:contract", self.learning_set.pk)
-
-
-urlpatterns = [
-    path("sets/<int:pk>/", SetDetailView.as_view(), name="set"),
-    path("sets/<int:pk>/invite/", InviteView.as_view(), name="invite"),
-    path(
-        "sets/<int:pk>/invitations/<int:invitation_pk>/resend/",
-        ResendInvitationView.as_view(),
-        name="invitation_resend",
-    ),
-    path(
-        "sets/<int:pk>/invitations/<int:invitation_pk>/revoke/",
-        RevokeInvitationView.as_view(),
-        name="invitation_revoke",
-    ),
-    path(
-        "sets/<int:pk>/invitations/<int:invitation_pk>/approval/",
-        InvitationApprovalView.as_view(),
-        name="invitation_approval",
-    ),
-    path(
-        "sets/<int:pk>/members/<int:membership_pk>/remove/",
-        MemberRemoveView.as_view(),
-        name="member_remove",
-    ),
-    path("sets/<int:pk>/contract/", ContractView.as_view(), name="contract"),
-    path("sets/<int:pk>/contract/edit/", ContractEditView.as_view(), name="contract_edit"),
-    path("sets/<int:pk>/close/", SetCloseView.as_view(), name="set_close"),
-    *invitations.urlpatterns,
-]

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 
 from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
@@ -23,23 +22,7 @@ from sets.forms.programmes import (
     ProgrammeForm,
     RemoveAdminForm,
 )
-
-
-class ProgrammeNavMixin:
-    extra_context = {"nav_section": "programmes"}
-
-
-class AdministeredProgrammeMixin(ProgrammeNavMixin, PermittedObjectMixin):
-    """Programme pages exist only for the programme's admins: everyone else gets 404."""
-
-    scope = staticmethod(queries.administered_programmes)
-
-    @property
-    def programme(self):
-        return self.permitted_object
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(programme=self.programme, **kwargs)
+from sets.views.mixins import AdministeredProgrammeMixin, ProgrammeNavMixin
 
 
 class ProgrammeListView(ProgrammeNavMixin, ListView):
@@ -274,21 +257,3 @@ class AuditLogView(AdministeredProgrammeMixin, ListView):
             "rows": [audit_log.describe(event, names) for event in events],
             "filter_query": urlencode(query),
         }
-
-
-urlpatterns = [
-    path("programmes/", ProgrammeListView.as_view(), name="programmes"),
-    path("programmes/new/", ProgrammeCreateView.as_view(), name="programme_create"),
-    path("programmes/<int:pk>/", ProgrammeDetailView.as_view(), name="programme"),
-    path("programmes/<int:pk>/edit/", ProgrammeEditView.as_view(), name="programme_edit"),
-    path("programmes/<int:pk>/admins/", ProgrammeAdminsView.as_view(), name="programme_admins"),
-    path("programmes/<int:pk>/sets/new/", SetCreateView.as_view(), name="set_create"),
-    path("sets/<int:pk>/edit/", SetEditView.as_view(), name="set_edit"),
-    path("programmes/<int:pk>/import/", ImportMembersView.as_view(), name="import_members"),
-    path(
-        "programmes/<int:pk>/import/example.csv",
-        ImportExampleView.as_view(),
-        name="import_template",
-    ),
-    path("programmes/<int:pk>/audit/", AuditLogView.as_view(), name="audit"),
-]
