@@ -18,19 +18,26 @@ def client_ip(request: HttpRequest | None) -> str | None:
 def record(
     action: str,
     *,
-    request: HttpRequest | None = None,
     actor: User | None = None,
+    ip: str | None = None,
+    request: HttpRequest | None = None,
     programme: Model | int | None = None,
     subject: object = "",
     **detail: Any,
 ) -> AuditEvent:
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
+    """Record `action` by `actor` from `ip`. Services pass the acting person and the address
+    their view read (`client_ip`); code that has the request in hand (sign-in signals, the
+    operator admin) may pass it instead, and the actor and address are read from it."""
+    if request is not None:
+        if actor is None and request.user.is_authenticated:
+            actor = request.user
+        if ip is None:
+            ip = client_ip(request)
     return AuditEvent.objects.create(
         action=action,
         actor=actor,
         programme_id=getattr(programme, "pk", programme),
         subject=str(subject)[:300],
         detail=detail,
-        ip_address=client_ip(request),
+        ip_address=ip,
     )

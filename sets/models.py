@@ -204,10 +204,7 @@ class LearningSet(RulesModel):
             "accept_contract": perms.is_active_member & perms.is_open_set,
             "manage_members": perms.can_manage_members & perms.is_open_set,
             "assign_facilitators": perms.is_set_programme_admin & perms.is_open_set,
-            "close": (perms.is_set_facilitator | perms.is_set_programme_admin) & perms.is_open_set,
-            "schedule": perms.can_schedule_meetings & perms.is_open_set,
-            "view_dashboard": perms.can_view_dashboard,
-            "view_attendance_report": perms.can_view_attendance_report,
+            "close": perms.is_set_lead & perms.is_open_set,
         }
 
     def __str__(self):

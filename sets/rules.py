@@ -146,44 +146,25 @@ def is_current_participant(user: Person, learning_set: LearningSet | None) -> bo
 
 
 @rules.predicate
-def can_view_set(user: Person, learning_set: LearningSet | None) -> bool:
-    """Names, schedule and roster: current members (accepted or not), facilitators, admins."""
-    s = standing(user, learning_set)
-    return s.participant or s.programme_admin
+def has_accepted_contract(user: Person, learning_set: LearningSet | None) -> bool:
+    """Has accepted the set's current contract version (while in the set)."""
+    return standing(user, learning_set).accepted_contract
 
 
-@rules.predicate
-def can_view_set_content(user: Person, learning_set: LearningSet | None) -> bool:
-    """What was said: facilitators, and members under the current contract. Never admins."""
-    s = standing(user, learning_set)
-    return s.facilitator or (s.member and s.accepted_contract)
+# A member who has accepted the set's current contract.
+is_member_under_contract = is_active_member & has_accepted_contract
 
+# Names, schedule and roster: current members (accepted or not), facilitators, admins.
+can_view_set = is_current_participant | is_set_programme_admin
 
-@rules.predicate
-def can_manage_members(user: Person, learning_set: LearningSet | None) -> bool:
-    s = standing(user, learning_set)
-    return s.facilitator or s.programme_admin
+# What was said: facilitators, and members under the current contract. Never admins.
+can_view_set_content = is_set_facilitator | is_member_under_contract
 
+# Those who look after a set: its facilitators and its programme's admins. They manage its
+# members, close it, and (sessions.rules) schedule its meetings and read its attendance.
+is_set_lead = is_set_facilitator | is_set_programme_admin
 
-@rules.predicate
-def can_schedule_meetings(user: Person, learning_set: LearningSet | None) -> bool:
-    """Facilitators and the programme's admins schedule, move and cancel the set's meetings."""
-    s = standing(user, learning_set)
-    return s.facilitator or s.programme_admin
-
-
-@rules.predicate
-def can_view_attendance_report(user: Person, learning_set: LearningSet | None) -> bool:
-    """Attendance rates and exports: the set's facilitators and the programme's admins."""
-    s = standing(user, learning_set)
-    return s.facilitator or s.programme_admin
-
-
-@rules.predicate
-def can_view_dashboard(user: Person, learning_set: LearningSet | None) -> bool:
-    """Inaction prompts, facilitator notes and the pulse trend: the set's facilitators only,
-    never its members or the programme's admins (docs/confidentiality.md#who-sees-what)."""
-    return standing(user, learning_set).facilitator
+can_manage_members = is_set_lead
 
 
 @rules.predicate
@@ -213,9 +194,8 @@ def can_approve_invitation(user: Person, invitation: Invitation | None) -> bool:
     if invitation is None or not invitation.needs_approval:
         return False
     learning_set = invitation.learning_set
-    s = standing(user, learning_set)
     return (
-        (s.programme_admin or s.facilitator)
+        bool(is_set_lead(user, learning_set))
         and not is_own_invitation(user, invitation)
         and not learning_set.is_closed
     )

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from alsspace.audit import Action, record
@@ -30,7 +29,8 @@ def record_attendance_export(
     rows: int,
     first_day: date | None,
     last_day: date | None,
-    request: HttpRequest,
+    actor: User,
+    ip: str | None = None,
 ) -> AuditEvent:
     """Who exported which rows of which programme, with every filter used."""
     subject = scope.programme.name
@@ -42,7 +42,8 @@ def record_attendance_export(
         subject = f"{scope.learning_set.name} ({subject})"
     return record(
         Action.ATTENDANCE_EXPORTED,
-        request=request,
+        actor=actor,
+        ip=ip,
         programme=scope.programme,
         subject=subject,
         format=file_format.upper(),

@@ -24,7 +24,7 @@ def set_schedule(context, learning_set):
         "upcoming": upcoming,
         "happening": {meeting.pk for meeting in upcoming if meeting.in_progress(now)},
         "past": list(queries.past_set_meetings(learning_set, now)[:SHOWN]),
-        "can_schedule": user.has_perm("sets.schedule_learningset", learning_set),
+        "can_schedule": user.has_perm("meetings.schedule_learningset", learning_set),
     }
 
 

@@ -96,7 +96,7 @@ class DashboardsView(TemplateView):
 
 
 class DashboardView(SetPageMixin, TemplateView):
-    permission = "sets.view_dashboard_learningset"
+    permission = "meetings.view_dashboard_learningset"
     template_name = "sessions/dashboard.html"
     extra_context = {"nav_section": "dashboard", "page_title": "Dashboard"}
 

@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
+from alsspace.audit import client_ip
 from sessions import exports
 from sessions.forms.reports import (
     MEMBER_CHOICES,
@@ -106,7 +107,7 @@ class SetScopeMixin(SetPageMixin):
     """A set's report: its facilitators and the programme's admins (403 for its members,
     404 for anyone with no relation to the set)."""
 
-    permission = "sets.view_attendance_report_learningset"
+    permission = "meetings.view_attendance_report_learningset"
 
     @property
     def report_set(self):
@@ -228,7 +229,8 @@ class ExportView(View):
             rows=rows,
             first_day=form.cleaned_data.get("from"),
             last_day=form.cleaned_data.get("to"),
-            request=self.request,
+            actor=self.request.user,
+            ip=client_ip(self.request),
         )
 
 

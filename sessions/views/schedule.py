@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
 from sessions import queries
@@ -36,7 +37,9 @@ class ScheduleView(SetPageMixin, TemplateView):
             happening=[meeting for meeting in upcoming if meeting.in_progress(now)],
             upcoming=[meeting for meeting in upcoming if not meeting.in_progress(now)],
             past=list(queries.past_set_meetings(self.learning_set, now)),
-            can_schedule=self.request.user.has_perm("sets.schedule_learningset", self.learning_set),
+            can_schedule=self.request.user.has_perm(
+                "meetings.schedule_learningset", self.learning_set
+            ),
             page_title="Schedule",
             **kwargs,
         )
@@ -46,7 +49,7 @@ class ScheduleFormView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVie
     """Scheduling in a set: the form works out the UTC times, the service writes them.
     A form sent twice schedules once."""
 
-    permission = "sets.schedule_learningset"
+    permission = "meetings.schedule_learningset"
 
     def get_form_kwargs(self):
         return {
@@ -82,7 +85,8 @@ class MeetingCreateView(ScheduleFormView):
             ends_at=ends_at,
             place=form.cleaned_data["place"],
             video_link=form.cleaned_data["video_link"],
-            request=self.request,
+            actor=self.request.user,
+            ip=client_ip(self.request),
         )
         messages.success(
             self.request,
@@ -103,7 +107,8 @@ class SeriesCreateView(ScheduleFormView):
             description=form.description,
             place=form.cleaned_data["place"],
             video_link=form.cleaned_data["video_link"],
-            request=self.request,
+            actor=self.request.user,
+            ip=client_ip(self.request),
         )
         messages.success(
             self.request,

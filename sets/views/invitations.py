@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
 
+from alsspace.audit import client_ip
 from alsspace.submissions import SubmitOnceMixin
 from sets import services
 from sets.accounts import SESSION_KEY
@@ -83,7 +84,9 @@ class InvitationView(View):
         if not request.user.is_authenticated:
             return redirect(self.invitation.link())
         try:
-            membership = services.accept_invitation(self.invitation, request.user, request=request)
+            membership = services.accept_invitation(
+                self.invitation, actor=request.user, ip=client_ip(request)
+            )
         except ValidationError as error:
             spent = spent_invitation(token)
             if spent is not None and spent.accepted_by_id == request.user.pk:

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, View
 
+from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
 from sets import queries, services
@@ -109,7 +110,7 @@ class SetCloseView(SubmitOnceMixin, SetPageMixin, TemplateView):
     template_name = "sets/set_close.html"
 
     def post(self, request, *args, **kwargs):
-        services.close_set(self.learning_set, request=request)
+        services.close_set(self.learning_set, actor=request.user, ip=client_ip(request))
         messages.success(
             request,
             f"{self.learning_set} is closed. Its pages stay readable; nothing can be changed.",
@@ -137,7 +138,10 @@ class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
     def form_valid(self, form):
         try:
             invitation = services.invite(
-                self.learning_set, request=self.request, **form.cleaned_data
+                self.learning_set,
+                actor=self.request.user,
+                ip=client_ip(self.request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -182,7 +186,7 @@ class ResendInvitationView(InvitationActionView):
     def act(self, invitation):
         if invitation.awaits_approval:
             raise PermissionDenied
-        services.resend_invitation(invitation, request=self.request)
+        services.resend_invitation(invitation, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
             self.request,
             f"Invitation sent again to {invitation.email}. The new link works until "
@@ -192,7 +196,7 @@ class ResendInvitationView(InvitationActionView):
 
 class RevokeInvitationView(InvitationActionView):
     def act(self, invitation):
-        services.revoke_invitation(invitation, request=self.request)
+        services.revoke_invitation(invitation, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
             self.request, f"Invitation to {invitation.email} revoked. Its link no longer works."
         )
@@ -231,7 +235,7 @@ class InvitationApprovalView(SetPageMixin, TemplateView):
                 self.get_context_data(error="Choose approve or decline."), status=400
             )
         try:
-            invitation = act(self.invitation, request=request)
+            invitation = act(self.invitation, actor=request.user, ip=client_ip(request))
         except ValidationError as error:
             # Already decided, by this person's earlier click or by someone else's.
             self.invitation.refresh_from_db()
@@ -281,7 +285,9 @@ class MemberRemoveView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVie
         return super().get_context_data(membership=self.membership, leaving=self.leaving, **kwargs)
 
     def form_valid(self, form):
-        services.end_membership(self.membership, request=self.request)
+        services.end_membership(
+            self.membership, actor=self.request.user, ip=client_ip(self.request)
+        )
         if self.leaving:
             messages.success(self.request, f"You have left {self.learning_set}.")
             return redirect("home")
@@ -321,7 +327,7 @@ class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        services.accept_contract(self.contract, request=self.request)
+        services.accept_contract(self.contract, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
             self.request,
             f"Thank you: you have accepted version {self.contract.version} of the contract. "
@@ -375,7 +381,10 @@ class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin,
 
     def form_valid(self, form):
         contract = services.new_contract_version(
-            self.learning_set, form.cleaned_data["text"], request=self.request
+            self.learning_set,
+            form.cleaned_data["text"],
+            actor=self.request.user,
+            ip=client_ip(self.request),
         )
         messages.success(
             self.request,

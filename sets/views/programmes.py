@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 
+from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
 from alsspace.models import AuditEvent
 from alsspace.submissions import SubmitOnceMixin
@@ -45,7 +46,9 @@ class ProgrammeCreateView(
     template_name = "sets/programme_form.html"
 
     def form_valid(self, form):
-        programme = services.create_programme(form, request=self.request)
+        programme = services.create_programme(
+            form, actor=self.request.user, ip=client_ip(self.request)
+        )
         messages.success(self.request, f"Programme “{programme}” created. Next, add its first set.")
         return redirect(programme)
 
@@ -93,7 +96,9 @@ class ProgrammeAdminsView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailVie
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(add_form=form), status=400)
         try:
-            services.add_programme_admin(self.programme, form.user, request=self.request)
+            services.add_programme_admin(
+                self.programme, form.user, actor=self.request.user, ip=client_ip(self.request)
+            )
         except ValidationError as error:
             form.add_error("email", error)
             return self.render_to_response(self.get_context_data(add_form=form), status=400)
@@ -105,7 +110,9 @@ class ProgrammeAdminsView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailVie
             return self.refuse_removal(form.errors["remove"][0])
         admin = form.cleaned_data["remove"]
         try:
-            services.remove_programme_admin(self.programme, admin, request=self.request)
+            services.remove_programme_admin(
+                self.programme, admin, actor=self.request.user, ip=client_ip(self.request)
+            )
         except ValidationError as error:
             return self.refuse_removal(error.messages[0])
         if admin.pk == self.request.user.pk:
@@ -197,7 +204,9 @@ class ImportMembersView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs40
                 self.get_context_data(form=form, problems=check.problems), status=400
             )
         try:
-            invitations = services.import_members(self.programme, check.rows, request=self.request)
+            invitations = services.import_members(
+                self.programme, check.rows, actor=self.request.user, ip=client_ip(self.request)
+            )
         except ValidationError as error:
             # Someone invited one of these people while the file was being checked.
             form.add_error(None, f"{error.messages[0]} Nothing was imported; please try again.")

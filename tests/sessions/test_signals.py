@@ -8,7 +8,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django.test import RequestFactory
 from django.utils import timezone
 
 from sessions.inaction import schedule_detection
@@ -470,8 +469,6 @@ def test_a_report_back_from_the_meeting_page_queues_detection(
 def test_scheduling_the_next_meeting_queues_detection(alpha, django_capture_on_commit_callbacks):
     alpha.learning_set.quorum = len(alpha.members) + 1
     alpha.learning_set.save()
-    request = RequestFactory().post("/")
-    request.user = alpha.facilitator
     starts_at = timezone.now() + timedelta(days=7)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -479,7 +476,7 @@ def test_scheduling_the_next_meeting_queues_detection(alpha, django_capture_on_c
             alpha.learning_set,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=3),
-            request=request,
+            actor=alpha.facilitator,
         )
 
     assert prompts(alpha, Signal.BELOW_QUORUM).exists()
