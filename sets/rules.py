@@ -2,12 +2,15 @@
 predicates.
 
 A person's standing in a set is worked out once per request (`standing`) and cached on the
-user object, so predicates can be combined freely without repeating queries.
+user object, so predicates can be combined freely without repeating queries. The memo is
+dropped whenever what a standing is made of changes, by any path (`standings_changed`, called
+from sets.receivers).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 import rules
@@ -50,25 +53,45 @@ class Standing:
         return self.member and not self.accepted_contract
 
 
+# Bumped whenever a membership, a contract, an acceptance, a set or a programme's admins change
+# (sets.receivers), in this process; a memo made under an older generation is dropped.
+_changes = itertools.count(1)
+_generation = 0
+
+
+def standings_changed() -> None:
+    """Every standing memoised so far may be out of date: load them again when next asked.
+    Called by the receivers in sets.receivers, the one place that follows what a standing
+    is made of."""
+    global _generation
+    _generation = next(_changes)
+
+
+@dataclass
+class _Memo:
+    generation: int
+    standings: dict[int, Standing] = field(default_factory=dict)  # by set
+    admin_programmes: frozenset[int] | None = None
+
+
+def _memo(user: User) -> _Memo:
+    """The user object's memo of standings, emptied if anything changed since it was made.
+    getattr and setattr, not __dict__: request.user is a lazy proxy whose own __dict__ is not
+    the user's, so a memo kept there would be missed by the next call."""
+    memo: _Memo | None = getattr(user, "_standing_memo", None)
+    if memo is None or memo.generation != _generation:
+        memo = _Memo(generation=_generation)
+        setattr(user, "_standing_memo", memo)  # noqa: B010
+    return memo
+
+
 def standing(user: Person, learning_set: LearningSet | None) -> Standing:
     if not user.is_authenticated or not user.is_active or learning_set is None:
         return Standing()
-    # getattr and setattr, not __dict__: request.user is a lazy proxy whose own __dict__ is
-    # not the user's, so a memo kept there would be missed by the next call.
-    cache: dict[int, Standing] | None = getattr(user, "_set_standing", None)
-    if cache is None:
-        cache = {}
-        setattr(user, "_set_standing", cache)  # noqa: B010
-    if learning_set.pk not in cache:
-        cache[learning_set.pk] = _load_standing(user, learning_set)
-    return cache[learning_set.pk]
-
-
-def forget_standing(user: Person) -> None:
-    """Drop cached standings after this request changed them (joined, accepted, left)."""
-    for memo in ("_set_standing", "_admin_programmes"):
-        if hasattr(user, memo):
-            delattr(user, memo)
+    standings = _memo(user).standings
+    if learning_set.pk not in standings:
+        standings[learning_set.pk] = _load_standing(user, learning_set)
+    return standings[learning_set.pk]
 
 
 def _load_standing(user: User, learning_set: LearningSet) -> Standing:
@@ -99,12 +122,13 @@ def _load_standing(user: User, learning_set: LearningSet) -> Standing:
 def administered_programme_ids(user: Person) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
-    ids: frozenset[int] | None = getattr(user, "_admin_programmes", None)
-    if ids is None:
+    memo = _memo(user)
+    if memo.admin_programmes is None:
         Programme = apps.get_model("sets", "Programme")
-        ids = frozenset(Programme.objects.filter(admins=user).values_list("pk", flat=True))
-        setattr(user, "_admin_programmes", ids)  # noqa: B010
-    return ids
+        memo.admin_programmes = frozenset(
+            Programme.objects.filter(admins=user).values_list("pk", flat=True)
+        )
+    return memo.admin_programmes
 
 
 # Programmes

@@ -21,7 +21,7 @@ from sets.models import (
     Membership,
     Programme,
 )
-from sets.rules import can_approve_invitation, forget_standing, grants_own_access
+from sets.rules import can_approve_invitation, grants_own_access
 from sets.tasks import announce_newcomer, send_approval_request, send_invitation
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ def create_programme(form: "ProgrammeForm", *, actor: User, ip: str | None = Non
         programme=programme,
         subject=actor.email,
     )
-    forget_standing(actor)
     return programme
 
 
@@ -76,8 +75,6 @@ def remove_programme_admin(
     record(
         Action.PROGRAMME_ADMIN_REMOVED, actor=actor, ip=ip, programme=programme, subject=user.email
     )
-    if user.pk == actor.pk:
-        forget_standing(actor)
 
 
 @transaction.atomic
@@ -330,7 +327,6 @@ def accept_invitation(invitation: Invitation, *, actor: User, ip: str | None = N
         subject=actor.email,
         set=learning_set.name,
     )
-    forget_standing(actor)
     return membership
 
 
@@ -456,7 +452,6 @@ def new_contract_version(
         subject=learning_set,
         version=contract.version,
     )
-    forget_standing(actor)
     return contract
 
 
@@ -472,4 +467,3 @@ def accept_contract(contract: Contract, *, actor: User, ip: str | None = None) -
             subject=contract.learning_set,
             version=contract.version,
         )
-    forget_standing(actor)
