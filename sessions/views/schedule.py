@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
 from sessions import queries
@@ -86,7 +85,6 @@ class MeetingCreateView(ScheduleFormView):
             place=form.cleaned_data["place"],
             video_link=form.cleaned_data["video_link"],
             actor=self.request.user,
-            ip=client_ip(self.request),
         )
         messages.success(
             self.request,
@@ -108,7 +106,6 @@ class SeriesCreateView(ScheduleFormView):
             place=form.cleaned_data["place"],
             video_link=form.cleaned_data["video_link"],
             actor=self.request.user,
-            ip=client_ip(self.request),
         )
         messages.success(
             self.request,
