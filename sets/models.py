@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,6 +16,7 @@ from alsspace.crypto import EncryptedTextField
 from alsspace.inputs import EARLIEST, LATEST
 from alsspace.models import validate_time_zone
 from sets import rules as perms
+from sets import validators
 
 
 class Programme(RulesModel):
@@ -131,16 +131,9 @@ class Programme(RulesModel):
 
     def clean(self):
         super().clean()
-        if self.pk is None:
-            return
-        stored = Programme.objects.filter(pk=self.pk).values_list("pulse_threshold", flat=True)
-        if self.pulse_threshold != stored.first():
-            from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
-            from sessions.models import Meeting  # noqa: PLC0415
-
-            # Pulses that closed with enough answers under the threshold as it stands are
-            # published under it, so that a new one cannot hold them back to be reopened.
-            pulse.publish_due(Meeting.objects.filter(learning_set__programme=self.pk))
+        # The sessions app's checks (sets/validators.py): pulses due under the stored pulse
+        # threshold are published before it changes.
+        validators.run(self)
 
 
 class LearningSet(RulesModel):
@@ -222,18 +215,9 @@ class LearningSet(RulesModel):
 
     def clean(self):
         super().clean()
-        if self.pk is None or self.pulse_window_days is None:
-            return
-        try:
-            self._meta.get_field("pulse_window_days").run_validators(self.pulse_window_days)
-        except ValidationError:
-            return  # the field's own message says what is wrong with it
-        from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
-
-        now = timezone.now()
-        reopened = pulse.reopened_by(self, self.pulse_window_days, now)
-        if reopened:
-            raise ValidationError({"pulse_window_days": pulse.reopen_refusal(reopened, now)})
+        # The sessions app's checks (sets/validators.py): a pulse window that would reopen
+        # published pulse results is refused.
+        validators.run(self)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
