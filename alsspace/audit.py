@@ -1,13 +1,18 @@
-"""Writing audit events. Every sensitive act goes through `record`."""
+"""Writing audit events. Every sensitive act goes through `record`, as one of the acts the
+apps registered (alsspace/audit_actions.py)."""
 
 from typing import Any
 
 from django.db.models import Model
 from django.http import HttpRequest
 
+from alsspace import audit_actions
 from alsspace.models import AuditEvent, User
 
-Action = AuditEvent.Action
+
+class UnregisteredAction(ValueError):
+    """An act no app registered (alsspace/audit_actions.py): the log would not know how to
+    show or filter it, so it is refused rather than stored."""
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -24,6 +29,8 @@ def record(
     subject: object = "",
     **detail: Any,
 ) -> AuditEvent:
+    if not audit_actions.is_registered(action):
+        raise UnregisteredAction(f"No app registered the audit action {action!r}.")
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     return AuditEvent.objects.create(

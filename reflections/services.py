@@ -15,9 +15,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import User
 from reflections import exports
+from reflections.audit_actions import ReflectionAction
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action as SetAction
 from sessions.services.reporting import erase_attendance
@@ -81,11 +82,11 @@ def share_entry(
     if previous == learning_set:
         return entry
     if previous is not None:
-        _record_share(Action.REFLECTION_UNSHARED, entry, previous, request)
+        _record_share(ReflectionAction.REFLECTION_UNSHARED, entry, previous, request)
     entry.shared_with = learning_set
     entry.shared_at = timezone.now()
     entry.save(update_fields=["shared_with", "shared_at"])
-    _record_share(Action.REFLECTION_SHARED, entry, learning_set, request)
+    _record_share(ReflectionAction.REFLECTION_SHARED, entry, learning_set, request)
     return entry
 
 
@@ -98,7 +99,7 @@ def unshare_entry(entry: JournalEntry, *, request: HttpRequest) -> JournalEntry:
     entry.shared_with = None
     entry.shared_at = None
     entry.save(update_fields=["shared_with", "shared_at"])
-    _record_share(Action.REFLECTION_UNSHARED, entry, previous, request)
+    _record_share(ReflectionAction.REFLECTION_UNSHARED, entry, previous, request)
     return entry
 
 
@@ -134,7 +135,7 @@ def pose_prompt(form: "PromptForm", learning_set: LearningSet, *, posed_by: User
 def export_my_data(user: User, *, request: HttpRequest) -> bytes:
     """Everything the person wrote, as zip bytes; the download is audited."""
     data = exports.my_data_zip(user)
-    record(Action.DATA_EXPORTED, request=request, subject=user.email)
+    record(ReflectionAction.DATA_EXPORTED, request=request, subject=user.email)
     return data
 
 
@@ -174,7 +175,7 @@ def erase_account(*, request: HttpRequest) -> None:
     subject = f"Account {user.pk}"
     for programme_id, set_names in sets_by_programme.items():
         record(
-            Action.ACCOUNT_ERASED,
+            ReflectionAction.ACCOUNT_ERASED,
             request=request,
             actor=user,
             programme=programme_id,
@@ -182,7 +183,7 @@ def erase_account(*, request: HttpRequest) -> None:
             sets=sorted(set_names),
         )
     if not sets_by_programme:
-        record(Action.ACCOUNT_ERASED, request=request, actor=user, subject=subject)
+        record(ReflectionAction.ACCOUNT_ERASED, request=request, actor=user, subject=subject)
 
     JournalDraft.objects.filter(author=user).delete()
     JournalEntry.objects.filter(author=user).delete()

@@ -12,9 +12,10 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.http import SignedInRequest
 from alsspace.models import User
+from sets.audit_actions import SetAction
 from sets.models import (
     Contract,
     ContractAcceptance,
@@ -38,7 +39,7 @@ def create_programme(form: "ProgrammeForm", *, request: SignedInRequest) -> Prog
     programme: Programme = form.save()
     programme.admins.add(request.user)
     record(
-        Action.PROGRAMME_ADMIN_ADDED,
+        SetAction.PROGRAMME_ADMIN_ADDED,
         request=request,
         programme=programme,
         subject=request.user.email,
@@ -54,7 +55,9 @@ def add_programme_admin(programme: Programme, user: User, *, request: SignedInRe
     if programme.admins.filter(pk=user.pk).exists():
         raise ValidationError(f"{user} is already an admin of this programme.")
     programme.admins.add(user)
-    record(Action.PROGRAMME_ADMIN_ADDED, request=request, programme=programme, subject=user.email)
+    record(
+        SetAction.PROGRAMME_ADMIN_ADDED, request=request, programme=programme, subject=user.email
+    )
 
 
 @transaction.atomic
@@ -68,7 +71,9 @@ def remove_programme_admin(programme: Programme, user: User, *, request: SignedI
     if admins.count() == 1:
         raise ValidationError("A programme needs at least one admin. Add another admin first.")
     programme.admins.remove(user)
-    record(Action.PROGRAMME_ADMIN_REMOVED, request=request, programme=programme, subject=user.email)
+    record(
+        SetAction.PROGRAMME_ADMIN_REMOVED, request=request, programme=programme, subject=user.email
+    )
     if user.pk == request.user.pk:
         forget_standing(request.user)
 
@@ -83,7 +88,7 @@ def close_set(learning_set: LearningSet, *, request: SignedInRequest) -> None:
     learning_set.save(update_fields=["status", "closed_at"])
     Invitation.objects.open().filter(learning_set=learning_set).update(revoked_at=timezone.now())
     record(
-        Action.SET_CLOSED,
+        SetAction.SET_CLOSED,
         request=request,
         programme=learning_set.programme_id,
         subject=learning_set,
@@ -147,7 +152,7 @@ def invite(
     else:
         _send(invitation)
     record(
-        Action.ACCESS_REQUESTED if needs_approval else Action.INVITATION_SENT,
+        SetAction.ACCESS_REQUESTED if needs_approval else SetAction.INVITATION_SENT,
         request=request,
         programme=learning_set.programme_id,
         subject=email,
@@ -203,7 +208,7 @@ def approve_invitation(invitation: Invitation, *, request: SignedInRequest) -> I
     invitation.expires_at = Invitation._meta.get_field("expires_at").default()
     invitation.save(update_fields=["approved_by", "approved_at", "expires_at"])
     _send(invitation)
-    _record_decision(Action.ACCESS_APPROVED, invitation, request)
+    _record_decision(SetAction.ACCESS_APPROVED, invitation, request)
     return invitation
 
 
@@ -212,7 +217,7 @@ def decline_invitation(invitation: Invitation, *, request: SignedInRequest) -> I
     invitation = _decide(invitation, request.user)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    _record_decision(Action.ACCESS_DECLINED, invitation, request)
+    _record_decision(SetAction.ACCESS_DECLINED, invitation, request)
     return invitation
 
 
@@ -226,7 +231,7 @@ def import_members(
         for row in rows
     ]
     record(
-        Action.MEMBERS_IMPORTED,
+        SetAction.MEMBERS_IMPORTED,
         request=request,
         programme=programme,
         subject=programme,
@@ -245,7 +250,7 @@ def resend_invitation(invitation: Invitation, *, request: SignedInRequest) -> No
     invitation.save(update_fields=["expires_at"])
     _send(invitation)
     record(
-        Action.INVITATION_RESENT,
+        SetAction.INVITATION_RESENT,
         request=request,
         programme=invitation.learning_set.programme_id,
         subject=invitation.email,
@@ -260,7 +265,7 @@ def revoke_invitation(invitation: Invitation, *, request: SignedInRequest) -> No
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(
-        Action.INVITATION_REVOKED,
+        SetAction.INVITATION_REVOKED,
         request=request,
         programme=invitation.learning_set.programme_id,
         subject=invitation.email,
@@ -289,7 +294,7 @@ def accept_invitation(invitation: Invitation, user: User, *, request: HttpReques
             learning_set=learning_set, user=user, role=invitation.role, granted_by=granted_by
         )
         record(
-            Action.MEMBERSHIP_ADDED,
+            SetAction.MEMBERSHIP_ADDED,
             request=request,
             actor=user,
             programme=learning_set.programme_id,
@@ -304,7 +309,7 @@ def accept_invitation(invitation: Invitation, user: User, *, request: HttpReques
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     record(
-        Action.INVITATION_ACCEPTED,
+        SetAction.INVITATION_ACCEPTED,
         request=request,
         actor=user,
         programme=learning_set.programme_id,
@@ -326,7 +331,7 @@ def end_membership(membership: Membership, *, request: SignedInRequest) -> None:
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
     record(
-        Action.MEMBERSHIP_ENDED,
+        SetAction.MEMBERSHIP_ENDED,
         request=request,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,
@@ -353,7 +358,7 @@ def change_role(membership: Membership, role: str, *, request: SignedInRequest) 
         transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
     membership.save(update_fields=fields)
     record(
-        Action.ROLE_CHANGED,
+        SetAction.ROLE_CHANGED,
         request=request,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,
@@ -393,7 +398,7 @@ def operator_saved_membership(
         else {"old": before.role, "new": membership.role}
     )
     record(
-        Action.MEMBERSHIP_ADDED if joined else Action.ROLE_CHANGED,
+        SetAction.MEMBERSHIP_ADDED if joined else SetAction.ROLE_CHANGED,
         request=request,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,
@@ -423,7 +428,7 @@ def new_contract_version(
         learning_set=learning_set, version=latest + 1, text=text, created_by=request.user
     )
     record(
-        Action.CONTRACT_VERSION,
+        SetAction.CONTRACT_VERSION,
         request=request,
         programme=learning_set.programme_id,
         subject=learning_set,
@@ -438,7 +443,7 @@ def accept_contract(contract: Contract, *, request: SignedInRequest) -> None:
     _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=request.user)
     if created:
         record(
-            Action.CONTRACT_ACCEPTED,
+            SetAction.CONTRACT_ACCEPTED,
             request=request,
             programme=contract.learning_set.programme_id,
             subject=contract.learning_set,

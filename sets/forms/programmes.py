@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
 
+from alsspace import audit_actions
 from alsspace.inputs import BoundedDateField
-from sets.audit_log import ACTION_CHOICES
 from sets.models import LearningSet, Programme
 
 TIME_ZONE_CHOICES = [
@@ -214,7 +214,8 @@ class AuditFilterForm(forms.Form):
 
     action = forms.ChoiceField(
         label="What happened",
-        choices=[("", "Anything"), *ACTION_CHOICES],
+        # Read when the form is made: the apps register their acts as they start.
+        choices=lambda: [("", "Anything"), *audit_actions.filter_choices()],
         required=False,
         error_messages={
             "invalid_choice": "“%(value)s” is not something the log records. Choose one from "
