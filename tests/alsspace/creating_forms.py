@@ -41,14 +41,6 @@ PROGRAMME_DATA = {
     "time_zone": "Europe/London",
     "pulse_threshold": "3",
     "attendance_threshold": "75",
-    "carried_action_meetings": "2",
-    "silent_member_meetings": "3",
-    "airtime_share_percent": "40",
-    "airtime_window_meetings": "3",
-    "attendance_missed": "2",
-    "attendance_window": "3",
-    "talk_without_action_slots": "2",
-    "pulse_dip": "0.5",
 }
 
 SET_DATA = {
