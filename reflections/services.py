@@ -14,9 +14,10 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import User
 from reflections import exports
+from reflections.audit_actions import ReflectionAction
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action as SetAction
 from sessions.services.reporting import erase_attendance
@@ -80,11 +81,11 @@ def share_entry(
     if previous == learning_set:
         return entry
     if previous is not None:
-        _record_share(Action.REFLECTION_UNSHARED, entry, previous, actor, ip)
+        _record_share(ReflectionAction.REFLECTION_UNSHARED, entry, previous, actor, ip)
     entry.shared_with = learning_set
     entry.shared_at = timezone.now()
     entry.save(update_fields=["shared_with", "shared_at"])
-    _record_share(Action.REFLECTION_SHARED, entry, learning_set, actor, ip)
+    _record_share(ReflectionAction.REFLECTION_SHARED, entry, learning_set, actor, ip)
     return entry
 
 
@@ -97,7 +98,7 @@ def unshare_entry(entry: JournalEntry, *, actor: User, ip: str | None = None) ->
     entry.shared_with = None
     entry.shared_at = None
     entry.save(update_fields=["shared_with", "shared_at"])
-    _record_share(Action.REFLECTION_UNSHARED, entry, previous, actor, ip)
+    _record_share(ReflectionAction.REFLECTION_UNSHARED, entry, previous, actor, ip)
     return entry
 
 
@@ -138,7 +139,7 @@ def pose_prompt(form: "PromptForm", learning_set: LearningSet, *, posed_by: User
 def export_my_data(user: User, *, ip: str | None = None) -> bytes:
     """Everything the person wrote, as zip bytes; the download is audited."""
     data = exports.my_data_zip(user)
-    record(Action.DATA_EXPORTED, actor=user, ip=ip, subject=user.email)
+    record(ReflectionAction.DATA_EXPORTED, actor=user, ip=ip, subject=user.email)
     return data
 
 
@@ -178,7 +179,7 @@ def erase_account(*, actor: User, ip: str | None = None) -> None:
     subject = f"Account {user.pk}"
     for programme_id, set_names in sets_by_programme.items():
         record(
-            Action.ACCOUNT_ERASED,
+            ReflectionAction.ACCOUNT_ERASED,
             actor=user,
             ip=ip,
             programme=programme_id,
@@ -186,7 +187,7 @@ def erase_account(*, actor: User, ip: str | None = None) -> None:
             sets=sorted(set_names),
         )
     if not sets_by_programme:
-        record(Action.ACCOUNT_ERASED, actor=user, ip=ip, subject=subject)
+        record(ReflectionAction.ACCOUNT_ERASED, actor=user, ip=ip, subject=subject)
 
     JournalDraft.objects.filter(author=user).delete()
     JournalEntry.objects.filter(author=user).delete()

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from sessions.views import actions, calendars, dashboard, meeting, pulse, reports, schedule
+from sessions.views import (
+    actions,
+    calendars,
+    dashboard,
+    meeting,
+    pulse,
+    reports,
+    schedule,
+    thresholds,
+)
 
 app_name = "meetings"
 
@@ -63,6 +72,11 @@ urlpatterns = [
     path("sets/<int:pk>/dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("prompts/<int:pk>/raise/", dashboard.PromptRaiseView.as_view(), name="prompt_raise"),
     path("prompts/<int:pk>/dismiss/", dashboard.PromptDismissView.as_view(), name="prompt_dismiss"),
+    path(
+        "programmes/<int:pk>/signals/",
+        thresholds.SignalThresholdsView.as_view(),
+        name="signal_thresholds",
+    ),
     path("meetings/<int:pk>/pulse/", pulse.PulseView.as_view(), name="pulse"),
     path(
         "meetings/<int:pk>/pulse/results/", pulse.PulseResultsView.as_view(), name="pulse_results"

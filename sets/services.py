@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import User
+from sets.audit_actions import SetAction
 from sets.models import (
     Contract,
     ContractAcceptance,
@@ -36,7 +37,7 @@ def create_programme(form: "ProgrammeForm", *, actor: User, ip: str | None = Non
     programme: Programme = form.save()
     programme.admins.add(actor)
     record(
-        Action.PROGRAMME_ADMIN_ADDED,
+        SetAction.PROGRAMME_ADMIN_ADDED,
         actor=actor,
         ip=ip,
         programme=programme,
@@ -55,7 +56,7 @@ def add_programme_admin(
         raise ValidationError(f"{user} is already an admin of this programme.")
     programme.admins.add(user)
     record(
-        Action.PROGRAMME_ADMIN_ADDED, actor=actor, ip=ip, programme=programme, subject=user.email
+        SetAction.PROGRAMME_ADMIN_ADDED, actor=actor, ip=ip, programme=programme, subject=user.email
     )
 
 
@@ -73,7 +74,11 @@ def remove_programme_admin(
         raise ValidationError("A programme needs at least one admin. Add another admin first.")
     programme.admins.remove(user)
     record(
-        Action.PROGRAMME_ADMIN_REMOVED, actor=actor, ip=ip, programme=programme, subject=user.email
+        SetAction.PROGRAMME_ADMIN_REMOVED,
+        actor=actor,
+        ip=ip,
+        programme=programme,
+        subject=user.email,
     )
 
 
@@ -87,7 +92,7 @@ def close_set(learning_set: LearningSet, *, actor: User, ip: str | None = None) 
     learning_set.save(update_fields=["status", "closed_at"])
     Invitation.objects.open().filter(learning_set=learning_set).update(revoked_at=timezone.now())
     record(
-        Action.SET_CLOSED,
+        SetAction.SET_CLOSED,
         actor=actor,
         ip=ip,
         programme=learning_set.programme_id,
@@ -158,7 +163,7 @@ def invite(
     else:
         _send(invitation)
     record(
-        Action.ACCESS_REQUESTED if needs_approval else Action.INVITATION_SENT,
+        SetAction.ACCESS_REQUESTED if needs_approval else SetAction.INVITATION_SENT,
         actor=actor,
         ip=ip,
         programme=learning_set.programme_id,
@@ -216,7 +221,7 @@ def approve_invitation(invitation: Invitation, *, actor: User, ip: str | None = 
     invitation.expires_at = Invitation._meta.get_field("expires_at").default()
     invitation.save(update_fields=["approved_by", "approved_at", "expires_at"])
     _send(invitation)
-    _record_decision(Action.ACCESS_APPROVED, invitation, actor, ip)
+    _record_decision(SetAction.ACCESS_APPROVED, invitation, actor, ip)
     return invitation
 
 
@@ -225,7 +230,7 @@ def decline_invitation(invitation: Invitation, *, actor: User, ip: str | None = 
     invitation = _decide(invitation, actor)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    _record_decision(Action.ACCESS_DECLINED, invitation, actor, ip)
+    _record_decision(SetAction.ACCESS_DECLINED, invitation, actor, ip)
     return invitation
 
 
@@ -239,7 +244,7 @@ def import_members(
         for row in rows
     ]
     record(
-        Action.MEMBERS_IMPORTED,
+        SetAction.MEMBERS_IMPORTED,
         actor=actor,
         ip=ip,
         programme=programme,
@@ -259,7 +264,7 @@ def resend_invitation(invitation: Invitation, *, actor: User, ip: str | None = N
     invitation.save(update_fields=["expires_at"])
     _send(invitation)
     record(
-        Action.INVITATION_RESENT,
+        SetAction.INVITATION_RESENT,
         actor=actor,
         ip=ip,
         programme=invitation.learning_set.programme_id,
@@ -275,7 +280,7 @@ def revoke_invitation(invitation: Invitation, *, actor: User, ip: str | None = N
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(
-        Action.INVITATION_REVOKED,
+        SetAction.INVITATION_REVOKED,
         actor=actor,
         ip=ip,
         programme=invitation.learning_set.programme_id,
@@ -305,7 +310,7 @@ def accept_invitation(invitation: Invitation, *, actor: User, ip: str | None = N
             learning_set=learning_set, user=actor, role=invitation.role, granted_by=granted_by
         )
         record(
-            Action.MEMBERSHIP_ADDED,
+            SetAction.MEMBERSHIP_ADDED,
             actor=actor,
             ip=ip,
             programme=learning_set.programme_id,
@@ -320,7 +325,7 @@ def accept_invitation(invitation: Invitation, *, actor: User, ip: str | None = N
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     record(
-        Action.INVITATION_ACCEPTED,
+        SetAction.INVITATION_ACCEPTED,
         actor=actor,
         ip=ip,
         programme=learning_set.programme_id,
@@ -341,7 +346,7 @@ def end_membership(membership: Membership, *, actor: User, ip: str | None = None
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
     record(
-        Action.MEMBERSHIP_ENDED,
+        SetAction.MEMBERSHIP_ENDED,
         actor=actor,
         ip=ip,
         programme=membership.learning_set.programme_id,
@@ -369,7 +374,7 @@ def change_role(membership: Membership, role: str, *, actor: User, ip: str | Non
         transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
     membership.save(update_fields=fields)
     record(
-        Action.ROLE_CHANGED,
+        SetAction.ROLE_CHANGED,
         actor=actor,
         ip=ip,
         programme=membership.learning_set.programme_id,
@@ -414,7 +419,7 @@ def operator_saved_membership(
         else {"old": before.role, "new": membership.role}
     )
     record(
-        Action.MEMBERSHIP_ADDED if joined else Action.ROLE_CHANGED,
+        SetAction.MEMBERSHIP_ADDED if joined else SetAction.ROLE_CHANGED,
         actor=actor,
         ip=ip,
         programme=membership.learning_set.programme_id,
@@ -445,7 +450,7 @@ def new_contract_version(
         learning_set=learning_set, version=latest + 1, text=text, created_by=actor
     )
     record(
-        Action.CONTRACT_VERSION,
+        SetAction.CONTRACT_VERSION,
         actor=actor,
         ip=ip,
         programme=learning_set.programme_id,
@@ -460,7 +465,7 @@ def accept_contract(contract: Contract, *, actor: User, ip: str | None = None) -
     _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=actor)
     if created:
         record(
-            Action.CONTRACT_ACCEPTED,
+            SetAction.CONTRACT_ACCEPTED,
             actor=actor,
             ip=ip,
             programme=contract.learning_set.programme_id,

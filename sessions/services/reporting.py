@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import AuditEvent, User
+from sessions.audit_actions import MeetingAction
 from sessions.models import Attendance
 from sessions.reports.attendance import STATUS_CHOICES, ReportScope, held_after_leaving
 
@@ -41,7 +42,7 @@ def record_attendance_export(
     if scope.learning_set is not None:
         subject = f"{scope.learning_set.name} ({subject})"
     return record(
-        Action.ATTENDANCE_EXPORTED,
+        MeetingAction.ATTENDANCE_EXPORTED,
         actor=actor,
         ip=ip,
         programme=scope.programme,

@@ -1,5 +1,6 @@
-"""Meetings on the sets app's pages. The sets app cannot import sessions, so its set page and
-home page load these tags: `{% load schedule %}{% set_schedule learning_set %}` and
+"""Meetings on the sets app's pages. The sets app knows nothing of meetings, so this app
+contributes them to its set page and home page (alsspace/places.py, registered in
+sessions/apps.py) through templates that use these tags: `{% set_schedule learning_set %}` and
 `{% my_next_meetings current_sets %}`."""
 
 from django import template

@@ -103,6 +103,7 @@ class DashboardView(SetPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         learning_set = self.learning_set
         programme = learning_set.programme
+        thresholds = queries.signal_thresholds(programme)
         zone = ZoneInfo(self.request.user.time_zone)
         data = history.load(learning_set, action_text=False)
         # The raise form offers the meetings raisable_meetings would, latest first.
@@ -113,7 +114,7 @@ class DashboardView(SetPageMixin, TemplateView):
         columns, rows = figures.attendance_grid(data)
         label_meetings(columns, zone)
         window, shares, airtime_total = figures.airtime_shares(
-            data, programme.airtime_window_meetings
+            data, thresholds.airtime_window_meetings
         )
         flows = figures.action_flow(data)
         pulse_results = figures.pulse_trend(data)
@@ -137,7 +138,7 @@ class DashboardView(SetPageMixin, TemplateView):
                 "airtime-chart",
                 f"Share of airtime over the last {len(window)} meetings",
                 [(share.member.name or share.member.email, share.percent) for share in shares],
-                threshold=programme.airtime_share_percent,
+                threshold=thresholds.airtime_share_percent,
             ),
             flows=flows,
             flow_chart=charts.flow_chart(
@@ -155,6 +156,7 @@ class DashboardView(SetPageMixin, TemplateView):
                 [result.meeting.day for result in charted_pulse],
             ),
             pulse_minimum=pulse.minimum_responses(programme),
+            thresholds=thresholds,
             chart_meetings=CHART_MEETINGS,
             **kwargs,
         )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sessions.inaction import schedule_detection
 from sessions.inaction.reconcile import detect_inaction
-from sessions.models import Attendance, InactionPrompt
+from sessions.models import Attendance, InactionPrompt, SignalThresholds
 from sessions.services import prompts as prompt_services
 from sessions.services import running, scheduling
 from sets.models import LearningSet
@@ -105,8 +105,7 @@ def test_a_carry_broken_by_another_outcome_starts_counting_again(alpha):
 
 
 def test_the_programme_sets_the_carried_action_threshold(alpha):
-    alpha.programme.carried_action_meetings = 3
-    alpha.programme.save()
+    SignalThresholds.objects.create(programme=alpha.programme, carried_action_meetings=3)
     m1, m2, m3 = held_meetings(alpha.learning_set, 3)
     carried = action(m1, alpha.member)
     report(carried, m2, "carried")

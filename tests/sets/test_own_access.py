@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alsspace.audit import Action
 from alsspace.models import AuditEvent
 from sets import services
+from sets.audit_actions import SetAction
 from sets.models import Invitation, Membership
 from tests.factories import MembershipFactory, UserFactory
 
@@ -86,9 +86,9 @@ def test_an_admin_who_invites_themselves_is_not_let_in(client, secret_world, rol
     assert invitation.approved_at is None
     assert not Membership.objects.filter(user=world.admin).exists()
     assert_reads_nothing(client, world)
-    event = AuditEvent.objects.get(action=Action.ACCESS_REQUESTED)
+    event = AuditEvent.objects.get(action=SetAction.ACCESS_REQUESTED)
     assert (event.actor, event.subject) == (world.admin, world.admin.email)
-    assert not AuditEvent.objects.filter(action=Action.INVITATION_SENT).exists()
+    assert not AuditEvent.objects.filter(action=SetAction.INVITATION_SENT).exists()
 
 
 def test_the_same_address_in_other_capitals_is_still_their_own(client, secret_world):
@@ -126,7 +126,7 @@ def test_approved_by_the_facilitator_they_join_announced_and_audited(client, sec
     assert again.status_code == 409
     assert "already been approved by Fay Facilitator" in again.content.decode()
     assert [m.to for m in mail.outbox] == [[world.admin.email]]
-    approved = AuditEvent.objects.get(action=Action.ACCESS_APPROVED)
+    approved = AuditEvent.objects.get(action=SetAction.ACCESS_APPROVED)
     assert approved.actor == world.facilitator
     assert approved.detail["requested_by"] == world.admin.email
 
@@ -142,7 +142,7 @@ def test_approved_by_the_facilitator_they_join_announced_and_audited(client, sec
     announcement = mail.outbox[0]
     assert "Ada Admin" in announcement.subject
     assert "Fay Facilitator let them in" in announcement.body
-    added = AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED)
+    added = AuditEvent.objects.get(action=SetAction.MEMBERSHIP_ADDED)
     assert added.detail["approved_by"] == world.facilitator.email
     assert added.detail["invited_by"] == world.admin.email
     # The set page says so too, to the people in it.
@@ -174,7 +174,7 @@ def test_declined_the_link_never_works(client, secret_world):
     client.force_login(world.facilitator)
     assert client.post(approval_url(invitation), {"decision": "decline"}).status_code == 302
     assert mail.outbox == []
-    declined = AuditEvent.objects.get(action=Action.ACCESS_DECLINED)
+    declined = AuditEvent.objects.get(action=SetAction.ACCESS_DECLINED)
     assert declined.actor == world.facilitator
     client.force_login(world.admin)
     assert client.get(invitation.link()).status_code == 410
@@ -256,7 +256,7 @@ def test_being_made_facilitator_is_announced_with_who_did_it(secret_world):
     assert membership.granted_by == world.admin
     told = sorted(address for m in mail.outbox for address in m.to)
     assert told == sorted([world.facilitator.email, world.member.email])
-    event = AuditEvent.objects.get(action=Action.ROLE_CHANGED)
+    event = AuditEvent.objects.get(action=SetAction.ROLE_CHANGED)
     assert (event.actor, event.detail["new"]) == (world.admin, "facilitator")
 
 
