@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import rules
 from django.apps import apps
-from django.db import connections
+from django.db import connections, router
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -71,32 +71,31 @@ def forget_standing(user: Person) -> None:
             delattr(user, memo)
 
 
+# A person's memberships of a set, each beside every version of the set's contract and
+# whether they accepted it (a set has a handful of versions), and the programmes they run.
+STANDING_SQL = (
+    "SELECT m.role, m.left_at IS NULL, c.version, a.id IS NOT NULL, NULL"
+    " FROM sets_membership m"
+    " LEFT JOIN sets_contract c ON c.learning_set_id = m.learning_set_id"
+    " LEFT JOIN sets_contractacceptance a ON a.contract_id = c.id AND a.user_id = m.user_id"
+    " WHERE m.learning_set_id = %s AND m.user_id = %s"
+)
+ADMINISTERED_SQL = (
+    "SELECT NULL, NULL, NULL, NULL, programme_id FROM sets_programme_admins WHERE user_id = %s"
+)
+
+
 def _load_standing(user: User, learning_set: LearningSet) -> Standing:
     """One query: the person's memberships of the set, each beside the set's contract versions
     and whether they accepted each one (a set has a handful), and, unless this request already
     knows them, the programmes the person runs, which it then remembers."""
-    Membership = apps.get_model("sets", "Membership")
-    Contract = apps.get_model("sets", "Contract")
-    ContractAcceptance = apps.get_model("sets", "ContractAcceptance")
-    Programme = apps.get_model("sets", "Programme")
-    admins = Programme.admins.through
-    sql = (
-        f"SELECT m.role, m.left_at IS NULL, c.version, a.id IS NOT NULL, NULL"
-        f" FROM {Membership._meta.db_table} m"
-        f" LEFT JOIN {Contract._meta.db_table} c ON c.learning_set_id = m.learning_set_id"
-        f" LEFT JOIN {ContractAcceptance._meta.db_table} a"
-        f" ON a.contract_id = c.id AND a.user_id = m.user_id"
-        f" WHERE m.learning_set_id = %s AND m.user_id = %s"
-    )
+    sql = STANDING_SQL
     params = [learning_set.pk, user.pk]
     admin_ids: frozenset[int] | None = getattr(user, "_admin_programmes", None)
     if admin_ids is None:
-        sql += (
-            f" UNION ALL SELECT NULL, NULL, NULL, NULL, programme_id"
-            f" FROM {admins._meta.db_table} WHERE user_id = %s"
-        )
+        sql += " UNION ALL " + ADMINISTERED_SQL
         params.append(user.pk)
-    with connections[Membership.objects.db].cursor() as cursor:
+    with connections[router.db_for_read(apps.get_model("sets", "Membership"))].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if admin_ids is None:
