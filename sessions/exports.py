@@ -17,6 +17,7 @@ neutralised.
 
 import re
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -181,10 +182,13 @@ def _attendance_chunks(scope):
     )
     compiler = rows.query.get_compiler(using=rows.db)
     sql, params = compiler.as_sql()
-    # In a transaction of its own, so that PostgreSQL's cursor hands rows over as it finds
-    # them: outside one (a streamed response outlives the request's), a cursor is declared
-    # WITH HOLD, and the database then writes every row aside before the first is read.
-    with transaction.atomic(using=rows.db), compiler.connection.chunked_cursor() as cursor:
+    # In a transaction, so that PostgreSQL's cursor hands rows over as it finds them: outside
+    # one, a cursor is declared WITH HOLD, and the database then writes every row aside before
+    # the first is read. A streamed CSV outlives the request's transaction, so it opens its
+    # own; a workbook, written within the request, is already in one.
+    connection = compiler.connection
+    own = nullcontext() if connection.in_atomic_block else transaction.atomic(using=rows.db)
+    with own, connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(ROWS_PER_WRITE):
             yield chunk

@@ -303,8 +303,8 @@ def test_someone_recorded_without_a_membership_is_named(as_admin, world):
 
 
 def test_the_csv_takes_four_queries_whatever_the_meetings_and_members(data):
-    """The set names, the meetings, the members, then the rows (in a transaction of their
-    own): nothing is read once per row."""
+    """The set names, the meetings, the members, then the rows: nothing is read once per
+    row."""
     with CaptureQueriesContext(connection) as queries:
         assert b"".join(exports.attendance_csv(ReportScope(data.world.programme))) == EXPECTED_CSV
     reads = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
@@ -327,6 +327,23 @@ def test_the_csv_queries_do_not_grow_with_meetings_members_or_rows(world):
             member = MembershipFactory(learning_set=meeting.learning_set).user
             attend(meeting, member, "apologies", apologies_sent_at=london(2025, month, 13))
     assert len(csv_queries(world.programme)) == fewer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_csv_streamed_after_the_request_reads_its_rows_in_a_transaction_of_its_own(world):
+    """As after the view has returned: no transaction around the export. Its rows are read
+    in one of its own, ended when the rows end or when the download stops early."""
+    meeting = held(world.learning_set, london(2025, 1, 14))
+    attend(meeting, world.member, "present")
+    assert not connection.in_atomic_block
+    body = b"".join(exports.attendance_csv(ReportScope(world.programme)))
+    assert body.count(b"\r\n") == 2
+    assert not connection.in_atomic_block
+    stopped = exports.attendance_csv(ReportScope(world.programme))
+    next(stopped), next(stopped)
+    assert connection.in_atomic_block
+    stopped.close()
+    assert not connection.in_atomic_block
 
 
 def test_a_meeting_held_after_the_export_began_is_read_when_its_rows_come(world):
