@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import rules
 from django.apps import apps
-from django.db.models import Subquery
+from django.db import connections, router
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -94,28 +94,46 @@ def standing(user: Person, learning_set: LearningSet | None) -> Standing:
     return standings[learning_set.pk]
 
 
+# A person's memberships of a set, each beside every version of the set's contract and
+# whether they accepted it (a set has a handful of versions), and the programmes they run.
+STANDING_SQL = (
+    "SELECT m.role, m.left_at IS NULL, c.version, a.id IS NOT NULL, NULL"
+    " FROM sets_membership m"
+    " LEFT JOIN sets_contract c ON c.learning_set_id = m.learning_set_id"
+    " LEFT JOIN sets_contractacceptance a ON a.contract_id = c.id AND a.user_id = m.user_id"
+    " WHERE m.learning_set_id = %s AND m.user_id = %s"
+)
+ADMINISTERED_SQL = (
+    "SELECT NULL, NULL, NULL, NULL, programme_id FROM sets_programme_admins WHERE user_id = %s"
+)
+
+
 def _load_standing(user: User, learning_set: LearningSet) -> Standing:
-    Membership = apps.get_model("sets", "Membership")
-    Contract = apps.get_model("sets", "Contract")
-    ContractAcceptance = apps.get_model("sets", "ContractAcceptance")
-    current_contract = Contract.objects.filter(learning_set=learning_set).order_by("-version")
-    memberships = list(
-        Membership.objects.filter(learning_set=learning_set, user=user)
-        .annotate(
-            accepted=Subquery(
-                ContractAcceptance.objects.filter(
-                    user=user, contract=Subquery(current_contract.values("pk")[:1])
-                ).values("pk")[:1]
-            )
-        )
-        .values("role", "left_at", "accepted")
-    )
-    current = next((m for m in memberships if m["left_at"] is None), None)
+    """One query: the person's memberships of the set, each beside the set's contract versions
+    and whether they accepted each one (a set has a handful), and, unless this request already
+    knows them, the programmes the person runs, which it then remembers."""
+    sql = STANDING_SQL
+    params = [learning_set.pk, user.pk]
+    memo = _memo(user)
+    admin_ids = memo.admin_programmes
+    if admin_ids is None:
+        sql += " UNION ALL " + ADMINISTERED_SQL
+        params.append(user.pk)
+    with connections[router.db_for_read(apps.get_model("sets", "Membership"))].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if admin_ids is None:
+        admin_ids = frozenset(row[4] for row in rows if row[4] is not None)
+        memo.admin_programmes = admin_ids
+    # (role, current, contract version, accepted it) for each membership and contract.
+    memberships = [row[:4] for row in rows if row[0] is not None]
+    current = [row for row in memberships if row[1]]
+    latest = max((row[2] for row in current if row[2] is not None), default=None)
     return Standing(
-        programme_admin=learning_set.programme_id in administered_programme_ids(user),
-        role=current["role"] if current else None,
-        former=current is None and bool(memberships),
-        accepted_contract=bool(current and current["accepted"]),
+        programme_admin=learning_set.programme_id in admin_ids,
+        role=current[0][0] if current else None,
+        former=not current and bool(memberships),
+        accepted_contract=any(row[2] == latest and row[3] for row in current),
     )
 
 
