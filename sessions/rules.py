@@ -53,6 +53,15 @@ def can_send_apologies(user: Person, meeting: Meeting | None) -> bool:
 
 
 @rules.predicate
+def can_bid(user: Person, meeting: Meeting | None) -> bool:
+    """A member under the contract brings a bid for airtime at a meeting of their open set;
+    whether the meeting is still to start is checked when they bid (a clear refusal, not a
+    forbidden page)."""
+    s = _standing(user, meeting)
+    return _open(meeting) and meeting.status == "scheduled" and s.member and s.accepted_contract
+
+
+@rules.predicate
 def can_view_attendance(user: Person, meeting: Meeting | None) -> bool:
     """Everyone's attendance: facilitators, members under the contract, and the programme's
     admins (for certification). A member not yet under the contract sees only their own row."""
