@@ -112,7 +112,7 @@
     const place = form && form.querySelector('button[value="place"]')
     if (position && place) {
       position.value = String(Array.from(item.parentNode.children).indexOf(item))
-      form.requestSubmit(place)
+      place.click()
     }
   })
 
