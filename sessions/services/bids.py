@@ -1,4 +1,5 @@
-"""Bids for airtime, and turning them into the meeting's airtime (docs/product.md#bids).
+"""Bids for airtime, and turning them into the meeting's airtime
+(docs/product.md#bids-and-the-presenters-framing).
 
 Members bring, change and withdraw their own bids until the meeting starts; each of those
 moves the meeting's revision on, as their apologies do, so a facilitator's out-of-date form

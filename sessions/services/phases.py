@@ -1,4 +1,5 @@
-"""A slot run in phases: presenting, questions, reflection, commitment (docs/product.md#phases).
+"""A slot run in phases: presenting, questions, reflection, commitment
+(docs/product.md#phases-questions-before-advice).
 
 Nothing here is compulsory: a slot runs in phases only when the facilitator plans minutes for
 one or more of them, and the phases with no minutes are skipped. All the phases run on the

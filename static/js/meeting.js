@@ -561,7 +561,20 @@
     })
   }
 
+  // Panels jumped to start below the sticky bar (static/css/app.css), which wraps to more
+  // rows on a narrow screen and grows while a presenter is on the clock.
+  function measureBar () {
+    const work = document.getElementById('meeting-work')
+    const bar = work && work.querySelector('.meeting-bar')
+    if (bar) {
+      work.style.setProperty('--meeting-bar-height', (bar.offsetHeight + 8) + 'px')
+    }
+  }
+
+  window.addEventListener('resize', measureBar)
+
   htmx.onLoad(function (content) {
+    measureBar()
     readServerClock(content)
     hideNoScriptButtons(content)
     followPresenter()

@@ -360,7 +360,9 @@ def test_the_sections_are_a_jump_away_on_a_tablet(
     page.goto(f"{live_server.url}/meetings/{running.meeting.pk}/")
     sections = page.get_by_role("navigation", name="Meeting sections")
     links = sections.get_by_role("link")
-    expect(links).to_have_text(["Attendance", "Report-backs", "Airtime", "Actions", "Review"])
+    expect(links).to_have_text(
+        ["Attendance", "Report-backs", "Bids", "Airtime", "Actions", "Review"]
+    )
 
     # Each link shows a clear ring when reached from the keyboard.
     links.first.focus()
