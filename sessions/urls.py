@@ -1,4 +1,4 @@
-from sessions.views import actions, calendars, dashboard, meeting, pulse, reports, schedule
+from sessions.views import actions, bids, calendars, dashboard, meeting, pulse, reports, schedule
 
 app_name = "meetings"
 
@@ -6,6 +6,7 @@ urlpatterns = (
     schedule.urlpatterns
     + calendars.urlpatterns
     + meeting.urlpatterns
+    + bids.urlpatterns
     + actions.urlpatterns
     + reports.urlpatterns
     + dashboard.urlpatterns
