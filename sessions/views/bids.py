@@ -8,14 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import path
 from django.views.generic import TemplateView
 
 from alsspace.submissions import SubmitOnceMixin
 from sessions.forms import meeting as meeting_forms
 from sessions.services import bids as bid_services
 from sessions.views.meeting import Notice, PanelView, form_messages, ops, page_context
-from sessions.views.schedule import MeetingPageMixin
+from sessions.views.mixins import MeetingPageMixin
 
 
 class BidPlanView(PanelView):
@@ -115,9 +114,3 @@ class BidsView(SubmitOnceMixin, MeetingPageMixin, TemplateView):
         context = self.get_context_data(**page_context(self.request, self.meeting, **kept))
         context["notice"] = Notice("bids", "danger", reasons)
         return self.render_to_response(context, status=400)
-
-
-urlpatterns = [
-    path("meetings/<int:pk>/bids/", BidsView.as_view(), name="meeting_bids"),
-    path("meetings/<int:pk>/bid-plan/", BidPlanView.as_view(), name="meeting_bid_plan"),
-]

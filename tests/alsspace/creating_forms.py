@@ -13,6 +13,7 @@ from django.utils import timezone
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
 from sessions.models import Bid, Meeting, MeetingSeries
+from sets.audit_actions import SetAction
 from sets.models import Contract, Invitation, LearningSet, Membership, Programme
 from tests.factories import InvitationFactory
 from tests.sessions.factories import MeetingFactory
@@ -41,14 +42,6 @@ PROGRAMME_DATA = {
     "time_zone": "Europe/London",
     "pulse_threshold": "3",
     "attendance_threshold": "75",
-    "carried_action_meetings": "2",
-    "silent_member_meetings": "3",
-    "airtime_share_percent": "40",
-    "airtime_window_meetings": "3",
-    "attendance_missed": "2",
-    "attendance_window": "3",
-    "talk_without_action_slots": "2",
-    "pulse_dip": "0.5",
 }
 
 SET_DATA = {
@@ -172,7 +165,7 @@ FORMS = {
         lambda w: PROGRAMME_DATA,
         lambda w: Programme.objects.filter(name="Leaders 2027").count(),
         1,
-        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
+        audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
     ),
     "set": Form(
         "admin",
@@ -187,7 +180,7 @@ FORMS = {
         lambda w: {"name": "Nia Newcomer", "email": "nia@example.org", "role": "member"},
         lambda w: Invitation.objects.filter(email="nia@example.org").count(),
         1,
-        audits={AuditEvent.Action.INVITATION_SENT: 1},
+        audits={SetAction.INVITATION_SENT: 1},
         emails=True,
     ),
     "import": Form(
@@ -196,7 +189,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.count(),
         2,
-        audits={AuditEvent.Action.INVITATION_SENT: 2, AuditEvent.Action.MEMBERS_IMPORTED: 1},
+        audits={SetAction.INVITATION_SENT: 2, SetAction.MEMBERS_IMPORTED: 1},
         emails=True,
         files={"file": ("people.csv", IMPORT_FILE)},
     ),
@@ -206,7 +199,7 @@ FORMS = {
         lambda w: {"email": w.outsider.email},
         lambda w: w.programme.admins.count(),
         2,
-        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
+        audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
     ),
     "contract": Form(
         "facilitator",
@@ -214,7 +207,7 @@ FORMS = {
         lambda w: {"text": "We keep confidence, and we turn up."},
         lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
         2,
-        audits={AuditEvent.Action.CONTRACT_VERSION: 1},
+        audits={SetAction.CONTRACT_VERSION: 1},
     ),
     "journal entry": Form(
         "member",
@@ -242,7 +235,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.filter(email="ivo@example.org").count(),
         1,
-        audits={AuditEvent.Action.INVITATION_RESENT: 1},
+        audits={SetAction.INVITATION_RESENT: 1},
         emails=True,
         prepare=open_invitation,
         page=set_page,
@@ -253,7 +246,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.filter(revoked_at__isnull=False).count(),
         1,
-        audits={AuditEvent.Action.INVITATION_REVOKED: 1},
+        audits={SetAction.INVITATION_REVOKED: 1},
         prepare=open_invitation,
         page=set_page,
     ),
@@ -263,7 +256,7 @@ FORMS = {
         lambda w: {},
         lambda w: LearningSet.objects.filter(status=LearningSet.Status.CLOSED).count(),
         1,
-        audits={AuditEvent.Action.SET_CLOSED: 1},
+        audits={SetAction.SET_CLOSED: 1},
     ),
     "remove member": Form(
         "facilitator",
@@ -271,7 +264,7 @@ FORMS = {
         lambda w: {},
         lambda w: Membership.objects.filter(user=w.member, left_at__isnull=False).count(),
         1,
-        audits={AuditEvent.Action.MEMBERSHIP_ENDED: 1},
+        audits={SetAction.MEMBERSHIP_ENDED: 1},
     ),
 }
 

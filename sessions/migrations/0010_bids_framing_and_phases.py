@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0008_encrypt_set_content'),
+        ('meetings', '0009_signal_thresholds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
