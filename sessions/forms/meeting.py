@@ -255,7 +255,8 @@ class BidsToAirtimeForm(MeetingPageForm):
         min_value=1,
         max_value=24 * 60,
         required=False,
-        help_text="Split evenly among the members present.",
+        help_text="Split evenly among the members present. Leave time for check-in, "
+        "report-backs and the review.",
         error_messages={
             "min_value": "Give at least 1 minute for airtime.",
             "max_value": "Give at most 1440 minutes for airtime.",
