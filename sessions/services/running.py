@@ -195,6 +195,11 @@ def change_slot(
     _claim(meeting, revision)
     _check_minutes(planned_minutes)
     slot = _slot(meeting, slot)
+    if slot.planned_minutes != planned_minutes and slot.phases.exists():
+        raise ValidationError(
+            "This slot runs in phases, so its planned time is theirs added up: change the "
+            "phases' minutes instead."
+        )
     slot.topic = topic.strip()
     slot.planned_minutes = planned_minutes
     slot.save(update_fields=["topic", "planned_minutes"])

@@ -112,3 +112,18 @@ def test_elapsed_reads_the_running_timer(slot):
     slot.actual_seconds = 30
     slot.timer_started_at = now - timedelta(seconds=45)
     assert phases.elapsed_seconds(slot, now) == 75
+
+
+def test_a_phased_slots_planned_time_follows_its_phases(live_meeting, slot, post_panel):
+    plan(post_panel, live_meeting, slot)
+    response = post_panel(
+        "meeting_airtime", live_meeting, op="change", slot=slot.pk, topic="", planned_minutes=50
+    )
+    assert response.status_code == 400
+    assert "change the phases" in response.content.decode()
+    renamed = post_panel(
+        "meeting_airtime", live_meeting, op="change", slot=slot.pk, topic="New", planned_minutes=25
+    )
+    assert renamed.status_code == 302
+    slot.refresh_from_db()
+    assert (slot.topic, slot.planned_minutes) == ("New", 25)
