@@ -1,5 +1,6 @@
 """A person's own data, for them to download: each journal entry as a Markdown file and one
-JSON file with the entries, drafts, actions and report-backs, and prompts they posed.
+JSON file with the entries, drafts, actions and report-backs, bids for airtime, and prompts
+they posed.
 
 A person's own actions are their personal data: every action they own, with every report-back
 on it whoever recorded it, in every set they have been in, even where they are now a former
@@ -18,7 +19,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from alsspace.models import User
 from reflections.models import JournalDraft, JournalEntry, Prompt
-from sessions.models import Action
+from sessions.models import Action, Bid
 
 README = """\
 Everything you wrote in ALS Space, downloaded on {day}.
@@ -26,7 +27,8 @@ Everything you wrote in ALS Space, downloaded on {day}.
 journal/       one Markdown file per journal entry, with its details at the top
 my-data.json   the same entries, any unsaved drafts, the actions you own with their
                report-backs (whoever recorded them, in every set you have been in, also
-               sets you have left), and the prompts you posed to a set
+               sets you have left), the bids for airtime you brought to meetings, and
+               the prompts you posed to a set
 
 Keep this file somewhere safe: your journal is private, and this copy is not encrypted.
 """
@@ -114,6 +116,20 @@ def my_data(user):
         .prefetch_related("report_backs__meeting")
         .order_by("created_at", "pk")
     ]
+    bids = [
+        {
+            "set": bid.meeting.learning_set.name,
+            "meeting": _iso(bid.meeting.starts_at),
+            "problem": bid.problem,
+            "wanted": bid.get_want_display(),
+            "minutes_asked": bid.minutes,
+            "brought_at": _iso(bid.created_at),
+            "became_airtime": bid.slot_id is not None,
+        }
+        for bid in Bid.objects.filter(member=user)
+        .select_related("meeting__learning_set")
+        .order_by("created_at", "pk")
+    ]
     prompts = [
         {
             "set": prompt.learning_set.name,
@@ -134,6 +150,7 @@ def my_data(user):
         "journal_entries": entries,
         "drafts": drafts,
         "actions": actions,
+        "bids": bids,
         "prompts_posed": prompts,
     }
 

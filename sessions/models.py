@@ -82,6 +82,9 @@ class Meeting(RulesModel):
             "run": perms.can_run_meeting,
             "view_content": perms.can_view_meeting_content,
             "send_apologies": perms.can_send_apologies,
+            # Bids are the set's: seen where its content is, brought by members under the
+            # contract, ordered and turned into airtime by whoever runs the meeting.
+            "bid": perms.can_bid,
             "view_attendance": perms.can_view_attendance,
         }
 
@@ -140,8 +143,30 @@ class Attendance(models.Model):
         return self.status in self.ATTENDED
 
 
+class Want(models.TextChoices):
+    """What a presenter asks of the set for their time."""
+
+    QUESTIONS = "questions", "Questions to think with"
+    SOUNDING_BOARD = "sounding_board", "A sounding board"
+    CHECK_ACTION = "check_action", "A check on an action I plan"
+
+
+class Phase(models.TextChoices):
+    """The optional phases of a slot, in the order they are run: questions before advice."""
+
+    PRESENTING = "presenting", "Presenting"
+    QUESTIONS = "questions", "Questions"
+    REFLECTION = "reflection", "Reflection"
+    COMMITMENT = "commitment", "Commitment"
+
+
 class AirtimeSlot(models.Model):
-    """A presenter's time in a meeting. The timer adds to `actual_seconds` when stopped."""
+    """A presenter's time in a meeting. The timer adds to `actual_seconds` when stopped.
+
+    A presenter may have several slots. `framing` is the presenter's own account of the
+    problem, brought with their bid, shown on the slot and kept with the record. A slot run
+    in phases has a `SlotPhase` for each phase it plans; `phase` is the one under way, begun
+    when the slot's timer read `phase_from_seconds`."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="airtime_slots")
     presenter = models.ForeignKey(
@@ -154,6 +179,10 @@ class AirtimeSlot(models.Model):
     )
     actual_seconds = models.PositiveIntegerField(default=0)
     timer_started_at = models.DateTimeField(null=True, blank=True)
+    framing = EncryptedTextField("presenter's framing", blank=True)
+    want = models.CharField(max_length=16, choices=Want.choices, blank=True)
+    phase = models.CharField(max_length=12, choices=Phase.choices, blank=True)
+    phase_from_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
@@ -165,6 +194,63 @@ class AirtimeSlot(models.Model):
     @property
     def actual_minutes(self):
         return round(self.actual_seconds / 60)
+
+
+class SlotPhase(models.Model):
+    """One phase of a slot run in phases: its planned minutes, and the seconds it took once
+    the set moved on from it (the phase under way is read from the slot's timer)."""
+
+    slot = models.ForeignKey(AirtimeSlot, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(max_length=12, choices=Phase.choices)
+    order = models.PositiveSmallIntegerField()
+    planned_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    used_seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["slot", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "kind"], name="one_phase_of_a_kind_per_slot")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} phase of airtime slot #{self.slot_id}"
+
+
+class Bid(models.Model):
+    """A member's bid for airtime at a meeting to come: the problem in their own words, what
+    they want from the set and the minutes they ask for. They change or withdraw it until
+    the meeting starts; the facilitator orders the bids and turns them into airtime, which
+    links each bid to the slot it became."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="bids")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="airtime_bids"
+    )
+    problem = EncryptedTextField("the problem, in your own words")
+    want = models.CharField(max_length=16, choices=Want.choices)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    slot = models.ForeignKey(
+        AirtimeSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="bids"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=240), name="bid_minutes_in_range"
+            )
+        ]
+
+    def __str__(self):
+        # Never the problem: it is what the member brings to the set.
+        return f"Bid #{self.pk} for {self.meeting}"
 
 
 class Action(models.Model):

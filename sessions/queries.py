@@ -13,12 +13,13 @@ from sessions.models import (
     Action,
     AirtimeSlot,
     Attendance,
+    Bid,
     InactionPrompt,
     Meeting,
     ReportBack,
     SignalThresholds,
 )
-from sets.models import LearningSet, Programme
+from sets.models import Contract, LearningSet, Programme
 from sets.queries import facilitated_sets, member_sets, visible_sets
 
 
@@ -113,7 +114,18 @@ def meeting_attendance(meeting: Meeting) -> QuerySet[Attendance]:
 
 
 def meeting_airtime(meeting: Meeting) -> QuerySet[AirtimeSlot]:
-    return meeting.airtime_slots.select_related("presenter")
+    return meeting.airtime_slots.select_related("presenter").prefetch_related("phases")
+
+
+def meeting_bids(meeting: Meeting) -> QuerySet[Bid]:
+    """The bids for the meeting in the facilitator's order: shown only where the set's
+    content is (docs/confidentiality.md#who-sees-what)."""
+    return meeting.bids.select_related("member").order_by("order", "pk")
+
+
+def ground_rules(learning_set: LearningSet) -> Contract | None:
+    """The set's current contract, whose ground rules the meeting page opens."""
+    return learning_set.contracts.order_by("-version").first()
 
 
 def _report_backs_with_meetings() -> "Prefetch[str, QuerySet[ReportBack], str]":

@@ -85,6 +85,11 @@ can_view_meeting_content = of_meeting(can_view_set_content)
 
 can_send_apologies = is_meeting_in_open_set & is_scheduled_meeting & of_meeting(is_active_member)
 
+# A member under the contract brings a bid for airtime at a scheduled meeting of their open
+# set; whether the meeting is still to start is checked when they bid (a clear refusal, not a
+# forbidden page).
+can_bid = is_meeting_in_open_set & is_scheduled_meeting & of_meeting(is_member_under_contract)
+
 # Everyone's attendance: facilitators, members under the contract, and the programme's admins
 # (for certification). A member not yet under the contract sees only their own row.
 can_view_attendance = of_meeting(can_view_set_content | is_set_programme_admin)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from sessions.views import (
     actions,
+    bids,
     calendars,
     dashboard,
     meeting,
@@ -49,6 +50,8 @@ urlpatterns = [
     path("meetings/<int:pk>/actions/", meeting.ActionsView.as_view(), name="meeting_actions"),
     path("meetings/<int:pk>/review/", meeting.ReviewView.as_view(), name="meeting_review"),
     path("meetings/<int:pk>/held/", meeting.HeldView.as_view(), name="meeting_held"),
+    path("meetings/<int:pk>/bids/", bids.BidsView.as_view(), name="meeting_bids"),
+    path("meetings/<int:pk>/bid-plan/", bids.BidPlanView.as_view(), name="meeting_bid_plan"),
     path("meetings/<int:pk>/apologies/", actions.ApologiesView.as_view(), name="meeting_apologies"),
     path("actions/", actions.MyActionsView.as_view(), name="my_actions"),
     path("actions/<int:pk>/report/", actions.ActionReportView.as_view(), name="action_report"),

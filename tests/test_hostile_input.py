@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessions.inaction.reconcile import detect_inaction
-from sessions.models import InactionPrompt
+from sessions.models import Bid, InactionPrompt
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.reflections.factories import JournalEntryFactory
 from tests.sessions.builders import action, attend, held_meetings, report, slot
@@ -186,6 +186,8 @@ class Place:
     own_action: object
     prompt: object
     entry: object
+    bid: object = None  # Maya's bid for the meeting under way
+    coming_bid: object = None  # and for the one to come
 
 
 @pytest.fixture
@@ -216,6 +218,12 @@ def place(world):
         own_action=action(held, w.member, "Write to the team", due_meeting=coming),
         prompt=InactionPrompt.objects.get(signal="carried_action"),
         entry=JournalEntryFactory(author=w.member, learning_set=w.learning_set),
+        bid=Bid.objects.create(
+            meeting=live, member=w.member, problem="The merger", want="questions", minutes=20
+        ),
+        coming_bid=Bid.objects.create(
+            meeting=coming, member=w.member, problem="The rota", want="questions", minutes=20
+        ),
     )
 
 
@@ -386,11 +394,34 @@ CASES = {
     "meeting_airtime": lambda p: panel(
         p,
         "meeting_airtime",
-        op=["add", "change", "start", "stop", "up", "down", "remove"],
+        op=["add", "change", "start", "stop", "up", "down", "remove", "phases", "next_phase"],
         presenter=[str(p.world.member.pk)],
         slot=[str(p.slot.pk)],
         topic=["Hiring"],
         planned_minutes=["20"],
+        presenting=["5", "0"],
+        questions=["10"],
+        reflection=["5", "0"],
+        commitment=["5"],
+    ),
+    "meeting_bid_plan": lambda p: panel(
+        p,
+        "meeting_bid_plan",
+        op=["up", "down", "place", "airtime"],
+        bid=[str(p.bid.pk)],
+        position=["0", "3"],
+        available_minutes=["90", ""],
+    ),
+    "bids": lambda p: Case(
+        p.world.member,
+        url("meetings:meeting_bids", p.coming.pk),
+        {
+            "op": ["add", "change", "withdraw"],
+            "bid": [str(p.coming_bid.pk)],
+            "problem": ["My team and I disagree about the rota."],
+            "want": ["questions", "sounding_board", "check_action"],
+            "minutes": ["20"],
+        },
     ),
     "meeting_actions": lambda p: panel(
         p,

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from alsspace.audit import record
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry
-from sessions.models import Action, CalendarFeed, InactionPrompt
+from sessions.models import Action, AirtimeSlot, Bid, CalendarFeed, InactionPrompt
 from sets.audit_actions import SetAction
 from sets.models import Invitation, Membership
 from tests.factories import UserFactory
@@ -223,6 +223,15 @@ MATRIX = [
     ("meetings:meeting_actions", _meeting, "post", expect(**MEETING_PANEL)),
     ("meetings:meeting_review", _meeting, "post", expect(**MEETING_PANEL)),
     ("meetings:meeting_held", _meeting, "post", expect(**MEETING_PANEL)),
+    ("meetings:meeting_bid_plan", _meeting, "post", expect(**MEETING_PANEL)),
+    # Members under the contract bid for airtime (an empty post says neither bring, change
+    # nor withdraw); a member who has not accepted it, the facilitator and admins may not.
+    (
+        "meetings:meeting_bids",
+        _meeting,
+        "post",
+        expect(pending=403, member=400, facilitator=403, admin=403),
+    ),
     # Members send apologies (an empty post says neither send nor withdraw).
     (
         "meetings:meeting_apologies",
@@ -413,6 +422,12 @@ JOURNAL_READERS = [
     (BETA_SHARED_JOURNAL, {"outsider"}),  # the outsider role is Olive, its author
 ]
 
+# A bid's problem and the presenter's framing on their slot: the set's facilitators and
+# members under its contract (docs/confidentiality.md#who-sees-what, the bids row).
+BID_PROBLEM = "Bid: Maya fears the merger will cost her the team's trust."
+SLOT_FRAMING = "Framing: Maya wants to test her plan to tell the team first."
+SET_CONTENT_READERS = {"member", "facilitator"}
+
 # Inaction prompts and facilitator notes: the set's facilitators only
 # (docs/confidentiality.md#who-sees-what).
 PROMPT_NOTE = "Facilitator note: Sam keeps deflecting."
@@ -438,6 +453,14 @@ def planted(world, settings):
         committed_at=world.meeting,
         text="Maya's action: raise the merger with the CFO",
     )
+    Bid.objects.create(
+        meeting=world.meeting,
+        member=world.member,
+        problem=BID_PROBLEM,
+        want="questions",
+        minutes=20,
+    )
+    AirtimeSlot.objects.create(meeting=world.meeting, presenter=world.member, framing=SLOT_FRAMING)
     world.feed = CalendarFeed.objects.create(user=world.member, token="member-feed-secret")
     world.private_entry = JournalEntry.objects.create(
         author=world.member, title="Before the CFO meeting", body=PRIVATE_JOURNAL
@@ -540,6 +563,9 @@ def test_permission_matrix(client, planted, name, kwargs, method, expected, role
     for text, readers in JOURNAL_READERS:
         if role not in readers:
             assert text not in body, f"journal text reached {role} on {name}"
+    if role not in SET_CONTENT_READERS:
+        for text in (BID_PROBLEM, SLOT_FRAMING):
+            assert text not in body, f"a bid or framing reached {role} on {name}"
     if role != "facilitator":
         for text in PROMPT_TEXTS:
             assert text not in body, f"an inaction prompt reached {role} on {name}"

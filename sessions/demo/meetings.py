@@ -4,9 +4,10 @@ The held ones have attendance for everyone then in the set (mostly present; some
 someone with apologies sent ahead, someone absent), airtime on real work problems, the
 actions each presenter committed to, report-backs on them at the following meetings (done,
 partly, not done, carried forward, dropped; one action carried forward at two meetings in a
-row), and the facilitator's process review. The three to come have an attendance row for
-each member, one with apologies already sent. Safe to run again: a set that already has
-meetings is left alone.
+row), and the facilitator's process review; in Set Aurora's latest, one presenter's slot
+carries their framing and ran in phases. The three to come have an attendance row for each
+member, one with apologies already sent, and Set Aurora's next meeting has three bids in.
+Safe to run again: a set that already has meetings is left alone.
 """
 
 from dataclasses import dataclass
@@ -21,9 +22,13 @@ from sessions.models import (
     Action,
     AirtimeSlot,
     Attendance,
+    Bid,
     Meeting,
     MeetingSeries,
+    Phase,
     ReportBack,
+    SlotPhase,
+    Want,
 )
 from sets.management.commands.seed_demo import PROGRAMME_NAME
 from sets.models import LearningSet, Membership
@@ -47,6 +52,20 @@ class Presenter:
     timed: str  # "minutes:seconds" on the meeting page's timer
     action_key: str
     action: str  # what the presenter committed to
+    framing: str = ""  # the problem in the presenter's words, brought with their bid
+    # A slot run in phases: (phase, planned minutes, "minutes:seconds" it took), in order;
+    # the last is the one under way when the meeting ended.
+    phases: tuple = ()
+
+
+@dataclass(frozen=True)
+class Bidding:
+    """A member's bid for airtime at the set's next meeting."""
+
+    person: str
+    want: str
+    minutes: int
+    problem: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,7 @@ class MeetingPlan:
     ends: time
     held: list  # three HeldMeetings, earliest first
     apologies_ahead: str  # who has already sent apologies for the next meeting
+    bids: tuple = ()  # bids already in for the next meeting
 
 
 MEETING_PLANS = {
@@ -85,6 +105,29 @@ MEETING_PLANS = {
         starts=time(9, 30),
         ends=time(13, 30),
         apologies_ahead="member.aurora",
+        bids=(
+            Bidding(
+                "aisha.rahman",
+                Want.QUESTIONS,
+                30,
+                "The staff side agreed to co-present, and now I am not sure I want to share "
+                "the stage. I would like questions that help me see why.",
+            ),
+            Bidding(
+                "david.osei",
+                Want.SOUNDING_BOARD,
+                25,
+                "The hour with the director went better than I feared. I want to think out "
+                "loud about what we agreed before I lose it.",
+            ),
+            Bidding(
+                "tom.gallagher",
+                Want.CHECK_ACTION,
+                20,
+                "I plan to send the vacancies paper to the finance lead and copy the board. "
+                "Is copying the board brave or just a way to avoid the conversation?",
+            ),
+        ),
         held=[
             HeldMeeting(
                 attendance={
@@ -219,6 +262,15 @@ MEETING_PLANS = {
                         "tom-vacancies",
                         "Map which vacancies put patient safety at risk and take the list to "
                         "the finance lead.",
+                        framing="Three posts are empty and the freeze means I cannot fill "
+                        "them. I keep stretching the team to cover, and I am not sure I have "
+                        "told anyone above me what that is costing.",
+                        phases=(
+                            (Phase.PRESENTING, 10, "9:40"),
+                            (Phase.QUESTIONS, 20, "21:05"),
+                            (Phase.REFLECTION, 10, "8:30"),
+                            (Phase.COMMITMENT, 5, "5:00"),
+                        ),
                     ),
                     Presenter(
                         "aisha.rahman",
@@ -459,6 +511,26 @@ def _hear(meeting, heard, actions, facilitator, following):
         )
 
 
+def _run_phases(slot, phases):
+    """The slot's phases as the meeting page leaves them: each one the set moved on from
+    with the time it took, the last under way from the timer's reading it began at."""
+    begun = 0
+    for order, (kind, planned, took) in enumerate(phases):
+        last = order == len(phases) - 1
+        SlotPhase.objects.create(
+            slot=slot,
+            kind=kind,
+            order=order,
+            planned_minutes=planned,
+            used_seconds=0 if last else _seconds(took),
+        )
+        if not last:
+            begun += _seconds(took)
+    slot.phase = phases[-1][0]
+    slot.phase_from_seconds = begun
+    slot.save(update_fields=["phase", "phase_from_seconds"])
+
+
 def _present_airtime(meeting, presenters, people, actions, following):
     for order, presenter in enumerate(presenters):
         person = people[presenter.person]
@@ -469,7 +541,11 @@ def _present_airtime(meeting, presenters, people, actions, following):
             topic=presenter.topic,
             planned_minutes=presenter.planned_minutes,
             actual_seconds=_seconds(presenter.timed),
+            framing=presenter.framing,
+            want=Want.QUESTIONS if presenter.framing else "",
         )
+        if presenter.phases:
+            _run_phases(slot, presenter.phases)
         actions[presenter.action_key] = Action.objects.create(
             learning_set=meeting.learning_set,
             owner=person,
@@ -543,6 +619,16 @@ def seed_set_meetings(learning_set, plan, now=None):
         _present_airtime(meeting, held.airtime, people, actions, following)
     for meeting in meetings[len(plan.held) :]:
         _expect(meeting, memberships, plan.apologies_ahead, now)
+    next_meeting = meetings[len(plan.held)]
+    for order, bid in enumerate(plan.bids):
+        Bid.objects.create(
+            meeting=next_meeting,
+            member=people[bid.person],
+            problem=bid.problem,
+            want=bid.want,
+            minutes=bid.minutes,
+            order=order,
+        )
     return True
 
 

@@ -9,7 +9,8 @@ from django import forms
 from alsspace.inputs import BoundedDateField
 from sessions import queries
 from sessions.forms.schedule import DateInput
-from sessions.models import Attendance, ReportBack
+from sessions.models import Attendance, Phase, ReportBack, Want
+from sessions.services.bids import PROBLEM_MAX
 from sessions.services.running import MAX_PLANNED_MINUTES
 
 TOPIC_MAX = 300
@@ -127,6 +128,141 @@ class SlotForm(MeetingPageForm):
 class SlotChangeForm(SlotForm):
     topic = topic_field()
     planned_minutes = minutes_field()
+
+
+def phase_minutes_field(label):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_PLANNED_MINUTES,
+        initial=0,
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_PLANNED_MINUTES}),
+        error_messages={
+            "required": f"Give {label.lower()} its minutes, or 0 to leave it out.",
+            "min_value": "A phase cannot have fewer than 0 minutes.",
+            "max_value": f"A phase has at most {MAX_PLANNED_MINUTES} minutes.",
+            "invalid": f"The minutes for {label.lower()} are a whole number.",
+        },
+    )
+
+
+class PhasesForm(SlotForm):
+    """Plan a slot's phases; 0 leaves a phase out, all 0 runs the slot without phases."""
+
+    presenting = phase_minutes_field("Presenting")
+    questions = phase_minutes_field("Questions")
+    reflection = phase_minutes_field("Reflection")
+    commitment = phase_minutes_field("Commitment")
+
+    @property
+    def phase_minutes(self):
+        return {kind: self.cleaned_data[kind] for kind in Phase.values}
+
+
+# Bids
+
+
+WANT_ERRORS = {
+    "required": "Choose what you want from the set: questions, a sounding board or a check on "
+    "an action.",
+    "invalid_choice": "Choose what you want from the set: questions, a sounding board or a "
+    "check on an action.",
+}
+
+
+class BidForm(MeetingPageForm):
+    """A member brings a bid for airtime. It needs no revision: a member's own write moves
+    the meeting on, as their apologies do."""
+
+    auto_id = "bid_%s"
+    problem = forms.CharField(
+        label="The problem, in your own words",
+        max_length=PROBLEM_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A few lines. Only the set sees it: its facilitator and members.",
+        error_messages={"required": "Write a few lines on the problem you want to bring."},
+    )
+    want = forms.ChoiceField(
+        label="What you want from the set",
+        choices=Want.choices,
+        widget=forms.RadioSelect,
+        error_messages=WANT_ERRORS,
+    )
+    minutes = forms.IntegerField(
+        label="Minutes you ask for",
+        min_value=1,
+        max_value=MAX_PLANNED_MINUTES,
+        initial=20,
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_PLANNED_MINUTES}),
+        error_messages={
+            "required": "Say how many minutes you ask for.",
+            "min_value": "Ask for at least 1 minute.",
+            "max_value": f"Ask for at most {MAX_PLANNED_MINUTES} minutes.",
+            "invalid": "The minutes are a whole number.",
+        },
+    )
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["revision"]
+        self.member = member
+
+
+class OwnBidMixin:
+    def own_bids(self):
+        return self.meeting.bids.filter(member=self.member)
+
+
+class BidChangeForm(OwnBidMixin, BidForm):
+    bid = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": "That is not a bid of yours here."}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bid"].queryset = self.own_bids()
+
+
+class BidWithdrawForm(OwnBidMixin, forms.Form):
+    bid = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": "That is not a bid of yours here."}
+    )
+
+    def __init__(self, *args, meeting, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.member = member
+        self.fields["bid"].queryset = self.own_bids()
+
+
+class BidOrderForm(MeetingPageForm):
+    """The facilitator moves a bid up or down the order, or to a place (by dragging)."""
+
+    bid = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": "That bid has been withdrawn."}
+    )
+    position = forms.IntegerField(min_value=0, max_value=1000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bid"].queryset = self.meeting.bids.all()
+
+
+class BidsToAirtimeForm(MeetingPageForm):
+    auto_id = "share_%s"
+    available_minutes = forms.IntegerField(
+        label="Minutes for airtime",
+        min_value=1,
+        max_value=24 * 60,
+        required=False,
+        help_text="Split evenly among the members present. Leave time for check-in, "
+        "report-backs and the review.",
+        error_messages={
+            "min_value": "Give at least 1 minute for airtime.",
+            "max_value": "Give at most 1440 minutes for airtime.",
+            "invalid": "The minutes for airtime are a whole number.",
+        },
+    )
 
 
 class ActionForm(MeetingPageForm):

@@ -178,10 +178,6 @@ def add_slot(
     )
     _check_member(meeting, presenter, "presenter")
     _check_minutes(planned_minutes)
-    if meeting.airtime_slots.filter(presenter=presenter).exists():
-        raise ValidationError(
-            f"{presenter} already has airtime in this meeting; change their slot instead."
-        )
     last = meeting.airtime_slots.aggregate(last=Max("order"))["last"]
     return AirtimeSlot.objects.create(
         meeting=meeting,
@@ -199,6 +195,11 @@ def change_slot(
     _claim(meeting, revision)
     _check_minutes(planned_minutes)
     slot = _slot(meeting, slot)
+    if slot.planned_minutes != planned_minutes and slot.phases.exists():
+        raise ValidationError(
+            "This slot runs in phases, so its planned time is theirs added up: change the "
+            "phases' minutes instead."
+        )
     slot.topic = topic.strip()
     slot.planned_minutes = planned_minutes
     slot.save(update_fields=["topic", "planned_minutes"])
@@ -274,6 +275,19 @@ def _meeting_day(meeting: Meeting) -> date:
     return meeting.starts_at.astimezone(ZoneInfo(meeting.learning_set.programme.time_zone)).date()
 
 
+def _owners_slot(meeting: Meeting, owner: User | None) -> AirtimeSlot | None:
+    """The slot an action belongs to when its owner has several: the one on the clock, else
+    the latest in the order that has time recorded, else their first."""
+    slots = list(meeting.airtime_slots.filter(presenter=owner).order_by("order", "pk"))
+    running = [slot for slot in slots if slot.timer_started_at]
+    timed = [slot for slot in slots if slot.actual_seconds]
+    if running:
+        return running[0]
+    if timed:
+        return timed[-1]
+    return slots[0] if slots else None
+
+
 @transaction.atomic
 def commit_action(
     meeting: Meeting,
@@ -301,7 +315,7 @@ def commit_action(
         learning_set=meeting.learning_set,
         owner=owner,
         committed_at=meeting,
-        slot=meeting.airtime_slots.filter(presenter=owner).first(),
+        slot=_owners_slot(meeting, owner),
         text=text,
         due_meeting=None if due_on else queries.next_meeting_after(meeting),
         due_on=due_on,

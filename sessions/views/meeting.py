@@ -25,9 +25,11 @@ from django.views.generic import TemplateView
 
 from sessions import queries
 from sessions.forms import meeting as meeting_forms
-from sessions.models import Attendance, Meeting, ReportBack
-from sessions.services import running
+from sessions.models import Attendance, Meeting, Phase, ReportBack, Want
+from sessions.services import bids as bid_services
+from sessions.services import phases, running
 from sessions.views.mixins import MeetingPageMixin
+from sets.models import LearningSet
 
 CONFLICT = (
     "Someone else changed this meeting a moment ago — here are the current values; "
@@ -91,6 +93,72 @@ class ReportBackRow:
         return self.report is None and self.owner_status not in Attendance.ATTENDED
 
 
+@dataclass
+class PhaseRow:
+    """A phase of a slot as the page shows it: planned, under way (its time read from the
+    slot's timer, less the reading it began at) or moved on from (the time it took)."""
+
+    phase: object
+    current: bool
+    seconds: int
+    started_at: object = None  # the slot's timer start, for the phase under way
+
+    @property
+    def label(self):
+        return self.phase.get_kind_display()
+
+    @property
+    def clock(self):
+        return clock(max(0, self.seconds))
+
+
+def phase_rows(slot, now):
+    """Each planned phase of the slot, in order. Phases before the one under way took the
+    time recorded when the set moved on; those after it are still to come."""
+    rows = []
+    for phase in slot.phases.all():
+        if phase.kind == slot.phase:
+            reading = phases.elapsed_seconds(slot, now)
+            rows.append(
+                PhaseRow(
+                    phase,
+                    current=True,
+                    seconds=reading - slot.phase_from_seconds,
+                    started_at=slot.timer_started_at,
+                )
+            )
+        else:
+            rows.append(PhaseRow(phase, current=False, seconds=phase.used_seconds))
+    return rows
+
+
+# A suggested split of a slot's planned time when it first runs in phases: a quarter to
+# present, the most to questions, then reflection, and what is left to commitment.
+SUGGESTED_SHARES = {Phase.PRESENTING: 0.25, Phase.QUESTIONS: 0.4, Phase.REFLECTION: 0.2}
+
+
+def phase_plan(slot):
+    """(phase, label, minutes) for the slot's phases form: its planned phases as they are,
+    or, for a slot not yet run in phases, a suggested split of its planned minutes."""
+    if slot.phase_rows:
+        planned = {row.phase.kind: row.phase.planned_minutes for row in slot.phase_rows}
+    else:
+        planned = {k: round(slot.planned_minutes * share) for k, share in SUGGESTED_SHARES.items()}
+        planned[Phase.COMMITMENT] = max(0, slot.planned_minutes - sum(planned.values()))
+    return [(kind, label, planned.get(kind, 0)) for kind, label in Phase.choices]
+
+
+@dataclass
+class BidRow:
+    bid: object
+    attendance: str  # the bidder's attendance status, "" while not recorded
+
+    @property
+    def away(self):
+        """Recorded as not here: their bid is left out of the airtime."""
+        return self.attendance in (Attendance.Status.APOLOGIES, Attendance.Status.ABSENT)
+
+
 class MeetingPage:
     """What the meeting page shows this person. Each part is loaded only when a template
     asks for it, in a fixed number of queries whatever the size of the set."""
@@ -116,7 +184,16 @@ class MeetingPage:
         """Where each panel's forms post, reversed once rather than for every row's form."""
         return {
             panel: reverse(f"meetings:meeting_{panel}", args=[self.meeting.pk])
-            for panel in ("attendance", "report_backs", "airtime", "actions", "review", "held")
+            for panel in (
+                "attendance",
+                "report_backs",
+                "airtime",
+                "actions",
+                "review",
+                "held",
+                "bids",
+                "bid_plan",
+            )
         }
 
     @cached_property
@@ -193,7 +270,66 @@ class MeetingPage:
             if slot.timer_started_at:
                 seconds += max(0, int((now - slot.timer_started_at).total_seconds()))
             slot.clock = clock(seconds)
+            slot.phase_rows = phase_rows(slot, now) if slot.phase else []
+            slot.current_phase = next((r for r in slot.phase_rows if r.current), None)
+            kinds = [row.phase.kind for row in slot.phase_rows]
+            following = phases.next_phase_of(slot.phase, kinds) if slot.phase else None
+            slot.next_phase = next(
+                (row.label for row in slot.phase_rows if row.phase.kind == following), None
+            )
+            slot.phase_plan = phase_plan(slot)
         return slots
+
+    @cached_property
+    def airtime_begun(self):
+        return any(slot.actual_seconds or slot.timer_started_at for slot in self.slots)
+
+    # Bids
+
+    @cached_property
+    def bids(self):
+        """Everyone's bids, for those who see the set's content; nobody else's page asks."""
+        if not self.can_view_content:
+            return []
+        records = self.attendance_records if self.can_view_attendance else {}
+        return [
+            BidRow(bid, records[bid.member_id].status if bid.member_id in records else "")
+            for bid in queries.meeting_bids(self.meeting)
+        ]
+
+    @cached_property
+    def my_bids(self):
+        return [row.bid for row in self.bids if row.bid.member_id == self.user.pk]
+
+    @cached_property
+    def can_bid(self):
+        """Bids are brought, changed and withdrawn until the meeting starts."""
+        return self.ahead and self.user.has_perm("meetings.bid_meeting", self.meeting)
+
+    @cached_property
+    def shows_bids(self):
+        return self.can_view_content and (self.bids or self.can_bid or self.working)
+
+    @property
+    def bid_mode(self):
+        return self.learning_set.airtime_mode == LearningSet.AirtimeMode.BID
+
+    @cached_property
+    def bids_total(self):
+        return sum(row.bid.minutes for row in self.bids)
+
+    @cached_property
+    def meeting_minutes(self):
+        return bid_services.meeting_minutes(self.meeting)
+
+    @cached_property
+    def bids_over(self):
+        return self.bids_total - self.meeting_minutes
+
+    @cached_property
+    def ground_rules(self):
+        """The set's current contract, openable from the meeting page at any moment."""
+        return queries.ground_rules(self.learning_set) if self.can_view_content else None
 
     @cached_property
     def running_slot(self):
@@ -243,7 +379,7 @@ def page_context(request, meeting, **forms):
     """Everything the page and its fragments need; `forms` replaces a panel's blank form
     with one that keeps what was typed."""
     page = MeetingPage(request, meeting)
-    context = {"page": page, "notice": None}
+    context = {"page": page, "notice": None, "want_choices": Want.choices}
     if page.working:
         context.update(
             slot_form=meeting_forms.SlotAddForm(meeting=meeting, members=lambda: page.members),
@@ -255,7 +391,12 @@ def page_context(request, meeting, **forms):
             review_form=meeting_forms.ReviewForm(
                 meeting=meeting, initial={"process_review": meeting.process_review}
             ),
+            share_form=meeting_forms.BidsToAirtimeForm(
+                meeting=meeting, initial={"available_minutes": page.meeting_minutes}
+            ),
         )
+    if page.can_bid:
+        context["bid_form"] = meeting_forms.BidForm(meeting=meeting, member=page.user)
     context.update(forms)
     return context
 
@@ -432,7 +573,8 @@ class AirtimeView(PanelView):
     forms = {
         "add": meeting_forms.SlotAddForm,
         "change": meeting_forms.SlotChangeForm,
-        **ops(meeting_forms.SlotForm, "start", "stop", "up", "down", "remove"),
+        "phases": meeting_forms.PhasesForm,
+        **ops(meeting_forms.SlotForm, "start", "stop", "up", "down", "remove", "next_phase"),
     }
     kept_as = {meeting_forms.SlotAddForm: "slot_form"}
     saved_message = "Airtime saved."
@@ -450,6 +592,10 @@ class AirtimeView(PanelView):
             running.stop_timer(meeting, slot, revision=revision)
         elif op in ("up", "down"):
             running.move_slot(meeting, slot, up=op == "up", revision=revision)
+        elif op == "phases":
+            phases.plan_phases(meeting, slot, minutes=data, revision=revision)
+        elif op == "next_phase":
+            phases.move_on(meeting, slot, revision=revision)
         else:
             running.remove_slot(meeting, slot, revision=revision)
 

@@ -109,6 +109,9 @@ class LearningSetForm(forms.ModelForm):
         help_texts = {
             "purpose": "One or two sentences members will see on the set’s page.",
             "quorum": "The fewest members for a meeting to go ahead.",
+            "airtime_mode": "How the facilitator turns members’ bids into airtime at a "
+            "meeting: the time split evenly among those present, or the minutes each bid "
+            "asked for.",
             "default_place": "Where the set usually meets; each meeting can differ.",
             "pulse_window_days": "Members present at a meeting can answer its pulse for this "
             "many days after it. A pulse whose results have been shown stays closed.",

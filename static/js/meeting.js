@@ -61,6 +61,69 @@
     }
   }
 
+  // Bids are put in order by dragging one onto the place it should take; the Move up and
+  // Move down buttons do the same without dragging. A drop sends the dragged bid's own form,
+  // so it is saved (and shown saving, saved or not saved) like any other change.
+  let draggedBid = null
+
+  function bidAt (target) {
+    const item = target && target.closest ? target.closest('[data-bid-order] > [data-bid]') : null
+    return item && draggedBid && item.parentNode === draggedBid.parentNode ? item : null
+  }
+
+  function clearDropTargets () {
+    document.querySelectorAll('.bid-drop-target').forEach(function (item) {
+      item.classList.remove('bid-drop-target')
+    })
+  }
+
+  document.addEventListener('dragstart', function (event) {
+    const item = event.target.closest ? event.target.closest('[data-bid-order] > [data-bid]') : null
+    if (!item) {
+      return
+    }
+    draggedBid = item
+    item.classList.add('bid-dragging')
+    event.dataTransfer.effectAllowed = 'move'
+    event.dataTransfer.setData('text/plain', item.dataset.bid)
+  })
+
+  document.addEventListener('dragover', function (event) {
+    const item = bidAt(event.target)
+    if (!item) {
+      return
+    }
+    event.preventDefault()
+    clearDropTargets()
+    if (item !== draggedBid) {
+      item.classList.add('bid-drop-target')
+    }
+  })
+
+  document.addEventListener('drop', function (event) {
+    const item = bidAt(event.target)
+    const dragged = draggedBid
+    if (!item || item === dragged) {
+      return
+    }
+    event.preventDefault()
+    const form = dragged.querySelector('form[hx-post]')
+    const position = form && form.querySelector('input[name="position"]')
+    const place = form && form.querySelector('button[value="place"]')
+    if (position && place) {
+      position.value = String(Array.from(item.parentNode.children).indexOf(item))
+      place.click()
+    }
+  })
+
+  document.addEventListener('dragend', function () {
+    clearDropTargets()
+    if (draggedBid) {
+      draggedBid.classList.remove('bid-dragging')
+    }
+    draggedBid = null
+  })
+
   document.addEventListener('change', function (event) {
     if (event.target.id === 'action_owner') {
       event.target.dataset.chosen = 'yes'
@@ -498,7 +561,20 @@
     })
   }
 
+  // Panels jumped to start below the sticky bar (static/css/app.css), which wraps to more
+  // rows on a narrow screen and grows while a presenter is on the clock.
+  function measureBar () {
+    const work = document.getElementById('meeting-work')
+    const bar = work && work.querySelector('.meeting-bar')
+    if (bar) {
+      work.style.setProperty('--meeting-bar-height', (bar.offsetHeight + 8) + 'px')
+    }
+  }
+
+  window.addEventListener('resize', measureBar)
+
   htmx.onLoad(function (content) {
+    measureBar()
     readServerClock(content)
     hideNoScriptButtons(content)
     followPresenter()

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
-from sessions.models import Meeting, MeetingSeries
+from sessions.models import Bid, Meeting, MeetingSeries
 from sets.audit_actions import SetAction
 from sets.models import Contract, Invitation, LearningSet, Membership, Programme
 from tests.factories import InvitationFactory
+from tests.sessions.factories import MeetingFactory
 
 
 def in_days(days):
@@ -103,7 +104,34 @@ def member_removal(world):
     return reverse("sets:member_remove", args=[world.learning_set.pk, membership.pk])
 
 
+def coming_meeting(world):
+    MeetingFactory(learning_set=world.learning_set)
+
+
+def bid_path(world):
+    meeting = Meeting.objects.get(learning_set=world.learning_set)
+    return reverse("meetings:meeting_bids", args=[meeting.pk])
+
+
+def coming_meeting_page(world):
+    return Meeting.objects.get(learning_set=world.learning_set).get_absolute_url()
+
+
 FORMS = {
+    "bid": Form(
+        "member",
+        bid_path,
+        lambda w: {
+            "op": "add",
+            "problem": "My team and I disagree about the rota.",
+            "want": "sounding_board",
+            "minutes": "20",
+        },
+        lambda w: Bid.objects.filter(member=w.member).count(),
+        1,
+        prepare=coming_meeting,
+        page=coming_meeting_page,
+    ),
     "meeting": Form(
         "facilitator",
         lambda w: reverse("meetings:meeting_create", args=[w.learning_set.pk]),

@@ -17,7 +17,15 @@ from django.utils import timezone
 from alsspace.models import AuditEvent
 from reflections.audit_actions import ReflectionAction
 from reflections.models import JournalDraft, JournalEntry, Prompt
-from sessions.models import Action, AirtimeSlot, Attendance, CalendarFeed, Meeting, ReportBack
+from sessions.models import (
+    Action,
+    AirtimeSlot,
+    Attendance,
+    Bid,
+    CalendarFeed,
+    Meeting,
+    ReportBack,
+)
 from sets.models import Membership
 from tests.factories import PASSWORD, UserFactory
 from tests.reflections.factories import JournalEntryFactory, PromptFactory
@@ -298,3 +306,31 @@ def test_own_actions_are_in_the_download_of_a_pending_or_former_member(
     assert action["report_backs"][0]["note"] == "Recorded by the facilitator: carried to next time."
     assert "Maya's action" not in json.dumps(data)
     assert "in every set you have been in" in archive.read("README.txt").decode()
+
+
+def test_the_download_holds_the_bids_i_brought_and_no_one_elses(client, world, meetings):
+    coming = Meeting.objects.create(
+        learning_set=world.learning_set,
+        starts_at=timezone.now() + timedelta(days=7),
+        ends_at=timezone.now() + timedelta(days=7, hours=3),
+    )
+    Bid.objects.create(
+        meeting=coming, member=world.member, problem="My rota problem", want="questions", minutes=25
+    )
+    Bid.objects.create(
+        meeting=coming,
+        member=world.facilitator,
+        problem="Not Maya's bid",
+        want="sounding_board",
+        minutes=10,
+    )
+    archive = zipfile.ZipFile(io.BytesIO(download(client, world.member).content))
+    data = json.loads(archive.read("my-data.json"))
+    (bid,) = data["bids"]
+    assert (bid["set"], bid["problem"], bid["wanted"], bid["minutes_asked"]) == (
+        "Set Alpha",
+        "My rota problem",
+        "Questions to think with",
+        25,
+    )
+    assert "Not Maya's bid" not in json.dumps(data)

@@ -146,3 +146,23 @@ def test_the_dashboard_has_an_action_carried_at_two_meetings_in_a_row(demo_sets)
     # Attendance and airtime are a healthy mix: nobody drifting, silent or dominant.
     quiet = ["silent_member", "airtime_imbalance", "attendance_drift", "below_quorum"]
     assert not prompts.filter(signal__in=[*quiet, "talk_without_action"]).exists()
+
+
+def test_aurora_shows_bids_for_its_next_meeting_and_a_slot_run_in_phases(demo_sets):
+    aurora = next(s for s in demo_sets if s.name == "Set Aurora")
+    held, to_come = (
+        list(aurora.meetings.filter(status="held")),
+        aurora.meetings.filter(status="scheduled"),
+    )
+    bids = list(to_come.first().bids.order_by("order"))
+    assert len(bids) == 3
+    assert all(bid.problem and 1 <= bid.minutes <= 240 for bid in bids)
+    members = set(aurora.memberships.current().values_list("user", flat=True))
+    assert {bid.member_id for bid in bids} <= members
+    phased = AirtimeSlot.objects.get(meeting__in=held, phase__gt="")
+    assert phased.framing
+    kinds = [phase.kind for phase in phased.phases.all()]
+    assert kinds == ["presenting", "questions", "reflection", "commitment"]
+    assert phased.phase == "commitment"
+    assert sum(p.used_seconds for p in phased.phases.all()) == phased.phase_from_seconds
+    assert phased.phase_from_seconds < phased.actual_seconds
