@@ -22,6 +22,7 @@ def record(
     actor: User | None = None,
     programme: Model | int | None = None,
     subject: object = "",
+    ip: str | None = None,
     **detail: Any,
 ) -> AuditEvent:
     if actor is None and request is not None and request.user.is_authenticated:
@@ -32,5 +33,5 @@ def record(
         programme_id=getattr(programme, "pk", programme),
         subject=str(subject)[:300],
         detail=detail,
-        ip_address=client_ip(request),
+        ip_address=ip if ip is not None else client_ip(request),
     )

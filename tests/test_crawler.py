@@ -190,7 +190,7 @@ def plant_through_pages(learning_set, member, facilitator):
         as_facilitator,
         "sets:contract_edit",
         [learning_set.pk],
-        {"text": f"{contract.text}\n10. zq-aurora-contract-text"},
+        {"text": f"{contract.text}\n10. zq-aurora-contract-text", "change": "material"},
     )
     version = learning_set.contracts.order_by("-version").first().version
     posted(as_member, "sets:contract", [learning_set.pk], {"version": version})

@@ -326,7 +326,7 @@ CASES = {
     "contract_edit": lambda p: Case(
         p.world.facilitator,
         url("sets:contract_edit", p.world.learning_set.pk),
-        {"text": ["We keep confidence."]},
+        {"text": ["We keep confidence."], "change": ["material", "minor"]},
     ),
     "contract_accept": lambda p: Case(
         p.world.pending,

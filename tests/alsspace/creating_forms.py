@@ -183,7 +183,7 @@ FORMS = {
     "contract": Form(
         "facilitator",
         lambda w: reverse("sets:contract_edit", args=[w.learning_set.pk]),
-        lambda w: {"text": "We keep confidence, and we turn up."},
+        lambda w: {"text": "We keep confidence, and we turn up.", "change": "material"},
         lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
         2,
         audits={AuditEvent.Action.CONTRACT_VERSION: 1},

@@ -212,7 +212,8 @@ def planted(client, world):
 
     contract_text = secret("contract")
     response = client.post(
-        reverse("sets:contract_edit", args=[world.learning_set.pk]), {"text": contract_text}
+        reverse("sets:contract_edit", args=[world.learning_set.pk]),
+        {"text": contract_text, "change": "material"},
     )
     assert response.status_code == 302
     contract = Contract.objects.filter(learning_set=world.learning_set).latest()
