@@ -146,3 +146,16 @@ def test_the_dashboard_has_an_action_carried_at_two_meetings_in_a_row(demo_sets)
     # Attendance and airtime are a healthy mix: nobody drifting, silent or dominant.
     quiet = ["silent_member", "airtime_imbalance", "attendance_drift", "below_quorum"]
     assert not prompts.filter(signal__in=[*quiet, "talk_without_action"]).exists()
+
+
+def test_the_record_keeps_who_wrote_a_report_back_and_who_changed_it(demo_sets):
+    aurora = next(s for s in demo_sets if s.name == "Set Aurora")
+    reports = ReportBack.objects.filter(action__learning_set=aurora).select_related("action")
+    changed = [r for r in reports if r.author_id != r.written_by_id]
+    assert len(changed) == 1
+    facilitator = aurora.memberships.get(role="facilitator").user
+    assert changed[0].author == changed[0].action.owner
+    assert changed[0].written_by == facilitator
+    # Set Birch keeps a report-back its owner wrote, as they wrote it.
+    birch = ReportBack.objects.exclude(action__learning_set=aurora).select_related("action")
+    assert any(r.author_id == r.written_by_id == r.action.owner_id for r in birch)
