@@ -55,6 +55,17 @@ class Difference:
     def is_empty(self) -> bool:
         return all(p.status == "same" for p in self.paragraphs)
 
+    @property
+    def summary(self) -> str:
+        """In words, leaving out what did not happen: "1 paragraph reworded, 2 added"."""
+        counts = [(self.changed, "reworded"), (self.added, "added"), (self.removed, "removed")]
+        parts = [f"{n} {verb}" for n, verb in counts if n]
+        if not parts:
+            return "No paragraph changed."
+        first = parts[0].split(" ", 1)
+        noun = "paragraph" if int(first[0]) == 1 else "paragraphs"
+        return f"{first[0]} {noun} {first[1]}" + "".join(f", {p}" for p in parts[1:]) + "."
+
 
 def paragraphs(text: str) -> list[str]:
     """The text's paragraphs, as the contract page shows them: split at blank lines."""

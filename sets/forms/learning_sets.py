@@ -225,6 +225,10 @@ class AdoptAmendmentForm(forms.Form):
         "The set reads this with the decision and in the contract's history.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["rows"] = 12
+
 
 class DeclineAmendmentForm(forms.Form):
     reason = note_field(

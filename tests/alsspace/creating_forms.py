@@ -13,7 +13,7 @@ from django.utils import timezone
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
 from sessions.models import Meeting, MeetingSeries
-from sets.models import Contract, Invitation, LearningSet, Membership, Programme
+from sets.models import Amendment, Contract, Invitation, LearningSet, Membership, Programme
 from tests.factories import InvitationFactory
 
 
@@ -187,6 +187,41 @@ FORMS = {
         lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
         2,
         audits={AuditEvent.Action.CONTRACT_VERSION: 1},
+    ),
+    "contract amendment": Form(
+        "member",
+        lambda w: reverse("sets:amendment_create", args=[w.learning_set.pk]),
+        lambda w: {"text": "We keep confidence, in the room.", "reason": "Home calls."},
+        lambda w: Amendment.objects.filter(learning_set=w.learning_set).count(),
+        1,
+        audits={AuditEvent.Action.AMENDMENT_PROPOSED: 1},
+        emails=True,
+    ),
+    "adopting an amendment": Form(
+        "facilitator",
+        lambda w: reverse(
+            "sets:amendment", args=[w.learning_set.pk, w.learning_set.amendments.get().pk]
+        ),
+        lambda w: {
+            "op": "adopt",
+            "adopt-text": "We keep confidence, in the room.",
+            "adopt-change": "minor",
+            "adopt-note": "",
+        },
+        lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
+        2,
+        audits={
+            AuditEvent.Action.AMENDMENT_ADOPTED: 1,
+            AuditEvent.Action.CONTRACT_MINOR_VERSION: 1,
+        },
+        emails=True,
+        prepare=lambda w: Amendment.objects.create(
+            learning_set=w.learning_set,
+            based_on=w.contract,
+            text="We keep confidence, in the room.",
+            reason="Home calls.",
+            proposed_by=w.member,
+        ),
     ),
     "journal entry": Form(
         "member",

@@ -62,7 +62,7 @@ def test_a_member_proposes_a_change_adopted_as_minor_then_a_material_edit(
     expect(page.locator(".messages")).to_contain_text("Your proposal is with the set.")
     change = page.get_by_role("region", name="What it changes in version 1")
     expect(change.locator("ins")).to_contain_text("to the facilitator")
-    expect(change).to_contain_text("1 paragraph reworded")
+    expect(change).to_contain_text("1 paragraph reworded.")
     both_widths(page, "amendment-proposed", axe_check, shot)
 
     facilitator = new_context().new_page()
