@@ -7,6 +7,8 @@ decision and a new version, happen one after the other), is audited, and tells t
 concerns by email once it commits. Audit events and emails never carry what a proposal says.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -42,9 +44,7 @@ def _locked_open(amendment: Amendment) -> Amendment:
     return locked
 
 
-def _record(
-    action: str, amendment: Amendment, actor: User, ip: str | None, **detail: object
-) -> None:
+def _record(action: str, amendment: Amendment, actor: User, ip: str | None, **detail: Any) -> None:
     record(
         action,
         actor=actor,

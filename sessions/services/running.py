@@ -43,11 +43,11 @@ class StaleMeeting(Exception):
 
 class OwnReportBack(ValidationError):
     """A change to a report-back its owner wrote themselves, not confirmed: nothing is
-    written, and the page asks to confirm (docs/product.md#report-backs)."""
+    written, and the page asks to confirm (docs/product.md#actions-and-report-backs)."""
 
     def __init__(self, owner: User) -> None:
         self.owner = owner
-        name = owner.get_short_name() or "its owner"
+        name = owner.name.split(" ")[0] if owner.name else owner.email
         super().__init__(
             f"{name} wrote this report-back themselves, so it was not changed. To change "
             f"their words, tick “Yes, change {name}’s own report-back” and save again; the "

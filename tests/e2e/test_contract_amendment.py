@@ -3,7 +3,7 @@ proposes a change and says why; the facilitator adopts it as a minor change, and
 is not locked out; a material edit asks the member to accept again, and shows them what
 changed; the history and the difference between versions are readable, on a desktop and on a
 phone. Then the facilitator changes a report-back a member wrote: the page says so and asks
-first (docs/product.md#report-backs)."""
+first (docs/product.md#actions-and-report-backs)."""
 
 from datetime import timedelta
 

@@ -1,5 +1,5 @@
 """A report-back keeps who wrote it and who changed it; a facilitator who changes one its owner
-wrote themselves confirms first (docs/product.md#report-backs)."""
+wrote themselves confirms first (docs/product.md#actions-and-report-backs)."""
 
 import pytest
 
