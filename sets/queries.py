@@ -298,3 +298,8 @@ def last_accepted_version(learning_set: LearningSet, user: User) -> int | None:
         accepted.order_by("-contract__version").values_list("contract__version", flat=True).first()
     )
     return version
+
+
+def open_amendment_count(learning_set: LearningSet) -> int:
+    """How many proposed changes to the set's contract wait for a decision."""
+    return learning_set.amendments.filter(status=Amendment.Status.OPEN).count()

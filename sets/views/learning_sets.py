@@ -123,6 +123,10 @@ class SetDetailView(SetPageMixin, DetailView):
             # the set says, and who let them in.
             newcomers=[m for m in roster if mine and m.joined_at > recently],
             can_view_contract=user.has_perm("sets.view_contract_learningset", learning_set),
+            # Members' proposed changes to the contract wait for its facilitator.
+            proposals_to_decide=queries.open_amendment_count(learning_set)
+            if user.has_perm("sets.change_contract_learningset", learning_set)
+            else 0,
             can_edit_set=user.has_perm("sets.change_learningset", learning_set),
             can_close=user.has_perm("sets.close_learningset", learning_set),
             usual_length=usual_length(learning_set.default_length_minutes),

@@ -391,3 +391,29 @@ def test_odd_version_numbers_fall_back_to_the_latest_change(client, world, query
     response = client.get(history_url(world, query))
     assert response.status_code == 200
     assert response.context["after"].version == 2
+
+
+def test_the_set_page_tells_the_facilitator_a_proposal_waits(client, world, proposal):
+    client.force_login(world.facilitator)
+    body = client.get(world.learning_set.get_absolute_url()).content.decode()
+    assert "1 proposed change to the contract waits for your decision." in body
+    client.force_login(world.member)
+    body = client.get(world.learning_set.get_absolute_url()).content.decode()
+    assert "waits for your decision" not in body
+    amendments.decline_amendment(proposal, reason="No.", actor=world.facilitator)
+    client.force_login(world.facilitator)
+    body = client.get(world.learning_set.get_absolute_url()).content.decode()
+    assert "waits for your decision" not in body
+
+
+def test_programme_admins_see_that_the_contract_changed_never_how(client, world, proposal):
+    amendments.adopt_amendment(
+        proposal, text=PROPOSED, change="minor", note="Tidier wording.", actor=world.facilitator
+    )
+    client.force_login(world.admin)
+    body = client.get(reverse("sets:audit", args=[world.programme.pk])).content.decode()
+    assert "Proposed a change to the contract of" in body
+    assert "Adopted a proposed change to the contract of" in body
+    assert "Reworded the contract (a minor change) of" in body
+    for text in (PROPOSED, REASON, "Tidier wording."):
+        assert text not in body
