@@ -21,6 +21,10 @@ from sets.services import current_contract, new_contract_version
 from sets.tasks import announce_amendment, announce_amendment_decision
 
 
+class ContractMovedOn(ValidationError):
+    """A proposal adopted over a version newer than the one it was read against."""
+
+
 def _normalised(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
@@ -91,14 +95,23 @@ def adopt_amendment(
     text: str,
     change: str,
     note: str,
+    version: int | None = None,
     actor: User,
     ip: str | None = None,
 ) -> Contract:
     """The facilitator adopts the proposal, as proposed or as they edited it, as a new version
-    of the contract, minor or material; `note` tells the set what changed and why."""
+    of the contract, minor or material; `note` tells the set what changed and why. `version`
+    is the version they read it against: if the contract has moved on since, nothing is
+    adopted, so that no version's change is undone unseen."""
     amendment = _locked_open(amendment)
     if not can_decide_amendment(actor, amendment):
         raise PermissionDenied
+    current = current_contract(amendment.learning_set)
+    if version is not None and current is not None and current.version != version:
+        raise ContractMovedOn(
+            f"The contract changed to version {current.version} while you were reading. "
+            "Nothing was adopted: check the proposal against it below, then adopt it again."
+        )
     contract = new_contract_version(
         amendment.learning_set, _normalised(text), change=change, note=note, actor=actor, ip=ip
     )

@@ -350,6 +350,7 @@ CASES = {
             "adopt-text": ["We keep confidence, in the room."],
             "adopt-change": ["minor", "material"],
             "adopt-note": ["", "Agreed."],
+            "adopt-version": ["1", "2"],
             "decline-reason": ["Rule one covers it."],
         },
     ),

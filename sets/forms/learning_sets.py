@@ -224,6 +224,13 @@ class AdoptAmendmentForm(forms.Form):
         "What changed, and why (optional)",
         "The set reads this with the decision and in the contract's history.",
     )
+    # The version the facilitator read the proposal against: adopting it over a newer one
+    # would undo that version's change unseen.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "Reload the page: this form is missing its version."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

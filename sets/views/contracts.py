@@ -80,7 +80,10 @@ class AmendmentView(SubmitOnceMixin, SetPageMixin, TemplateView):
         rebased = current is not None and current.pk != amendment.based_on_id
         kwargs.setdefault(
             "adopt_form",
-            AdoptAmendmentForm(prefix="adopt", initial={"text": amendment.text}),
+            AdoptAmendmentForm(
+                prefix="adopt",
+                initial={"text": amendment.text, "version": current.version if current else None},
+            ),
         )
         kwargs.setdefault("decline_form", DeclineAmendmentForm(prefix="decline"))
         return super().get_context_data(
@@ -135,6 +138,10 @@ class AmendmentView(SubmitOnceMixin, SetPageMixin, TemplateView):
                 actor=self.request.user,
                 ip=client_ip(self.request),
                 **form.cleaned_data,
+            )
+        except amendments.ContractMovedOn as error:
+            return self.render_to_response(
+                self.get_context_data(error=" ".join(error.messages)), status=409
             )
         except ValidationError as error:
             self.amendment.refresh_from_db()

@@ -207,6 +207,7 @@ FORMS = {
             "adopt-text": "We keep confidence, in the room.",
             "adopt-change": "minor",
             "adopt-note": "",
+            "adopt-version": "1",
         },
         lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
         2,

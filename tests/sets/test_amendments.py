@@ -149,10 +149,18 @@ def test_a_proposal_shows_what_it_changes_word_by_word(client, world, proposal):
 # Adopting and declining
 
 
-def adopt(client, world, amendment, change, text=PROPOSED, note="Agreed at the May meeting."):
+def adopt(
+    client, world, amendment, change, text=PROPOSED, note="Agreed at the May meeting.", version=1
+):
     return client.post(
         amendment_url(world, amendment),
-        {"op": "adopt", "adopt-text": text, "adopt-change": change, "adopt-note": note},
+        {
+            "op": "adopt",
+            "adopt-text": text,
+            "adopt-change": change,
+            "adopt-note": note,
+            "adopt-version": version,
+        },
     )
 
 
@@ -417,3 +425,22 @@ def test_programme_admins_see_that_the_contract_changed_never_how(client, world,
     assert "Reworded the contract (a minor change) of" in body
     for text in (PROPOSED, REASON, "Tidier wording."):
         assert text not in body
+
+
+def test_a_proposal_read_against_an_older_version_is_not_adopted_over_a_newer_one(
+    client, world, proposal
+):
+    client.force_login(world.facilitator)
+    assert client.get(amendment_url(world, proposal)).context["adopt_form"]["version"].value() == 1
+    new_contract_version(
+        world.learning_set, "Confidentiality first.", change="material", actor=world.facilitator
+    )
+    response = adopt(client, world, proposal, "minor", version=1)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "The contract changed to version 2 while you were reading." in body
+    assert "Against the contract as it is now (version 2)" in body
+    assert Contract.objects.filter(learning_set=world.learning_set).latest().version == 2
+    assert Amendment.objects.get().is_open
+    assert response.context["adopt_form"]["version"].value() == 2
+    assert adopt(client, world, proposal, "minor", version=2).status_code == 302
