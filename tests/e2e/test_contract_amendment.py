@@ -71,6 +71,7 @@ def test_a_member_proposes_a_change_adopted_as_minor_then_a_material_edit(
     facilitator.goto(f"{live_server.url}/sets/{learning_set.pk}/contract/")
     proposals = facilitator.get_by_role("region", name="Proposed changes")
     expect(proposals).to_contain_text("Waiting for the facilitator's decision")
+    both_widths(facilitator, "contract-with-proposal", axe_check, shot)
     proposals.get_by_role("link", name="Proposed by Maya Member").click()
     expect(facilitator.get_by_role("region", name="Why")).to_contain_text(REASON)
     adopt = facilitator.get_by_role("region", name="Adopt it")
