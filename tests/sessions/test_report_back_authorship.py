@@ -2,6 +2,7 @@
 wrote themselves confirms first (docs/product.md#actions-and-report-backs)."""
 
 import pytest
+from django.urls import reverse
 
 from alsspace.audit import Action as Audit
 from alsspace.models import AuditEvent
@@ -182,3 +183,17 @@ def test_the_service_refuses_an_unconfirmed_change_to_the_owners_words(
         )
     assert refusal.value.owner == world.member
     assert ReportBack.objects.get().outcome == "partly"
+
+
+def test_the_owner_is_told_on_their_own_page_that_the_facilitator_changed_their_words(
+    client, world, live_meeting, open_action, own_report, post_panel
+):
+    next_meeting = MeetingFactory(learning_set=world.learning_set, starts_at=days_from_now(30))
+    Action.objects.filter(pk=open_action.pk).update(due_meeting=next_meeting)
+    report = running.write_own_report_back(
+        Action.objects.get(pk=open_action.pk), outcome="partly", note="Mine", by=world.member
+    )
+    ReportBack.objects.filter(pk=report.pk).update(written_by=world.facilitator)
+    client.force_login(world.member)
+    body = client.get(reverse("meetings:action_report", args=[open_action.pk])).content.decode()
+    assert "Fay Facilitator changed the report-back you wrote." in body
