@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import User
+from sets.audit_actions import SetAction as Action
 from sets.models import Amendment, Contract, LearningSet
 from sets.rules import can_decide_amendment, can_propose_amendment, can_withdraw_amendment
 from sets.services import current_contract, new_contract_version

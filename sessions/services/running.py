@@ -26,10 +26,10 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from alsspace.audit import Action as Audit
 from alsspace.audit import record
 from alsspace.models import User
 from sessions import queries
+from sessions.audit_actions import MeetingAction as Audit
 from sessions.inaction import schedule_detection
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
 

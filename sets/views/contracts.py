@@ -6,7 +6,6 @@ edits, are in sets.views.learning_sets."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
@@ -17,7 +16,8 @@ from alsspace.submissions import SubmitOnceMixin
 from sets import amendments, queries, services
 from sets.contract_diff import difference
 from sets.forms.learning_sets import AdoptAmendmentForm, AmendmentForm, DeclineAmendmentForm
-from sets.views.learning_sets import CurrentContractMixin, SetPageMixin, version_saved
+from sets.views.learning_sets import CurrentContractMixin, version_saved
+from sets.views.mixins import SetPageMixin
 
 
 class AmendmentCreateView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin, FormView):
@@ -207,18 +207,3 @@ class ContractHistoryView(SetPageMixin, TemplateView):
             ),
             **kwargs,
         )
-
-
-urlpatterns = [
-    path("sets/<int:pk>/contract/history/", ContractHistoryView.as_view(), name="contract_history"),
-    path(
-        "sets/<int:pk>/contract/proposals/new/",
-        AmendmentCreateView.as_view(),
-        name="amendment_create",
-    ),
-    path(
-        "sets/<int:pk>/contract/proposals/<int:amendment_pk>/",
-        AmendmentView.as_view(),
-        name="amendment",
-    ),
-]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
 from sessions.models import Meeting, MeetingSeries
+from sets.audit_actions import SetAction
 from sets.models import Amendment, Contract, Invitation, LearningSet, Membership, Programme
 from tests.factories import InvitationFactory
 
@@ -40,14 +41,6 @@ PROGRAMME_DATA = {
     "time_zone": "Europe/London",
     "pulse_threshold": "3",
     "attendance_threshold": "75",
-    "carried_action_meetings": "2",
-    "silent_member_meetings": "3",
-    "airtime_share_percent": "40",
-    "airtime_window_meetings": "3",
-    "attendance_missed": "2",
-    "attendance_window": "3",
-    "talk_without_action_slots": "2",
-    "pulse_dip": "0.5",
 }
 
 SET_DATA = {
@@ -144,7 +137,7 @@ FORMS = {
         lambda w: PROGRAMME_DATA,
         lambda w: Programme.objects.filter(name="Leaders 2027").count(),
         1,
-        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
+        audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
     ),
     "set": Form(
         "admin",
@@ -159,7 +152,7 @@ FORMS = {
         lambda w: {"name": "Nia Newcomer", "email": "nia@example.org", "role": "member"},
         lambda w: Invitation.objects.filter(email="nia@example.org").count(),
         1,
-        audits={AuditEvent.Action.INVITATION_SENT: 1},
+        audits={SetAction.INVITATION_SENT: 1},
         emails=True,
     ),
     "import": Form(
@@ -168,7 +161,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.count(),
         2,
-        audits={AuditEvent.Action.INVITATION_SENT: 2, AuditEvent.Action.MEMBERS_IMPORTED: 1},
+        audits={SetAction.INVITATION_SENT: 2, SetAction.MEMBERS_IMPORTED: 1},
         emails=True,
         files={"file": ("people.csv", IMPORT_FILE)},
     ),
@@ -178,7 +171,7 @@ FORMS = {
         lambda w: {"email": w.outsider.email},
         lambda w: w.programme.admins.count(),
         2,
-        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
+        audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
     ),
     "contract": Form(
         "facilitator",
@@ -186,7 +179,7 @@ FORMS = {
         lambda w: {"text": "We keep confidence, and we turn up.", "change": "material"},
         lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
         2,
-        audits={AuditEvent.Action.CONTRACT_VERSION: 1},
+        audits={SetAction.CONTRACT_VERSION: 1},
     ),
     "contract amendment": Form(
         "member",
@@ -194,7 +187,7 @@ FORMS = {
         lambda w: {"text": "We keep confidence, in the room.", "reason": "Home calls."},
         lambda w: Amendment.objects.filter(learning_set=w.learning_set).count(),
         1,
-        audits={AuditEvent.Action.AMENDMENT_PROPOSED: 1},
+        audits={SetAction.AMENDMENT_PROPOSED: 1},
         emails=True,
     ),
     "adopting an amendment": Form(
@@ -212,8 +205,8 @@ FORMS = {
         lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
         2,
         audits={
-            AuditEvent.Action.AMENDMENT_ADOPTED: 1,
-            AuditEvent.Action.CONTRACT_MINOR_VERSION: 1,
+            SetAction.AMENDMENT_ADOPTED: 1,
+            SetAction.CONTRACT_MINOR_VERSION: 1,
         },
         emails=True,
         prepare=lambda w: Amendment.objects.create(
@@ -250,7 +243,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.filter(email="ivo@example.org").count(),
         1,
-        audits={AuditEvent.Action.INVITATION_RESENT: 1},
+        audits={SetAction.INVITATION_RESENT: 1},
         emails=True,
         prepare=open_invitation,
         page=set_page,
@@ -261,7 +254,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.filter(revoked_at__isnull=False).count(),
         1,
-        audits={AuditEvent.Action.INVITATION_REVOKED: 1},
+        audits={SetAction.INVITATION_REVOKED: 1},
         prepare=open_invitation,
         page=set_page,
     ),
@@ -271,7 +264,7 @@ FORMS = {
         lambda w: {},
         lambda w: LearningSet.objects.filter(status=LearningSet.Status.CLOSED).count(),
         1,
-        audits={AuditEvent.Action.SET_CLOSED: 1},
+        audits={SetAction.SET_CLOSED: 1},
     ),
     "remove member": Form(
         "facilitator",
@@ -279,7 +272,7 @@ FORMS = {
         lambda w: {},
         lambda w: Membership.objects.filter(user=w.member, left_at__isnull=False).count(),
         1,
-        audits={AuditEvent.Action.MEMBERSHIP_ENDED: 1},
+        audits={SetAction.MEMBERSHIP_ENDED: 1},
     ),
 }
 

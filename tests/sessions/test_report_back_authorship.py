@@ -4,8 +4,8 @@ wrote themselves confirms first (docs/product.md#actions-and-report-backs)."""
 import pytest
 from django.urls import reverse
 
-from alsspace.audit import Action as Audit
 from alsspace.models import AuditEvent
+from sessions.audit_actions import MeetingAction as Audit
 from sessions.models import Action, Attendance, Meeting, ReportBack
 from sessions.services import running
 from tests.sessions.factories import MeetingFactory, days_from_now

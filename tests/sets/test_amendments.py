@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from alsspace.audit import Action
 from alsspace.crypto import raw_tokens
 from alsspace.models import AuditEvent
 from sets import amendments
+from sets.audit_actions import SetAction as Action
 from sets.models import Amendment, Contract, ContractAcceptance, LearningSet
 from sets.services import accept_contract, new_contract_version
 
@@ -344,8 +344,7 @@ def test_accepting_a_version_a_minor_edit_has_since_reworded_accepts_that_too(cl
         world.learning_set, "Reworded rules.", change="minor", actor=world.facilitator
     )
     # Read at version 1, accepted as the reworded version 2 was saved: both are accepted.
-    request = type("Request", (), {"user": world.pending, "META": {}})()
-    accept_contract(world.contract, request=request)
+    accept_contract(world.contract, actor=world.pending)
     assert may_see_content(world.pending, world.learning_set)
 
 

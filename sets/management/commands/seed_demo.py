@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
+from sets.audit_actions import SetAction
 from sets.models import (
     Amendment,
     Contract,
@@ -269,7 +270,9 @@ def ensure_programme(admin):
     )
     if created:
         programme.admins.add(admin)
-        record(Action.PROGRAMME_ADMIN_ADDED, actor=admin, programme=programme, subject=admin.email)
+        record(
+            SetAction.PROGRAMME_ADMIN_ADDED, actor=admin, programme=programme, subject=admin.email
+        )
     return programme
 
 
@@ -307,7 +310,7 @@ def ensure_membership(learning_set, user, role, *, actor, left=False):
         granted_by=actor,
     )
     record(
-        Action.MEMBERSHIP_ADDED,
+        SetAction.MEMBERSHIP_ADDED,
         actor=actor,
         programme=programme,
         subject=user.email,
@@ -316,7 +319,7 @@ def ensure_membership(learning_set, user, role, *, actor, left=False):
     )
     if left:
         record(
-            Action.MEMBERSHIP_ENDED,
+            SetAction.MEMBERSHIP_ENDED,
             actor=actor,
             programme=programme,
             subject=user.email,
@@ -333,7 +336,7 @@ def ensure_contract(learning_set, facilitator):
     )
     if created:
         record(
-            Action.CONTRACT_VERSION,
+            SetAction.CONTRACT_VERSION,
             actor=facilitator,
             programme=learning_set.programme,
             subject=learning_set,
@@ -346,7 +349,7 @@ def ensure_acceptance(contract, user):
     _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=user)
     if created:
         record(
-            Action.CONTRACT_ACCEPTED,
+            SetAction.CONTRACT_ACCEPTED,
             actor=user,
             programme=contract.learning_set.programme,
             subject=contract.learning_set,
@@ -394,7 +397,7 @@ def ensure_contract_story(learning_set):
         proposed_by=tom,
         proposed_at=now - timedelta(days=20),
     )
-    record(Action.AMENDMENT_PROPOSED, actor=tom, programme=programme, subject=learning_set)
+    record(SetAction.AMENDMENT_PROPOSED, actor=tom, programme=programme, subject=learning_set)
     note = (
         "Tom's wording: apologies go to the facilitator as well as the set. The rule itself "
         "is unchanged, so nobody needs to accept the contract again."
@@ -407,12 +410,14 @@ def ensure_contract_story(learning_set):
         note=note,
         created_by=facilitator,
     )
-    ContractAcceptance.objects.bulk_create(
-        ContractAcceptance(
-            contract=second, user_id=a.user_id, accepted_at=a.accepted_at, carried_over=True
+    # One by one, so that sets/receivers.py hears of each acceptance.
+    for accepted in first.acceptances.all():
+        ContractAcceptance.objects.create(
+            contract=second,
+            user_id=accepted.user_id,
+            accepted_at=accepted.accepted_at,
+            carried_over=True,
         )
-        for a in first.acceptances.all()
-    )
     adopted.decision_reason = note
     adopted.status = Amendment.Status.ADOPTED
     adopted.decided_by = facilitator
@@ -420,7 +425,7 @@ def ensure_contract_story(learning_set):
     adopted.adopted_as = second
     adopted.save()
     record(
-        Action.CONTRACT_MINOR_VERSION,
+        SetAction.CONTRACT_MINOR_VERSION,
         actor=facilitator,
         programme=programme,
         subject=learning_set,
@@ -428,7 +433,7 @@ def ensure_contract_story(learning_set):
         change="minor",
     )
     record(
-        Action.AMENDMENT_ADOPTED,
+        SetAction.AMENDMENT_ADOPTED,
         actor=facilitator,
         programme=programme,
         subject=learning_set,
@@ -447,4 +452,4 @@ def ensure_contract_story(learning_set):
         proposed_by=priya,
         proposed_at=now - timedelta(days=3),
     )
-    record(Action.AMENDMENT_PROPOSED, actor=priya, programme=programme, subject=learning_set)
+    record(SetAction.AMENDMENT_PROPOSED, actor=priya, programme=programme, subject=learning_set)

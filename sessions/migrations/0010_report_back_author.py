@@ -15,7 +15,7 @@ def authors_from_writers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0008_encrypt_set_content'),
+        ('meetings', '0009_signal_thresholds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,17 @@
+"""The acts of this app the audit log records, registered in sessions/apps.py
+(alsspace/audit_actions.py)."""
+
+from django.db import models
+
+from alsspace.audit_actions import ATTENDANCE, PERSON, describe
+
+
+class MeetingAction(models.TextChoices):
+    ATTENDANCE_EXPORTED = "attendance.exported", "Attendance exported"
+    REPORT_BACK_CHANGED = "report_back.changed", "A member's own report-back changed"
+
+
+MEETING_ACTIONS = (
+    describe(MeetingAction.ATTENDANCE_EXPORTED, ATTENDANCE, "Exported the attendance"),
+    describe(MeetingAction.REPORT_BACK_CHANGED, PERSON, "Changed the report-back written by"),
+)
