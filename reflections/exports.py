@@ -69,6 +69,11 @@ def entry_markdown(record):
     return "\n".join(lines)
 
 
+def _person(user):
+    """Who wrote or changed a report-back, by name; None for an account since erased."""
+    return (user.name or user.email) if user is not None else None
+
+
 def _action_record(action):
     return {
         "id": action.pk,
@@ -86,6 +91,8 @@ def _action_record(action):
                 "outcome": report.outcome,
                 "note": report.note,
                 "written_at": _iso(report.created_at),
+                "written_by": _person(report.author),
+                "last_changed_by": _person(report.written_by),
             }
             for report in action.report_backs.all()
         ],
@@ -113,7 +120,9 @@ def my_data(user):
         _action_record(action)
         for action in Action.objects.filter(owner=user)
         .select_related("learning_set", "committed_at", "due_meeting")
-        .prefetch_related("report_backs__meeting")
+        .prefetch_related(
+            "report_backs__meeting", "report_backs__author", "report_backs__written_by"
+        )
         .order_by("created_at", "pk")
     ]
     bids = [

@@ -3,13 +3,15 @@
 
 from django.db import models
 
-from alsspace.audit_actions import ATTENDANCE, describe
+from alsspace.audit_actions import ATTENDANCE, PERSON, describe
 
 
 class MeetingAction(models.TextChoices):
     ATTENDANCE_EXPORTED = "attendance.exported", "Attendance exported"
+    REPORT_BACK_CHANGED = "report_back.changed", "A member's own report-back changed"
 
 
 MEETING_ACTIONS = (
     describe(MeetingAction.ATTENDANCE_EXPORTED, ATTENDANCE, "Exported the attendance"),
+    describe(MeetingAction.REPORT_BACK_CHANGED, PERSON, "Changed the report-back written by"),
 )

@@ -309,8 +309,18 @@ class ReportBack(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="report_backs")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     note = EncryptedTextField("learning or value note", blank=True)
-    written_by = models.ForeignKey(
+    # Who first wrote it, and who wrote it last: a facilitator who changes a report-back its
+    # owner wrote themselves confirms it first, and the meeting record says who wrote and who
+    # changed it (docs/product.md#actions-and-report-backs).
+    author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="last written by",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

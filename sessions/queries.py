@@ -134,7 +134,9 @@ def _report_backs_with_meetings() -> "Prefetch[str, QuerySet[ReportBack], str]":
     wherever a meeting is joined below)."""
     return Prefetch(
         "report_backs",
-        queryset=ReportBack.objects.select_related("meeting").defer("meeting__process_review"),
+        queryset=ReportBack.objects.select_related("meeting", "author", "written_by").defer(
+            "meeting__process_review"
+        ),
     )
 
 

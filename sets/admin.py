@@ -95,7 +95,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 class ContractAcceptanceInline(admin.TabularInline):
     model = ContractAcceptance
-    fields = ("user", "accepted_at")
+    fields = ("user", "accepted_at", "carried_over")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -108,12 +108,14 @@ class ContractAcceptanceInline(admin.TabularInline):
 class ContractAdmin(admin.ModelAdmin):
     """Version metadata only: the text of a set's contract is the set's, not support's."""
 
-    list_display = ("learning_set", "version", "created_at")
+    list_display = ("learning_set", "version", "change", "created_at")
     list_select_related = ("learning_set",)
     search_fields = ("learning_set__name",)
-    fields = ("learning_set", "version", "created_by", "created_at")
+    fields = ("learning_set", "version", "change", "created_by", "created_at")
     readonly_fields = fields
-    exclude = ("text",)
+    # The text and the note on what changed are the set's; so are its members' proposed
+    # changes (sets.Amendment), which are not registered here at all.
+    exclude = ("text", "note")
     inlines = [ContractAcceptanceInline]
 
     def has_add_permission(self, request):

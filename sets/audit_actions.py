@@ -22,6 +22,11 @@ class SetAction(models.TextChoices):
     PROGRAMME_ADMIN_REMOVED = "programme.admin_removed", "Programme admin removed"
     CONTRACT_VERSION = "contract.version", "New contract version"
     CONTRACT_ACCEPTED = "contract.accepted", "Contract accepted"
+    CONTRACT_MINOR_VERSION = "contract.minor_version", "Contract reworded (minor)"
+    AMENDMENT_PROPOSED = "contract.amendment_proposed", "Contract change proposed"
+    AMENDMENT_ADOPTED = "contract.amendment_adopted", "Proposed contract change adopted"
+    AMENDMENT_DECLINED = "contract.amendment_declined", "Proposed contract change declined"
+    AMENDMENT_WITHDRAWN = "contract.amendment_withdrawn", "Proposed contract change withdrawn"
     SET_CLOSED = "set.closed", "Set closed"
 
 
@@ -65,5 +70,10 @@ SET_ACTIONS = (
     ),
     describe(SetAction.CONTRACT_VERSION, SET, "Wrote a new contract for"),
     describe(SetAction.CONTRACT_ACCEPTED, SET, "Accepted the contract of"),
+    describe(SetAction.CONTRACT_MINOR_VERSION, SET, "Reworded the contract (a minor change) of"),
+    describe(SetAction.AMENDMENT_PROPOSED, SET, "Proposed a change to the contract of"),
+    describe(SetAction.AMENDMENT_ADOPTED, SET, "Adopted a proposed change to the contract of"),
+    describe(SetAction.AMENDMENT_DECLINED, SET, "Declined a proposed change to the contract of"),
+    describe(SetAction.AMENDMENT_WITHDRAWN, SET, "Withdrew a proposed change to the contract of"),
     describe(SetAction.SET_CLOSED, SET, "Closed"),
 )

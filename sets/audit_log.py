@@ -32,6 +32,8 @@ DETAIL_LABELS = {
     "old": "Role before",
     "new": "Role now",
     "version": "Contract version",
+    "amendment": "Proposal",
+    "meeting": "Meeting",
     "count": "People",
     "entry": "Journal entry",
     "format": "Format",

@@ -138,6 +138,8 @@ class LearningSet(RulesModel):
             "view_content": perms.can_view_set_content,
             "view_contract": perms.is_current_participant,
             "change_contract": perms.is_set_facilitator & perms.is_open_set,
+            "propose_amendment": perms.can_propose_amendment,
+            "view_amendments": perms.can_view_set_content,
             "accept_contract": perms.is_active_member & perms.is_open_set,
             "manage_members": perms.can_manage_members & perms.is_open_set,
             "assign_facilitators": perms.is_set_programme_admin & perms.is_open_set,
@@ -325,13 +327,21 @@ class Invitation(RulesModel):
 
 
 class Contract(models.Model):
-    """A version of a set's ground rules. Each new version asks every member to accept again."""
+    """A version of a set's ground rules. A material version asks every member to accept
+    again; a minor one (wording) carries their acceptances over (docs/product.md#contracts)."""
+
+    class Change(models.TextChoices):
+        MATERIAL = "material", "Material: everyone accepts again"
+        MINOR = "minor", "Minor: wording only, acceptances carry over"
 
     learning_set = models.ForeignKey(
         LearningSet, on_delete=models.CASCADE, related_name="contracts"
     )
     version = models.PositiveIntegerField()
     text = EncryptedTextField()
+    # Every version before minor edits existed asked everyone to accept again.
+    change = models.CharField(max_length=10, choices=Change.choices, default=Change.MATERIAL)
+    note = EncryptedTextField("what changed and why", blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -349,6 +359,10 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.learning_set} contract v{self.version}"
 
+    @property
+    def is_minor(self) -> bool:
+        return self.change == self.Change.MINOR
+
 
 class ContractAcceptance(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="acceptances")
@@ -356,6 +370,9 @@ class ContractAcceptance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contract_acceptances"
     )
     accepted_at = models.DateTimeField(default=timezone.now)
+    # Carried over from the version before, which this one only rewords: the member accepted
+    # that, and was not asked again.
+    carried_over = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -364,3 +381,58 @@ class ContractAcceptance(models.Model):
 
     def __str__(self):
         return f"{self.user} accepted {self.contract}"
+
+
+class Amendment(RulesModel):
+    """A change to the contract a member proposes, with why; the facilitator adopts it (as a
+    new version) or declines it, with a reason. What it says is set content."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ADOPTED = "adopted", "Adopted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="amendments"
+    )
+    # The version the proposal rewrites: its text is the contract as the proposer would have it.
+    based_on = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="proposals")
+    text = EncryptedTextField("the contract as proposed")
+    reason = EncryptedTextField("why")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = EncryptedTextField(blank=True, default="")
+    adopted_as = models.OneToOneField(
+        Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="adopted_from"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        rules_permissions = {
+            "view": perms.can_view_amendment,
+            "decide": perms.can_decide_amendment,
+            "withdraw": perms.can_withdraw_amendment,
+        }
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", decided_at__isnull=True)
+                | (~Q(status="open") & Q(decided_at__isnull=False)),
+                name="amendment_decided_unless_open",
+            )
+        ]
+
+    def __str__(self):
+        # Never the text: it is what the set is negotiating.
+        return f"Contract amendment #{self.pk} in {self.learning_set}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

@@ -19,7 +19,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from alsspace.models import AuditEvent, User
-from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
+from sets.models import (
+    Amendment,
+    Contract,
+    ContractAcceptance,
+    Invitation,
+    LearningSet,
+    Membership,
+    Programme,
+)
 
 
 def administered_programmes(user: User) -> QuerySet[Programme]:
@@ -261,3 +269,37 @@ def participants(learning_set: LearningSet) -> QuerySet[Membership]:
         .filter(learning_set=learning_set, user__is_active=True)
         .select_related("user")
     )
+
+
+# The contract the set negotiates (docs/product.md#contracts)
+
+
+def contract_versions(learning_set: LearningSet) -> QuerySet[Contract]:
+    """Every version of the set's contract, newest first, with who wrote it up, the proposal
+    it adopted, if any, and how many accepted it."""
+    return (
+        learning_set.contracts.select_related("created_by", "adopted_from__proposed_by")
+        .annotate(acceptance_count=Count("acceptances"))
+        .order_by("-version")
+    )
+
+
+def amendments(learning_set: LearningSet) -> QuerySet[Amendment]:
+    """The set's proposed changes to its contract, newest first, with their people."""
+    return learning_set.amendments.select_related(
+        "learning_set__programme", "based_on", "proposed_by", "decided_by", "adopted_as"
+    )
+
+
+def last_accepted_version(learning_set: LearningSet, user: User) -> int | None:
+    """The latest version of the set's contract the person accepted, if any."""
+    accepted = ContractAcceptance.objects.filter(contract__learning_set=learning_set, user=user)
+    version: int | None = (
+        accepted.order_by("-contract__version").values_list("contract__version", flat=True).first()
+    )
+    return version
+
+
+def open_amendment_count(learning_set: LearningSet) -> int:
+    """How many proposed changes to the set's contract wait for a decision."""
+    return learning_set.amendments.filter(status=Amendment.Status.OPEN).count()

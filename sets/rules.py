@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from alsspace.models import User
-    from sets.models import Invitation, LearningSet, Programme
+    from sets.models import Amendment, Invitation, LearningSet, Programme
 
     # Whoever a permission is asked for: request.user, signed in or not.
     Person: TypeAlias = User | AnonymousUser
@@ -212,6 +212,41 @@ can_manage_members = is_set_lead
 @rules.predicate
 def is_open_set(user: Person, learning_set: LearningSet | None) -> bool:
     return learning_set is not None and not learning_set.is_closed
+
+
+# Amendments to the contract (docs/product.md#contracts): proposed by members under the
+# contract, read by whoever reads the set's content, decided by its facilitator.
+
+
+can_propose_amendment = is_member_under_contract & is_open_set
+
+
+@rules.predicate
+def is_open_amendment(user: Person, amendment: Amendment | None) -> bool:
+    return amendment is not None and amendment.is_open and not amendment.learning_set.is_closed
+
+
+@rules.predicate
+def can_view_amendment(user: Person, amendment: Amendment | None) -> bool:
+    return amendment is not None and bool(can_view_set_content(user, amendment.learning_set))
+
+
+@rules.predicate
+def is_amendment_facilitator(user: Person, amendment: Amendment | None) -> bool:
+    return amendment is not None and bool(is_set_facilitator(user, amendment.learning_set))
+
+
+@rules.predicate
+def is_amendment_proposer(user: Person, amendment: Amendment | None) -> bool:
+    return (
+        amendment is not None
+        and amendment.proposed_by_id == user.pk
+        and bool(is_active_member(user, amendment.learning_set))
+    )
+
+
+can_decide_amendment = is_amendment_facilitator & is_open_amendment
+can_withdraw_amendment = is_amendment_proposer & is_open_amendment
 
 
 # Letting oneself in: access to what a set says is never granted on one person's say-so.

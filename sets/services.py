@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from alsspace.audit import record
@@ -441,34 +440,76 @@ def current_contract(learning_set: LearningSet) -> Contract | None:
 
 @transaction.atomic
 def new_contract_version(
-    learning_set: LearningSet, text: str, *, actor: User, ip: str | None = None
+    learning_set: LearningSet,
+    text: str,
+    *,
+    change: str = Contract.Change.MATERIAL,
+    note: str = "",
+    actor: User,
+    ip: str | None = None,
 ) -> Contract:
-    """Publish a new version. Every member must accept it before seeing set content again."""
+    """Publish a new version (docs/product.md#contracts). A material one closes the set's
+    content to every member until they accept it; a minor one (wording) carries over the
+    acceptances of the version it rewords. The first version is always accepted afresh."""
+    if change not in Contract.Change.values:
+        raise ValidationError("Choose whether the change is minor or material.")
     LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
-    latest = learning_set.contracts.aggregate(v=Max("version"))["v"] or 0
+    previous = learning_set.contracts.order_by("-version").first()
+    if previous is None:
+        change = Contract.Change.MATERIAL
+    elif text.replace("\r\n", "\n") == previous.text.replace("\r\n", "\n"):
+        raise ValidationError(
+            f"This is the same as version {previous.version}. Change the text before saving "
+            "a new version."
+        )
     contract = Contract.objects.create(
-        learning_set=learning_set, version=latest + 1, text=text, created_by=actor
+        learning_set=learning_set,
+        version=(previous.version if previous else 0) + 1,
+        text=text,
+        change=change,
+        note=note.strip(),
+        created_by=actor,
     )
+    if previous is not None and contract.is_minor:
+        # One by one, so that sets/receivers.py hears of each acceptance.
+        for accepted in previous.acceptances.all():
+            ContractAcceptance.objects.create(
+                contract=contract,
+                user_id=accepted.user_id,
+                accepted_at=accepted.accepted_at,
+                carried_over=True,
+            )
     record(
-        SetAction.CONTRACT_VERSION,
+        SetAction.CONTRACT_MINOR_VERSION if contract.is_minor else SetAction.CONTRACT_VERSION,
         actor=actor,
         ip=ip,
         programme=learning_set.programme_id,
         subject=learning_set,
         version=contract.version,
+        change=contract.change,
     )
     return contract
 
 
 @transaction.atomic
 def accept_contract(contract: Contract, *, actor: User, ip: str | None = None) -> None:
+    """Accept a version. Locking the set orders this with a new version being published: a
+    minor version made since the member read this one carries their acceptance too."""
+    learning_set = contract.learning_set
+    LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
     _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=actor)
     if created:
         record(
             SetAction.CONTRACT_ACCEPTED,
             actor=actor,
             ip=ip,
-            programme=contract.learning_set.programme_id,
-            subject=contract.learning_set,
+            programme=learning_set.programme_id,
+            subject=learning_set,
             version=contract.version,
         )
+        newer = list(learning_set.contracts.filter(version__gt=contract.version))
+        if newer and all(later.is_minor for later in newer):
+            for later in newer:
+                ContractAcceptance.objects.get_or_create(
+                    contract=later, user=actor, defaults={"carried_over": True}
+                )

@@ -2,7 +2,7 @@ from django_tasks import task
 
 from alsspace.emails import send_templated_email
 from sets import queries
-from sets.models import Invitation, Membership
+from sets.models import Amendment, Invitation, Membership
 
 
 @task()
@@ -54,4 +54,46 @@ def announce_newcomer(membership_id):
             "sets/email/newcomer",
             participant.user.email,
             {"membership": membership, "recipient": participant.user},
+        )
+
+
+@task()
+def announce_amendment(amendment_id):
+    """Tell the set's facilitators that a member proposes a change to the contract. The
+    email says who and where, never what: the proposal is read in the app."""
+    amendment = (
+        Amendment.objects.filter(pk=amendment_id, status=Amendment.Status.OPEN)
+        .select_related("learning_set__programme", "proposed_by")
+        .first()
+    )
+    if amendment is None:  # decided or withdrawn before the worker got to it
+        return
+    for participant in queries.participants(amendment.learning_set).filter(
+        role=Membership.Role.FACILITATOR
+    ):
+        send_templated_email(
+            "sets/email/amendment_proposed",
+            participant.user.email,
+            {"amendment": amendment, "recipient": participant.user},
+        )
+
+
+@task()
+def announce_amendment_decision(amendment_id):
+    """Tell everyone in the set but the one who decided that a proposal was adopted or
+    declined: without its words, with whether they must accept the contract again."""
+    amendment = (
+        Amendment.objects.filter(pk=amendment_id)
+        .select_related("learning_set__programme", "proposed_by", "decided_by", "adopted_as")
+        .first()
+    )
+    if amendment is None:
+        return
+    for participant in queries.participants(amendment.learning_set).exclude(
+        user=amendment.decided_by_id
+    ):
+        send_templated_email(
+            "sets/email/amendment_decided",
+            participant.user.email,
+            {"amendment": amendment, "recipient": participant.user},
         )

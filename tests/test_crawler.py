@@ -63,8 +63,14 @@ MARKERS = {
     "zq-birch-shared-entry": NOBODY,
     "zq-birch-posed-prompt": NOBODY,
     "zq-aurora-contract-text": frozenset({"member", "pending", "facilitator"}),
-    # A contract version that a newer one replaced is shown to nobody.
-    "zq-aurora-old-contract-text": NOBODY,
+    # A contract version a newer one replaced stays in the contract's history, read by
+    # whoever reads the contract.
+    "zq-aurora-old-contract-text": frozenset({"member", "pending", "facilitator"}),
+    # A member's proposed change to the contract, and the reason the facilitator declined one:
+    # the set's content, not yet for a member who has to accept the contract.
+    "zq-aurora-amendment-text": SET_CONTENT,
+    "zq-aurora-amendment-reason": SET_CONTENT,
+    "zq-aurora-decline-reason": SET_CONTENT,
     "zq-aurora-airtime-topic": SET_CONTENT,
     "zq-aurora-action-text": SET_CONTENT,
     "zq-aurora-report-back-note": SET_CONTENT,
@@ -190,10 +196,32 @@ def plant_through_pages(learning_set, member, facilitator):
         as_facilitator,
         "sets:contract_edit",
         [learning_set.pk],
-        {"text": f"{contract.text}\n10. zq-aurora-contract-text"},
+        {"text": f"{contract.text}\n10. zq-aurora-contract-text", "change": "material"},
     )
     version = learning_set.contracts.order_by("-version").first().version
     posted(as_member, "sets:contract", [learning_set.pk], {"version": version})
+    posted(
+        as_member,
+        "sets:amendment_create",
+        [learning_set.pk],
+        {
+            "text": f"{contract.text}\n11. zq-aurora-amendment-text",
+            "reason": "zq-aurora-amendment-reason",
+        },
+    )
+    posted(
+        as_member,
+        "sets:amendment_create",
+        [learning_set.pk],
+        {"text": f"{contract.text}\n12. Another clause.", "reason": "Clearer."},
+    )
+    declined = learning_set.amendments.order_by("-pk").first()
+    posted(
+        as_facilitator,
+        "sets:amendment",
+        [learning_set.pk, declined.pk],
+        {"op": "decline", "decline-reason": "zq-aurora-decline-reason"},
+    )
     posted(
         as_facilitator,
         "reflections:set_prompt_create",

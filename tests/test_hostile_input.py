@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Bid, InactionPrompt
+from sets.models import Amendment
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.reflections.factories import JournalEntryFactory
 from tests.sessions.builders import action, attend, held_meetings, report, slot
@@ -186,6 +187,7 @@ class Place:
     own_action: object
     prompt: object
     entry: object
+    amendment: object
     bid: object = None  # Maya's bid for the meeting under way
     coming_bid: object = None  # and for the one to come
 
@@ -223,6 +225,13 @@ def place(world):
         ),
         coming_bid=Bid.objects.create(
             meeting=coming, member=w.member, problem="The rota", want="questions", minutes=20
+        ),
+        amendment=Amendment.objects.create(
+            learning_set=w.learning_set,
+            based_on=w.contract,
+            text="We keep confidence, in the room.",
+            reason="Home calls.",
+            proposed_by=w.member,
         ),
     )
 
@@ -344,7 +353,30 @@ CASES = {
     "contract_edit": lambda p: Case(
         p.world.facilitator,
         url("sets:contract_edit", p.world.learning_set.pk),
-        {"text": ["We keep confidence."]},
+        {"text": ["We keep confidence."], "change": ["material", "minor"]},
+    ),
+    "amendment_create": lambda p: Case(
+        p.world.member,
+        url("sets:amendment_create", p.world.learning_set.pk),
+        {"text": ["We keep confidence, in the room."], "reason": ["Home calls."]},
+    ),
+    "amendment_decide": lambda p: Case(
+        p.world.facilitator,
+        url("sets:amendment", p.world.learning_set.pk, p.amendment.pk),
+        {
+            "op": ["adopt", "decline", "withdraw"],
+            "adopt-text": ["We keep confidence, in the room."],
+            "adopt-change": ["minor", "material"],
+            "adopt-note": ["", "Agreed."],
+            "adopt-version": ["1", "2"],
+            "decline-reason": ["Rule one covers it."],
+        },
+    ),
+    "contract_history": lambda p: Case(
+        p.world.member,
+        url("sets:contract_history", p.world.learning_set.pk),
+        {"from": ["1", "2"], "to": ["1", "2"]},
+        method="get",
     ),
     "contract_accept": lambda p: Case(
         p.world.pending,

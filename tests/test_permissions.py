@@ -19,7 +19,7 @@ from alsspace.models import AuditEvent
 from reflections.models import JournalEntry
 from sessions.models import Action, AirtimeSlot, Bid, CalendarFeed, InactionPrompt
 from sets.audit_actions import SetAction
-from sets.models import Invitation, Membership
+from sets.models import Amendment, Invitation, Membership
 from tests.factories import UserFactory
 from tests.sessions.factories import MeetingFactory
 
@@ -85,6 +85,10 @@ def _feed(w):
 
 def _action(w):
     return {"pk": w.action.pk}
+
+
+def _amendment(w):
+    return {"pk": w.learning_set.pk, "amendment_pk": w.amendment.pk}
 
 
 # A meeting page's panels: its facilitators only; the matrix posts nothing, which is bad input.
@@ -189,6 +193,33 @@ MATRIX = [
         _set,
         "get",
         expect(pending=403, member=403, facilitator=200, admin=403),
+    ),
+    # The contract's history is contract text: read by whoever reads the contract.
+    (
+        "sets:contract_history",
+        _set,
+        "get",
+        expect(pending=200, member=200, facilitator=200, admin=403),
+    ),
+    # Members under the contract propose changes; the set under it reads them; the
+    # facilitator decides (an empty post is bad input) and the proposer may withdraw.
+    (
+        "sets:amendment_create",
+        _set,
+        "get",
+        expect(pending=403, member=200, facilitator=403, admin=403),
+    ),
+    (
+        "sets:amendment",
+        _amendment,
+        "get",
+        expect(pending=403, member=200, facilitator=200, admin=403),
+    ),
+    (
+        "sets:amendment",
+        _amendment,
+        "post",
+        expect(pending=403, member=400, facilitator=400, admin=403),
     ),
     ("sets:set_close", _set, "get", expect(pending=403, member=403, facilitator=200, admin=200)),
     ("sets:invitation", _token, "get", expect(anonymous=302, **EVERYONE)),
@@ -434,6 +465,16 @@ PROMPT_NOTE = "Facilitator note: Sam keeps deflecting."
 PROMPT_QUESTION = "Prompt question: what is Maya avoiding in the merger?"
 PROMPT_TEXTS = [PROMPT_NOTE, PROMPT_QUESTION]
 
+# A proposed change to the contract, its reason and the reason it was declined: set content,
+# for the set's facilitator and members under its contract, not a member yet to accept it
+# (docs/confidentiality.md#who-sees-what).
+AMENDMENT_TEXTS = [
+    "Proposed clause: we never name Maya's client outside the room.",
+    "Proposal reason: the merger talk reached the canteen.",
+    "Declined because: rule one already covers the canteen.",
+]
+AMENDMENT_READERS = {"member", "facilitator"}
+
 
 @pytest.fixture
 def planted(world, settings):
@@ -498,6 +539,24 @@ def planted(world, settings):
         status=InactionPrompt.Status.DISMISSED,
         facilitator_note=PROMPT_NOTE,
         closed_at=timezone.now(),
+    )
+    world.amendment = Amendment.objects.create(
+        learning_set=world.learning_set,
+        based_on=world.contract,
+        text=AMENDMENT_TEXTS[0],
+        reason=AMENDMENT_TEXTS[1],
+        proposed_by=world.member,
+    )
+    Amendment.objects.create(
+        learning_set=world.learning_set,
+        based_on=world.contract,
+        text=f"{ALPHA_CONTRACT} Amended.",
+        reason="Clearer.",
+        proposed_by=world.member,
+        status=Amendment.Status.DECLINED,
+        decided_by=world.facilitator,
+        decided_at=timezone.now(),
+        decision_reason=AMENDMENT_TEXTS[2],
     )
     world.own_invitation = Invitation.objects.create(
         learning_set=world.learning_set,
@@ -569,6 +628,9 @@ def test_permission_matrix(client, planted, name, kwargs, method, expected, role
     if role != "facilitator":
         for text in PROMPT_TEXTS:
             assert text not in body, f"an inaction prompt reached {role} on {name}"
+    if role not in AMENDMENT_READERS:
+        for text in AMENDMENT_TEXTS:
+            assert text not in body, f"a proposed contract change reached {role} on {name}"
 
 
 def _walk(patterns, prefix="", namespace=""):

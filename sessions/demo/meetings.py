@@ -71,12 +71,14 @@ class Bidding:
 @dataclass(frozen=True)
 class Heard:
     """A report-back on the action `action_key`: the facilitator's record at the meeting,
-    or, `own`, the owner's, written before it."""
+    or, `own`, the owner's, written before it; `changed`, the owner's that the facilitator
+    then changed, confirming it, as the meeting record says."""
 
     action_key: str
     outcome: str
     note: str
     own: bool = False
+    changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,7 @@ MEETING_PLANS = {
                         "Both are on the group now, and the second draft changed because of "
                         "what they said.",
                         own=True,
+                        changed=True,
                     ),
                     Heard(
                         "claire-team",
@@ -502,7 +505,8 @@ def _hear(meeting, heard, actions, facilitator, following):
             meeting=meeting,
             outcome=item.outcome,
             note=item.note,
-            written_by=action.owner if item.own else facilitator,
+            author=action.owner if item.own else facilitator,
+            written_by=facilitator if item.changed or not item.own else action.owner,
         )
         # Written at check-in, or by the owner the day before.
         written = meeting.starts_at + (timedelta(days=-1) if item.own else timedelta(minutes=20))

@@ -336,6 +336,9 @@ class ReportBackForm(MeetingPageForm):
     )
     outcome = forms.ChoiceField(choices=ReportBack.Outcome.choices, error_messages=OUTCOME_ERRORS)
     note = note_field()
+    # Changing a report-back its owner wrote themselves is confirmed
+    # (docs/product.md#actions-and-report-backs).
+    confirm_change = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,8 +26,10 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from alsspace.audit import record
 from alsspace.models import User
 from sessions import queries
+from sessions.audit_actions import MeetingAction as Audit
 from sessions.inaction import schedule_detection
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
 
@@ -37,6 +39,20 @@ LATEST_DUE = timedelta(days=3 * 365)
 
 class StaleMeeting(Exception):
     """Someone else saved the meeting after this form was rendered."""
+
+
+class OwnReportBack(ValidationError):
+    """A change to a report-back its owner wrote themselves, not confirmed: nothing is
+    written, and the page asks to confirm (docs/product.md#actions-and-report-backs)."""
+
+    def __init__(self, owner: User) -> None:
+        self.owner = owner
+        name = owner.name.split(" ")[0] if owner.name else owner.email
+        super().__init__(
+            f"{name} wrote this report-back themselves, so it was not changed. To change "
+            f"their words, tick “Yes, change {name}’s own report-back” and save again; the "
+            "record will show that you changed it."
+        )
 
 
 # Guards
@@ -356,7 +372,13 @@ def _undo(action: Action, outcome: str, meeting: Meeting) -> None:
 
 
 def _write_report_back(
-    meeting: Meeting, action: Action, *, outcome: str, note: str, by: User
+    meeting: Meeting,
+    action: Action,
+    *,
+    outcome: str,
+    note: str,
+    by: User,
+    confirm_change: bool = False,
 ) -> ReportBack:
     if outcome not in ReportBack.Outcome.values:
         raise ValidationError("Choose done, partly done, not done, carried forward or dropped.")
@@ -376,27 +398,60 @@ def _write_report_back(
         raise ValidationError(
             "This action was reported on again at a later meeting; change the report there."
         )
-    existing = ReportBack.objects.filter(action=action, meeting=meeting).first()
+    note = note.strip()
+    existing = (
+        ReportBack.objects.select_for_update(of=("self",))
+        .select_related("written_by")
+        .filter(action=action, meeting=meeting)
+        .first()
+    )
     if existing is not None:
+        if (existing.outcome, existing.note) == (outcome, note):
+            return existing  # nothing changes, and nobody becomes its last writer
+        owners_words = existing.written_by_id == action.owner_id and by.pk != action.owner_id
+        if owners_words and not confirm_change:
+            assert existing.written_by is not None  # the owner, who wrote it
+            raise OwnReportBack(existing.written_by)
         _undo(action, existing.outcome, meeting)
     elif action.status != Action.Status.OPEN:
         raise ValidationError(f"This action is already {action.get_status_display().lower()}.")
     _apply(action, outcome, meeting)
     action.save(update_fields=["status", "carry_count", "due_meeting", "due_on"])
-    report, _ = ReportBack.objects.update_or_create(
-        action=action,
-        meeting=meeting,
-        defaults={"outcome": outcome, "note": note.strip(), "written_by": by},
-    )
-    return report
+    if existing is None:
+        return ReportBack.objects.create(
+            action=action, meeting=meeting, outcome=outcome, note=note, author=by, written_by=by
+        )
+    if owners_words:
+        record(
+            Audit.REPORT_BACK_CHANGED,
+            actor=by,
+            programme=meeting.learning_set.programme_id,
+            subject=existing.written_by.email if existing.written_by else "",
+            set=meeting.learning_set.name,
+            meeting=_meeting_day(meeting).isoformat(),
+        )
+    existing.outcome, existing.note, existing.written_by = outcome, note, by
+    existing.save(update_fields=["outcome", "note", "written_by", "updated_at"])
+    return existing
 
 
 @transaction.atomic
 def record_report_back(
-    meeting: Meeting, *, action: Action, outcome: str, note: str, by: User, revision: int
+    meeting: Meeting,
+    *,
+    action: Action,
+    outcome: str,
+    note: str,
+    by: User,
+    revision: int,
+    confirm_change: bool = False,
 ) -> ReportBack:
+    """The facilitator records a report-back. Changing one its owner wrote themselves needs
+    `confirm_change`; without it `OwnReportBack` is raised and nothing is written."""
     _claim(meeting, revision)
-    return _write_report_back(meeting, action, outcome=outcome, note=note, by=by)
+    return _write_report_back(
+        meeting, action, outcome=outcome, note=note, by=by, confirm_change=confirm_change
+    )
 
 
 @transaction.atomic

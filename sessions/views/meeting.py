@@ -77,15 +77,33 @@ class ReportBackRow:
     earlier: list
     reported_later: bool
     owner_status: str
+    # What was typed in a change refused for want of confirmation, shown again in the form.
+    kept: dict | None = None
 
     @property
     def written_by_owner(self):
         return self.report is not None and self.report.written_by_id == self.action.owner_id
 
     @property
+    def changed_by_other(self):
+        """Who last changed the report-back, when not its author: the record says so."""
+        report = self.report
+        if report is None or report.written_by_id == report.author_id:
+            return None
+        return report.written_by
+
+    @property
     def outcome_radios(self):
         saved = self.report.outcome if self.report else None
+        if self.kept:
+            saved = self.kept["outcome"]
         return radios(ReportBack.Outcome.choices, f"outcome-{self.action.pk}", saved)
+
+    @property
+    def note_value(self):
+        if self.kept:
+            return self.kept["note"]
+        return self.report.note if self.report else ""
 
     @property
     def awaiting_owner(self):
@@ -552,16 +570,31 @@ class ReportBackView(PanelView):
     forms = ops(meeting_forms.ReportBackForm, "", "record")
     saved_message = "Report-back saved."
 
-    def save(self, *, action, outcome, note, revision):
+    def save(self, *, action, outcome, note, revision, confirm_change):
         self.action = action
-        running.record_report_back(
-            self.meeting,
-            action=action,
-            outcome=outcome,
-            note=note,
-            by=self.request.user,
-            revision=revision,
-        )
+        try:
+            running.record_report_back(
+                self.meeting,
+                action=action,
+                outcome=outcome,
+                note=note,
+                by=self.request.user,
+                revision=revision,
+                confirm_change=confirm_change,
+            )
+        except running.OwnReportBack:
+            # Refused with the question; the row keeps what was typed, to confirm and send.
+            self.kept = {"action": action.pk, "outcome": outcome, "note": note}
+            raise
+
+    def fresh_context(self, **forms):
+        context = super().fresh_context(**forms)
+        kept = getattr(self, "kept", None)
+        if kept:
+            row = context["page"].report_back_row(kept["action"])
+            if row is not None:
+                row.kept = kept
+        return context
 
     def render_saved(self, context):
         context["row"] = context["page"].report_back_row(self.action.pk)

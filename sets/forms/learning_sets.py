@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sets.models import Membership
+from sets.models import Contract, Membership
 
 CONTRACT_MAX_CHARS = 20_000
 
@@ -87,9 +87,46 @@ class RemoveMemberForm(forms.Form):
         return super().clean()
 
 
-class ContractForm(forms.Form):
-    text = forms.CharField(
-        label="Ground rules",
+REASON_MAX_CHARS = 2_000
+
+CHANGE_CHOICES = [
+    (
+        Contract.Change.MINOR,
+        "Minor: wording only. Members who accepted the contract need not accept it again.",
+    ),
+    (
+        Contract.Change.MATERIAL,
+        "Material: the rules change. Every member accepts the contract again, and the set's "
+        "content stays closed to each of them until they do.",
+    ),
+]
+
+
+def change_field():
+    return forms.ChoiceField(
+        label="What kind of change is this?",
+        choices=CHANGE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether the change is minor or material.",
+            "invalid_choice": "Choose whether the change is minor or material.",
+        },
+    )
+
+
+def note_field(label, help_text, required=False):
+    return forms.CharField(
+        label=label,
+        max_length=REASON_MAX_CHARS,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
+def contract_text_field(label="Ground rules"):
+    return forms.CharField(
+        label=label,
         max_length=CONTRACT_MAX_CHARS,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 22}),
@@ -97,9 +134,25 @@ class ContractForm(forms.Form):
         error_messages={"required": "Write the ground rules the set has agreed."},
     )
 
+
+class ContractForm(forms.Form):
+    """The first version of a contract, or a new one: marked minor or material, with a note
+    for the set on what changed."""
+
+    text = contract_text_field()
+    change = change_field()
+    note = note_field(
+        "What changed, and why (optional)",
+        "The set reads this beside the version in the contract's history.",
+    )
+
     def __init__(self, *args, current_contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.current_contract = current_contract
+        if current_contract is None:
+            # The first version: everyone accepts it, and there is nothing to say changed.
+            del self.fields["change"]
+            del self.fields["note"]
 
     def clean_text(self):
         text = self.cleaned_data["text"].replace("\r\n", "\n")
@@ -130,3 +183,69 @@ class AcceptContractForm(forms.Form):
                 f"{self.current_contract.version} below before accepting."
             )
         return version
+
+
+class AmendmentForm(forms.Form):
+    """A member's proposal: the contract as they would have it, and why."""
+
+    text = contract_text_field("The contract as you propose it")
+    reason = note_field(
+        "Why do you propose this change?",
+        "The set and the facilitator read this with your proposal.",
+        required=True,
+    )
+
+    def __init__(self, *args, current_contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_contract = current_contract
+        self.fields["text"].help_text = (
+            "Change the wording here; the set sees exactly what you changed. Blank lines "
+            "separate paragraphs."
+        )
+        self.fields["text"].error_messages["required"] = "Write the contract as you propose it."
+        self.fields["reason"].error_messages["required"] = "Say why you propose this change."
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        if self.current_contract and text == self.current_contract.text.replace("\r\n", "\n"):
+            raise ValidationError(
+                f"This is the same as version {self.current_contract.version}: change the "
+                "wording you propose."
+            )
+        return text
+
+
+class AdoptAmendmentForm(forms.Form):
+    """The facilitator adopts a proposal as a new version, as proposed or edited."""
+
+    text = contract_text_field("The new version")
+    change = change_field()
+    note = note_field(
+        "What changed, and why (optional)",
+        "The set reads this with the decision and in the contract's history.",
+    )
+    # The version the facilitator read the proposal against: adopting it over a newer one
+    # would undo that version's change unseen.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "Reload the page: this form is missing its version."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["rows"] = 12
+
+
+class DeclineAmendmentForm(forms.Form):
+    reason = note_field(
+        "Why is it declined?",
+        "The set reads this with the proposal.",
+        required=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = (
+            "Say why the proposal is declined: the set reads it."
+        )

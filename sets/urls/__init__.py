@@ -3,7 +3,7 @@ invitation leads to keep their names un-namespaced, in `sets.urls.site`."""
 
 from django.urls import path
 
-from sets.views import invitations, learning_sets, programmes
+from sets.views import contracts, invitations, learning_sets, programmes
 
 app_name = "sets"
 
@@ -57,6 +57,21 @@ urlpatterns = [
         "sets/<int:pk>/contract/edit/",
         learning_sets.ContractEditView.as_view(),
         name="contract_edit",
+    ),
+    path(
+        "sets/<int:pk>/contract/history/",
+        contracts.ContractHistoryView.as_view(),
+        name="contract_history",
+    ),
+    path(
+        "sets/<int:pk>/contract/proposals/new/",
+        contracts.AmendmentCreateView.as_view(),
+        name="amendment_create",
+    ),
+    path(
+        "sets/<int:pk>/contract/proposals/<int:amendment_pk>/",
+        contracts.AmendmentView.as_view(),
+        name="amendment",
     ),
     path("sets/<int:pk>/close/", learning_sets.SetCloseView.as_view(), name="set_close"),
     path("invitations/<str:token>/", invitations.InvitationView.as_view(), name="invitation"),

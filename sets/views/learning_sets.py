@@ -24,7 +24,7 @@ from sets.forms.learning_sets import (
     InvitationForm,
     RemoveMemberForm,
 )
-from sets.models import Membership
+from sets.models import Contract, Membership
 from sets.views.mixins import SetPageMixin
 
 # How long the set page tells the people in a set who joined after them, and who let them in.
@@ -98,6 +98,10 @@ class SetDetailView(SetPageMixin, DetailView):
             # the set says, and who let them in.
             newcomers=[m for m in roster if mine and m.joined_at > recently],
             can_view_contract=user.has_perm("sets.view_contract_learningset", learning_set),
+            # Members' proposed changes to the contract wait for its facilitator.
+            proposals_to_decide=queries.open_amendment_count(learning_set)
+            if user.has_perm("sets.change_contract_learningset", learning_set)
+            else 0,
             can_edit_set=user.has_perm("sets.change_learningset", learning_set),
             can_close=user.has_perm("sets.close_learningset", learning_set),
             usual_length=usual_length(learning_set.default_length_minutes),
@@ -348,9 +352,24 @@ class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
             if follows_acceptance
             else []
         )
+        reads_content = user.has_perm("sets.view_amendments_learningset", learning_set)
+        proposals = list(queries.amendments(learning_set)) if reads_content else []
+        accepted_before = (
+            queries.last_accepted_version(learning_set, user)
+            if self.contract and standing.pending
+            else None
+        )
         return super().get_context_data(
             contract=self.contract,
             standing=standing,
+            # Proposed changes, read by whoever reads the set's content.
+            reads_proposals=reads_content,
+            open_proposals=[a for a in proposals if a.is_open],
+            decided_proposals=[a for a in proposals if not a.is_open],
+            can_propose=bool(self.contract)
+            and user.has_perm("sets.propose_amendment_learningset", learning_set),
+            # A member asked to accept again sees what changed since the version they accepted.
+            accepted_before=accepted_before,
             can_accept=bool(
                 self.contract
                 and not standing.accepted_contract
@@ -365,7 +384,8 @@ class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
 
 
 class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin, FormView):
-    """Saving always makes a new version, which every member must accept again."""
+    """Saving makes a new version, which the facilitator marks minor (acceptances carry over)
+    or material (every member accepts it again)."""
 
     permission = "sets.change_contract_learningset"
     form_class = ContractForm
@@ -380,16 +400,37 @@ class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin,
         return super().get_context_data(contract=self.contract, **kwargs)
 
     def form_valid(self, form):
-        contract = services.new_contract_version(
-            self.learning_set,
-            form.cleaned_data["text"],
-            actor=self.request.user,
-            ip=client_ip(self.request),
-        )
-        messages.success(
-            self.request,
-            f"Version {contract.version} of the contract is saved. Every member must now accept "
-            "it again before they can see the set's content; they are asked when they next open "
-            "the set.",
-        )
+        data = form.cleaned_data
+        try:
+            contract = services.new_contract_version(
+                self.learning_set,
+                data["text"],
+                change=data.get("change", Contract.Change.MATERIAL),
+                note=data.get("note", ""),
+                actor=self.request.user,
+                ip=client_ip(self.request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, version_saved(contract))
         return redirect("sets:contract", self.learning_set.pk)
+
+
+def version_saved(contract):
+    """What the facilitator is told once a version is saved."""
+    if contract.version == 1:
+        return (
+            "The contract is saved. Every member is asked to accept it when they next open the set."
+        )
+    if contract.is_minor:
+        return (
+            f"Version {contract.version} of the contract is saved as a minor change. Members "
+            "who had accepted the contract stay accepted; the set can read what changed in its "
+            "history."
+        )
+    return (
+        f"Version {contract.version} of the contract is saved as a material change. Every "
+        "member must now accept it again before they can see the set's content; they are asked "
+        "when they next open the set."
+    )

@@ -14,7 +14,7 @@ from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
 from sessions.models import Bid, Meeting, MeetingSeries
 from sets.audit_actions import SetAction
-from sets.models import Contract, Invitation, LearningSet, Membership, Programme
+from sets.models import Amendment, Contract, Invitation, LearningSet, Membership, Programme
 from tests.factories import InvitationFactory
 from tests.sessions.factories import MeetingFactory
 
@@ -204,10 +204,46 @@ FORMS = {
     "contract": Form(
         "facilitator",
         lambda w: reverse("sets:contract_edit", args=[w.learning_set.pk]),
-        lambda w: {"text": "We keep confidence, and we turn up."},
+        lambda w: {"text": "We keep confidence, and we turn up.", "change": "material"},
         lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
         2,
         audits={SetAction.CONTRACT_VERSION: 1},
+    ),
+    "contract amendment": Form(
+        "member",
+        lambda w: reverse("sets:amendment_create", args=[w.learning_set.pk]),
+        lambda w: {"text": "We keep confidence, in the room.", "reason": "Home calls."},
+        lambda w: Amendment.objects.filter(learning_set=w.learning_set).count(),
+        1,
+        audits={SetAction.AMENDMENT_PROPOSED: 1},
+        emails=True,
+    ),
+    "adopting an amendment": Form(
+        "facilitator",
+        lambda w: reverse(
+            "sets:amendment", args=[w.learning_set.pk, w.learning_set.amendments.get().pk]
+        ),
+        lambda w: {
+            "op": "adopt",
+            "adopt-text": "We keep confidence, in the room.",
+            "adopt-change": "minor",
+            "adopt-note": "",
+            "adopt-version": "1",
+        },
+        lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
+        2,
+        audits={
+            SetAction.AMENDMENT_ADOPTED: 1,
+            SetAction.CONTRACT_MINOR_VERSION: 1,
+        },
+        emails=True,
+        prepare=lambda w: Amendment.objects.create(
+            learning_set=w.learning_set,
+            based_on=w.contract,
+            text="We keep confidence, in the room.",
+            reason="Home calls.",
+            proposed_by=w.member,
+        ),
     ),
     "journal entry": Form(
         "member",

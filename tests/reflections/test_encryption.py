@@ -17,7 +17,7 @@ from alsspace.crypto import EncryptedTextField, decrypt
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Action, AirtimeSlot, InactionPrompt, Meeting, ReportBack
-from sets.models import Contract
+from sets.models import Amendment, Contract, ContractAcceptance
 from tests.reflections.factories import JournalEntryFactory
 from tests.sessions.builders import action, held_meetings, report
 from tests.sessions.factories import MeetingFactory
@@ -153,6 +153,8 @@ PLAINTEXT = {
     "sets.LearningSet": {"name", "purpose", "status", "airtime_mode", "default_place"},
     "sets.Membership": {"role"},
     "sets.Invitation": {"name", "role", "key"},
+    "sets.Contract": {"change"},
+    "sets.Amendment": {"status"},
     "meetings.MeetingSeries": {"description"},
     "meetings.Meeting": {"place", "status"},
     "meetings.Attendance": {"status"},
@@ -164,7 +166,8 @@ PLAINTEXT = {
 }
 
 SEALED = {
-    "sets.Contract": {"text"},
+    "sets.Contract": {"text", "note"},
+    "sets.Amendment": {"text", "reason", "decision_reason"},
     "meetings.Meeting": {"process_review"},
     "meetings.AirtimeSlot": {"topic"},
     "meetings.Action": {"text"},
@@ -210,12 +213,28 @@ def planted(client, world):
         response = client.post(reverse(f"meetings:{name}", args=[target.pk]), data)
         assert response.status_code == 302
 
-    contract_text = secret("contract")
+    contract_text, contract_note = secret("contract"), secret("contract note")
     response = client.post(
-        reverse("sets:contract_edit", args=[world.learning_set.pk]), {"text": contract_text}
+        reverse("sets:contract_edit", args=[world.learning_set.pk]),
+        {"text": contract_text, "change": "material", "note": contract_note},
     )
     assert response.status_code == 302
     contract = Contract.objects.filter(learning_set=world.learning_set).latest()
+    ContractAcceptance.objects.create(contract=contract, user=world.member)
+    proposed, why, declined = secret("proposal"), secret("why"), secret("declined")
+    client.force_login(world.member)
+    response = client.post(
+        reverse("sets:amendment_create", args=[world.learning_set.pk]),
+        {"text": proposed, "reason": why},
+    )
+    assert response.status_code == 302
+    amendment = Amendment.objects.get(learning_set=world.learning_set)
+    client.force_login(world.facilitator)
+    response = client.post(
+        reverse("sets:amendment", args=[world.learning_set.pk, amendment.pk]),
+        {"op": "decline", "decline-reason": declined},
+    )
+    assert response.status_code == 302
 
     question, guidance = secret("question"), secret("guidance")
     response = client.post(
@@ -268,6 +287,10 @@ def planted(client, world):
     report_back = ReportBack.objects.get(meeting=meeting)
     return {
         "contract": (Contract, contract.pk, "text", contract_text),
+        "contract note": (Contract, contract.pk, "note", contract_note),
+        "proposal": (Amendment, amendment.pk, "text", proposed),
+        "why": (Amendment, amendment.pk, "reason", why),
+        "declined": (Amendment, amendment.pk, "decision_reason", declined),
         "question": (Prompt, prompt.pk, "question", question),
         "guidance": (Prompt, prompt.pk, "guidance", guidance),
         "topic": (AirtimeSlot, slot.pk, "topic", topic),

@@ -280,6 +280,7 @@ def test_own_actions_are_in_the_download_of_a_pending_or_former_member(
         meeting=second,
         outcome="carried",
         note="Recorded by the facilitator: carried to next time.",
+        author=person,
         written_by=world.facilitator,
     )
     Action.objects.create(
@@ -304,6 +305,9 @@ def test_own_actions_are_in_the_download_of_a_pending_or_former_member(
     assert action["text"] == f"The {standing} member's own action"
     assert action["set"] == "Set Alpha"
     assert action["report_backs"][0]["note"] == "Recorded by the facilitator: carried to next time."
+    # Who wrote it and who changed it last, as the meeting record keeps them.
+    assert action["report_backs"][0]["written_by"] == person.name
+    assert action["report_backs"][0]["last_changed_by"] == "Fay Facilitator"
     assert "Maya's action" not in json.dumps(data)
     assert "in every set you have been in" in archive.read("README.txt").decode()
 

@@ -304,6 +304,7 @@ def test_an_owners_own_report_back_is_shown_ready_to_confirm(
         meeting=live_meeting,
         outcome="partly",
         note="Got halfway",
+        author=world.member,
         written_by=world.member,
     )
     body = client.get(live_meeting.get_absolute_url()).content.decode()

@@ -166,3 +166,16 @@ def test_aurora_shows_bids_for_its_next_meeting_and_a_slot_run_in_phases(demo_se
     assert phased.phase == "commitment"
     assert sum(p.used_seconds for p in phased.phases.all()) == phased.phase_from_seconds
     assert phased.phase_from_seconds < phased.actual_seconds
+
+
+def test_the_record_keeps_who_wrote_a_report_back_and_who_changed_it(demo_sets):
+    aurora = next(s for s in demo_sets if s.name == "Set Aurora")
+    reports = ReportBack.objects.filter(action__learning_set=aurora).select_related("action")
+    changed = [r for r in reports if r.author_id != r.written_by_id]
+    assert len(changed) == 1
+    facilitator = aurora.memberships.get(role="facilitator").user
+    assert changed[0].author == changed[0].action.owner
+    assert changed[0].written_by == facilitator
+    # Set Birch keeps a report-back its owner wrote, as they wrote it.
+    birch = ReportBack.objects.exclude(action__learning_set=aurora).select_related("action")
+    assert any(r.author_id == r.written_by_id == r.action.owner_id for r in birch)

@@ -179,7 +179,10 @@ def test_with_no_contract_the_editor_offers_a_starting_point(client, world):
 def test_a_new_version_asks_everyone_to_accept_again(client, world):
     assert may_see_content(world.member, world.learning_set)
     client.force_login(world.facilitator)
-    response = client.post(edit_url(world), {"text": "  Version two of our rules.\r\n\r\nMore.  "})
+    response = client.post(
+        edit_url(world),
+        {"text": "  Version two of our rules.\r\n\r\nMore.  ", "change": "material"},
+    )
     assert response.status_code == 302
     assert response["Location"] == contract_url(world)
     latest = Contract.objects.filter(learning_set=world.learning_set).latest()
@@ -188,7 +191,7 @@ def test_a_new_version_asks_everyone_to_accept_again(client, world):
     assert latest.created_by == world.facilitator
     event = AuditEvent.objects.get(action=SetAction.CONTRACT_VERSION)
     assert event.actor == world.facilitator
-    assert event.detail == {"version": 2}
+    assert event.detail == {"version": 2, "change": "material"}
     assert "must now accept it again" in client.get(response["Location"]).content.decode()
 
     assert not may_see_content(world.member, world.learning_set)
@@ -210,7 +213,7 @@ def test_a_new_version_asks_everyone_to_accept_again(client, world):
 )
 def test_empty_unchanged_or_oversized_text_is_refused(client, world, text, message):
     client.force_login(world.facilitator)
-    response = client.post(edit_url(world), {"text": text})
+    response = client.post(edit_url(world), {"text": text, "change": "material"})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Contract.objects.filter(learning_set=world.learning_set).count() == 1

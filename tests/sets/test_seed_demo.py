@@ -62,7 +62,7 @@ def test_every_role_is_there(debug_on):
         assert list(current.filter(role="facilitator").values_list("user__email", flat=True)) == [
             f"facilitator.{key}@demo.alsspace.test"
         ]
-        contract = learning_set.contracts.get()
+        contract = learning_set.contracts.order_by("-version").first()
         accepted = current.filter(role="member", user__contract_acceptances__contract=contract)
         assert accepted.count() == 5
         assert person(f"member.{key}").has_perm("sets.view_content_learningset", learning_set)
@@ -99,3 +99,26 @@ def test_force_runs_when_debug_is_off(settings):
     settings.DEBUG = False
     seed("--force")
     assert Programme.objects.filter(name="Northfield Leadership Programme 2026").exists()
+
+
+def test_set_aurora_shows_a_contract_the_set_negotiated(debug_on):
+    seed()
+    aurora = LearningSet.objects.get(name="Set Aurora")
+    first, second = aurora.contracts.order_by("version")
+    assert (first.change, second.change) == ("material", "minor")
+    assert "facilitator and the set" in second.text
+    adopted, waiting = aurora.amendments.order_by("proposed_at")
+    assert (adopted.status, adopted.adopted_as, adopted.proposed_by) == (
+        "adopted",
+        second,
+        person("tom.gallagher"),
+    )
+    assert (waiting.status, waiting.proposed_by, waiting.based_on) == (
+        "open",
+        person("member.aurora"),
+        second,
+    )
+    # The minor change kept every member who had accepted in; Niamh still has to accept.
+    assert person("member.aurora").has_perm("sets.view_content_learningset", aurora)
+    assert not person("pending.aurora").has_perm("sets.view_content_learningset", aurora)
+    assert not aurora.programme.sets.get(name="Set Birch").amendments.exists()

@@ -6,7 +6,7 @@ holding a `seed()` function, called after the people and sets exist.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from importlib import import_module
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,14 @@ from django.utils.module_loading import module_has_submodule
 
 from alsspace.audit import record
 from sets.audit_actions import SetAction
-from sets.models import Contract, ContractAcceptance, LearningSet, Membership, Programme
+from sets.models import (
+    Amendment,
+    Contract,
+    ContractAcceptance,
+    LearningSet,
+    Membership,
+    Programme,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README on purpose
 DEMO_DOMAIN = "demo.alsspace.test"
@@ -194,8 +201,10 @@ def seed():
     programme = ensure_programme(admin)
     accounts = [ADMIN]
     for plan in SETS:
-        seed_set(programme, plan, admin, password)
+        learning_set = seed_set(programme, plan, admin, password)
         accounts += [plan.facilitator, *plan.members, *plan.pending, *plan.former]
+        if plan.name == CONTRACT_STORY_SET:
+            ensure_contract_story(learning_set)
     ensure_person(OUTSIDER, password)
     accounts.append(OUTSIDER)
     return accounts
@@ -346,3 +355,101 @@ def ensure_acceptance(contract, user):
             subject=contract.learning_set,
             version=contract.version,
         )
+
+
+# Set Aurora's contract as the set negotiated it (docs/product.md#contracts): a member's
+# change adopted as a minor rewording (version 2, nobody asked to accept again), and another
+# member's proposal still waiting for the facilitator.
+CONTRACT_STORY_SET = "Set Aurora"
+APOLOGIES_BEFORE = (
+    "2. Attendance. We come to every meeting. If we cannot, we send apologies to the set before "
+    "the day, not on it."
+)
+APOLOGIES_AFTER = (
+    "2. Attendance. We come to every meeting. If we cannot, we send apologies to the "
+    "facilitator and the set before the day, not on it."
+)
+DEVICES_BEFORE = "7. Devices. Phones and email stay away while the set is working."
+DEVICES_AFTER = (
+    "7. Devices. Phones and email stay away while the set is working. A member on call says "
+    "so at the start, and steps out to take a call."
+)
+
+
+def ensure_contract_story(learning_set):
+    if Amendment.objects.filter(learning_set=learning_set).exists():
+        return
+    first = learning_set.contracts.get(version=1)
+    facilitator = first.created_by
+    tom = get_user_model().objects.get(email=f"tom.gallagher@{DEMO_DOMAIN}")
+    priya = get_user_model().objects.get(email=f"member.aurora@{DEMO_DOMAIN}")
+    programme = learning_set.programme
+    now = timezone.now()
+    reworded = first.text.replace(APOLOGIES_BEFORE, APOLOGIES_AFTER)
+    adopted = Amendment.objects.create(
+        learning_set=learning_set,
+        based_on=first,
+        text=reworded,
+        reason=(
+            "Apologies sent only to the set's group chat get missed by Ruth. Naming her "
+            "makes sure the facilitator hears, which is what we meant all along."
+        ),
+        proposed_by=tom,
+        proposed_at=now - timedelta(days=20),
+    )
+    record(SetAction.AMENDMENT_PROPOSED, actor=tom, programme=programme, subject=learning_set)
+    note = (
+        "Tom's wording: apologies go to the facilitator as well as the set. The rule itself "
+        "is unchanged, so nobody needs to accept the contract again."
+    )
+    second = Contract.objects.create(
+        learning_set=learning_set,
+        version=2,
+        text=reworded,
+        change=Contract.Change.MINOR,
+        note=note,
+        created_by=facilitator,
+    )
+    # One by one, so that sets/receivers.py hears of each acceptance.
+    for accepted in first.acceptances.all():
+        ContractAcceptance.objects.create(
+            contract=second,
+            user_id=accepted.user_id,
+            accepted_at=accepted.accepted_at,
+            carried_over=True,
+        )
+    adopted.decision_reason = note
+    adopted.status = Amendment.Status.ADOPTED
+    adopted.decided_by = facilitator
+    adopted.decided_at = now - timedelta(days=18)
+    adopted.adopted_as = second
+    adopted.save()
+    record(
+        SetAction.CONTRACT_MINOR_VERSION,
+        actor=facilitator,
+        programme=programme,
+        subject=learning_set,
+        version=2,
+        change="minor",
+    )
+    record(
+        SetAction.AMENDMENT_ADOPTED,
+        actor=facilitator,
+        programme=programme,
+        subject=learning_set,
+        amendment=adopted.pk,
+        version=2,
+        change="minor",
+    )
+    Amendment.objects.create(
+        learning_set=learning_set,
+        based_on=second,
+        text=reworded.replace(DEVICES_BEFORE, DEVICES_AFTER),
+        reason=(
+            "Two of us are on call some weeks. I would rather we say so at the start than "
+            "break the rule quietly under the table."
+        ),
+        proposed_by=priya,
+        proposed_at=now - timedelta(days=3),
+    )
+    record(SetAction.AMENDMENT_PROPOSED, actor=priya, programme=programme, subject=learning_set)
