@@ -98,6 +98,8 @@ class AuditEvent(models.Model):
         CONTRACT_VERSION = "contract.version", "New contract version"
         CONTRACT_ACCEPTED = "contract.accepted", "Contract accepted"
         SET_CLOSED = "set.closed", "Set closed"
+        SET_STATUS_CHANGED = "set.status_changed", "Set status changed"
+        CLOSING_REVIEW_OPENED = "set.closing_review_opened", "Closing review opened"
         SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
         MFA_CHANGED = "auth.mfa_changed", "Two-factor authentication changed"
         REFLECTION_SHARED = "reflection.shared", "Reflection shared with a set"

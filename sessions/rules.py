@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeGuard
 
 import rules
+from django.utils import timezone
 
 from sets.rules import Standing, standing
 
@@ -109,3 +110,22 @@ def can_act_on_prompt(user: Person, prompt: InactionPrompt | None) -> bool:
 # Meeting's own permissions are declared on the model; these two read best beside the pulse.
 rules.add_perm("meetings.answer_pulse_meeting", can_answer_pulse)
 rules.add_perm("meetings.view_pulse_meeting", can_view_pulse_results)
+
+
+# The process review the set owns
+
+
+def _started(meeting: Meeting) -> bool:
+    """Under way or over, and not cancelled: a meeting the set can look back on."""
+    return meeting.status != "cancelled" and meeting.starts_at <= timezone.now()
+
+
+@rules.predicate
+def can_contribute_to_review(user: Person, meeting: Meeting | None) -> bool:
+    """Once a meeting has started, its facilitators and the members under the contract add
+    to its process review, while the set is open."""
+    return _open(meeting) and _started(meeting) and can_view_meeting_content(user, meeting)
+
+
+# Read with the meeting's content (meetings.view_content_meeting); written here.
+rules.add_perm("meetings.contribute_review_meeting", can_contribute_to_review)

@@ -1,4 +1,13 @@
-from sessions.views import actions, calendars, dashboard, meeting, pulse, reports, schedule
+from sessions.views import (
+    actions,
+    calendars,
+    dashboard,
+    meeting,
+    pulse,
+    reports,
+    review,
+    schedule,
+)
 
 app_name = "meetings"
 
@@ -10,4 +19,5 @@ urlpatterns = (
     + reports.urlpatterns
     + dashboard.urlpatterns
     + pulse.urlpatterns
+    + review.urlpatterns
 )

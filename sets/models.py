@@ -208,6 +208,10 @@ class LearningSet(RulesModel):
             "schedule": perms.can_schedule_meetings & perms.is_open_set,
             "view_dashboard": perms.can_view_dashboard,
             "view_attendance_report": perms.can_view_attendance_report,
+            "set_status": perms.can_set_status & perms.is_open_set,
+            "open_closing_review": perms.is_set_facilitator & perms.is_open_set,
+            "view_closing_review": perms.can_view_set_content,
+            "write_closing_review": perms.can_view_set_content & perms.is_open_set,
         }
 
     def __str__(self):
@@ -439,3 +443,49 @@ class ContractAcceptance(models.Model):
 
     def __str__(self):
         return f"{self.user} accepted {self.contract}"
+
+
+class ClosingReview(models.Model):
+    """A set's ending: opened by its facilitator before the set closes, it asks each member
+    what they learned, what they will keep doing and, if they like, a story of the
+    difference the set made (`ClosingReviewEntry`). The set sees the entries; programme
+    admins never do."""
+
+    learning_set = models.OneToOneField(
+        LearningSet, on_delete=models.CASCADE, related_name="closing_review"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Closing review of {self.learning_set}"
+
+
+class ClosingReviewEntry(models.Model):
+    """One person's words in a set's closing review. They are in their data download."""
+
+    review = models.ForeignKey(ClosingReview, on_delete=models.CASCADE, related_name="entries")
+    # Erasing an account deletes its words with it (reflections.services.erase_account).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="closing_review_entries"
+    )
+    learned = EncryptedTextField("what I learned")
+    keep_doing = EncryptedTextField("what I will keep doing")
+    story = EncryptedTextField("a story of the difference the set made", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "closing review entries"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "author"], name="one_closing_review_entry_per_person"
+            )
+        ]
+
+    def __str__(self):
+        # Never the text: it is what the set said.
+        return f"Closing review entry #{self.pk} in {self.review.learning_set}"

@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from alsspace.models import AuditEvent, User
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
@@ -261,3 +262,23 @@ def participants(learning_set: LearningSet) -> QuerySet[Membership]:
         .filter(learning_set=learning_set, user__is_active=True)
         .select_related("user")
     )
+
+
+def set_size(learning_set: LearningSet) -> tuple[int, int]:
+    """Current members (not facilitators), and members invited whose invitation is still
+    open and not expired (awaiting approval included): what sets.shape warns about."""
+    members = (
+        Membership.objects.current()
+        .filter(learning_set=learning_set, role=Membership.Role.MEMBER)
+        .count()
+    )
+    invited = (
+        Invitation.objects.open()
+        .filter(
+            learning_set=learning_set,
+            role=Membership.Role.MEMBER,
+            expires_at__gt=timezone.now(),
+        )
+        .count()
+    )
+    return members, invited

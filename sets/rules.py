@@ -191,6 +191,13 @@ def is_open_set(user: Person, learning_set: LearningSet | None) -> bool:
     return learning_set is not None and not learning_set.is_closed
 
 
+@rules.predicate
+def can_set_status(user: Person, learning_set: LearningSet | None) -> bool:
+    """Forming or active: the set becomes active at its first held meeting by itself, and its
+    facilitator may say so sooner (or take it back). Closing is its own act."""
+    return standing(user, learning_set).facilitator
+
+
 # Letting oneself in: access to what a set says is never granted on one person's say-so.
 
 

@@ -15,6 +15,7 @@ from sessions import queries
 from sessions.forms.schedule import MeetingForm, SeriesForm
 from sessions.models import Meeting
 from sessions.services import scheduling
+from sets import shape
 from sets.views.learning_sets import SetPageMixin
 
 
@@ -115,6 +116,10 @@ class SeriesCreateView(ScheduleFormView):
             f"Series scheduled: {series.description}. Everyone in the set gets one email with "
             "all of them for their calendar.",
         )
+        # A gap under 2 or over 8 weeks is allowed, and said (sets.shape).
+        zone = ZoneInfo(self.request.user.time_zone)
+        for warning in shape.gap_warnings([starts.astimezone(zone) for starts, _ in form.times]):
+            messages.warning(self.request, warning)
 
 
 class MeetingPageMixin(PermittedObjectMixin):

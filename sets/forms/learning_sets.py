@@ -130,3 +130,12 @@ class AcceptContractForm(forms.Form):
                 f"{self.current_contract.version} below before accepting."
             )
         return version
+
+
+class SetStatusForm(forms.Form):
+    """Forming or active; a set is closed on its own page."""
+
+    status = forms.ChoiceField(
+        choices=[("forming", "Forming"), ("active", "Active")],
+        error_messages={"invalid_choice": "Choose forming or active."},
+    )
