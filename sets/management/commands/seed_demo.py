@@ -21,7 +21,15 @@ from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 from alsspace.audit import Action, record
-from sets.models import Contract, ContractAcceptance, LearningSet, Membership, Programme
+from sets.models import (
+    ClosingReview,
+    ClosingReviewEntry,
+    Contract,
+    ContractAcceptance,
+    LearningSet,
+    Membership,
+    Programme,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README on purpose
 DEMO_DOMAIN = "demo.alsspace.test"
@@ -147,6 +155,36 @@ SETS = [
 ]
 
 
+# Set Birch is drawing to a close: its facilitator has opened the closing review, and three
+# of its members have written theirs (people named by the local part of their address).
+CLOSING_REVIEWS = {
+    "Set Birch": [
+        (
+            "member.birch",
+            "That I do not have to have the answer in the room. Asking my team what they "
+            "would do got better answers than mine.",
+            "Asking one more question before I offer a view.",
+            "In March I nearly restructured finance over a weekend. The set asked what I was "
+            "avoiding; it was a conversation with my CFO. We had it, and the restructure "
+            "was not needed.",
+        ),
+        (
+            "owen.hughes",
+            "How much of my week I spend reacting. I now block two mornings for thinking.",
+            "Writing down one action after every difficult meeting, and reporting back on "
+            "it to myself.",
+            "",
+        ),
+        (
+            "grace.liu",
+            "That my board wanted to be told the hard news early, not protected from it.",
+            "Bringing problems while they are still small.",
+            "The set's questions about my board paper changed how I write them: risks first.",
+        ),
+    ]
+}
+
+
 class Command(BaseCommand):
     help = "Create the demo programme, sets and accounts (safe to run again)."
 
@@ -195,6 +233,8 @@ def seed():
     for plan in SETS:
         seed_set(programme, plan, admin, password)
         accounts += [plan.facilitator, *plan.members, *plan.pending, *plan.former]
+    for set_name, entries in CLOSING_REVIEWS.items():
+        ensure_closing_review(programme, set_name, entries)
     ensure_person(OUTSIDER, password)
     accounts.append(OUTSIDER)
     return accounts
@@ -342,4 +382,27 @@ def ensure_acceptance(contract, user):
             programme=contract.learning_set.programme,
             subject=contract.learning_set,
             version=contract.version,
+        )
+
+
+def ensure_closing_review(programme, set_name, entries):
+    """The set's closing review, opened by its facilitator, with each entry written."""
+    learning_set = LearningSet.objects.get(programme=programme, name=set_name)
+    facilitator = learning_set.memberships.get(role=Membership.Role.FACILITATOR).user
+    review, created = ClosingReview.objects.get_or_create(
+        learning_set=learning_set, defaults={"opened_by": facilitator}
+    )
+    if created:
+        record(
+            Action.CLOSING_REVIEW_OPENED,
+            actor=facilitator,
+            programme=programme,
+            subject=learning_set,
+        )
+    for local_part, learned, keep_doing, story in entries:
+        author = get_user_model().objects.get(email=f"{local_part}@{DEMO_DOMAIN}")
+        ClosingReviewEntry.objects.get_or_create(
+            review=review,
+            author=author,
+            defaults={"learned": learned, "keep_doing": keep_doing, "story": story},
         )
