@@ -65,6 +65,7 @@ class ClosingReviewView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVi
             entries=entries,
             has_written=user.pk in written,
             waiting=[m for m in members if m.user_id not in written],
+            written_count=sum(1 for m in members if m.user_id in written),
             member_count=len(members),
             can_write=self.review is not None
             and user.has_perm("sets.write_closing_review_learningset", learning_set),
