@@ -152,8 +152,8 @@ def programmes_only_administered_by(user: User) -> QuerySet[Programme]:
 @transaction.atomic
 def erase_account(*, request: HttpRequest) -> None:
     """Erase the signed-in person: their journal, drafts, review words, addresses,
-    authenticators and account are deleted; their attendance and actions stay for the set's record with no
-    name on them. Then they are signed out.
+    authenticators and account are deleted; their attendance and actions stay for the set's
+    record with no name on them. Then they are signed out.
 
     The person's memberships go with the account, so rosters no longer show them; the
     attendance rows the reports count are what keep them adding up, each as they were.
