@@ -476,8 +476,8 @@ def set_status(learning_set: LearningSet, status: str, *, actor: User) -> None:
         actor=actor,
         programme=learning_set.programme_id,
         subject=learning_set,
-        old=old,
-        new=status,
+        was=old,
+        status=status,
     )
 
 

@@ -163,7 +163,11 @@ def test_the_facilitator_sets_the_status_and_it_is_audited(client, world):
     assert world.learning_set.status == LearningSet.Status.ACTIVE
     event = AuditEvent.objects.get(action=AuditEvent.Action.SET_STATUS_CHANGED)
     assert event.actor == world.facilitator
-    assert event.detail == {"old": "forming", "new": "active"}
+    assert event.detail == {"was": "forming", "status": "active"}
+    client.force_login(world.admin)
+    log = client.get(reverse("sets:audit", args=[world.programme.pk])).content.decode()
+    assert "Changed the status of" in log and "Status before" in log
+    client.force_login(world.facilitator)
     # Closing is not a status to set here.
     assert client.post(url, {"status": "closed"}).status_code == 400
     world.learning_set.refresh_from_db()
