@@ -41,7 +41,8 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         prompts = queries.filter_prompts(user)
         self.fields["prompt"].queryset = prompts
-        self.fields["prompt"].choices = [("", "No prompt"), *queries.prompt_choices(prompts)]
+        choices = queries.prompt_choices(prompts.only("learning_set", "question"))
+        self.fields["prompt"].choices = [("", "No prompt"), *choices]
         self.fields["learning_set"].queryset = queries.filter_sets(user)
         self.fields["learning_set"].empty_label = "No set"
         self.fields["meeting"].queryset = queries.linkable_meetings(user)
@@ -86,7 +87,10 @@ class JournalFilterForm(forms.Form):
     def __init__(self, *args, user, content_sets, **kwargs):
         super().__init__(*args, **kwargs)
         sets = queries.filter_sets(user).values_list("pk", "name")
-        prompts = queries.prompt_choices(queries.filter_prompts(user, content_sets))
+        # The menu shows questions only: no other field is read (or decrypted).
+        prompts = queries.prompt_choices(
+            queries.filter_prompts(user, content_sets).only("learning_set", "question")
+        )
         self.fields["learning_set"].choices = [("", "All sets"), *sets]
         self.fields["prompt"].choices = [("", "All prompts"), *prompts]
         for name in ("learning_set", "prompt"):

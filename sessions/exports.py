@@ -2,10 +2,10 @@
 
 The attendance rows (`attendance_parts`) feed both a streamed CSV (`attendance_csv`) and an
 XLSX workbook written in openpyxl's write-only mode (`xlsx_file`), which adds a summary per
-member and per set. Rows are read from the database 2,000 at a time and never held all at
-once, so memory stays flat however many there are. Cells that rows repeat (a meeting's, a
-member's, a status's) are formatted once each, not once per row, which is most of what makes
-the CSV fast.
+member and per set. Rows are read from the database 500 at a time, as ids, through a
+server-side cursor, and never held all at once, so memory stays flat however many there are.
+Cells that rows repeat (a meeting's, a member's, a status's) are formatted once each, before
+the rows, not once per row, which is most of what makes the CSV fast.
 
 An export holds attendance only: programme, set, meeting start, member, email, status and,
 for a status of Apologies, when they were sent. Someone who sent apologies and then came is
@@ -17,34 +17,38 @@ neutralised.
 
 import re
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from sessions.models import Attendance
+from sessions.models import Attendance, Meeting
 from sessions.reports.attendance import (
     ERASED_NAME,
     NOT_RECORDED_LABEL,
     Tally,
     exported_attendance,
     member_summaries,
+    period_of,
     report_sets,
     set_summaries,
 )
 from sets.models import Membership
 
 CHUNK_SIZE = 2000
+# The export's rows are read, and its CSV written, this many at a time: a chunk of lines
+# costs memory while it is built, and fetching more at once was no faster.
+ROWS_PER_WRITE = 500
 # openpyxl writes some 5,000 rows a second on a small machine (about twice that when lxml is
 # installed, which it then uses), so a bigger workbook could outlast the request. CSV streams
 # at over ten times the speed and has no limit.
 XLSX_MAX_ROWS = 100_000
-ROWS_PER_WRITE = 500
 BOM = "\ufeff"
 LINE_END = "\r\n"
 # What makes csv.writer quote a cell (the comma, the quote, a line break), for the same bytes.
@@ -119,43 +123,126 @@ class _MemberCells(dict):
         return rendered
 
 
+class _MeetingCells(dict):
+    """Each held meeting's cells (programme, set, meeting start, time zone), rendered once
+    and reused for all its rows by `render(set_id, set_name, starts_at)`. Read in one query
+    before the rows; a meeting the rows name that was not held then (held since) is read on
+    its own when met."""
+
+    def __init__(self, scope, render):
+        set_names = dict(report_sets(scope).values_list("pk", "name"))
+        meetings = Meeting.objects.filter(
+            period_of(scope), learning_set__in=list(set_names), status=Meeting.Status.HELD
+        ).order_by()
+        super().__init__(
+            (pk, render(set_id, set_names[set_id], starts_at))
+            for pk, set_id, starts_at in meetings.values_list("pk", "learning_set_id", "starts_at")
+        )
+        self.render = render
+
+    def __missing__(self, pk):
+        meeting = Meeting.objects.filter(pk=pk).values_list(
+            "learning_set_id", "learning_set__name", "starts_at"
+        )
+        rendered = self[pk] = self.render(*meeting.get())
+        return rendered
+
+
+def _meeting_cells(scope, render):
+    programme, zone = scope.programme, scope.zone
+    name, time_zone = programme.name, programme.time_zone
+
+    def cells(set_id, set_name, starts_at):
+        return render((name, set_name, _local(starts_at, zone), time_zone))
+
+    return _MeetingCells(scope, cells)
+
+
+def _csv_meeting_cells(scope):
+    """As _meeting_cells with _csv_part, with each set's cells rendered once and each
+    meeting's start written as csv_cell writes it."""
+    programme, zone = scope.programme, scope.zone
+    head, time_zone = _csv_part((programme.name,)), _csv_part((programme.time_zone,))
+    sets = {}
+
+    def cells(set_id, set_name, starts_at):
+        if set_id not in sets:
+            sets[set_id] = head + _csv_part((set_name,))
+        return sets[set_id] + _local(starts_at, zone).isoformat(" ", "minutes") + "," + time_zone
+
+    return _MeetingCells(scope, cells)
+
+
+def _attendance_chunks(scope):
+    """The export's rows, ROWS_PER_WRITE at a time, as (meeting id, member id, status, apologies
+    sent at), read through a server-side cursor: the ids and the status, with no join's
+    columns and no meeting time to parse for each row."""
+    rows = exported_attendance(scope).values_list(
+        "meeting_id", "user_id", "status", "apologies_sent_at"
+    )
+    compiler = rows.query.get_compiler(using=rows.db)
+    sql, params = compiler.as_sql()
+    # In a transaction, so that PostgreSQL's cursor hands rows over as it finds them: outside
+    # one, a cursor is declared WITH HOLD, and the database then writes every row aside before
+    # the first is read. A streamed CSV outlives the request's transaction, so it opens its
+    # own; a workbook, written within the request, is already in one.
+    connection = compiler.connection
+    own = nullcontext() if connection.in_atomic_block else transaction.atomic(using=rows.db)
+    with own, connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(ROWS_PER_WRITE):
+            yield chunk
+
+
 def attendance_parts(scope, render=tuple):
     """One row per counted attendance record, by set, meeting start and member name, in
     parts: the meeting's cells (programme, set, meeting start, time zone), the member's
     (member, email), the status's (its label) and, for apologies, when they were sent.
 
-    Each part is `render`ed once and shared by the rows that repeat it: a meeting's cells
-    while its rows follow one another, each member's (read first, in one query) for all their
-    rows, each status's for all rows. Memory grows with the programme's sets and members,
-    never with the rows."""
-    programme, zone = scope.programme, scope.zone
-    set_names = dict(report_sets(scope).values_list("pk", "name"))
+    Each part is `render`ed once and shared by the rows that repeat it: each meeting's and
+    each member's (each read first, in one query) for all their rows, each status's for all
+    rows. Memory grows with the programme's meetings and members, never with the rows."""
+    zone = scope.zone
+    meetings = _meeting_cells(scope, render)
+    members = _member_cells_of(scope, render)
     statuses = {status: render((label,)) for status, label in STATUS_LABELS.items()}
+    apologies = Attendance.Status.APOLOGIES
+    for chunk in _attendance_chunks(scope):
+        for meeting_id, user_id, status, sent in chunk:
+            sent = _local(sent, zone) if status == apologies else None
+            yield meetings[meeting_id], members[user_id], statuses[status], sent
+
+
+def _member_cells_of(scope, render):
     members_ever = Membership.objects.filter(learning_set__in=report_sets(scope))
     people = get_user_model().objects.filter(pk__in=members_ever.values("user"))
-    members = _MemberCells(people, render, erased=render((ERASED_NAME, "")))
-    rows = (
-        exported_attendance(scope)
-        .values_list(
-            "meeting_id",
-            "meeting__learning_set_id",
-            "meeting__starts_at",
-            "user_id",
-            "status",
-            "apologies_sent_at",
+    return _MemberCells(people, render, erased=render((ERASED_NAME, "")))
+
+
+def _csv_lines(scope):
+    """The attendance rows as CSV text, a chunk of lines at a time. A line is its meeting's,
+    member's and status's rendered cells joined, with the apologies time formatted only on
+    the lines that have one."""
+    zone = scope.zone
+    meetings = _csv_meeting_cells(scope)
+    members = _member_cells_of(scope, _csv_part)
+    # A status's cell and the line's end: the whole tail of a line without an apologies time.
+    tails = {status: _csv_part((label,)) + LINE_END for status, label in STATUS_LABELS.items()}
+    apologies = Attendance.Status.APOLOGIES
+    sent_tail = _csv_part((STATUS_LABELS[apologies],))
+
+    def apology(sent):
+        return sent_tail + csv_cell(_local(sent, zone)) + LINE_END
+
+    for chunk in _attendance_chunks(scope):
+        yield "".join(
+            [
+                meetings[meeting_id]
+                + members[user_id]
+                + (apology(sent) if status == apologies and sent else tails[status])
+                for meeting_id, user_id, status, sent in chunk
+            ]
         )
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    meeting_id = meeting = None
-    for row_meeting_id, set_id, starts_at, user_id, status, apologies_sent_at in rows:
-        # The rows come meeting by meeting: render each meeting's cells as its rows begin.
-        if row_meeting_id != meeting_id:
-            meeting_id = row_meeting_id
-            meeting = render(
-                (programme.name, set_names[set_id], _local(starts_at, zone), programme.time_zone)
-            )
-        sent = _local(apologies_sent_at, zone) if status == Attendance.Status.APOLOGIES else None
-        yield meeting, members[user_id], statuses[status], sent
 
 
 def attendance_rows(scope):
@@ -221,15 +308,6 @@ def _csv_part(values):
     return "".join(csv_cell(value) + "," for value in values)
 
 
-def csv_chunks(header, lines):
-    """CSV as UTF-8 bytes with a byte-order mark (so that Excel reads accents and non-Latin
-    names), the header at once, then a chunk every few hundred lines."""
-    yield (BOM + csv_line(header)).encode()
-    lines = iter(lines)
-    while chunk := "".join(islice(lines, ROWS_PER_WRITE)):
-        yield chunk.encode()
-
-
 # XLSX
 
 
@@ -285,11 +363,11 @@ def xlsx_file(sheets):
 
 
 def attendance_csv(scope):
-    lines = (
-        meeting + member + status + csv_cell(apologies_sent_at) + LINE_END
-        for meeting, member, status, apologies_sent_at in attendance_parts(scope, _csv_part)
-    )
-    return csv_chunks(ATTENDANCE_HEADER, lines)
+    """CSV as UTF-8 bytes with a byte-order mark (so that Excel reads accents and non-Latin
+    names): the header at once, then a chunk of ROWS_PER_WRITE lines at a time."""
+    yield (BOM + csv_line(ATTENDANCE_HEADER)).encode()
+    for lines in _csv_lines(scope):
+        yield lines.encode()
 
 
 def attendance_xlsx(scope, *, now):

@@ -207,6 +207,11 @@ def _period(prefix, scope):
     return q
 
 
+def period_of(scope):
+    """The meetings that start in the scope's period."""
+    return _period("", scope)
+
+
 def held_after_leaving() -> Q:
     """Whether an attendance row's meeting started after its person had left the set (and
     before any return to it): a meeting not expected of them, whatever was recorded for it

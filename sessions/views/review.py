@@ -10,7 +10,6 @@ admins never do (docs/confidentiality.md#who-sees-what).
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path
 from django.views.generic import FormView
 
 from alsspace.mixins import InvalidIs400Mixin
@@ -18,7 +17,7 @@ from alsspace.submissions import SubmitOnceMixin
 from sessions.forms.review import ReviewContributionForm
 from sessions.models import ReviewContribution
 from sessions.services import review
-from sessions.views.schedule import MeetingPageMixin
+from sessions.views.mixins import MeetingPageMixin
 
 
 class ReviewContributionView(SubmitOnceMixin, MeetingPageMixin, InvalidIs400Mixin, FormView):
@@ -55,12 +54,3 @@ class ReviewContributionView(SubmitOnceMixin, MeetingPageMixin, InvalidIs400Mixi
             else "Your part of the review is taken back.",
         )
         return redirect(f"{self.meeting.get_absolute_url()}#set-review-panel")
-
-
-urlpatterns = [
-    path(
-        "meetings/<int:pk>/review/mine/",
-        ReviewContributionView.as_view(),
-        name="meeting_review_contribution",
-    ),
-]

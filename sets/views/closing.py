@@ -9,15 +9,16 @@ The set's facilitators and members under the contract read it; programme admins 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.generic import FormView, View
 
+from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
 from sets import queries, services
 from sets.forms.closing import ClosingReviewEntryForm
 from sets.models import ClosingReviewEntry, Membership
-from sets.views.learning_sets import SetPageMixin
+from sets.views.mixins import SetPageMixin
 
 
 def closing_review_url(learning_set):
@@ -104,7 +105,9 @@ class OpenClosingReviewView(SubmitOnceMixin, SetPageMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.open_closing_review(self.learning_set, actor=request.user)
+            services.open_closing_review(
+                self.learning_set, actor=request.user, ip=client_ip(request)
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.learning_set)
@@ -114,13 +117,3 @@ class OpenClosingReviewView(SubmitOnceMixin, SetPageMixin, View):
             "own; close the set once they have.",
         )
         return redirect(closing_review_url(self.learning_set))
-
-
-urlpatterns = [
-    path("sets/<int:pk>/closing-review/", ClosingReviewView.as_view(), name="closing_review"),
-    path(
-        "sets/<int:pk>/closing-review/open/",
-        OpenClosingReviewView.as_view(),
-        name="closing_review_open",
-    ),
-]

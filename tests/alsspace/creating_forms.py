@@ -13,6 +13,7 @@ from django.utils import timezone
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
 from sessions.models import Meeting, MeetingSeries, ReviewContribution
+from sets.audit_actions import SetAction
 from sets.models import (
     ClosingReview,
     ClosingReviewEntry,
@@ -49,14 +50,6 @@ PROGRAMME_DATA = {
     "time_zone": "Europe/London",
     "pulse_threshold": "3",
     "attendance_threshold": "75",
-    "carried_action_meetings": "2",
-    "silent_member_meetings": "3",
-    "airtime_share_percent": "40",
-    "airtime_window_meetings": "3",
-    "attendance_missed": "2",
-    "attendance_window": "3",
-    "talk_without_action_slots": "2",
-    "pulse_dip": "0.5",
 }
 
 SET_DATA = {
@@ -167,7 +160,7 @@ FORMS = {
         lambda w: PROGRAMME_DATA,
         lambda w: Programme.objects.filter(name="Leaders 2027").count(),
         1,
-        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
+        audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
     ),
     "set": Form(
         "admin",
@@ -182,7 +175,7 @@ FORMS = {
         lambda w: {"name": "Nia Newcomer", "email": "nia@example.org", "role": "member"},
         lambda w: Invitation.objects.filter(email="nia@example.org").count(),
         1,
-        audits={AuditEvent.Action.INVITATION_SENT: 1},
+        audits={SetAction.INVITATION_SENT: 1},
         emails=True,
     ),
     "import": Form(
@@ -191,7 +184,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.count(),
         2,
-        audits={AuditEvent.Action.INVITATION_SENT: 2, AuditEvent.Action.MEMBERS_IMPORTED: 1},
+        audits={SetAction.INVITATION_SENT: 2, SetAction.MEMBERS_IMPORTED: 1},
         emails=True,
         files={"file": ("people.csv", IMPORT_FILE)},
     ),
@@ -201,7 +194,7 @@ FORMS = {
         lambda w: {"email": w.outsider.email},
         lambda w: w.programme.admins.count(),
         2,
-        audits={AuditEvent.Action.PROGRAMME_ADMIN_ADDED: 1},
+        audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
     ),
     "contract": Form(
         "facilitator",
@@ -209,7 +202,7 @@ FORMS = {
         lambda w: {"text": "We keep confidence, and we turn up."},
         lambda w: Contract.objects.filter(learning_set=w.learning_set).count(),
         2,
-        audits={AuditEvent.Action.CONTRACT_VERSION: 1},
+        audits={SetAction.CONTRACT_VERSION: 1},
     ),
     "journal entry": Form(
         "member",
@@ -237,7 +230,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.filter(email="ivo@example.org").count(),
         1,
-        audits={AuditEvent.Action.INVITATION_RESENT: 1},
+        audits={SetAction.INVITATION_RESENT: 1},
         emails=True,
         prepare=open_invitation,
         page=set_page,
@@ -248,7 +241,7 @@ FORMS = {
         lambda w: {},
         lambda w: Invitation.objects.filter(revoked_at__isnull=False).count(),
         1,
-        audits={AuditEvent.Action.INVITATION_REVOKED: 1},
+        audits={SetAction.INVITATION_REVOKED: 1},
         prepare=open_invitation,
         page=set_page,
     ),
@@ -258,15 +251,15 @@ FORMS = {
         lambda w: {},
         lambda w: LearningSet.objects.filter(status=LearningSet.Status.CLOSED).count(),
         1,
-        audits={AuditEvent.Action.SET_CLOSED: 1},
+        audits={SetAction.SET_CLOSED: 1},
     ),
     "set status": Form(
         "facilitator",
         lambda w: reverse("sets:set_status", args=[w.learning_set.pk]),
         lambda w: {"status": "forming"},
-        lambda w: AuditEvent.objects.filter(action=AuditEvent.Action.SET_STATUS_CHANGED).count(),
+        lambda w: AuditEvent.objects.filter(action=SetAction.SET_STATUS_CHANGED).count(),
         1,
-        audits={AuditEvent.Action.SET_STATUS_CHANGED: 1},
+        audits={SetAction.SET_STATUS_CHANGED: 1},
         page=set_page,
     ),
     "open closing review": Form(
@@ -275,7 +268,7 @@ FORMS = {
         lambda w: {},
         lambda w: ClosingReview.objects.filter(learning_set=w.learning_set).count(),
         1,
-        audits={AuditEvent.Action.CLOSING_REVIEW_OPENED: 1},
+        audits={SetAction.CLOSING_REVIEW_OPENED: 1},
         emails=True,
         page=lambda w: reverse("sets:closing_review", args=[w.learning_set.pk]),
     ),
@@ -301,7 +294,7 @@ FORMS = {
         lambda w: {},
         lambda w: Membership.objects.filter(user=w.member, left_at__isnull=False).count(),
         1,
-        audits={AuditEvent.Action.MEMBERSHIP_ENDED: 1},
+        audits={SetAction.MEMBERSHIP_ENDED: 1},
     ),
 }
 

@@ -7,12 +7,15 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
 from alsspace.models import AuditEvent
 from sessions import exports
-from sessions.models import Action, AirtimeSlot, Attendance, ReportBack
+from sessions.audit_actions import MeetingAction
+from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
 from sessions.reports.attendance import ReportScope
 from tests.factories import MembershipFactory, ProgrammeFactory, SetFactory, UserFactory
 from tests.sessions.attendance_data import attend, build_attendance, held, london
@@ -300,12 +303,61 @@ def test_someone_recorded_without_a_membership_is_named(as_admin, world):
     assert rows[1][4:7] == ["Gita Guest", "gita@example.org", "Present"]
 
 
-def test_the_csv_takes_three_queries_whatever_the_meetings_and_members(
-    data, django_assert_num_queries
-):
-    """The set names, the members, then the rows: nothing is read once per row."""
-    with django_assert_num_queries(3):
+def test_the_csv_takes_four_queries_whatever_the_meetings_and_members(data):
+    """The set names, the meetings, the members, then the rows: nothing is read once per
+    row."""
+    with CaptureQueriesContext(connection) as queries:
         assert b"".join(exports.attendance_csv(ReportScope(data.world.programme))) == EXPECTED_CSV
+    reads = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(reads) == 4
+
+
+def csv_queries(programme):
+    with CaptureQueriesContext(connection) as queries:
+        b"".join(exports.attendance_csv(ReportScope(programme)))
+    return [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_the_csv_queries_do_not_grow_with_meetings_members_or_rows(world):
+    meeting = held(world.learning_set, london(2025, 1, 14))
+    attend(meeting, world.member, "present")
+    fewer = len(csv_queries(world.programme))
+    for month in (2, 3, 4):
+        meeting = held(SetFactory(programme=world.programme), london(2025, month, 14))
+        for _ in range(3):
+            member = MembershipFactory(learning_set=meeting.learning_set).user
+            attend(meeting, member, "apologies", apologies_sent_at=london(2025, month, 13))
+    assert len(csv_queries(world.programme)) == fewer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_csv_streamed_after_the_request_reads_its_rows_in_a_transaction_of_its_own(world):
+    """As after the view has returned: no transaction around the export. Its rows are read
+    in one of its own, ended when the rows end or when the download stops early."""
+    meeting = held(world.learning_set, london(2025, 1, 14))
+    attend(meeting, world.member, "present")
+    assert not connection.in_atomic_block
+    body = b"".join(exports.attendance_csv(ReportScope(world.programme)))
+    assert body.count(b"\r\n") == 2
+    assert not connection.in_atomic_block
+    stopped = exports.attendance_csv(ReportScope(world.programme))
+    next(stopped), next(stopped)
+    assert connection.in_atomic_block
+    stopped.close()
+    assert not connection.in_atomic_block
+
+
+def test_a_meeting_held_after_the_export_began_is_read_when_its_rows_come(world):
+    """The export reads the held meetings before their rows; one held in between is read on
+    its own when its rows arrive, not missed."""
+    scope = ReportScope(world.programme)
+    meeting = held(world.learning_set, london(2025, 5, 6))
+    meeting.status = Meeting.Status.SCHEDULED
+    meeting.save()
+    cells = exports._csv_meeting_cells(scope)
+    assert meeting.pk not in cells
+    expected = f"{world.programme.name},{world.learning_set.name},2025-05-06 09:30,Europe/London,"
+    assert cells[meeting.pk] == expected
 
 
 def test_characters_a_workbook_cannot_hold_are_left_out(as_admin, world):
@@ -397,7 +449,7 @@ def test_who_may_not_export(client, data, who, url, status):
         "programme": programme_export(world),
     }[url]
     assert client.get(target).status_code == status
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=MeetingAction.ATTENDANCE_EXPORTED).exists()
 
 
 def test_an_admin_of_another_programme_gets_404(client, data):
@@ -421,7 +473,7 @@ def test_every_export_is_an_audit_event_with_its_filters(as_admin, data):
     world = data.world
     filters = {"set": world.learning_set.pk, "from": "2025-01-01", "to": "2025-06-30"}
     body(as_admin.get(programme_export(world, format="xlsx", status="present", **filters)))
-    event = AuditEvent.objects.get(action=AuditEvent.Action.ATTENDANCE_EXPORTED)
+    event = AuditEvent.objects.get(action=MeetingAction.ATTENDANCE_EXPORTED)
     assert event.actor == world.admin
     assert event.programme_id == world.programme.pk
     assert event.subject == "Set Alpha (Northfield Leaders 2026)"
@@ -438,7 +490,7 @@ def test_every_export_is_an_audit_event_with_its_filters(as_admin, data):
 def test_a_facilitators_export_is_audited_in_the_programme(client, data):
     client.force_login(data.world.facilitator)
     body(client.get(set_export(data.world.learning_set)))
-    event = AuditEvent.objects.get(action=AuditEvent.Action.ATTENDANCE_EXPORTED)
+    event = AuditEvent.objects.get(action=MeetingAction.ATTENDANCE_EXPORTED)
     assert (event.actor, event.programme_id) == (data.world.facilitator, data.world.programme.pk)
     assert event.detail["format"] == "CSV"
     assert event.detail["set"] == "Set Alpha"
@@ -479,7 +531,7 @@ def test_bad_input_is_refused_with_a_message(as_admin, data, query, message):
     response = as_admin.get(programme_export(data.world, **query))
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=MeetingAction.ATTENDANCE_EXPORTED).exists()
 
 
 def test_an_excel_download_too_large_to_make_in_time_points_to_csv(as_admin, data, monkeypatch):
@@ -489,7 +541,7 @@ def test_an_excel_download_too_large_to_make_in_time_points_to_csv(as_admin, dat
     assert "These filters select 13 rows; an Excel download holds up to 12." in (
         response.content.decode()
     )
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=MeetingAction.ATTENDANCE_EXPORTED).exists()
     assert body(
         as_admin.get(programme_export(data.world, format="xlsx", set=data.world.other_set.pk))
     )

@@ -3,10 +3,13 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
-from alsspace.audit import Action
 from alsspace.models import AuditEvent
-from sets.models import Contract, ContractAcceptance, LearningSet
+from sets.audit_actions import SetAction
+from sets.models import Contract, ContractAcceptance, LearningSet, Membership
+from sets.rules import standing
+from tests.factories import MembershipFactory, SetFactory
 
 CONTRACT_STATUS = {
     "admin": 403,  # may see the set, never the contract text
@@ -105,7 +108,7 @@ def test_a_pending_member_accepts(client, world):
     assert response.status_code == 302
     assert response["Location"] == world.learning_set.get_absolute_url()
     assert ContractAcceptance.objects.filter(contract=world.contract, user=world.pending).exists()
-    event = AuditEvent.objects.get(action=Action.CONTRACT_ACCEPTED)
+    event = AuditEvent.objects.get(action=SetAction.CONTRACT_ACCEPTED)
     assert event.actor == world.pending
     assert event.detail == {"version": 1}
     assert may_see_content(world.pending, world.learning_set)
@@ -183,7 +186,7 @@ def test_a_new_version_asks_everyone_to_accept_again(client, world):
     assert latest.version == 2
     assert latest.text == "Version two of our rules.\n\nMore."
     assert latest.created_by == world.facilitator
-    event = AuditEvent.objects.get(action=Action.CONTRACT_VERSION)
+    event = AuditEvent.objects.get(action=SetAction.CONTRACT_VERSION)
     assert event.actor == world.facilitator
     assert event.detail == {"version": 2}
     assert "must now accept it again" in client.get(response["Location"]).content.decode()
@@ -223,3 +226,36 @@ def test_a_closed_set_keeps_its_contract(client, world):
     body = client.get(contract_url(world)).content.decode()
     assert "This set is closed" in body
     assert "Edit contract" not in body
+
+
+def standing_of(user, learning_set):
+    fresh = get_user_model().objects.get(pk=user.pk)  # no standing cached from earlier requests
+    return standing(fresh, learning_set)
+
+
+def test_standing_follows_the_current_contract_through_versions_leaving_and_returning(world):
+    member = world.member
+    assert standing_of(member, world.learning_set).accepted_contract
+    # A new version: the member is pending again until they accept it.
+    version_2 = Contract.objects.create(learning_set=world.learning_set, version=2, text="New")
+    assert standing_of(member, world.learning_set).pending
+    ContractAcceptance.objects.create(contract=version_2, user=member)
+    now = standing_of(member, world.learning_set)
+    assert (now.member, now.accepted_contract, now.former) == (True, True, False)
+    # Leaving: a former member, whatever they accepted; returning: a member again.
+    membership = Membership.objects.get(learning_set=world.learning_set, user=member)
+    membership.left_at = timezone.now()
+    membership.save()
+    left = standing_of(member, world.learning_set)
+    assert (left.role, left.former, left.accepted_contract) == (None, True, False)
+    Membership.objects.create(learning_set=world.learning_set, user=member, role="facilitator")
+    back = standing_of(member, world.learning_set)
+    assert (back.facilitator, back.former, back.accepted_contract) == (True, False, True)
+
+
+def test_standing_in_a_set_without_a_contract_has_nothing_accepted(world):
+    learning_set = SetFactory(programme=world.programme)
+    member = MembershipFactory(learning_set=learning_set).user
+    assert standing_of(member, learning_set).pending
+    assert standing_of(world.admin, learning_set).programme_admin
+    assert not standing_of(member, learning_set).programme_admin

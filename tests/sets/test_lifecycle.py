@@ -12,6 +12,7 @@ from reflections.exports import my_data
 from sessions.models import Meeting
 from sessions.services import running
 from sets import shape
+from sets.audit_actions import SetAction
 from sets.models import ClosingReview, ClosingReviewEntry, LearningSet
 from tests.factories import InvitationFactory, MembershipFactory
 from tests.sessions.factories import MeetingFactory
@@ -161,7 +162,7 @@ def test_the_facilitator_sets_the_status_and_it_is_audited(client, world):
     assert response.status_code == 302
     world.learning_set.refresh_from_db()
     assert world.learning_set.status == LearningSet.Status.ACTIVE
-    event = AuditEvent.objects.get(action=AuditEvent.Action.SET_STATUS_CHANGED)
+    event = AuditEvent.objects.get(action=SetAction.SET_STATUS_CHANGED)
     assert event.actor == world.facilitator
     assert event.detail == {"was": "forming", "status": "active"}
     client.force_login(world.admin)
@@ -204,7 +205,7 @@ def test_the_set_ends_with_a_closing_review_then_closes_read_only(
     assert response.status_code == 302
     review = ClosingReview.objects.get(learning_set=world.learning_set)
     assert review.opened_by == world.facilitator
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.CLOSING_REVIEW_OPENED).count() == 1
+    assert AuditEvent.objects.filter(action=SetAction.CLOSING_REVIEW_OPENED).count() == 1
     # Everyone in the set but the facilitator who opened it is asked, once.
     assert sorted(m.to[0] for m in mail.outbox) == sorted([world.member.email, world.pending.email])
     client.post(closing_url(world, "sets:closing_review_open"))
