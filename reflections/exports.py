@@ -1,6 +1,6 @@
 """A person's own data, for them to download: each journal entry as a Markdown file and one
-JSON file with the entries, drafts, actions and report-backs, bids for airtime, and prompts
-they posed.
+JSON file with the entries, drafts, actions and report-backs, bids for airtime, prompts they
+posed, what they added to meetings' process reviews and their words in sets' closing reviews.
 
 A person's own actions are their personal data: every action they own, with every report-back
 on it whoever recorded it, in every set they have been in, even where they are now a former
@@ -19,7 +19,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from alsspace.models import User
 from reflections.models import JournalDraft, JournalEntry, Prompt
-from sessions.models import Action, Bid
+from sessions.models import Action, Bid, ReviewContribution
+from sets.models import ClosingReviewEntry
 
 README = """\
 Everything you wrote in ALS Space, downloaded on {day}.
@@ -27,8 +28,9 @@ Everything you wrote in ALS Space, downloaded on {day}.
 journal/       one Markdown file per journal entry, with its details at the top
 my-data.json   the same entries, any unsaved drafts, the actions you own with their
                report-backs (whoever recorded them, in every set you have been in, also
-               sets you have left), the bids for airtime you brought to meetings, and
-               the prompts you posed to a set
+               sets you have left), the bids for airtime you brought to meetings, the
+               prompts you posed to a set, what you added to meetings' process reviews
+               and your words in sets' closing reviews
 
 Keep this file somewhere safe: your journal is private, and this copy is not encrypted.
 """
@@ -148,6 +150,32 @@ def my_data(user):
         }
         for prompt in Prompt.objects.filter(posed_by=user).select_related("learning_set")
     ]
+    reviews = [
+        {
+            "set": contribution.meeting.learning_set.name,
+            "meeting": _iso(contribution.meeting.starts_at),
+            "how_we_worked": contribution.how_we_worked,
+            "do_differently": contribution.do_differently,
+            "written_at": _iso(contribution.created_at),
+            "updated_at": _iso(contribution.updated_at),
+        }
+        for contribution in ReviewContribution.objects.filter(author=user)
+        .select_related("meeting__learning_set")
+        .order_by("meeting__starts_at", "pk")
+    ]
+    closing = [
+        {
+            "set": entry.review.learning_set.name,
+            "learned": entry.learned,
+            "keep_doing": entry.keep_doing,
+            "story": entry.story,
+            "written_at": _iso(entry.created_at),
+            "updated_at": _iso(entry.updated_at),
+        }
+        for entry in ClosingReviewEntry.objects.filter(author=user)
+        .select_related("review__learning_set")
+        .order_by("created_at", "pk")
+    ]
     return {
         "exported_at": _iso(timezone.now()),
         "account": {
@@ -161,6 +189,8 @@ def my_data(user):
         "actions": actions,
         "bids": bids,
         "prompts_posed": prompts,
+        "process_review_contributions": reviews,
+        "closing_reviews": closing,
     }
 
 

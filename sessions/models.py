@@ -563,3 +563,34 @@ class InactionPrompt(RulesModel):
     @property
     def is_open(self):
         return self.status == self.Status.OPEN
+
+
+class ReviewContribution(models.Model):
+    """One person's part of a meeting's process review, which the set owns: how the set
+    worked today, and what it will do differently. The set's facilitators and members under
+    the contract read every contribution; programme admins never do. The facilitator's own
+    note (`Meeting.process_review`) stays theirs alone."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="review_contributions"
+    )
+    # Erasing an account deletes its words with it (reflections.services.erase_account).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_contributions"
+    )
+    how_we_worked = EncryptedTextField("how we worked today", blank=True)
+    do_differently = EncryptedTextField("what we will do differently", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "author"], name="one_review_contribution_per_person"
+            )
+        ]
+
+    def __str__(self):
+        # Never the text: it is what the set said about itself.
+        return f"Review contribution #{self.pk} at meeting #{self.meeting_id}"

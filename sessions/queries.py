@@ -17,6 +17,7 @@ from sessions.models import (
     InactionPrompt,
     Meeting,
     ReportBack,
+    ReviewContribution,
     SignalThresholds,
 )
 from sets.models import Contract, LearningSet, Programme
@@ -336,4 +337,22 @@ def dashboard_sets(user: User, now: datetime | None = None) -> QuerySet[Learning
             next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
         )
         .order_by("programme__name", "name")
+    )
+
+
+# The process review the set owns
+
+
+def review_contributions(meeting: Meeting) -> QuerySet[ReviewContribution]:
+    """Everyone's contributions to the meeting's process review, in the order they came."""
+    return meeting.review_contributions.select_related("author").order_by("created_at", "pk")
+
+
+def set_review_contributions(learning_set: LearningSet) -> QuerySet[ReviewContribution]:
+    """Every contribution to the process reviews of the set's meetings, meeting by meeting."""
+    return (
+        ReviewContribution.objects.filter(meeting__learning_set=learning_set)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related("author", "meeting")
+        .order_by("meeting__starts_at", "created_at", "pk")
     )

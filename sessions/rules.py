@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import rules
+from django.utils import timezone
 from rules.predicates import Predicate
 
 from sets.rules import (
@@ -136,3 +137,25 @@ can_act_on_prompt = can_view_prompt & is_prompt_in_open_set
 # Meeting's own permissions are declared on the model; these two read best beside the pulse.
 rules.add_perm("meetings.answer_pulse_meeting", can_answer_pulse)
 rules.add_perm("meetings.view_pulse_meeting", can_view_pulse_results)
+
+
+# The process review the set owns
+
+
+@rules.predicate
+def is_meeting_under_way_or_held(user: Person, meeting: Meeting | None) -> bool:
+    """Started and not cancelled: a meeting the set can look back on."""
+    return (
+        meeting is not None
+        and meeting.status != "cancelled"
+        and meeting.starts_at <= timezone.now()
+    )
+
+
+# Once a meeting has started, its facilitators and members under the contract add to its
+# process review (and read it, with the meeting's content), while the set is open.
+can_contribute_to_review = (
+    is_meeting_in_open_set & is_meeting_under_way_or_held & can_view_meeting_content
+)
+
+rules.add_perm("meetings.contribute_review_meeting", can_contribute_to_review)

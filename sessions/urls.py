@@ -10,6 +10,7 @@ from sessions.views import (
     meeting,
     pulse,
     reports,
+    review,
     schedule,
     thresholds,
 )
@@ -52,6 +53,11 @@ urlpatterns = [
     path("meetings/<int:pk>/held/", meeting.HeldView.as_view(), name="meeting_held"),
     path("meetings/<int:pk>/bids/", bids.BidsView.as_view(), name="meeting_bids"),
     path("meetings/<int:pk>/bid-plan/", bids.BidPlanView.as_view(), name="meeting_bid_plan"),
+    path(
+        "meetings/<int:pk>/review/mine/",
+        review.ReviewContributionView.as_view(),
+        name="meeting_review_contribution",
+    ),
     path("meetings/<int:pk>/apologies/", actions.ApologiesView.as_view(), name="meeting_apologies"),
     path("actions/", actions.MyActionsView.as_view(), name="my_actions"),
     path("actions/<int:pk>/report/", actions.ActionReportView.as_view(), name="action_report"),

@@ -28,6 +28,8 @@ class SetAction(models.TextChoices):
     AMENDMENT_DECLINED = "contract.amendment_declined", "Proposed contract change declined"
     AMENDMENT_WITHDRAWN = "contract.amendment_withdrawn", "Proposed contract change withdrawn"
     SET_CLOSED = "set.closed", "Set closed"
+    SET_STATUS_CHANGED = "set.status_changed", "Set status changed"
+    CLOSING_REVIEW_OPENED = "set.closing_review_opened", "Closing review opened"
 
 
 # Two read differently when people act on themselves: joining is not being added, and
@@ -76,4 +78,6 @@ SET_ACTIONS = (
     describe(SetAction.AMENDMENT_DECLINED, SET, "Declined a proposed change to the contract of"),
     describe(SetAction.AMENDMENT_WITHDRAWN, SET, "Withdrew a proposed change to the contract of"),
     describe(SetAction.SET_CLOSED, SET, "Closed"),
+    describe(SetAction.SET_STATUS_CHANGED, SET, "Changed the status of"),
+    describe(SetAction.CLOSING_REVIEW_OPENED, SET, "Opened the closing review of"),
 )

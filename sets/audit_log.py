@@ -37,6 +37,7 @@ DETAIL_LABELS = {
     "count": "People",
     "entry": "Journal entry",
     "format": "Format",
+    "was": "Status before",
     "status": "Status",
     "rows": "Rows",
     "from": "From",

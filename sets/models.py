@@ -144,6 +144,10 @@ class LearningSet(RulesModel):
             "manage_members": perms.can_manage_members & perms.is_open_set,
             "assign_facilitators": perms.is_set_programme_admin & perms.is_open_set,
             "close": perms.is_set_lead & perms.is_open_set,
+            "set_status": perms.can_set_status & perms.is_open_set,
+            "open_closing_review": perms.is_set_facilitator & perms.is_open_set,
+            "view_closing_review": perms.can_view_set_content,
+            "write_closing_review": perms.can_view_set_content & perms.is_open_set,
         }
 
     def __str__(self):
@@ -436,3 +440,49 @@ class Amendment(RulesModel):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class ClosingReview(models.Model):
+    """A set's ending: opened by its facilitator before the set closes, it asks each member
+    what they learned, what they will keep doing and, if they like, a story of the
+    difference the set made (`ClosingReviewEntry`). The set sees the entries; programme
+    admins never do."""
+
+    learning_set = models.OneToOneField(
+        LearningSet, on_delete=models.CASCADE, related_name="closing_review"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Closing review of {self.learning_set}"
+
+
+class ClosingReviewEntry(models.Model):
+    """One person's words in a set's closing review. They are in their data download."""
+
+    review = models.ForeignKey(ClosingReview, on_delete=models.CASCADE, related_name="entries")
+    # Erasing an account deletes its words with it (reflections.services.erase_account).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="closing_review_entries"
+    )
+    learned = EncryptedTextField("what I learned")
+    keep_doing = EncryptedTextField("what I will keep doing")
+    story = EncryptedTextField("a story of the difference the set made", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "closing review entries"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "author"], name="one_closing_review_entry_per_person"
+            )
+        ]
+
+    def __str__(self):
+        # Never the text: it is what the set said.
+        return f"Closing review entry #{self.pk} in {self.review.learning_set}"

@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from alsspace.models import AuditEvent, User
 from sets.models import (
@@ -303,3 +304,23 @@ def last_accepted_version(learning_set: LearningSet, user: User) -> int | None:
 def open_amendment_count(learning_set: LearningSet) -> int:
     """How many proposed changes to the set's contract wait for a decision."""
     return learning_set.amendments.filter(status=Amendment.Status.OPEN).count()
+
+
+def set_size(learning_set: LearningSet) -> tuple[int, int]:
+    """Current members (not facilitators), and members invited whose invitation is still
+    open and not expired (awaiting approval included): what sets.shape warns about."""
+    members = (
+        Membership.objects.current()
+        .filter(learning_set=learning_set, role=Membership.Role.MEMBER)
+        .count()
+    )
+    invited = (
+        Invitation.objects.open()
+        .filter(
+            learning_set=learning_set,
+            role=Membership.Role.MEMBER,
+            expires_at__gt=timezone.now(),
+        )
+        .count()
+    )
+    return members, invited

@@ -249,6 +249,11 @@ can_decide_amendment = is_amendment_facilitator & is_open_amendment
 can_withdraw_amendment = is_amendment_proposer & is_open_amendment
 
 
+# Forming or active: the set becomes active at its first held meeting by itself, and its
+# facilitator may say so sooner (or take it back). Closing is its own act.
+can_set_status = is_set_facilitator
+
+
 # Letting oneself in: access to what a set says is never granted on one person's say-so.
 
 

@@ -14,6 +14,8 @@ from alsspace.audit import record
 from alsspace.models import User
 from sets.audit_actions import SetAction
 from sets.models import (
+    ClosingReview,
+    ClosingReviewEntry,
     Contract,
     ContractAcceptance,
     Invitation,
@@ -22,7 +24,12 @@ from sets.models import (
     Programme,
 )
 from sets.rules import can_approve_invitation, grants_own_access
-from sets.tasks import announce_newcomer, send_approval_request, send_invitation
+from sets.tasks import (
+    announce_closing_review,
+    announce_newcomer,
+    send_approval_request,
+    send_invitation,
+)
 
 if TYPE_CHECKING:
     from sets.forms.programmes import ProgrammeForm
@@ -513,3 +520,94 @@ def accept_contract(contract: Contract, *, actor: User, ip: str | None = None) -
                 ContractAcceptance.objects.get_or_create(
                     contract=later, user=actor, defaults={"carried_over": True}
                 )
+
+
+# The set's lifecycle: forming, active, its closing review, closed
+
+
+@transaction.atomic
+def set_status(
+    learning_set: LearningSet, status: str, *, actor: User, ip: str | None = None
+) -> None:
+    """The facilitator says whether the set is still forming or active. Closing is
+    `close_set`, and a closed set stays closed."""
+    if status not in (LearningSet.Status.FORMING, LearningSet.Status.ACTIVE):
+        raise ValidationError("Choose forming or active.")
+    locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
+    if locked.is_closed:
+        raise ValidationError(f"{learning_set} is closed, so its status stays closed.")
+    if locked.status == status:
+        return
+    old = locked.status
+    LearningSet.objects.filter(pk=learning_set.pk).update(status=status)
+    learning_set.status = status
+    record(
+        SetAction.SET_STATUS_CHANGED,
+        actor=actor,
+        ip=ip,
+        programme=learning_set.programme_id,
+        subject=learning_set,
+        was=old,
+        status=status,
+    )
+
+
+def activate_at_first_meeting(learning_set: LearningSet) -> bool:
+    """A set still forming becomes active when a meeting of it is held. Whether it did."""
+    changed = LearningSet.objects.filter(
+        pk=learning_set.pk, status=LearningSet.Status.FORMING
+    ).update(status=LearningSet.Status.ACTIVE)
+    if changed:
+        learning_set.status = LearningSet.Status.ACTIVE
+    return bool(changed)
+
+
+def closing_review(learning_set: LearningSet) -> ClosingReview | None:
+    return ClosingReview.objects.filter(learning_set=learning_set).first()
+
+
+@transaction.atomic
+def open_closing_review(
+    learning_set: LearningSet, *, actor: User, ip: str | None = None
+) -> ClosingReview:
+    """Ask the set for its closing review. Everyone in it is emailed once; opening it again
+    changes nothing."""
+    locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
+    if locked.is_closed:
+        raise ValidationError(f"{learning_set} is closed.")
+    review, created = ClosingReview.objects.get_or_create(
+        learning_set=learning_set, defaults={"opened_by": actor}
+    )
+    if created:
+        record(
+            SetAction.CLOSING_REVIEW_OPENED,
+            actor=actor,
+            ip=ip,
+            programme=learning_set.programme_id,
+            subject=learning_set,
+        )
+        transaction.on_commit(lambda: announce_closing_review.enqueue(review.pk))
+    return review
+
+
+@transaction.atomic
+def write_closing_review_entry(
+    learning_set: LearningSet, *, actor: User, learned: str, keep_doing: str, story: str
+) -> ClosingReviewEntry:
+    """The actor's own words in the set's closing review, written or rewritten while the set
+    is open."""
+    locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
+    if locked.is_closed:
+        raise ValidationError(f"{learning_set} is closed, so its closing review is read-only.")
+    review = closing_review(learning_set)
+    if review is None:
+        raise ValidationError("The facilitator has not opened the closing review yet.")
+    learned, keep_doing, story = learned.strip(), keep_doing.strip(), story.strip()
+    if not (learned and keep_doing):
+        raise ValidationError("Write what you learned and what you will keep doing.")
+    entry, _ = ClosingReviewEntry.objects.update_or_create(
+        review=review,
+        author=actor,
+        defaults={"learned": learned, "keep_doing": keep_doing, "story": story},
+    )
+    return entry

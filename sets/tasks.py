@@ -2,7 +2,7 @@ from django_tasks import task
 
 from alsspace.emails import send_templated_email
 from sets import queries
-from sets.models import Amendment, Invitation, Membership
+from sets.models import Amendment, ClosingReview, Invitation, Membership
 
 
 @task()
@@ -96,4 +96,22 @@ def announce_amendment_decision(amendment_id):
             "sets/email/amendment_decided",
             participant.user.email,
             {"amendment": amendment, "recipient": participant.user},
+        )
+
+
+@task()
+def announce_closing_review(review_id):
+    """Ask everyone in the set, but the facilitator who opened it, for their closing words."""
+    review = (
+        ClosingReview.objects.select_related("learning_set__programme", "opened_by")
+        .filter(pk=review_id, learning_set__status__in=["forming", "active"])
+        .first()
+    )
+    if review is None:  # the set closed before the worker got to it
+        return
+    for participant in queries.participants(review.learning_set).exclude(user=review.opened_by_id):
+        send_templated_email(
+            "sets/email/closing_review",
+            participant.user.email,
+            {"review": review, "recipient": participant.user},
         )

@@ -32,9 +32,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reflections.models import JournalEntry, Prompt
-from sessions.models import Action, AirtimeSlot, InactionPrompt, Meeting, ReportBack
+from sessions.models import (
+    Action,
+    AirtimeSlot,
+    InactionPrompt,
+    Meeting,
+    ReportBack,
+    ReviewContribution,
+)
 from sessions.services.calendar_feeds import regenerate_feed
-from sets.models import LearningSet
+from sets.models import ClosingReview, ClosingReviewEntry, LearningSet
 
 ROLES = ["admin", "facilitator", "member", "pending", "former", "outsider"]
 
@@ -62,6 +69,8 @@ MARKERS = {
     "zq-birch-prompt-note": NOBODY,
     "zq-birch-shared-entry": NOBODY,
     "zq-birch-posed-prompt": NOBODY,
+    "zq-birch-set-review": NOBODY,
+    "zq-birch-closing-review": NOBODY,
     "zq-aurora-contract-text": frozenset({"member", "pending", "facilitator"}),
     # A contract version a newer one replaced stays in the contract's history, read by
     # whoever reads the contract.
@@ -80,6 +89,11 @@ MARKERS = {
     "zq-aurora-posed-prompt": SET_CONTENT,
     "zq-aurora-prompt-guidance": SET_CONTENT,
     "zq-aurora-own-report-back": SET_CONTENT,
+    # The set's own review of a meeting and its closing review, written through their pages.
+    "zq-aurora-set-review": SET_CONTENT,
+    "zq-aurora-closing-review": SET_CONTENT,
+    # A member who left keeps their own words in the set's review, in their data download.
+    "zq-aurora-former-set-review": frozenset({"member", "facilitator", "former"}),
     # A member who left: their own actions stay theirs, in their data download.
     "zq-aurora-former-action-text": frozenset({"member", "facilitator", "former"}),
     "zq-aurora-suggested-question": frozenset({"facilitator"}),
@@ -140,6 +154,16 @@ def plant_set_content(learning_set, prefix, owner):
     )
     Meeting.objects.filter(pk=second.pk).update(process_review=f"{prefix}-process-review")
     facilitator = learning_set.memberships.filter(role="facilitator").first().user
+    if prefix == "zq-birch":  # Set Aurora's are written through the pages
+        ReviewContribution.objects.create(
+            meeting=second, author=owner, do_differently=f"{prefix}-set-review"
+        )
+        review, _ = ClosingReview.objects.get_or_create(learning_set=learning_set)
+        ClosingReviewEntry.objects.update_or_create(
+            review=review,
+            author=owner,
+            defaults={"learned": "L", "keep_doing": "K", "story": f"{prefix}-closing-review"},
+        )
     Prompt.objects.create(
         learning_set=learning_set,
         meeting=second,
@@ -261,6 +285,19 @@ def plant_through_pages(learning_set, member, facilitator):
         {"outcome": "done", "note": "zq-aurora-own-report-back"},
     )
     posted(as_member, "reflections:draft", [], {"title": "", "body": "zq-aurora-member-draft"})
+    posted(
+        as_member,
+        "meetings:meeting_review_contribution",
+        [held[1].pk],
+        {"how_we_worked": "zq-aurora-set-review", "do_differently": ""},
+    )
+    posted(as_facilitator, "sets:closing_review_open", [learning_set.pk], {})
+    posted(
+        as_member,
+        "sets:closing_review",
+        [learning_set.pk],
+        {"learned": "To ask.", "keep_doing": "Asking.", "story": "zq-aurora-closing-review"},
+    )
     former = person("former.aurora")
     former_action = Action.objects.create(
         learning_set=learning_set,
@@ -274,6 +311,9 @@ def plant_through_pages(learning_set, member, facilitator):
         meeting=held[1],
         outcome=ReportBack.Outcome.PARTLY,
         written_by=facilitator,
+    )
+    ReviewContribution.objects.create(
+        meeting=held[0], author=former, how_we_worked="zq-aurora-former-set-review"
     )
 
 

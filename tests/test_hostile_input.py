@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Bid, InactionPrompt
-from sets.models import Amendment
+from sets.models import Amendment, ClosingReview
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.reflections.factories import JournalEntryFactory
 from tests.sessions.builders import action, attend, held_meetings, report, slot
@@ -317,6 +317,15 @@ def prompt_fields(p):
     return prefix, {f"{prefix}-meeting": [str(p.held.pk)], f"{prefix}-note": ["Raised it."]}
 
 
+def closing_review_case(p):
+    ClosingReview.objects.get_or_create(learning_set=p.world.learning_set)
+    return Case(
+        p.world.member,
+        url("sets:closing_review", p.world.learning_set.pk),
+        {"learned": ["To listen."], "keep_doing": ["Asking first."], "story": ["", "A story."]},
+    )
+
+
 CASES = {
     "programme_create": lambda p: Case(
         p.world.admin, url("sets:programme_create"), programme_fields(p)
@@ -595,6 +604,20 @@ CASES = {
             "page": ["1", "2"],
         },
         method="get",
+    ),
+    "set_status": lambda p: Case(
+        p.world.facilitator,
+        url("sets:set_status", p.world.learning_set.pk),
+        {"status": ["forming", "active", "closed"]},
+    ),
+    "closing_review_open": lambda p: Case(
+        p.world.facilitator, url("sets:closing_review_open", p.world.learning_set.pk), {}
+    ),
+    "closing_review": lambda p: closing_review_case(p),
+    "review_contribution": lambda p: Case(
+        p.world.member,
+        url("meetings:meeting_review_contribution", p.held.pk),
+        {"how_we_worked": ["We listened.", ""], "do_differently": ["Start on time.", ""]},
     ),
     "erase_account_wrong_password": lambda p: Case(
         p.world.member,

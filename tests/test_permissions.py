@@ -5,6 +5,8 @@ body is then checked for it. `test_every_url_has_a_row` walks the URL resolver, 
 page cannot ship without a row here.
 """
 
+from datetime import timedelta
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib import admin as operator_admin
@@ -17,11 +19,19 @@ from django_tasks_db.models import DBTaskResult
 from alsspace.audit import record
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry
-from sessions.models import Action, AirtimeSlot, Bid, CalendarFeed, InactionPrompt
+from sessions.models import (
+    Action,
+    AirtimeSlot,
+    Bid,
+    CalendarFeed,
+    InactionPrompt,
+    Meeting,
+    ReviewContribution,
+)
 from sets.audit_actions import SetAction
-from sets.models import Amendment, Invitation, Membership
+from sets.models import Amendment, ClosingReview, ClosingReviewEntry, Invitation, Membership
 from tests.factories import UserFactory
-from tests.sessions.factories import MeetingFactory
+from tests.sessions.factories import MeetingFactory, days_from_now
 
 ROLES = ["anonymous", "outsider", "pending", "member", "former", "facilitator", "admin", "operator"]
 
@@ -77,6 +87,10 @@ def _own_invitation(w):
 
 def _meeting(w):
     return {"pk": w.meeting.pk}
+
+
+def _held_meeting(w):
+    return {"pk": w.held_meeting.pk}
 
 
 def _feed(w):
@@ -222,6 +236,28 @@ MATRIX = [
         expect(pending=403, member=400, facilitator=400, admin=403),
     ),
     ("sets:set_close", _set, "get", expect(pending=403, member=403, facilitator=200, admin=200)),
+    # The set's status and its closing review: the facilitator sets the status and opens the
+    # review (already open in the planted world); the set reads and writes it, never the
+    # programme admin. Empty posts are bad input.
+    ("sets:set_status", _set, "post", expect(pending=403, member=403, facilitator=400, admin=403)),
+    (
+        "sets:closing_review",
+        _set,
+        "get",
+        expect(pending=403, member=200, facilitator=200, admin=403),
+    ),
+    (
+        "sets:closing_review",
+        _set,
+        "post",
+        expect(pending=403, member=400, facilitator=400, admin=403),
+    ),
+    (
+        "sets:closing_review_open",
+        _set,
+        "post",
+        expect(pending=403, member=403, facilitator=302, admin=403),
+    ),
     ("sets:invitation", _token, "get", expect(anonymous=302, **EVERYONE)),
     # meetings: scheduling and calendars
     ("meetings:schedule", _set, "get", expect(**SET_VIEWERS)),
@@ -262,6 +298,21 @@ MATRIX = [
         _meeting,
         "post",
         expect(pending=403, member=400, facilitator=403, admin=403),
+    ),
+    # The set's own process review of a meeting that has been held: the facilitator and
+    # members under the contract. An empty post adds nothing, which is bad input, or takes
+    # back what the person added (the facilitator has, in the planted world).
+    (
+        "meetings:meeting_review_contribution",
+        _held_meeting,
+        "get",
+        expect(pending=403, member=200, facilitator=200, admin=403),
+    ),
+    (
+        "meetings:meeting_review_contribution",
+        _held_meeting,
+        "post",
+        expect(pending=403, member=400, facilitator=302, admin=403),
     ),
     # Members send apologies (an empty post says neither send nor withdraw).
     (
@@ -475,6 +526,14 @@ AMENDMENT_TEXTS = [
 ]
 AMENDMENT_READERS = {"member", "facilitator"}
 
+# The set's own process review and closing review, and the facilitator's private note on a
+# meeting: the set (facilitator and members under the contract) reads the first two; the
+# note is the facilitators' alone (docs/confidentiality.md#who-sees-what).
+SET_REVIEW = "Set review: we rescued Maya instead of asking her questions."
+CLOSING_STORY = "Closing story: the set gave me the nerve to stop the merger."
+PRIVATE_NOTE = "Private note: I steered the set too hard today."
+SET_TEXTS = [SET_REVIEW, CLOSING_STORY]
+
 
 @pytest.fixture
 def planted(world, settings):
@@ -503,6 +562,25 @@ def planted(world, settings):
     )
     AirtimeSlot.objects.create(meeting=world.meeting, presenter=world.member, framing=SLOT_FRAMING)
     world.feed = CalendarFeed.objects.create(user=world.member, token="member-feed-secret")
+    world.held_meeting = MeetingFactory(
+        learning_set=world.learning_set,
+        starts_at=days_from_now(-14),
+        ends_at=days_from_now(-14) + timedelta(hours=4),
+        status=Meeting.Status.HELD,
+        process_review=PRIVATE_NOTE,
+    )
+    ReviewContribution.objects.create(
+        meeting=world.held_meeting, author=world.facilitator, do_differently=SET_REVIEW
+    )
+    ClosingReviewEntry.objects.create(
+        review=ClosingReview.objects.create(
+            learning_set=world.learning_set, opened_by=world.facilitator
+        ),
+        author=world.facilitator,
+        learned="To wait longer before asking.",
+        keep_doing="Asking what it would cost to act.",
+        story=CLOSING_STORY,
+    )
     world.private_entry = JournalEntry.objects.create(
         author=world.member, title="Before the CFO meeting", body=PRIVATE_JOURNAL
     )
@@ -631,6 +709,10 @@ def test_permission_matrix(client, planted, name, kwargs, method, expected, role
     if role not in AMENDMENT_READERS:
         for text in AMENDMENT_TEXTS:
             assert text not in body, f"a proposed contract change reached {role} on {name}"
+        assert PRIVATE_NOTE not in body, f"the facilitator's private note reached {role}"
+    if role not in ("member", "facilitator"):
+        for text in SET_TEXTS:
+            assert text not in body, f"a review the set owns reached {role} on {name}"
 
 
 def _walk(patterns, prefix="", namespace=""):

@@ -2,9 +2,11 @@
 
 from sessions.demo.insights import seed_demo_insights
 from sessions.demo.meetings import seed_demo_meetings
+from sessions.demo.reviews import seed_demo_reviews
 
 
 def seed():
     seed_demo_meetings()
     # The insights need held meetings to read.
     seed_demo_insights()
+    seed_demo_reviews()

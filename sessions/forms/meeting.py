@@ -352,7 +352,7 @@ class ReviewForm(MeetingPageForm):
         max_length=REVIEW_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="How did we work today? A few lines for the facilitator's record.",
+        help_text="How did we work today? A few lines for the facilitators' record only.",
     )
 
 

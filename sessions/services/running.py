@@ -32,6 +32,7 @@ from sessions import queries
 from sessions.audit_actions import MeetingAction as Audit
 from sessions.inaction import schedule_detection
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
+from sets.services import activate_at_first_meeting
 
 MAX_PLANNED_MINUTES = 240
 LATEST_DUE = timedelta(days=3 * 365)
@@ -483,7 +484,7 @@ def save_process_review(meeting: Meeting, *, text: str, revision: int) -> None:
 @transaction.atomic
 def mark_held(meeting: Meeting, *, revision: int, now: datetime | None = None) -> None:
     """The meeting took place. A running timer is stopped; owners' report-backs for it can
-    no longer change."""
+    no longer change; a set still forming becomes active."""
     now = now or timezone.now()
     _claim(meeting, revision)
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -495,3 +496,5 @@ def mark_held(meeting: Meeting, *, revision: int, now: datetime | None = None) -
         _stop(slot, now)
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
     meeting.status = Meeting.Status.HELD
+    # A forming set becomes active at its first held meeting.
+    activate_at_first_meeting(meeting.learning_set)

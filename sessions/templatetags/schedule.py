@@ -3,10 +3,14 @@ contributes them to its set page and home page (alsspace/places.py, registered i
 sessions/apps.py) through templates that use these tags: `{% set_schedule learning_set %}` and
 `{% my_next_meetings current_sets %}`."""
 
+from zoneinfo import ZoneInfo
+
 from django import template
 from django.utils import timezone
 
 from sessions import queries
+from sessions.models import Meeting
+from sets import shape
 
 register = template.Library()
 
@@ -19,14 +23,27 @@ def set_schedule(context, learning_set):
     user = context["request"].user
     now = timezone.now()
     upcoming = list(queries.upcoming_set_meetings(learning_set, now)[:SHOWN])
+    can_schedule = user.has_perm("meetings.schedule_learningset", learning_set)
     return {
         "user": user,
         "learning_set": learning_set,
         "upcoming": upcoming,
         "happening": {meeting.pk for meeting in upcoming if meeting.in_progress(now)},
         "past": list(queries.past_set_meetings(learning_set, now)[:SHOWN]),
-        "can_schedule": user.has_perm("meetings.schedule_learningset", learning_set),
+        "can_schedule": can_schedule,
+        "gap_warnings": gap_warnings(learning_set, user, now) if can_schedule else [],
     }
+
+
+def gap_warnings(learning_set, user, now):
+    """For those who schedule: gaps under 2 or over 8 weeks between the meetings to come."""
+    zone = ZoneInfo(user.time_zone)
+    starts = (
+        queries.upcoming_set_meetings(learning_set, now)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .values_list("starts_at", flat=True)
+    )
+    return shape.gap_warnings([moment.astimezone(zone) for moment in starts])
 
 
 @register.inclusion_tag("sessions/next_meetings_panel.html", takes_context=True)

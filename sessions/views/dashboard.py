@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
-from sessions import charts, pulse, queries
+from sessions import charts, pulse, queries, reviews
 from sessions.forms.prompts import DismissPromptForm, RaisePromptForm, prefix_for
 from sessions.inaction import figures, history
 from sessions.models import Meeting
@@ -120,6 +120,8 @@ class DashboardView(SetPageMixin, TemplateView):
         pulse_results = figures.pulse_trend(data)
         shown = [result for result in pulse_results if result.shown]
         charted_flows, charted_pulse = flows[-CHART_MEETINGS:], shown[-CHART_MEETINGS:]
+        set_reviews = reviews.over_time(queries.set_review_contributions(learning_set))
+        label_meetings([review.meeting for review in set_reviews], zone)
         return super().get_context_data(
             open_prompts=open_prompts,
             handled_prompts=list(queries.handled_prompts(learning_set)),
@@ -158,6 +160,7 @@ class DashboardView(SetPageMixin, TemplateView):
             pulse_minimum=pulse.minimum_responses(programme),
             thresholds=thresholds,
             chart_meetings=CHART_MEETINGS,
+            set_reviews=set_reviews,
             **kwargs,
         )
 

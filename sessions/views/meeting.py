@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 
 from sessions import queries
 from sessions.forms import meeting as meeting_forms
+from sessions.forms.review import ReviewContributionForm
 from sessions.models import Attendance, Meeting, Phase, ReportBack, Want
 from sessions.services import bids as bid_services
 from sessions.services import phases, running
@@ -385,6 +386,32 @@ class MeetingPage:
 
     def report_back_row(self, action_pk):
         return next((row for row in self.report_back_rows if row.action.pk == action_pk), None)
+
+    # The process review the set owns (sessions.views.review)
+
+    @cached_property
+    def can_contribute(self):
+        return self.user.has_perm("meetings.contribute_review_meeting", self.meeting)
+
+    @cached_property
+    def review_contributions(self):
+        if not self.can_view_content:
+            return []
+        return list(queries.review_contributions(self.meeting))
+
+    @cached_property
+    def my_contribution(self):
+        return next((c for c in self.review_contributions if c.author_id == self.user.pk), None)
+
+    @cached_property
+    def contribution_form(self):
+        own = self.my_contribution
+        initial = (
+            {"how_we_worked": own.how_we_worked, "do_differently": own.do_differently}
+            if own
+            else {}
+        )
+        return ReviewContributionForm(initial=initial, auto_id="set_review_%s")
 
     @cached_property
     def suggested_owner(self):

@@ -14,6 +14,7 @@ from sessions import queries
 from sessions.forms.schedule import MeetingForm, SeriesForm
 from sessions.services import scheduling
 from sessions.views.mixins import MeetingPageMixin, ScheduledOnlyMixin, schedule_url
+from sets import shape
 from sets.views.mixins import SetPageMixin
 
 
@@ -112,6 +113,10 @@ class SeriesCreateView(ScheduleFormView):
             f"Series scheduled: {series.description}. Everyone in the set gets one email with "
             "all of them for their calendar.",
         )
+        # A gap under 2 or over 8 weeks is allowed, and said (sets.shape).
+        zone = ZoneInfo(self.request.user.time_zone)
+        for warning in shape.gap_warnings([starts.astimezone(zone) for starts, _ in form.times]):
+            messages.warning(self.request, warning)
 
 
 class MeetingEditView(MeetingPageMixin, ScheduledOnlyMixin, InvalidIs400Mixin, FormView):

@@ -249,3 +249,12 @@ class DeclineAmendmentForm(forms.Form):
         self.fields["reason"].error_messages["required"] = (
             "Say why the proposal is declined: the set reads it."
         )
+
+
+class SetStatusForm(forms.Form):
+    """Forming or active; a set is closed on its own page."""
+
+    status = forms.ChoiceField(
+        choices=[("forming", "Forming"), ("active", "Active")],
+        error_messages={"invalid_choice": "Choose forming or active."},
+    )

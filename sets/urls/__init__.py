@@ -3,7 +3,7 @@ invitation leads to keep their names un-namespaced, in `sets.urls.site`."""
 
 from django.urls import path
 
-from sets.views import contracts, invitations, learning_sets, programmes
+from sets.views import closing, contracts, invitations, learning_sets, programmes
 
 app_name = "sets"
 
@@ -74,5 +74,16 @@ urlpatterns = [
         name="amendment",
     ),
     path("sets/<int:pk>/close/", learning_sets.SetCloseView.as_view(), name="set_close"),
+    path("sets/<int:pk>/status/", learning_sets.SetStatusView.as_view(), name="set_status"),
+    path(
+        "sets/<int:pk>/closing-review/",
+        closing.ClosingReviewView.as_view(),
+        name="closing_review",
+    ),
+    path(
+        "sets/<int:pk>/closing-review/open/",
+        closing.OpenClosingReviewView.as_view(),
+        name="closing_review_open",
+    ),
     path("invitations/<str:token>/", invitations.InvitationView.as_view(), name="invitation"),
 ]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,7 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView, View
 from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
-from sets import queries, services
+from sets import queries, services, shape
 from sets import rules as set_rules
 from sets.forms.learning_sets import (
     CONTRACT_STARTER,
@@ -23,6 +24,7 @@ from sets.forms.learning_sets import (
     ContractForm,
     InvitationForm,
     RemoveMemberForm,
+    SetStatusForm,
 )
 from sets.models import Contract, Membership
 from sets.views.mixins import SetPageMixin
@@ -104,6 +106,19 @@ class SetDetailView(SetPageMixin, DetailView):
             else 0,
             can_edit_set=user.has_perm("sets.change_learningset", learning_set),
             can_close=user.has_perm("sets.close_learningset", learning_set),
+            shape_warnings=(
+                shape.size_warnings(*queries.set_size(learning_set))
+                if can_manage and not learning_set.is_closed
+                else []
+            ),
+            can_set_status=user.has_perm("sets.set_status_learningset", learning_set),
+            closing_review=services.closing_review(learning_set),
+            can_open_closing_review=user.has_perm(
+                "sets.open_closing_review_learningset", learning_set
+            ),
+            can_view_closing_review=user.has_perm(
+                "sets.view_closing_review_learningset", learning_set
+            ),
             usual_length=usual_length(learning_set.default_length_minutes),
             **kwargs,
         )
@@ -112,6 +127,19 @@ class SetDetailView(SetPageMixin, DetailView):
 class SetCloseView(SubmitOnceMixin, SetPageMixin, TemplateView):
     permission = "sets.close_learningset"
     template_name = "sets/set_close.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        learning_set = self.learning_set
+        review = services.closing_review(learning_set)
+        return super().get_context_data(
+            closing_review=review,
+            entry_count=review.entries.count() if review else 0,
+            can_open_closing_review=user.has_perm(
+                "sets.open_closing_review_learningset", learning_set
+            ),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         services.close_set(self.learning_set, actor=request.user, ip=client_ip(request))
@@ -122,7 +150,37 @@ class SetCloseView(SubmitOnceMixin, SetPageMixin, TemplateView):
         return redirect(self.learning_set)
 
 
+class SetStatusView(SubmitOnceMixin, SetPageMixin, View):
+    """The facilitator says the set is forming or active; a held meeting makes it active by
+    itself."""
+
+    permission = "sets.set_status_learningset"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = SetStatusForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest("Choose forming or active.")
+        services.set_status(
+            self.learning_set,
+            form.cleaned_data["status"],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+        messages.success(
+            request, f"{self.learning_set} is now {self.learning_set.get_status_display()}."
+        )
+        return redirect(self.learning_set)
+
+
 # Members and invitations
+
+
+def warn_if_too_large(request, learning_set):
+    """Inviting past 8 members is allowed, and said (sets.shape)."""
+    warning = shape.too_large(*queries.set_size(learning_set))
+    if warning:
+        messages.warning(request, f"{learning_set}: {warning}")
 
 
 class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
@@ -169,6 +227,7 @@ class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
             f"Invitation sent to {invitation.name} ({invitation.email}). The link works once, "
             f"until {day(invitation.expires_at)}.",
         )
+        warn_if_too_large(self.request, self.learning_set)
         return redirect(self.learning_set)
 
 

@@ -14,7 +14,7 @@ from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
 from alsspace.models import AuditEvent
 from alsspace.submissions import SubmitOnceMixin
-from sets import audit_log, imports, queries, services
+from sets import audit_log, imports, queries, services, shape
 from sets.forms.programmes import (
     AddAdminForm,
     AuditFilterForm,
@@ -219,6 +219,11 @@ class ImportMembersView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs40
                 "the set's facilitator to approve it."
             )
         messages.success(self.request, message)
+        # Past 8 members is allowed, and said (sets.shape).
+        for learning_set in {row.learning_set.pk: row.learning_set for row in check.rows}.values():
+            warning = shape.too_large(*queries.set_size(learning_set))
+            if warning:
+                messages.warning(self.request, f"{learning_set}: {warning}")
         return redirect(self.programme)
 
 

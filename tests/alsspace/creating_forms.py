@@ -12,9 +12,18 @@ from django.utils import timezone
 
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
-from sessions.models import Bid, Meeting, MeetingSeries
+from sessions.models import Bid, Meeting, MeetingSeries, ReviewContribution
 from sets.audit_actions import SetAction
-from sets.models import Amendment, Contract, Invitation, LearningSet, Membership, Programme
+from sets.models import (
+    Amendment,
+    ClosingReview,
+    ClosingReviewEntry,
+    Contract,
+    Invitation,
+    LearningSet,
+    Membership,
+    Programme,
+)
 from tests.factories import InvitationFactory
 from tests.sessions.factories import MeetingFactory
 
@@ -93,6 +102,20 @@ def invitation_action(name):
         return reverse(f"sets:invitation_{name}", args=[world.learning_set.pk, invitation.pk])
 
     return path
+
+
+def held_meeting(world):
+    start = timezone.now() - timedelta(days=1)
+    world.held = MeetingFactory(
+        learning_set=world.learning_set,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        status=Meeting.Status.HELD,
+    )
+
+
+def open_closing_review(world):
+    ClosingReview.objects.create(learning_set=world.learning_set, opened_by=world.facilitator)
 
 
 def set_page(world):
@@ -293,6 +316,41 @@ FORMS = {
         lambda w: LearningSet.objects.filter(status=LearningSet.Status.CLOSED).count(),
         1,
         audits={SetAction.SET_CLOSED: 1},
+    ),
+    "set status": Form(
+        "facilitator",
+        lambda w: reverse("sets:set_status", args=[w.learning_set.pk]),
+        lambda w: {"status": "forming"},
+        lambda w: AuditEvent.objects.filter(action=SetAction.SET_STATUS_CHANGED).count(),
+        1,
+        audits={SetAction.SET_STATUS_CHANGED: 1},
+        page=set_page,
+    ),
+    "open closing review": Form(
+        "facilitator",
+        lambda w: reverse("sets:closing_review_open", args=[w.learning_set.pk]),
+        lambda w: {},
+        lambda w: ClosingReview.objects.filter(learning_set=w.learning_set).count(),
+        1,
+        audits={SetAction.CLOSING_REVIEW_OPENED: 1},
+        emails=True,
+        page=lambda w: reverse("sets:closing_review", args=[w.learning_set.pk]),
+    ),
+    "closing review entry": Form(
+        "member",
+        lambda w: reverse("sets:closing_review", args=[w.learning_set.pk]),
+        lambda w: {"learned": "To listen.", "keep_doing": "Asking first.", "story": ""},
+        lambda w: ClosingReviewEntry.objects.filter(author=w.member).count(),
+        1,
+        prepare=open_closing_review,
+    ),
+    "review contribution": Form(
+        "member",
+        lambda w: reverse("meetings:meeting_review_contribution", args=[w.held.pk]),
+        lambda w: {"how_we_worked": "We listened.", "do_differently": "Fewer stories."},
+        lambda w: ReviewContribution.objects.filter(author=w.member).count(),
+        1,
+        prepare=held_meeting,
     ),
     "remove member": Form(
         "facilitator",

@@ -16,8 +16,15 @@ from django.utils import timezone
 from alsspace.crypto import EncryptedTextField, decrypt
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.inaction.reconcile import detect_inaction
-from sessions.models import Action, AirtimeSlot, InactionPrompt, Meeting, ReportBack
-from sets.models import Amendment, Contract, ContractAcceptance
+from sessions.models import (
+    Action,
+    AirtimeSlot,
+    InactionPrompt,
+    Meeting,
+    ReportBack,
+    ReviewContribution,
+)
+from sets.models import Amendment, ClosingReviewEntry, Contract, ContractAcceptance
 from tests.reflections.factories import JournalEntryFactory
 from tests.sessions.builders import action, held_meetings, report
 from tests.sessions.factories import MeetingFactory
@@ -172,6 +179,8 @@ SEALED = {
     "meetings.AirtimeSlot": {"topic"},
     "meetings.Action": {"text"},
     "meetings.ReportBack": {"note"},
+    "meetings.ReviewContribution": {"how_we_worked", "do_differently"},
+    "sets.ClosingReviewEntry": {"learned", "keep_doing", "story"},
     "meetings.InactionPrompt": {"summary", "suggested_question", "facilitator_note"},
     "reflections.Prompt": {"question", "guidance"},
     "reflections.JournalEntry": {"title", "body"},
@@ -267,6 +276,19 @@ def planted(client, world):
     post("meeting_report_backs", meeting, action=earlier_action.pk, outcome="done", note=note)
     review = secret("review")
     post("meeting_review", meeting, process_review=review)
+    set_review = secret("set review")
+    response = client.post(
+        reverse("meetings:meeting_review_contribution", args=[meeting.pk]),
+        {"how_we_worked": set_review, "do_differently": ""},
+    )
+    assert response.status_code == 302
+    closing = secret("closing story")
+    client.post(reverse("sets:closing_review_open", args=[world.learning_set.pk]))
+    response = client.post(
+        reverse("sets:closing_review", args=[world.learning_set.pk]),
+        {"learned": "To ask.", "keep_doing": "Asking.", "story": closing},
+    )
+    assert response.status_code == 302
 
     m1, m2, m3 = held_meetings(world.learning_set, 3, last_days_ago=60)
     carried_text = secret("carried")
@@ -297,6 +319,18 @@ def planted(client, world):
         "action": (Action, committed.pk, "text", action_text),
         "report-back": (ReportBack, report_back.pk, "note", note),
         "review": (Meeting, meeting.pk, "process_review", review),
+        "set review": (
+            ReviewContribution,
+            ReviewContribution.objects.get(meeting=meeting).pk,
+            "how_we_worked",
+            set_review,
+        ),
+        "closing story": (
+            ClosingReviewEntry,
+            ClosingReviewEntry.objects.get(author=world.facilitator).pk,
+            "story",
+            closing,
+        ),
         "carried": (Action, carried.pk, "text", carried_text),
         # Detection quotes the action in what the data shows.
         "summary": (InactionPrompt, inaction.pk, "summary", carried_text),

@@ -25,8 +25,9 @@ from sessions.models import (
     CalendarFeed,
     Meeting,
     ReportBack,
+    ReviewContribution,
 )
-from sets.models import Membership
+from sets.models import ClosingReview, ClosingReviewEntry, Membership
 from tests.factories import PASSWORD, UserFactory
 from tests.reflections.factories import JournalEntryFactory, PromptFactory
 
@@ -338,3 +339,50 @@ def test_the_download_holds_the_bids_i_brought_and_no_one_elses(client, world, m
         25,
     )
     assert "Not Maya's bid" not in json.dumps(data)
+
+
+# A person's own words in the set's reviews: in their download, also once they have left or
+# the set has closed, and gone with their account.
+
+
+def review_words(world):
+    start = timezone.now() - timedelta(days=3)
+    meeting = Meeting.objects.create(
+        learning_set=world.learning_set,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        status=Meeting.Status.HELD,
+    )
+    ReviewContribution.objects.create(
+        meeting=meeting, author=world.member, how_we_worked="We listened.", do_differently="Pace"
+    )
+    review = ClosingReview.objects.create(learning_set=world.learning_set)
+    ClosingReviewEntry.objects.create(
+        review=review, author=world.member, learned="L", keep_doing="K", story="My story"
+    )
+
+
+def test_review_words_are_in_the_download_after_leaving_a_closed_set(client, world):
+    review_words(world)
+    world.learning_set.memberships.filter(user=world.member).update(left_at=timezone.now())
+    world.learning_set.status = "closed"
+    world.learning_set.save()
+    client.force_login(world.member)
+
+    response = client.post(reverse("reflections:my_data_download"))
+
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    data = json.loads(archive.read("my-data.json"))
+    assert data["process_review_contributions"][0]["how_we_worked"] == "We listened."
+    assert data["closing_reviews"][0]["story"] == "My story"
+    assert "closing reviews" in archive.read("README.txt").decode()
+
+
+def test_erasure_deletes_review_words(client, world):
+    review_words(world)
+
+    assert erase(client, world.member).status_code == 302
+
+    assert not ReviewContribution.objects.exists()
+    assert not ClosingReviewEntry.objects.exists()
+    assert ClosingReview.objects.exists()

@@ -24,6 +24,8 @@ from alsspace.audit import record
 from sets.audit_actions import SetAction
 from sets.models import (
     Amendment,
+    ClosingReview,
+    ClosingReviewEntry,
     Contract,
     ContractAcceptance,
     LearningSet,
@@ -155,6 +157,36 @@ SETS = [
 ]
 
 
+# Set Birch is drawing to a close: its facilitator has opened the closing review, and three
+# of its members have written theirs (people named by the local part of their address).
+CLOSING_REVIEWS = {
+    "Set Birch": [
+        (
+            "member.birch",
+            "That I do not have to have the answer in the room. Asking my team what they "
+            "would do got better answers than mine.",
+            "Asking one more question before I offer a view.",
+            "In March I nearly restructured finance over a weekend. The set asked what I was "
+            "avoiding; it was a conversation with my CFO. We had it, and the restructure "
+            "was not needed.",
+        ),
+        (
+            "owen.hughes",
+            "How much of my week I spend reacting. I now block two mornings for thinking.",
+            "Writing down one action after every difficult meeting, and reporting back on "
+            "it to myself.",
+            "",
+        ),
+        (
+            "grace.liu",
+            "That my board wanted to be told the hard news early, not protected from it.",
+            "Bringing problems while they are still small.",
+            "The set's questions about my board paper changed how I write them: risks first.",
+        ),
+    ]
+}
+
+
 class Command(BaseCommand):
     help = "Create the demo programme, sets and accounts (safe to run again)."
 
@@ -205,6 +237,8 @@ def seed():
         accounts += [plan.facilitator, *plan.members, *plan.pending, *plan.former]
         if plan.name == CONTRACT_STORY_SET:
             ensure_contract_story(learning_set)
+    for set_name, entries in CLOSING_REVIEWS.items():
+        ensure_closing_review(programme, set_name, entries)
     ensure_person(OUTSIDER, password)
     accounts.append(OUTSIDER)
     return accounts
@@ -453,3 +487,26 @@ def ensure_contract_story(learning_set):
         proposed_at=now - timedelta(days=3),
     )
     record(SetAction.AMENDMENT_PROPOSED, actor=priya, programme=programme, subject=learning_set)
+
+
+def ensure_closing_review(programme, set_name, entries):
+    """The set's closing review, opened by its facilitator, with each entry written."""
+    learning_set = LearningSet.objects.get(programme=programme, name=set_name)
+    facilitator = learning_set.memberships.get(role=Membership.Role.FACILITATOR).user
+    review, created = ClosingReview.objects.get_or_create(
+        learning_set=learning_set, defaults={"opened_by": facilitator}
+    )
+    if created:
+        record(
+            SetAction.CLOSING_REVIEW_OPENED,
+            actor=facilitator,
+            programme=programme,
+            subject=learning_set,
+        )
+    for local_part, learned, keep_doing, story in entries:
+        author = get_user_model().objects.get(email=f"{local_part}@{DEMO_DOMAIN}")
+        ClosingReviewEntry.objects.get_or_create(
+            review=review,
+            author=author,
+            defaults={"learned": learned, "keep_doing": keep_doing, "story": story},
+        )
