@@ -15,12 +15,14 @@ from django.utils import timezone
 from alsspace.audit import Action, record
 from alsspace.http import SignedInRequest
 from alsspace.models import User
+from sets import nudges
 from sets.models import (
     Contract,
     ContractAcceptance,
     Invitation,
     LearningSet,
     Membership,
+    Nudge,
     Programme,
 )
 from sets.rules import can_approve_invitation, forget_standing, grants_own_access
@@ -444,4 +446,5 @@ def accept_contract(contract: Contract, *, request: SignedInRequest) -> None:
             subject=contract.learning_set,
             version=contract.version,
         )
+    nudges.settle([Nudge.Kind.CONTRACT_WAITING], contract.pk, request.user)
     forget_standing(request.user)
