@@ -117,7 +117,9 @@ class _Sweep:
             meeting = next_of_set.get(m.learning_set_id)
             if meeting is not None:
                 link = reverse("meetings:meeting", args=[meeting.pk])
-                self.nudge(m, Kind.BRING_ISSUE, meeting.pk, link, meeting.starts_at, meeting.starts_at)
+                self.nudge(
+                    m, Kind.BRING_ISSUE, meeting.pk, link, meeting.starts_at, meeting.starts_at
+                )
         owing = (
             Action.objects.filter(status=Action.Status.OPEN, due_meeting__in=list(meetings))
             .values_list("due_meeting", "owner")
@@ -128,7 +130,9 @@ class _Sweep:
             m = self.under_contract.get((meeting.learning_set_id, owner))
             if m is not None:
                 link = reverse("meetings:my_actions")
-                self.nudge(m, Kind.ACTIONS_DUE, meeting_id, link, meeting.starts_at, meeting.starts_at)
+                self.nudge(
+                    m, Kind.ACTIONS_DUE, meeting_id, link, meeting.starts_at, meeting.starts_at
+                )
 
     def pulses(self) -> None:
         held = Meeting.objects.filter(

@@ -26,7 +26,12 @@ from sets.models import (
     Programme,
 )
 from sets.rules import can_approve_invitation, forget_standing, grants_own_access
-from sets.tasks import announce_newcomer, send_approval_request, send_invitation
+from sets.tasks import (
+    announce_newcomer,
+    send_approval_request,
+    send_invitation,
+    tell_assigned_facilitator,
+)
 
 if TYPE_CHECKING:
     from sets.forms.programmes import ProgrammeForm
@@ -405,6 +410,57 @@ def operator_saved_membership(
     )
     if membership.is_current:
         transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
+
+
+@transaction.atomic
+def assign_facilitator(learning_set: LearningSet, person: User, *, actor: User) -> Membership:
+    """Make someone who already has an account in the programme the set's facilitator, with
+    no invitation to wait for: a member of the set becomes its facilitator, anyone else joins
+    it as one. Like any new access it is never on one's own say-so, it is audited, and they
+    and everyone in the set are told, with who let them in."""
+    if person.pk == actor.pk:
+        raise ValidationError(
+            "You cannot make yourself the set's facilitator: another programme admin must."
+        )
+    LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
+    if learning_set.is_closed:
+        raise ValidationError(f"{learning_set} is closed.")
+    membership = Membership.objects.current().filter(learning_set=learning_set, user=person).first()
+    detail = {"set": learning_set.name, "assigned": True}
+    if membership is None:
+        membership = Membership.objects.create(
+            learning_set=learning_set,
+            user=person,
+            role=Membership.Role.FACILITATOR,
+            granted_by=actor,
+        )
+        record(
+            Action.MEMBERSHIP_ADDED,
+            actor=actor,
+            programme=learning_set.programme_id,
+            subject=person.email,
+            role=Membership.Role.FACILITATOR,
+            **detail,
+        )
+    elif membership.role == Membership.Role.FACILITATOR:
+        raise ValidationError(f"{person} is already a facilitator of {learning_set}.")
+    else:
+        membership.role = Membership.Role.FACILITATOR
+        membership.granted_by = actor
+        membership.save(update_fields=["role", "granted_by"])
+        record(
+            Action.ROLE_CHANGED,
+            actor=actor,
+            programme=learning_set.programme_id,
+            subject=person.email,
+            old=Membership.Role.MEMBER,
+            new=Membership.Role.FACILITATOR,
+            **detail,
+        )
+    forget_standing(person)
+    transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
+    transaction.on_commit(lambda: tell_assigned_facilitator.enqueue(membership.pk))
+    return membership
 
 
 # Contracts

@@ -59,6 +59,23 @@ def announce_newcomer(membership_id):
 
 
 @task()
+def tell_assigned_facilitator(membership_id):
+    """Tell someone a programme admin made a set's facilitator that they now are, and where
+    to start."""
+    membership = (
+        Membership.objects.current()
+        .filter(pk=membership_id, role=Membership.Role.FACILITATOR)
+        .select_related("user", "learning_set__programme", "granted_by")
+        .first()
+    )
+    if membership is None:  # left or changed again before the worker got to it
+        return
+    send_templated_email(
+        "sets/email/facilitator_assigned", membership.user.email, {"membership": membership}
+    )
+
+
+@task()
 def send_nudge(nudge_id):
     """Email one nudge (docs/product.md#nudges), once: skipped if it was emailed, dismissed or
     settled, its moment has passed, its set has closed, its person has left the set or
