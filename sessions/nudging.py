@@ -7,7 +7,8 @@ occasion, and queues its email):
 - the pulse is open for a held meeting they were at, and they have not answered it;
 - their actions are due at their set's next meeting, which starts within NEXT_MEETING_DAYS;
 - the set's current contract has waited CONTRACT_GRACE for them to accept it;
-- their set's next meeting starts within NEXT_MEETING_DAYS: they can bring an issue to it.
+- their set's next meeting starts within NEXT_MEETING_DAYS: they can bring an issue to it
+  (unless they have sent apologies for it).
 
 Only members under the contract are nudged of meetings, since only they may answer the pulse,
 report back or bring an issue; facilitators and programme admins are never nudged.
@@ -113,9 +114,15 @@ class _Sweep:
         if not next_of_set:
             return
         meetings = {meeting.pk: meeting for meeting in next_of_set.values()}
+        away = set(
+            Attendance.objects.filter(
+                meeting__in=list(meetings), status=Attendance.Status.APOLOGIES
+            ).values_list("meeting", "user")
+        )
         for m in self.under_contract.values():
             meeting = next_of_set.get(m.learning_set_id)
-            if meeting is not None:
+            # Someone who has sent apologies brings no issue; their actions are still due.
+            if meeting is not None and (meeting.pk, m.user_id) not in away:
                 link = reverse("meetings:meeting", args=[meeting.pk])
                 self.nudge(
                     m, Kind.BRING_ISSUE, meeting.pk, link, meeting.starts_at, meeting.starts_at

@@ -2,9 +2,12 @@
 
 from sessions.demo.insights import seed_demo_insights
 from sessions.demo.meetings import seed_demo_meetings
+from sessions.demo.nudges import seed_demo_nudges
 
 
 def seed():
     seed_demo_meetings()
     # The insights need held meetings to read.
     seed_demo_insights()
+    # The notices on the demo members' home pages, once the meetings exist.
+    seed_demo_nudges()

@@ -142,9 +142,7 @@ def test_the_contract_is_chased_after_a_day_and_settled_by_accepting(
     assert "whatever you choose" in email.body
 
     client.force_login(world.pending)
-    response = client.post(
-        reverse("sets:contract", args=[world.learning_set.pk]), {"version": 1}
-    )
+    response = client.post(reverse("sets:contract", args=[world.learning_set.pk]), {"version": 1})
     assert response.status_code == 302
     assert notices(world.pending, timezone.now()) == []
     assert sweep(django_capture_on_commit_callbacks, later) == 0
@@ -240,3 +238,13 @@ def test_a_newcomer_under_the_contract_is_nudged_too(
     ContractAcceptanceFactory(contract=world.contract, user=newcomer)
     sweep(django_capture_on_commit_callbacks)
     assert kinds_of(newcomer) == [Kind.BRING_ISSUE]
+
+
+def test_who_sent_apologies_brings_no_issue_but_still_owes_actions(
+    world, coming, django_capture_on_commit_callbacks
+):
+    Attendance.objects.create(
+        meeting=coming, user=world.member, status="apologies", apologies_sent_at=timezone.now()
+    )
+    sweep(django_capture_on_commit_callbacks)
+    assert kinds_of(world.member) == [Kind.ACTIONS_DUE]
