@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessions.inaction.reconcile import detect_inaction
-from sets import imports
 from sessions.models import InactionPrompt
+from sets import imports
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.reflections.factories import JournalEntryFactory
 from tests.sessions.builders import action, attend, held_meetings, report, slot

@@ -11,7 +11,7 @@ class NudgeChoiceForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label="Email me, and show a notice on my home page, when",
         choices=[(kind.value, kind.label) for kind in OPTIONAL_KINDS],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
         error_messages={"invalid_choice": "Choose from the kinds listed."},
     )
