@@ -330,7 +330,7 @@ def notices(user: User, now: datetime) -> list[Nudge]:
         nudge
         for nudge in nudges
         if nudge.kind != Nudge.Kind.CONTRACT_WAITING
-        or (nudge.occasion == nudge.current_contract and not nudge.accepted)  # type: ignore[attr-defined]
+        or (nudge.occasion == nudge.current_contract and not nudge.accepted)
     ]
 
 

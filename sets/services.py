@@ -426,7 +426,6 @@ def assign_facilitator(learning_set: LearningSet, person: User, *, actor: User) 
     if learning_set.is_closed:
         raise ValidationError(f"{learning_set} is closed.")
     membership = Membership.objects.current().filter(learning_set=learning_set, user=person).first()
-    detail = {"set": learning_set.name, "assigned": True}
     if membership is None:
         membership = Membership.objects.create(
             learning_set=learning_set,
@@ -440,7 +439,8 @@ def assign_facilitator(learning_set: LearningSet, person: User, *, actor: User) 
             programme=learning_set.programme_id,
             subject=person.email,
             role=Membership.Role.FACILITATOR,
-            **detail,
+            set=learning_set.name,
+            assigned=True,
         )
     elif membership.role == Membership.Role.FACILITATOR:
         raise ValidationError(f"{person} is already a facilitator of {learning_set}.")
@@ -455,7 +455,8 @@ def assign_facilitator(learning_set: LearningSet, person: User, *, actor: User) 
             subject=person.email,
             old=Membership.Role.MEMBER,
             new=Membership.Role.FACILITATOR,
-            **detail,
+            set=learning_set.name,
+            assigned=True,
         )
     forget_standing(person)
     transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
