@@ -15,6 +15,7 @@ report back or bring an issue; facilitators and programme admins are never nudge
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -62,10 +63,16 @@ class _Sweep:
             "person", "kind"
         ):
             self.off[person].add(kind)
-        self.had = set(
-            Nudge.objects.filter(person__in=people).values_list("person", "kind", "occasion")
-        )
+        self.had: set[tuple[int, str, int]] = set()
         self.count = 0
+
+    def remember(self, kinds: Iterable[str], occasions: Iterable[int]) -> None:
+        """Read the nudges already written of these occasions, so as not to write them again."""
+        self.had |= set(
+            Nudge.objects.filter(kind__in=list(kinds), occasion__in=list(occasions)).values_list(
+                "person", "kind", "occasion"
+            )
+        )
 
     def nudge(
         self,
@@ -92,6 +99,8 @@ class _Sweep:
         self.count += made is not None
 
     def contracts(self) -> None:
+        versions = {m.contract_id for m in self.members}  # type: ignore[attr-defined]
+        self.remember([Kind.CONTRACT_WAITING], versions - {None})
         for m in self.members:
             contract = m.contract_id  # type: ignore[attr-defined]
             if contract is None or m.accepted:  # type: ignore[attr-defined]
@@ -114,6 +123,7 @@ class _Sweep:
         if not next_of_set:
             return
         meetings = {meeting.pk: meeting for meeting in next_of_set.values()}
+        self.remember([Kind.BRING_ISSUE, Kind.ACTIONS_DUE], meetings)
         away = set(
             Attendance.objects.filter(
                 meeting__in=list(meetings), status=Attendance.Status.APOLOGIES
@@ -152,6 +162,7 @@ class _Sweep:
         open_pulses = {m.pk: m for m in held if not pulse.is_closed(m, self.now)}
         if not open_pulses:
             return
+        self.remember([Kind.PULSE_OPEN], open_pulses)
         present = Attendance.objects.filter(
             meeting__in=list(open_pulses), status__in=Attendance.ATTENDED, user__isnull=False
         ).values_list("meeting", "user")
