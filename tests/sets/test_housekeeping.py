@@ -236,3 +236,10 @@ def test_a_new_set_opens_on_its_page_where_inviting_is(client, world):
     assert "Set “Set Gamma” created. Next, give it a facilitator and members" in page
     assert reverse("sets:invite", args=[created.pk]) in page
     assert reverse("sets:assign_facilitator", args=[created.pk]) in page
+
+
+def test_the_programme_page_offers_to_assign_a_set_without_a_facilitator(client, world):
+    client.force_login(world.admin)
+    page = client.get(world.programme.get_absolute_url()).content.decode()
+    assert reverse("sets:assign_facilitator", args=[world.other_set.pk]) in page
+    assert reverse("sets:assign_facilitator", args=[world.learning_set.pk]) not in page
