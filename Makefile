@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 USE_JOURNAL_KEY = export JOURNAL_KEYS="$${JOURNAL_KEYS:-$$(cat $(KEY_FILE))}"
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck check-deploy bench
+.PHONY: help install run test lint format typecheck layers check-deploy bench
 
 help:
 	@echo "make run           install, migrate, load the demo data and serve it on http://$(ADDRESS)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint          ruff check and ruff format --check"
 	@echo "make format        fix what ruff can and format the code"
 	@echo "make typecheck     mypy with django-stubs (strict for services, rules, queries, signals)"
+	@echo "make layers        the import contract: reflections -> sessions -> sets -> alsspace"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make install       create .venv and install requirements.txt"
 	@echo "make bench         page latency, load and export benchmark on PostgreSQL (BENCH_ARGS=--quick)"
@@ -75,6 +76,10 @@ format: $(INSTALLED)
 # The configuration, and which modules are strict, is in pyproject.toml.
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
+
+# The contract is in pyproject.toml ([tool.importlinter]); tests/test_layers.py checks templates.
+layers: $(INSTALLED)
+	$(BIN)/lint-imports
 
 # Fresh production secrets for each check: the point is the settings, not the values.
 check-deploy: $(INSTALLED)

@@ -8,7 +8,9 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from alsspace.audit import Action, record
+from alsspace import audit_actions
+from alsspace.audit import record
+from alsspace.audit_actions import AccountAction
 from alsspace.models import AuditEvent, User
 
 admin.site.site_header = "ALS Space operations"
@@ -99,20 +101,45 @@ class UserAdmin(DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The acts the apps registered (alsspace/audit_actions.py), by their labels."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return audit_actions.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only, and support may read it but never edit it."""
 
-    list_display = ("created_at", "action", "actor", "subject", "programme_id", "ip_address")
-    list_filter = ("action",)
+    list_display = ("created_at", "action_label", "actor", "subject", "programme_id", "ip_address")
+    list_filter = (AuditActionFilter,)
     search_fields = ("subject", "actor__email", "actor__name")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
-    fields = ("created_at", "action", "actor", "programme_id", "subject", "detail", "ip_address")
+    fields = (
+        "created_at",
+        "action_label",
+        "actor",
+        "programme_id",
+        "subject",
+        "detail",
+        "ip_address",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="action", ordering="action")
+    def action_label(self, event):
+        return event.action_label
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -173,7 +200,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def _record_removal(self, request, authenticator):
         record(
-            Action.MFA_CHANGED,
+            AccountAction.MFA_CHANGED,
             request=request,
             subject=authenticator.user.email,
             change="removed by operator",

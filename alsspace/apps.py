@@ -9,9 +9,11 @@ class AlsSpaceConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks
 
-        from alsspace import audit_signals  # noqa: F401  (connects receivers)
+        from alsspace import audit_actions, audit_signals  # noqa: F401  (connects receivers)
         from alsspace.crypto import keys_check
         from alsspace.middleware import start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="alsspace_start_idle_clock")
         checks.register(keys_check)
+        # This app's own acts in the audit log; each app above registers its own.
+        audit_actions.register(*audit_actions.ACCOUNT_ACTIONS)

@@ -8,7 +8,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
+from alsspace.audit_actions import AccountAction
 from alsspace.models import User
 
 
@@ -20,7 +21,7 @@ def sign_in_failed(
     **kwargs: Any,
 ) -> None:
     # Only the address tried is kept; the password never reaches the log.
-    record(Action.SIGN_IN_FAILED, request=request, subject=credentials.get("email", ""))
+    record(AccountAction.SIGN_IN_FAILED, request=request, subject=credentials.get("email", ""))
 
 
 @receiver(mfa.authentication_failed)
@@ -31,12 +32,14 @@ def mfa_code_failed(
     authenticator: Any = None,
     **kwargs: Any,
 ) -> None:
-    record(Action.SIGN_IN_FAILED, request=request, actor=user, subject=user.email, step="mfa")
+    record(
+        AccountAction.SIGN_IN_FAILED, request=request, actor=user, subject=user.email, step="mfa"
+    )
 
 
 def _record_mfa_change(change: str, request: HttpRequest, user: User, authenticator: Any) -> None:
     record(
-        Action.MFA_CHANGED,
+        AccountAction.MFA_CHANGED,
         request=request,
         actor=user,
         subject=user.email,

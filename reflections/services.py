@@ -7,17 +7,17 @@ the entry's number, never its title or text.
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import User
 from reflections import exports
+from reflections.audit_actions import ReflectionAction
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action as SetAction
 from sessions.services.reporting import erase_attendance
@@ -73,7 +73,7 @@ def discard_draft(author: User, entry: JournalEntry | None) -> None:
 
 @transaction.atomic
 def share_entry(
-    entry: JournalEntry, learning_set: LearningSet, *, request: HttpRequest
+    entry: JournalEntry, learning_set: LearningSet, *, actor: User, ip: str | None = None
 ) -> JournalEntry:
     """Share with one set at a time: sharing with another set moves the share."""
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
@@ -81,16 +81,16 @@ def share_entry(
     if previous == learning_set:
         return entry
     if previous is not None:
-        _record_share(Action.REFLECTION_UNSHARED, entry, previous, request)
+        _record_share(ReflectionAction.REFLECTION_UNSHARED, entry, previous, actor, ip)
     entry.shared_with = learning_set
     entry.shared_at = timezone.now()
     entry.save(update_fields=["shared_with", "shared_at"])
-    _record_share(Action.REFLECTION_SHARED, entry, learning_set, request)
+    _record_share(ReflectionAction.REFLECTION_SHARED, entry, learning_set, actor, ip)
     return entry
 
 
 @transaction.atomic
-def unshare_entry(entry: JournalEntry, *, request: HttpRequest) -> JournalEntry:
+def unshare_entry(entry: JournalEntry, *, actor: User, ip: str | None = None) -> JournalEntry:
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     previous = entry.shared_with
     if previous is None:
@@ -98,16 +98,21 @@ def unshare_entry(entry: JournalEntry, *, request: HttpRequest) -> JournalEntry:
     entry.shared_with = None
     entry.shared_at = None
     entry.save(update_fields=["shared_with", "shared_at"])
-    _record_share(Action.REFLECTION_UNSHARED, entry, previous, request)
+    _record_share(ReflectionAction.REFLECTION_UNSHARED, entry, previous, actor, ip)
     return entry
 
 
 def _record_share(
-    action: str, entry: JournalEntry, learning_set: LearningSet, request: HttpRequest
+    action: str,
+    entry: JournalEntry,
+    learning_set: LearningSet,
+    actor: User,
+    ip: str | None,
 ) -> None:
     record(
         action,
-        request=request,
+        actor=actor,
+        ip=ip,
         programme=learning_set.programme_id,
         subject=learning_set.name,
         entry=entry.pk,
@@ -131,10 +136,10 @@ def pose_prompt(form: "PromptForm", learning_set: LearningSet, *, posed_by: User
 
 @sensitive_variables()
 @transaction.atomic
-def export_my_data(user: User, *, request: HttpRequest) -> bytes:
+def export_my_data(user: User, *, ip: str | None = None) -> bytes:
     """Everything the person wrote, as zip bytes; the download is audited."""
     data = exports.my_data_zip(user)
-    record(Action.DATA_EXPORTED, request=request, subject=user.email)
+    record(ReflectionAction.DATA_EXPORTED, actor=user, ip=ip, subject=user.email)
     return data
 
 
@@ -150,15 +155,15 @@ def programmes_only_administered_by(user: User) -> QuerySet[Programme]:
 
 @sensitive_variables()
 @transaction.atomic
-def erase_account(*, request: HttpRequest) -> None:
+def erase_account(*, actor: User, ip: str | None = None) -> None:
     """Erase the signed-in person: their journal, drafts, addresses, authenticators and
     account are deleted; their attendance and actions stay for the set's record with no
-    name on them. Then they are signed out.
+    name on them. The view signs them out.
 
     The person's memberships go with the account, so rosters no longer show them; the
     attendance rows the reports count are what keep them adding up, each as they were.
     """
-    user = get_user_model().objects.select_for_update().get(pk=request.user.pk)
+    user = get_user_model().objects.select_for_update().get(pk=actor.pk)
     stranded = list(programmes_only_administered_by(user))
     if stranded:
         names = ", ".join(programme.name for programme in stranded)
@@ -174,15 +179,15 @@ def erase_account(*, request: HttpRequest) -> None:
     subject = f"Account {user.pk}"
     for programme_id, set_names in sets_by_programme.items():
         record(
-            Action.ACCOUNT_ERASED,
-            request=request,
+            ReflectionAction.ACCOUNT_ERASED,
             actor=user,
+            ip=ip,
             programme=programme_id,
             subject=subject,
             sets=sorted(set_names),
         )
     if not sets_by_programme:
-        record(Action.ACCOUNT_ERASED, request=request, actor=user, subject=subject)
+        record(ReflectionAction.ACCOUNT_ERASED, actor=user, ip=ip, subject=subject)
 
     JournalDraft.objects.filter(author=user).delete()
     JournalEntry.objects.filter(author=user).delete()
@@ -192,4 +197,3 @@ def erase_account(*, request: HttpRequest) -> None:
     # Deleting the account takes its email addresses, authenticators, memberships, contract
     # acceptances and calendar feed with it; everything else that names it is set to null.
     user.delete()
-    logout(request)

@@ -10,7 +10,34 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from sessions import receivers  # noqa: F401  (connects the receivers)
+        from alsspace import audit_actions, places
+        from sessions import pulse, receivers  # noqa: F401  (connects the receivers)
+        from sessions.audit_actions import MEETING_ACTIONS
         from sessions.checks import sqlite_has_full_join
+        from sets import validators
+        from sets.models import LearningSet, Programme
 
         checks.register(sqlite_has_full_join, checks.Tags.database)
+        audit_actions.register(*MEETING_ACTIONS)
+        # What a programme's pulse threshold or a set's pulse window would do to published
+        # pulse results is this app's to check (sets/validators.py).
+        validators.register(Programme, pulse.publish_before_threshold_change)
+        validators.register(LearningSet, pulse.refuse_reopening_window)
+
+        # The navigation's links to this app's pages, and its parts of the sets app's pages
+        # (alsspace/places.py), so that their templates never name this app's URLs or tags.
+        places.register_place(places.Place("actions", "My actions", "meetings:my_actions", 20))
+        places.register_place(places.Place("calendar", "My calendar", "meetings:my_calendar", 30))
+        places.register_place(
+            places.Place(
+                "dashboard",
+                "Dashboard",
+                "meetings:dashboards",
+                order=50,
+                shown_if="nav_is_facilitator",
+            )
+        )
+        places.contribute("home.coming_up", "sessions/contributions/home_coming_up.html")
+        places.contribute("set_page.schedule", "sessions/contributions/set_schedule.html")
+        places.contribute("set_page.actions", "sessions/contributions/set_actions.html")
+        places.contribute("programme_page.actions", "sessions/contributions/programme_actions.html")

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +11,7 @@ from rules.contrib.models import RulesModel
 from alsspace.crypto import EncryptedTextField
 from alsspace.inputs import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from sessions import rules as perms
-from sets.models import LearningSet
+from sets.models import LearningSet, Programme
 
 
 class MeetingSeries(models.Model):
@@ -306,6 +307,76 @@ class PulseReceipt(models.Model):
 
     def __str__(self):
         return f"{self.user} answered the pulse of {self.meeting}"
+
+
+class SignalThresholds(models.Model):
+    """When each learning-inaction signal prompts a programme's facilitators. A programme
+    without a row has the defaults, the ones docs/signals.md#thresholds lists; its admins'
+    first save creates it (sessions.queries.signal_thresholds)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="signal_thresholds"
+    )
+    carried_action_meetings = models.PositiveSmallIntegerField(
+        "carried action (meetings in a row)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Prompt when an action has been carried forward at this many meetings in a row.",
+    )
+    silent_member_meetings = models.PositiveSmallIntegerField(
+        "silent member (meetings)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Prompt when a member came to this many meetings in a row with no airtime.",
+    )
+    airtime_share_percent = models.PositiveSmallIntegerField(
+        "airtime imbalance (% of the set's airtime)",
+        default=40,
+        validators=[MinValueValidator(10), MaxValueValidator(100)],
+        help_text="Prompt when one member had more than this share of the set's airtime "
+        "over its latest meetings (counted below).",
+    )
+    airtime_window_meetings = models.PositiveSmallIntegerField(
+        "airtime imbalance (over meetings)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="How many of the set's latest meetings the airtime share is counted over.",
+    )
+    attendance_missed = models.PositiveSmallIntegerField(
+        "attendance drift (meetings missed)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Prompt when a member missed this many of the set's latest meetings "
+        "(counted below), or sent apologies on the day.",
+    )
+    attendance_window = models.PositiveSmallIntegerField(
+        "attendance drift (of the latest meetings)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="How many of the set's latest meetings attendance drift looks at.",
+    )
+    talk_without_action_slots = models.PositiveSmallIntegerField(
+        "talk without action (airtime slots in a row)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Prompt when a presenter ended this many airtime slots in a row with no action.",
+    )
+    pulse_dip = models.DecimalField(
+        "pulse dip (points on the 7-point scale)",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("6"))],
+        help_text="Prompt when the set's mean pulse score fell by this much or more between "
+        "two meetings.",
+    )
+
+    class Meta:
+        verbose_name = "signal thresholds"
+        verbose_name_plural = "signal thresholds"
+
+    def __str__(self):
+        return f"Signal thresholds of programme {self.programme_id}"
 
 
 class InactionPrompt(RulesModel):

@@ -23,6 +23,7 @@ from enum import Enum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -34,7 +35,7 @@ from sessions.models import (
     PulseReceipt,
     PulseTally,
 )
-from sets.models import Programme
+from sets.models import LearningSet, Programme
 
 # Never fewer, whatever a programme sets: below three, answers could be told apart.
 MIN_RESPONSES = 3
@@ -298,3 +299,32 @@ def reopen_refusal(reopened, now):
             else "Keep the window as it is."
         )
     )
+
+
+# Checks on the sets app's models, registered in sets/validators.py by sessions/apps.py.
+
+
+def publish_before_threshold_change(programme: Programme) -> None:
+    """Pulses that closed with enough answers under the pulse threshold as it stands are
+    published under it before it changes, so that a new one cannot hold them back to be
+    reopened."""
+    if programme.pk is None:
+        return
+    stored = Programme.objects.filter(pk=programme.pk).values_list("pulse_threshold", flat=True)
+    if programme.pulse_threshold != stored.first():
+        publish_due(Meeting.objects.filter(learning_set__programme=programme.pk))
+
+
+def refuse_reopening_window(learning_set: LearningSet) -> None:
+    """A set's pulse window may not be lengthened so far that it reopens published results."""
+    window_days = learning_set.pulse_window_days
+    if learning_set.pk is None or window_days is None:
+        return
+    try:
+        learning_set._meta.get_field("pulse_window_days").run_validators(window_days)
+    except ValidationError:
+        return  # the field's own message says what is wrong with it
+    now = timezone.now()
+    reopened = reopened_by(learning_set, window_days, now)
+    if reopened:
+        raise ValidationError({"pulse_window_days": reopen_refusal(reopened, now)})

@@ -16,9 +16,17 @@ from sessions.models import (
     InactionPrompt,
     Meeting,
     ReportBack,
+    SignalThresholds,
 )
-from sets.models import LearningSet
+from sets.models import LearningSet, Programme
 from sets.queries import facilitated_sets, member_sets, visible_sets
+
+
+def signal_thresholds(programme: Programme) -> SignalThresholds:
+    """The programme's inaction thresholds, in one query: those its admins saved, or the
+    defaults (unsaved) until they first do (docs/signals.md#thresholds)."""
+    stored = SignalThresholds.objects.filter(programme=programme.pk).first()
+    return stored if stored is not None else SignalThresholds(programme=programme)
 
 
 def visible_meetings(user: User) -> QuerySet[Meeting]:

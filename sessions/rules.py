@@ -1,63 +1,93 @@
-"""Who may do what with meetings: the set's standing (sets.rules) applied to its meetings."""
+"""Who may do what with meetings: the set's standing (sets.rules) applied to its meetings,
+and the set-level permissions about meetings (scheduling, the dashboard, attendance reports),
+which are declared here because the sets app does not know that meetings exist.
+
+Every rule is composed from the named predicates of sets.rules, asked of the meeting's set
+(`of_meeting`), and the few facts about a meeting below."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
 import rules
+from rules.predicates import Predicate
 
-from sets.rules import Standing, standing
+from sets.rules import (
+    can_view_set,
+    can_view_set_content,
+    is_active_member,
+    is_member_under_contract,
+    is_open_set,
+    is_set_facilitator,
+    is_set_lead,
+    is_set_programme_admin,
+)
 
 if TYPE_CHECKING:
     from sessions.models import Action, InactionPrompt, Meeting
+    from sets.models import LearningSet
     from sets.rules import Person
 
 
-def _standing(user: Person, meeting: Meeting | None) -> Standing:
-    return standing(user, meeting.learning_set if meeting is not None else None)
+def _set_of(meeting: Meeting | None) -> LearningSet | None:
+    return meeting.learning_set if meeting is not None else None
 
 
-def _open(meeting: Meeting | None) -> TypeGuard[Meeting]:
+def of_meeting(set_predicate: Predicate) -> Predicate:
+    """A predicate on a set, asked of a meeting's set."""
+
+    def on_meetings_set(user: Person, meeting: Meeting | None) -> bool:
+        return bool(set_predicate(user, _set_of(meeting)))
+
+    return Predicate(on_meetings_set, name=f"of_meeting({set_predicate.name})")
+
+
+@rules.predicate
+def is_meeting_in_open_set(user: Person, meeting: Meeting | None) -> bool:
     return meeting is not None and not meeting.learning_set.is_closed
 
 
 @rules.predicate
-def can_view_schedule(user: Person, meeting: Meeting | None) -> bool:
-    s = _standing(user, meeting)
-    return s.participant or s.programme_admin
+def is_scheduled_meeting(user: Person, meeting: Meeting | None) -> bool:
+    return meeting is not None and meeting.status == "scheduled"
 
 
-@rules.predicate
-def can_schedule(user: Person, meeting: Meeting | None) -> bool:
-    """Facilitators and the programme's admins schedule, move and cancel meetings."""
-    s = _standing(user, meeting)
-    return _open(meeting) and (s.facilitator or s.programme_admin)
+# Set-level permissions about meetings
+
+# Facilitators and the programme's admins schedule, move and cancel the set's meetings.
+can_schedule_meetings = is_set_lead
+
+# Attendance rates and exports: the set's facilitators and the programme's admins.
+can_view_attendance_report = is_set_lead
+
+# Inaction prompts, facilitator notes and the pulse trend: the set's facilitators only, never
+# its members or the programme's admins (docs/confidentiality.md#who-sees-what).
+can_view_dashboard = is_set_facilitator
+
+rules.add_perm("meetings.schedule_learningset", can_schedule_meetings & is_open_set)
+rules.add_perm("meetings.view_dashboard_learningset", can_view_dashboard)
+rules.add_perm("meetings.view_attendance_report_learningset", can_view_attendance_report)
 
 
-@rules.predicate
-def can_run_meeting(user: Person, meeting: Meeting | None) -> bool:
-    """Attendance, airtime, actions and report-backs: the set's facilitators."""
-    return _open(meeting) and _standing(user, meeting).facilitator
+# Meetings
 
+# The schedule: whoever may see the set.
+can_view_schedule = of_meeting(can_view_set)
 
-@rules.predicate
-def can_view_meeting_content(user: Person, meeting: Meeting | None) -> bool:
-    """Topics, airtime, actions and report-backs: never programme admins."""
-    s = _standing(user, meeting)
-    return s.facilitator or (s.member and s.accepted_contract)
+# Facilitators and the programme's admins schedule, move and cancel meetings.
+can_schedule = is_meeting_in_open_set & of_meeting(can_schedule_meetings)
 
+# Attendance, airtime, actions and report-backs: the set's facilitators.
+can_run_meeting = is_meeting_in_open_set & of_meeting(is_set_facilitator)
 
-@rules.predicate
-def can_send_apologies(user: Person, meeting: Meeting | None) -> bool:
-    return _open(meeting) and meeting.status == "scheduled" and _standing(user, meeting).member
+# Topics, airtime, actions and report-backs: never programme admins.
+can_view_meeting_content = of_meeting(can_view_set_content)
 
+can_send_apologies = is_meeting_in_open_set & is_scheduled_meeting & of_meeting(is_active_member)
 
-@rules.predicate
-def can_view_attendance(user: Person, meeting: Meeting | None) -> bool:
-    """Everyone's attendance: facilitators, members under the contract, and the programme's
-    admins (for certification). A member not yet under the contract sees only their own row."""
-    s = _standing(user, meeting)
-    return s.facilitator or (s.member and s.accepted_contract) or s.programme_admin
+# Everyone's attendance: facilitators, members under the contract, and the programme's admins
+# (for certification). A member not yet under the contract sees only their own row.
+can_view_attendance = of_meeting(can_view_set_content | is_set_programme_admin)
 
 
 @rules.predicate
@@ -66,8 +96,8 @@ def can_report_on_action(user: Person, action: Action | None) -> bool:
     set under its current contract."""
     if action is None or action.owner_id != user.pk:
         return False
-    s = standing(user, action.learning_set)
-    return s.member and s.accepted_contract and not action.learning_set.is_closed
+    learning_set = action.learning_set
+    return bool(is_member_under_contract(user, learning_set)) and not learning_set.is_closed
 
 
 # Action is a plain model (not a RulesModel), so its one permission is registered here.
@@ -76,35 +106,27 @@ rules.add_perm("meetings.report_action", can_report_on_action)
 
 # The anonymous pulse and the facilitator's inaction prompts
 
+# Members under the contract answer their set's pulse. Whether they were present, the window
+# and whether they have answered already are checked when they answer.
+can_answer_pulse = is_meeting_in_open_set & of_meeting(is_member_under_contract)
 
-@rules.predicate
-def can_answer_pulse(user: Person, meeting: Meeting | None) -> bool:
-    """Members under the contract answer their set's pulse. Whether they were present, the
-    window and whether they have answered already are checked when they answer."""
-    s = _standing(user, meeting)
-    return _open(meeting) and s.member and s.accepted_contract
-
-
-@rules.predicate
-def can_view_pulse_results(user: Person, meeting: Meeting | None) -> bool:
-    """The set's facilitators and members under the contract, never the programme's admins.
-    Below the response threshold the page says so and shows nothing else."""
-    s = _standing(user, meeting)
-    return s.facilitator or (s.member and s.accepted_contract)
+# The set's facilitators and members under the contract, never the programme's admins. Below
+# the response threshold the page says so and shows nothing else.
+can_view_pulse_results = can_view_meeting_content
 
 
 @rules.predicate
 def can_view_prompt(user: Person, prompt: InactionPrompt | None) -> bool:
     """Inaction prompts and facilitator notes: the set's facilitators only."""
-    return prompt is not None and standing(user, prompt.learning_set).facilitator
+    return prompt is not None and bool(can_view_dashboard(user, prompt.learning_set))
 
 
 @rules.predicate
-def can_act_on_prompt(user: Person, prompt: InactionPrompt | None) -> bool:
-    return (
-        prompt is not None and can_view_prompt(user, prompt) and not prompt.learning_set.is_closed
-    )
+def is_prompt_in_open_set(user: Person, prompt: InactionPrompt | None) -> bool:
+    return prompt is not None and not prompt.learning_set.is_closed
 
+
+can_act_on_prompt = can_view_prompt & is_prompt_in_open_set
 
 # Meeting's own permissions are declared on the model; these two read best beside the pulse.
 rules.add_perm("meetings.answer_pulse_meeting", can_answer_pulse)

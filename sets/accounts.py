@@ -12,6 +12,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.urls import reverse
 
+from alsspace.audit import client_ip
 from sets.models import Invitation, Membership
 from sets.services import accept_invitation
 
@@ -50,7 +51,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user.time_zone = invitation.learning_set.programme.time_zone
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            membership = accept_invitation(invitation, user, request=request)
+            membership = accept_invitation(invitation, actor=user, ip=client_ip(request))
             request.session.pop(SESSION_KEY, None)
             learning_set = membership.learning_set
             # A new member's first step is the set's contract, if there is one to accept.

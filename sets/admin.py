@@ -8,6 +8,7 @@ history and related-object lists show ids and set names only.
 
 from django.contrib import admin
 
+from alsspace.audit import client_ip
 from sets import services
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
 
@@ -42,7 +43,10 @@ class LearningSetAdmin(admin.ModelAdmin):
         for membership in formset.new_objects + [m for m, _ in formset.changed_objects]:
             if isinstance(membership, Membership):
                 services.operator_saved_membership(
-                    membership, before=before.get(membership.pk), request=request
+                    membership,
+                    before=before.get(membership.pk),
+                    actor=request.user,
+                    ip=client_ip(request),
                 )
 
 
@@ -58,7 +62,9 @@ class MembershipAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = Membership.objects.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
-        services.operator_saved_membership(obj, before=before, request=request)
+        services.operator_saved_membership(
+            obj, before=before, actor=request.user, ip=client_ip(request)
+        )
 
 
 @admin.register(Invitation)

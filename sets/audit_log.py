@@ -9,12 +9,13 @@ of the names of the people their subjects name, read once per page.
 
 from dataclasses import dataclass
 
+from alsspace import audit_actions
+from alsspace.audit_actions import ACCOUNT, ATTENDANCE, PERSON, PROGRAMME, SET
 from alsspace.models import AuditEvent
 
-Action = AuditEvent.Action
-
-PERSON, SET, PROGRAMME, ACCOUNT, ATTENDANCE = "person", "set", "programme", "account", "attendance"
-# How the subject is introduced in its cell: an erased account's subject names itself.
+# How the subject is introduced in its cell: an erased account's subject names itself. What
+# each act's subject is, and the words for it, come with the act from the app that registered
+# it (alsspace/audit_actions.py).
 TARGET_LABELS = {
     PERSON: "Person:",
     SET: "Set:",
@@ -22,66 +23,7 @@ TARGET_LABELS = {
     ACCOUNT: "",
     ATTENDANCE: "Attendance of",
 }
-TARGET_KINDS = {
-    Action.INVITATION_SENT: PERSON,
-    Action.INVITATION_RESENT: PERSON,
-    Action.INVITATION_REVOKED: PERSON,
-    Action.INVITATION_ACCEPTED: PERSON,
-    Action.MEMBERSHIP_ADDED: PERSON,
-    Action.MEMBERSHIP_ENDED: PERSON,
-    Action.ROLE_CHANGED: PERSON,
-    Action.PROGRAMME_ADMIN_ADDED: PERSON,
-    Action.PROGRAMME_ADMIN_REMOVED: PERSON,
-    Action.SIGN_IN_FAILED: PERSON,
-    Action.MFA_CHANGED: PERSON,
-    Action.DATA_EXPORTED: PERSON,
-    Action.MEMBERS_IMPORTED: PROGRAMME,
-    Action.CONTRACT_VERSION: SET,
-    Action.CONTRACT_ACCEPTED: SET,
-    Action.SET_CLOSED: SET,
-    Action.REFLECTION_SHARED: SET,
-    Action.REFLECTION_UNSHARED: SET,
-    Action.ACCOUNT_ERASED: ACCOUNT,
-    Action.ATTENDANCE_EXPORTED: ATTENDANCE,
-}
 
-# What happened, said of the one who acted. Two read differently when people act on
-# themselves: joining is not being added, and leaving is not being removed.
-DOINGS = {
-    Action.INVITATION_SENT: "Invited",
-    Action.INVITATION_RESENT: "Sent the invitation again to",
-    Action.INVITATION_REVOKED: "Revoked the invitation of",
-    Action.INVITATION_ACCEPTED: "Accepted an invitation",
-    Action.MEMBERS_IMPORTED: "Imported members into",
-    Action.MEMBERSHIP_ADDED: "Added to a set",
-    Action.MEMBERSHIP_ENDED: "Removed from a set",
-    Action.ROLE_CHANGED: "Changed the role in a set of",
-    Action.PROGRAMME_ADMIN_ADDED: "Made a programme admin",
-    Action.PROGRAMME_ADMIN_REMOVED: "Removed as a programme admin",
-    Action.CONTRACT_VERSION: "Wrote a new contract for",
-    Action.CONTRACT_ACCEPTED: "Accepted the contract of",
-    Action.SET_CLOSED: "Closed",
-    Action.SIGN_IN_FAILED: "Failed to sign in as",
-    Action.MFA_CHANGED: "Changed the two-factor authentication of",
-    Action.REFLECTION_SHARED: "Shared a journal entry with",
-    Action.REFLECTION_UNSHARED: "Took a journal entry back from",
-    Action.ACCOUNT_ERASED: "Erased their account",
-    Action.DATA_EXPORTED: "Downloaded the personal data of",
-    Action.ATTENDANCE_EXPORTED: "Exported the attendance",
-}
-OWN_DOINGS = {
-    Action.MEMBERSHIP_ADDED: "Joined a set",
-    Action.MEMBERSHIP_ENDED: "Left a set",
-    Action.PROGRAMME_ADMIN_ADDED: "Made themselves a programme admin",
-    Action.PROGRAMME_ADMIN_REMOVED: "Stepped down as a programme admin",
-    Action.DATA_EXPORTED: "Downloaded their own data",
-}
-# The actions the filter offers, in the words of the log's rows.
-FILTER_LABELS = {
-    Action.MEMBERSHIP_ADDED: "Joined or added to a set",
-    Action.MEMBERSHIP_ENDED: "Left or removed from a set",
-}
-ACTION_CHOICES = [(value, FILTER_LABELS.get(value, label)) for value, label in Action.choices]
 
 DETAIL_LABELS = {
     "set": "Set",
@@ -137,14 +79,18 @@ def describe(event, names):
     """One event as a row of the log. `names` maps the email addresses subjects name to
     the people's names, where they still have an account."""
     actor = event.actor
-    kind = TARGET_KINDS.get(event.action, "")
+    action = audit_actions.get(event.action)
+    kind = action.subject if action is not None else ""
     subject = event.subject
     themselves = (
         actor is not None
         and kind == PERSON
         and subject.casefold() == (actor.email or "").casefold()
     )
-    doing = (OWN_DOINGS if themselves else DOINGS).get(event.action, event.get_action_display())
+    if action is None:
+        doing = event.action
+    else:
+        doing = (themselves and action.own_doing) or action.doing or action.label
     target = subject
     if kind == PERSON and names.get(subject.casefold()):
         target = f"{names[subject.casefold()]} ({subject})"
@@ -169,5 +115,10 @@ def people_named(events):
     return {
         event.subject.casefold()
         for event in events
-        if TARGET_KINDS.get(event.action) == PERSON and event.subject
+        if _subject_kind(event.action) == PERSON and event.subject
     }
+
+
+def _subject_kind(value):
+    action = audit_actions.get(value)
+    return action.subject if action is not None else ""

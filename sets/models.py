@@ -1,10 +1,8 @@
 import secrets
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,6 +15,7 @@ from alsspace.crypto import EncryptedTextField
 from alsspace.inputs import EARLIEST, LATEST
 from alsspace.models import validate_time_zone
 from sets import rules as perms
+from sets import validators
 
 
 class Programme(RulesModel):
@@ -41,61 +40,6 @@ class Programme(RulesModel):
         default=75,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Members below this attendance rate (%) are picked out for certification.",
-    )
-    # Learning-inaction thresholds: when a signal prompts the facilitator. The defaults are
-    # the ones docs/signals.md#thresholds lists.
-    carried_action_meetings = models.PositiveSmallIntegerField(
-        "carried action (meetings in a row)",
-        default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when an action has been carried forward at this many meetings in a row.",
-    )
-    silent_member_meetings = models.PositiveSmallIntegerField(
-        "silent member (meetings)",
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when a member came to this many meetings in a row with no airtime.",
-    )
-    airtime_share_percent = models.PositiveSmallIntegerField(
-        "airtime imbalance (% of the set's airtime)",
-        default=40,
-        validators=[MinValueValidator(10), MaxValueValidator(100)],
-        help_text="Prompt when one member had more than this share of the set's airtime "
-        "over its latest meetings (counted below).",
-    )
-    airtime_window_meetings = models.PositiveSmallIntegerField(
-        "airtime imbalance (over meetings)",
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="How many of the set's latest meetings the airtime share is counted over.",
-    )
-    attendance_missed = models.PositiveSmallIntegerField(
-        "attendance drift (meetings missed)",
-        default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when a member missed this many of the set's latest meetings "
-        "(counted below), or sent apologies on the day.",
-    )
-    attendance_window = models.PositiveSmallIntegerField(
-        "attendance drift (of the latest meetings)",
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="How many of the set's latest meetings attendance drift looks at.",
-    )
-    talk_without_action_slots = models.PositiveSmallIntegerField(
-        "talk without action (airtime slots in a row)",
-        default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when a presenter ended this many airtime slots in a row with no action.",
-    )
-    pulse_dip = models.DecimalField(
-        "pulse dip (points on the 7-point scale)",
-        max_digits=3,
-        decimal_places=2,
-        default=Decimal("0.5"),
-        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("6"))],
-        help_text="Prompt when the set's mean pulse score fell by this much or more between "
-        "two meetings.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -131,16 +75,9 @@ class Programme(RulesModel):
 
     def clean(self):
         super().clean()
-        if self.pk is None:
-            return
-        stored = Programme.objects.filter(pk=self.pk).values_list("pulse_threshold", flat=True)
-        if self.pulse_threshold != stored.first():
-            from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
-            from sessions.models import Meeting  # noqa: PLC0415
-
-            # Pulses that closed with enough answers under the threshold as it stands are
-            # published under it, so that a new one cannot hold them back to be reopened.
-            pulse.publish_due(Meeting.objects.filter(learning_set__programme=self.pk))
+        # The sessions app's checks (sets/validators.py): pulses due under the stored pulse
+        # threshold are published before it changes.
+        validators.run(self)
 
 
 class LearningSet(RulesModel):
@@ -204,10 +141,7 @@ class LearningSet(RulesModel):
             "accept_contract": perms.is_active_member & perms.is_open_set,
             "manage_members": perms.can_manage_members & perms.is_open_set,
             "assign_facilitators": perms.is_set_programme_admin & perms.is_open_set,
-            "close": (perms.is_set_facilitator | perms.is_set_programme_admin) & perms.is_open_set,
-            "schedule": perms.can_schedule_meetings & perms.is_open_set,
-            "view_dashboard": perms.can_view_dashboard,
-            "view_attendance_report": perms.can_view_attendance_report,
+            "close": perms.is_set_lead & perms.is_open_set,
         }
 
     def __str__(self):
@@ -222,18 +156,9 @@ class LearningSet(RulesModel):
 
     def clean(self):
         super().clean()
-        if self.pk is None or self.pulse_window_days is None:
-            return
-        try:
-            self._meta.get_field("pulse_window_days").run_validators(self.pulse_window_days)
-        except ValidationError:
-            return  # the field's own message says what is wrong with it
-        from sessions import pulse  # noqa: PLC0415 - sessions builds on this app's models
-
-        now = timezone.now()
-        reopened = pulse.reopened_by(self, self.pulse_window_days, now)
-        if reopened:
-            raise ValidationError({"pulse_window_days": pulse.reopen_refusal(reopened, now)})
+        # The sessions app's checks (sets/validators.py): a pulse window that would reopen
+        # published pulse results is refused.
+        validators.run(self)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -2,12 +2,15 @@
 predicates.
 
 A person's standing in a set is worked out once per request (`standing`) and cached on the
-user object, so predicates can be combined freely without repeating queries.
+user object, so predicates can be combined freely without repeating queries. The memo is
+dropped whenever what a standing is made of changes, by any path (`standings_changed`, called
+from sets.receivers).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 import rules
@@ -50,25 +53,45 @@ class Standing:
         return self.member and not self.accepted_contract
 
 
+# Bumped whenever a membership, a contract, an acceptance, a set or a programme's admins change
+# (sets.receivers), in this process; a memo made under an older generation is dropped.
+_changes = itertools.count(1)
+_generation = 0
+
+
+def standings_changed() -> None:
+    """Every standing memoised so far may be out of date: load them again when next asked.
+    Called by the receivers in sets.receivers, the one place that follows what a standing
+    is made of."""
+    global _generation
+    _generation = next(_changes)
+
+
+@dataclass
+class _Memo:
+    generation: int
+    standings: dict[int, Standing] = field(default_factory=dict)  # by set
+    admin_programmes: frozenset[int] | None = None
+
+
+def _memo(user: User) -> _Memo:
+    """The user object's memo of standings, emptied if anything changed since it was made.
+    getattr and setattr, not __dict__: request.user is a lazy proxy whose own __dict__ is not
+    the user's, so a memo kept there would be missed by the next call."""
+    memo: _Memo | None = getattr(user, "_standing_memo", None)
+    if memo is None or memo.generation != _generation:
+        memo = _Memo(generation=_generation)
+        setattr(user, "_standing_memo", memo)  # noqa: B010
+    return memo
+
+
 def standing(user: Person, learning_set: LearningSet | None) -> Standing:
     if not user.is_authenticated or not user.is_active or learning_set is None:
         return Standing()
-    # getattr and setattr, not __dict__: request.user is a lazy proxy whose own __dict__ is
-    # not the user's, so a memo kept there would be missed by the next call.
-    cache: dict[int, Standing] | None = getattr(user, "_set_standing", None)
-    if cache is None:
-        cache = {}
-        setattr(user, "_set_standing", cache)  # noqa: B010
-    if learning_set.pk not in cache:
-        cache[learning_set.pk] = _load_standing(user, learning_set)
-    return cache[learning_set.pk]
-
-
-def forget_standing(user: Person) -> None:
-    """Drop cached standings after this request changed them (joined, accepted, left)."""
-    for memo in ("_set_standing", "_admin_programmes"):
-        if hasattr(user, memo):
-            delattr(user, memo)
+    standings = _memo(user).standings
+    if learning_set.pk not in standings:
+        standings[learning_set.pk] = _load_standing(user, learning_set)
+    return standings[learning_set.pk]
 
 
 def _load_standing(user: User, learning_set: LearningSet) -> Standing:
@@ -99,12 +122,13 @@ def _load_standing(user: User, learning_set: LearningSet) -> Standing:
 def administered_programme_ids(user: Person) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
-    ids: frozenset[int] | None = getattr(user, "_admin_programmes", None)
-    if ids is None:
+    memo = _memo(user)
+    if memo.admin_programmes is None:
         Programme = apps.get_model("sets", "Programme")
-        ids = frozenset(Programme.objects.filter(admins=user).values_list("pk", flat=True))
-        setattr(user, "_admin_programmes", ids)  # noqa: B010
-    return ids
+        memo.admin_programmes = frozenset(
+            Programme.objects.filter(admins=user).values_list("pk", flat=True)
+        )
+    return memo.admin_programmes
 
 
 # Programmes
@@ -146,44 +170,25 @@ def is_current_participant(user: Person, learning_set: LearningSet | None) -> bo
 
 
 @rules.predicate
-def can_view_set(user: Person, learning_set: LearningSet | None) -> bool:
-    """Names, schedule and roster: current members (accepted or not), facilitators, admins."""
-    s = standing(user, learning_set)
-    return s.participant or s.programme_admin
+def has_accepted_contract(user: Person, learning_set: LearningSet | None) -> bool:
+    """Has accepted the set's current contract version (while in the set)."""
+    return standing(user, learning_set).accepted_contract
 
 
-@rules.predicate
-def can_view_set_content(user: Person, learning_set: LearningSet | None) -> bool:
-    """What was said: facilitators, and members under the current contract. Never admins."""
-    s = standing(user, learning_set)
-    return s.facilitator or (s.member and s.accepted_contract)
+# A member who has accepted the set's current contract.
+is_member_under_contract = is_active_member & has_accepted_contract
 
+# Names, schedule and roster: current members (accepted or not), facilitators, admins.
+can_view_set = is_current_participant | is_set_programme_admin
 
-@rules.predicate
-def can_manage_members(user: Person, learning_set: LearningSet | None) -> bool:
-    s = standing(user, learning_set)
-    return s.facilitator or s.programme_admin
+# What was said: facilitators, and members under the current contract. Never admins.
+can_view_set_content = is_set_facilitator | is_member_under_contract
 
+# Those who look after a set: its facilitators and its programme's admins. They manage its
+# members, close it, and (sessions.rules) schedule its meetings and read its attendance.
+is_set_lead = is_set_facilitator | is_set_programme_admin
 
-@rules.predicate
-def can_schedule_meetings(user: Person, learning_set: LearningSet | None) -> bool:
-    """Facilitators and the programme's admins schedule, move and cancel the set's meetings."""
-    s = standing(user, learning_set)
-    return s.facilitator or s.programme_admin
-
-
-@rules.predicate
-def can_view_attendance_report(user: Person, learning_set: LearningSet | None) -> bool:
-    """Attendance rates and exports: the set's facilitators and the programme's admins."""
-    s = standing(user, learning_set)
-    return s.facilitator or s.programme_admin
-
-
-@rules.predicate
-def can_view_dashboard(user: Person, learning_set: LearningSet | None) -> bool:
-    """Inaction prompts, facilitator notes and the pulse trend: the set's facilitators only,
-    never its members or the programme's admins (docs/confidentiality.md#who-sees-what)."""
-    return standing(user, learning_set).facilitator
+can_manage_members = is_set_lead
 
 
 @rules.predicate
@@ -213,9 +218,8 @@ def can_approve_invitation(user: Person, invitation: Invitation | None) -> bool:
     if invitation is None or not invitation.needs_approval:
         return False
     learning_set = invitation.learning_set
-    s = standing(user, learning_set)
     return (
-        (s.programme_admin or s.facilitator)
+        bool(is_set_lead(user, learning_set))
         and not is_own_invitation(user, invitation)
         and not learning_set.is_closed
     )

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone
 
-from alsspace.audit import Action, record
-from alsspace.http import SignedInRequest
+from alsspace.audit import record
 from alsspace.models import User
 from sets import nudges
+from sets.audit_actions import SetAction
 from sets.models import (
     Contract,
     ContractAcceptance,
@@ -25,7 +24,7 @@ from sets.models import (
     Nudge,
     Programme,
 )
-from sets.rules import can_approve_invitation, forget_standing, grants_own_access
+from sets.rules import can_approve_invitation, grants_own_access
 from sets.tasks import (
     announce_newcomer,
     send_approval_request,
@@ -41,31 +40,37 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def create_programme(form: "ProgrammeForm", *, request: SignedInRequest) -> Programme:
+def create_programme(form: "ProgrammeForm", *, actor: User, ip: str | None = None) -> Programme:
     programme: Programme = form.save()
-    programme.admins.add(request.user)
+    programme.admins.add(actor)
     record(
-        Action.PROGRAMME_ADMIN_ADDED,
-        request=request,
+        SetAction.PROGRAMME_ADMIN_ADDED,
+        actor=actor,
+        ip=ip,
         programme=programme,
-        subject=request.user.email,
+        subject=actor.email,
     )
-    forget_standing(request.user)
     return programme
 
 
 @transaction.atomic
-def add_programme_admin(programme: Programme, user: User, *, request: SignedInRequest) -> None:
+def add_programme_admin(
+    programme: Programme, user: User, *, actor: User, ip: str | None = None
+) -> None:
     # Locking the programme makes the same admin added twice at once one addition.
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if programme.admins.filter(pk=user.pk).exists():
         raise ValidationError(f"{user} is already an admin of this programme.")
     programme.admins.add(user)
-    record(Action.PROGRAMME_ADMIN_ADDED, request=request, programme=programme, subject=user.email)
+    record(
+        SetAction.PROGRAMME_ADMIN_ADDED, actor=actor, ip=ip, programme=programme, subject=user.email
+    )
 
 
 @transaction.atomic
-def remove_programme_admin(programme: Programme, user: User, *, request: SignedInRequest) -> None:
+def remove_programme_admin(
+    programme: Programme, user: User, *, actor: User, ip: str | None = None
+) -> None:
     """Remove an admin, never the last one: a programme nobody administers is lost."""
     # Locking the programme stops two admins removing each other at the same moment.
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
@@ -75,13 +80,17 @@ def remove_programme_admin(programme: Programme, user: User, *, request: SignedI
     if admins.count() == 1:
         raise ValidationError("A programme needs at least one admin. Add another admin first.")
     programme.admins.remove(user)
-    record(Action.PROGRAMME_ADMIN_REMOVED, request=request, programme=programme, subject=user.email)
-    if user.pk == request.user.pk:
-        forget_standing(request.user)
+    record(
+        SetAction.PROGRAMME_ADMIN_REMOVED,
+        actor=actor,
+        ip=ip,
+        programme=programme,
+        subject=user.email,
+    )
 
 
 @transaction.atomic
-def close_set(learning_set: LearningSet, *, request: SignedInRequest) -> None:
+def close_set(learning_set: LearningSet, *, actor: User, ip: str | None = None) -> None:
     locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if locked.is_closed:  # closed a moment ago, by another request
         return
@@ -90,8 +99,9 @@ def close_set(learning_set: LearningSet, *, request: SignedInRequest) -> None:
     learning_set.save(update_fields=["status", "closed_at"])
     Invitation.objects.open().filter(learning_set=learning_set).update(revoked_at=timezone.now())
     record(
-        Action.SET_CLOSED,
-        request=request,
+        SetAction.SET_CLOSED,
+        actor=actor,
+        ip=ip,
         programme=learning_set.programme_id,
         subject=learning_set,
     )
@@ -127,13 +137,19 @@ def check_can_invite(learning_set: LearningSet, email: str, role: str) -> None:
 
 @transaction.atomic
 def invite(
-    learning_set: LearningSet, *, name: str, email: str, role: str, request: SignedInRequest
+    learning_set: LearningSet,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    actor: User,
+    ip: str | None = None,
 ) -> Invitation:
     """Email a link to join. Sent to the inviter's own address, it is held instead, and the
     people who may approve it are asked to (see approve_invitation)."""
     email = email.strip().lower()
     check_can_invite(learning_set, email, role)
-    needs_approval = grants_own_access(request.user, email)
+    needs_approval = grants_own_access(actor, email)
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -141,7 +157,7 @@ def invite(
                 name=name.strip(),
                 email=email,
                 role=role,
-                invited_by=request.user,
+                invited_by=actor,
                 needs_approval=needs_approval,
             )
     except IntegrityError:
@@ -154,8 +170,9 @@ def invite(
     else:
         _send(invitation)
     record(
-        Action.ACCESS_REQUESTED if needs_approval else Action.INVITATION_SENT,
-        request=request,
+        SetAction.ACCESS_REQUESTED if needs_approval else SetAction.INVITATION_SENT,
+        actor=actor,
+        ip=ip,
         programme=learning_set.programme_id,
         subject=email,
         set=learning_set.name,
@@ -189,10 +206,11 @@ def decision(invitation: Invitation) -> str:
     return "left undecided"
 
 
-def _record_decision(action: str, invitation: Invitation, request: SignedInRequest) -> None:
+def _record_decision(action: str, invitation: Invitation, actor: User, ip: str | None) -> None:
     record(
         action,
-        request=request,
+        actor=actor,
+        ip=ip,
         programme=invitation.learning_set.programme_id,
         subject=invitation.email,
         set=invitation.learning_set.name,
@@ -202,39 +220,40 @@ def _record_decision(action: str, invitation: Invitation, request: SignedInReque
 
 
 @transaction.atomic
-def approve_invitation(invitation: Invitation, *, request: SignedInRequest) -> Invitation:
+def approve_invitation(invitation: Invitation, *, actor: User, ip: str | None = None) -> Invitation:
     """A second person lets the requester in: the invitation is sent, with a fresh expiry."""
-    invitation = _decide(invitation, request.user)
-    invitation.approved_by = request.user
+    invitation = _decide(invitation, actor)
+    invitation.approved_by = actor
     invitation.approved_at = timezone.now()
     invitation.expires_at = Invitation._meta.get_field("expires_at").default()
     invitation.save(update_fields=["approved_by", "approved_at", "expires_at"])
     _send(invitation)
-    _record_decision(Action.ACCESS_APPROVED, invitation, request)
+    _record_decision(SetAction.ACCESS_APPROVED, invitation, actor, ip)
     return invitation
 
 
 @transaction.atomic
-def decline_invitation(invitation: Invitation, *, request: SignedInRequest) -> Invitation:
-    invitation = _decide(invitation, request.user)
+def decline_invitation(invitation: Invitation, *, actor: User, ip: str | None = None) -> Invitation:
+    invitation = _decide(invitation, actor)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    _record_decision(Action.ACCESS_DECLINED, invitation, request)
+    _record_decision(SetAction.ACCESS_DECLINED, invitation, actor, ip)
     return invitation
 
 
 @transaction.atomic
 def import_members(
-    programme: Programme, rows: Sequence["ImportRow"], *, request: SignedInRequest
+    programme: Programme, rows: Sequence["ImportRow"], *, actor: User, ip: str | None = None
 ) -> list[Invitation]:
     """Invite every row of a checked import (see sets.imports); all or nothing."""
     invitations = [
-        invite(row.learning_set, name=row.name, email=row.email, role=row.role, request=request)
+        invite(row.learning_set, name=row.name, email=row.email, role=row.role, actor=actor, ip=ip)
         for row in rows
     ]
     record(
-        Action.MEMBERS_IMPORTED,
-        request=request,
+        SetAction.MEMBERS_IMPORTED,
+        actor=actor,
+        ip=ip,
         programme=programme,
         subject=programme,
         count=len(rows),
@@ -243,7 +262,7 @@ def import_members(
 
 
 @transaction.atomic
-def resend_invitation(invitation: Invitation, *, request: SignedInRequest) -> None:
+def resend_invitation(invitation: Invitation, *, actor: User, ip: str | None = None) -> None:
     """Send the link again with a fresh expiry; an expired invitation comes back to life.
     One awaiting approval is not sent until it is approved."""
     if invitation.awaits_approval:
@@ -252,55 +271,57 @@ def resend_invitation(invitation: Invitation, *, request: SignedInRequest) -> No
     invitation.save(update_fields=["expires_at"])
     _send(invitation)
     record(
-        Action.INVITATION_RESENT,
-        request=request,
+        SetAction.INVITATION_RESENT,
+        actor=actor,
+        ip=ip,
         programme=invitation.learning_set.programme_id,
         subject=invitation.email,
     )
 
 
 @transaction.atomic
-def revoke_invitation(invitation: Invitation, *, request: SignedInRequest) -> None:
+def revoke_invitation(invitation: Invitation, *, actor: User, ip: str | None = None) -> None:
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.revoked_at is not None:  # revoked a moment ago, by another request
         return
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(
-        Action.INVITATION_REVOKED,
-        request=request,
+        SetAction.INVITATION_REVOKED,
+        actor=actor,
+        ip=ip,
         programme=invitation.learning_set.programme_id,
         subject=invitation.email,
     )
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, user: User, *, request: HttpRequest) -> Membership:
+def accept_invitation(invitation: Invitation, *, actor: User, ip: str | None = None) -> Membership:
     """Join the set in the invited role. The invitation is used up."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError("This invitation has already been used, revoked or has expired.")
-    if invitation.email.lower() != user.email.lower():
+    if invitation.email.lower() != actor.email.lower():
         raise ValidationError(f"This invitation was sent to {invitation.email}.")
-    if invitation.invited_by_id == user.pk and invitation.approved_by_id is None:
+    if invitation.invited_by_id == actor.pk and invitation.approved_by_id is None:
         # Sent to another address that has since become the sender's own: still their own.
         raise ValidationError(
             "You sent this invitation yourself, so it cannot let you in: ask another admin of "
             "the programme or the set's facilitator to invite you."
         )
     learning_set = invitation.learning_set
-    membership = Membership.objects.current().filter(learning_set=learning_set, user=user).first()
+    membership = Membership.objects.current().filter(learning_set=learning_set, user=actor).first()
     if membership is None:
         granted_by = invitation.approved_by if invitation.needs_approval else invitation.invited_by
         membership = Membership.objects.create(
-            learning_set=learning_set, user=user, role=invitation.role, granted_by=granted_by
+            learning_set=learning_set, user=actor, role=invitation.role, granted_by=granted_by
         )
         record(
-            Action.MEMBERSHIP_ADDED,
-            request=request,
-            actor=user,
+            SetAction.MEMBERSHIP_ADDED,
+            actor=actor,
+            ip=ip,
             programme=learning_set.programme_id,
-            subject=user.email,
+            subject=actor.email,
             set=learning_set.name,
             role=invitation.role,
             invited_by=invitation.invited_by.email if invitation.invited_by else None,
@@ -308,17 +329,16 @@ def accept_invitation(invitation: Invitation, user: User, *, request: HttpReques
         )
         transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
+    invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     record(
-        Action.INVITATION_ACCEPTED,
-        request=request,
-        actor=user,
+        SetAction.INVITATION_ACCEPTED,
+        actor=actor,
+        ip=ip,
         programme=learning_set.programme_id,
-        subject=user.email,
+        subject=actor.email,
         set=learning_set.name,
     )
-    forget_standing(user)
     return membership
 
 
@@ -326,15 +346,16 @@ def accept_invitation(invitation: Invitation, user: User, *, request: HttpReques
 
 
 @transaction.atomic
-def end_membership(membership: Membership, *, request: SignedInRequest) -> None:
+def end_membership(membership: Membership, *, actor: User, ip: str | None = None) -> None:
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.left_at is not None:  # ended a moment ago, by another request
         return
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
     record(
-        Action.MEMBERSHIP_ENDED,
-        request=request,
+        SetAction.MEMBERSHIP_ENDED,
+        actor=actor,
+        ip=ip,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,
         set=membership.learning_set.name,
@@ -343,25 +364,26 @@ def end_membership(membership: Membership, *, request: SignedInRequest) -> None:
 
 
 @transaction.atomic
-def change_role(membership: Membership, role: str, *, request: SignedInRequest) -> None:
+def change_role(membership: Membership, role: str, *, actor: User, ip: str | None = None) -> None:
     """Making someone facilitator lets them into the set's content at once: never on their
     own say-so, and announced to the set."""
     old = membership.role
     promoted = role == Membership.Role.FACILITATOR and old != role
-    if promoted and membership.user_id == request.user.pk:
+    if promoted and membership.user_id == actor.pk:
         raise ValidationError(
             "You cannot make yourself the set's facilitator: another programme admin must."
         )
     membership.role = role
     fields = ["role"]
     if promoted:
-        membership.granted_by = request.user
+        membership.granted_by = actor
         fields.append("granted_by")
         transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
     membership.save(update_fields=fields)
     record(
-        Action.ROLE_CHANGED,
-        request=request,
+        SetAction.ROLE_CHANGED,
+        actor=actor,
+        ip=ip,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,
         set=membership.learning_set.name,
@@ -372,7 +394,11 @@ def change_role(membership: Membership, role: str, *, request: SignedInRequest) 
 
 @transaction.atomic
 def operator_saved_membership(
-    membership: Membership, *, before: Membership | None, request: SignedInRequest
+    membership: Membership,
+    *,
+    before: Membership | None,
+    actor: User,
+    ip: str | None = None,
 ) -> None:
     """A membership an operator added or changed in the Django admin; `before` is its row as
     it was, None if it is new. Whoever it lets into the set's content (a new person, the same
@@ -393,15 +419,16 @@ def operator_saved_membership(
     )
     if not (joined or promoted):
         return
-    Membership.objects.filter(pk=membership.pk).update(granted_by=request.user)
+    Membership.objects.filter(pk=membership.pk).update(granted_by=actor)
     change: dict[str, Any] = (
         {"role": membership.role}
         if joined or before is None
         else {"old": before.role, "new": membership.role}
     )
     record(
-        Action.MEMBERSHIP_ADDED if joined else Action.ROLE_CHANGED,
-        request=request,
+        SetAction.MEMBERSHIP_ADDED if joined else SetAction.ROLE_CHANGED,
+        actor=actor,
+        ip=ip,
         programme=membership.learning_set.programme_id,
         subject=membership.user.email,
         set=membership.learning_set.name,
@@ -413,7 +440,9 @@ def operator_saved_membership(
 
 
 @transaction.atomic
-def assign_facilitator(learning_set: LearningSet, person: User, *, actor: User) -> Membership:
+def assign_facilitator(
+    learning_set: LearningSet, person: User, *, actor: User, ip: str | None = None
+) -> Membership:
     """Make someone who already has an account in the programme the set's facilitator, with
     no invitation to wait for: a member of the set becomes its facilitator, anyone else joins
     it as one. Like any new access it is never on one's own say-so, it is audited, and they
@@ -434,8 +463,9 @@ def assign_facilitator(learning_set: LearningSet, person: User, *, actor: User) 
             granted_by=actor,
         )
         record(
-            Action.MEMBERSHIP_ADDED,
+            SetAction.MEMBERSHIP_ADDED,
             actor=actor,
+            ip=ip,
             programme=learning_set.programme_id,
             subject=person.email,
             role=Membership.Role.FACILITATOR,
@@ -449,8 +479,9 @@ def assign_facilitator(learning_set: LearningSet, person: User, *, actor: User) 
         membership.granted_by = actor
         membership.save(update_fields=["role", "granted_by"])
         record(
-            Action.ROLE_CHANGED,
+            SetAction.ROLE_CHANGED,
             actor=actor,
+            ip=ip,
             programme=learning_set.programme_id,
             subject=person.email,
             old=Membership.Role.MEMBER,
@@ -458,7 +489,6 @@ def assign_facilitator(learning_set: LearningSet, person: User, *, actor: User) 
             set=learning_set.name,
             assigned=True,
         )
-    forget_standing(person)
     transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
     transaction.on_commit(lambda: tell_assigned_facilitator.enqueue(membership.pk))
     return membership
@@ -473,35 +503,35 @@ def current_contract(learning_set: LearningSet) -> Contract | None:
 
 @transaction.atomic
 def new_contract_version(
-    learning_set: LearningSet, text: str, *, request: SignedInRequest
+    learning_set: LearningSet, text: str, *, actor: User, ip: str | None = None
 ) -> Contract:
     """Publish a new version. Every member must accept it before seeing set content again."""
     LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
     latest = learning_set.contracts.aggregate(v=Max("version"))["v"] or 0
     contract = Contract.objects.create(
-        learning_set=learning_set, version=latest + 1, text=text, created_by=request.user
+        learning_set=learning_set, version=latest + 1, text=text, created_by=actor
     )
     record(
-        Action.CONTRACT_VERSION,
-        request=request,
+        SetAction.CONTRACT_VERSION,
+        actor=actor,
+        ip=ip,
         programme=learning_set.programme_id,
         subject=learning_set,
         version=contract.version,
     )
-    forget_standing(request.user)
     return contract
 
 
 @transaction.atomic
-def accept_contract(contract: Contract, *, request: SignedInRequest) -> None:
-    _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=request.user)
+def accept_contract(contract: Contract, *, actor: User, ip: str | None = None) -> None:
+    _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=actor)
     if created:
         record(
-            Action.CONTRACT_ACCEPTED,
-            request=request,
+            SetAction.CONTRACT_ACCEPTED,
+            actor=actor,
+            ip=ip,
             programme=contract.learning_set.programme_id,
             subject=contract.learning_set,
             version=contract.version,
         )
-    nudges.settle([Nudge.Kind.CONTRACT_WAITING], contract.pk, request.user)
-    forget_standing(request.user)
+    nudges.settle([Nudge.Kind.CONTRACT_WAITING], contract.pk, actor)

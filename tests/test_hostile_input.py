@@ -245,6 +245,11 @@ def programme_fields(p):
         "time_zone": ["Europe/London", "Asia/Kolkata"],
         "pulse_threshold": ["3"],
         "attendance_threshold": ["75"],
+    }
+
+
+def threshold_fields(p):
+    return {
         "carried_action_meetings": ["2"],
         "silent_member_meetings": ["3"],
         "airtime_share_percent": ["40"],
@@ -302,6 +307,11 @@ CASES = {
     ),
     "programme_edit": lambda p: Case(
         p.world.admin, url("sets:programme_edit", p.world.programme.pk), programme_fields(p)
+    ),
+    "signal_thresholds": lambda p: Case(
+        p.world.admin,
+        url("meetings:signal_thresholds", p.world.programme.pk),
+        threshold_fields(p),
     ),
     "set_create": lambda p: Case(
         p.world.admin, url("sets:set_create", p.world.programme.pk), set_fields(p)

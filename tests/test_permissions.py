@@ -14,11 +14,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from alsspace.audit import Action as Audit
 from alsspace.audit import record
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry
 from sessions.models import Action, CalendarFeed, InactionPrompt
+from sets.audit_actions import SetAction
 from sets.models import Invitation, Membership, Nudge
 from tests.factories import UserFactory
 from tests.sessions.factories import MeetingFactory
@@ -285,6 +285,8 @@ MATRIX = [
     ("reflections:erase_account", None, "get", expect(**EVERYONE)),
     # programme reports and exports
     ("meetings:programme_report", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    # the programme's inaction thresholds: its admins set them, and only they find the page
+    ("meetings:signal_thresholds", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("meetings:attendance_export", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("meetings:set_report", _set, "get", expect(**SET_MANAGERS)),
     ("meetings:set_attendance_export", _set, "get", expect(**SET_MANAGERS)),
@@ -527,7 +529,9 @@ def planted(world, settings):
         type(world.programme): world.programme,
         type(world.learning_set): world.learning_set,
         type(world.invitation): world.invitation,
-        AuditEvent: record(Audit.CONTRACT_VERSION, actor=world.facilitator, subject="Set Alpha"),
+        AuditEvent: record(
+            SetAction.CONTRACT_VERSION, actor=world.facilitator, subject="Set Alpha"
+        ),
         Membership: world.learning_set.memberships.get(user=world.member),
     }
     return world

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import time_format
@@ -18,7 +18,7 @@ from reflections import queries, services
 from reflections.forms import DraftForm, EntryForm, JournalFilterForm, ShareForm
 from reflections.rendering import render_markdown
 from reflections.search import matching_ids, snippets
-from reflections.views.common import (
+from reflections.views.mixins import (
     JOURNAL_FIELDS,
     JournalFormMixin,
     OwnEntryMixin,
@@ -248,14 +248,3 @@ class NewDraftView(PrivatePageMixin, DraftMixin, View):
 
 class EntryDraftView(DraftMixin, OwnEntryMixin, View):
     permission = "reflections.change_journalentry"
-
-
-urlpatterns = [
-    path("journal/", JournalView.as_view(), name="journal"),
-    path("journal/new/", EntryCreateView.as_view(), name="entry_create"),
-    path("journal/draft/", NewDraftView.as_view(), name="draft"),
-    path("journal/<int:pk>/", EntryDetailView.as_view(), name="entry"),
-    path("journal/<int:pk>/edit/", EntryEditView.as_view(), name="entry_edit"),
-    path("journal/<int:pk>/delete/", EntryDeleteView.as_view(), name="entry_delete"),
-    path("journal/<int:pk>/draft/", EntryDraftView.as_view(), name="entry_draft"),
-]

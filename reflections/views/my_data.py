@@ -2,18 +2,19 @@
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView, View
 
+from alsspace.audit import client_ip
 from reflections import queries, services
 from reflections.forms import ERASE_CONFIRMATION, EraseAccountForm
-from reflections.views.common import PrivatePageMixin
+from reflections.views.mixins import PrivatePageMixin
 from sessions.models import Action
 
 
@@ -34,7 +35,7 @@ class MyDataDownloadView(PrivatePageMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        data = services.export_my_data(request.user, request=request)
+        data = services.export_my_data(request.user, ip=client_ip(request))
         filename = f"alsspace-my-data-{timezone.localdate().isoformat()}.zip"
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -66,20 +67,14 @@ class EraseAccountView(PrivatePageMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.erase_account(request=self.request)
+            services.erase_account(actor=self.request.user, ip=client_ip(self.request))
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
+        logout(self.request)
         messages.success(
             self.request,
             "Your account is erased: your journal is deleted and your name is gone from "
             "attendance records. You have been signed out.",
         )
         return redirect("account_login")
-
-
-urlpatterns = [
-    path("account/data/", MyDataView.as_view(), name="my_data"),
-    path("account/data/download/", MyDataDownloadView.as_view(), name="my_data_download"),
-    path("account/erase/", EraseAccountView.as_view(), name="erase_account"),
-]

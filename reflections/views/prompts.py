@@ -3,14 +3,14 @@ facilitator posing one to their set."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.generic import CreateView, TemplateView
 
 from alsspace.mixins import PermittedObjectMixin
 from alsspace.submissions import SubmitOnceMixin
 from reflections import queries, services
 from reflections.forms import PromptForm
-from reflections.views.common import PrivatePageMixin
+from reflections.views.mixins import PrivatePageMixin
 from sets.queries import facilitated_sets, visible_sets
 
 
@@ -75,9 +75,3 @@ class SetPromptCreateView(PrivatePageMixin, SubmitOnceMixin, PermittedObjectMixi
             "Nobody, you included, will see who writes against it.",
         )
         return redirect(reverse("reflections:prompts") + f"#set-{self.learning_set.pk}")
-
-
-urlpatterns = [
-    path("journal/prompts/", PromptsView.as_view(), name="prompts"),
-    path("sets/<int:pk>/prompts/new/", SetPromptCreateView.as_view(), name="set_prompt_create"),
-]

@@ -4,15 +4,15 @@ shared reflections."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.urls import path
 from django.views.generic import TemplateView, View
 
+from alsspace.audit import client_ip
 from alsspace.mixins import PermittedObjectMixin
 from reflections import queries, services
 from reflections.forms import ShareForm
 from reflections.rendering import render_markdown
-from reflections.views.common import OwnEntryMixin, PrivatePageMixin
 from reflections.views.journal import EntryDetailView
+from reflections.views.mixins import OwnEntryMixin, PrivatePageMixin
 from sets.queries import visible_sets
 
 PAGE_SIZE = 20
@@ -31,7 +31,7 @@ class EntryShareView(EntryDetailView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(share_form=form), status=400)
         learning_set = form.cleaned_data["learning_set"]
-        services.share_entry(self.entry, learning_set, request=request)
+        services.share_entry(self.entry, learning_set, actor=request.user, ip=client_ip(request))
         messages.success(
             request,
             f"Shared with {learning_set}. Its members and facilitator can read it now, with "
@@ -46,7 +46,7 @@ class EntryUnshareView(OwnEntryMixin, View):
 
     def post(self, request, *args, **kwargs):
         learning_set = self.entry.shared_with
-        services.unshare_entry(self.entry, request=request)
+        services.unshare_entry(self.entry, actor=request.user, ip=client_ip(request))
         if learning_set:
             messages.success(request, f"Taken back. {learning_set} can no longer read this entry.")
         return redirect(self.entry)
@@ -86,10 +86,3 @@ class SharedReflectionsView(PrivatePageMixin, PermittedObjectMixin, TemplateView
             ),
             **kwargs,
         )
-
-
-urlpatterns = [
-    path("journal/<int:pk>/share/", EntryShareView.as_view(), name="entry_share"),
-    path("journal/<int:pk>/unshare/", EntryUnshareView.as_view(), name="entry_unshare"),
-    path("sets/<int:pk>/reflections/", SharedReflectionsView.as_view(), name="shared"),
-]

@@ -1,10 +1,11 @@
-"""When each learning-inaction signal fires: the programme's thresholds (defaults on the
-Programme model, as docs/signals.md#thresholds lists them) and the set's quorum."""
+"""When each learning-inaction signal fires: the programme's thresholds (the
+`sessions.SignalThresholds` beside it, with the defaults docs/signals.md#thresholds lists)
+and the set's quorum."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sessions import pulse
+from sessions import pulse, queries
 from sets.models import LearningSet
 
 
@@ -24,15 +25,16 @@ class Thresholds:
     @classmethod
     def for_set(cls, learning_set: LearningSet) -> "Thresholds":
         programme = learning_set.programme
+        stored = queries.signal_thresholds(programme)
         return cls(
-            carried_action_meetings=programme.carried_action_meetings,
-            silent_member_meetings=programme.silent_member_meetings,
-            airtime_share_percent=programme.airtime_share_percent,
-            airtime_window_meetings=programme.airtime_window_meetings,
-            attendance_missed=programme.attendance_missed,
-            attendance_window=programme.attendance_window,
-            talk_without_action_slots=programme.talk_without_action_slots,
-            pulse_dip=programme.pulse_dip,
+            carried_action_meetings=stored.carried_action_meetings,
+            silent_member_meetings=stored.silent_member_meetings,
+            airtime_share_percent=stored.airtime_share_percent,
+            airtime_window_meetings=stored.airtime_window_meetings,
+            attendance_missed=stored.attendance_missed,
+            attendance_window=stored.attendance_window,
+            talk_without_action_slots=stored.talk_without_action_slots,
+            pulse_dip=stored.pulse_dip,
             pulse_minimum=pulse.minimum_responses(programme),
             quorum=learning_set.quorum,
         )

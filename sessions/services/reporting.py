@@ -11,11 +11,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import AuditEvent, User
+from sessions.audit_actions import MeetingAction
 from sessions.models import Attendance
 from sessions.reports.attendance import STATUS_CHOICES, ReportScope, held_after_leaving
 
@@ -30,7 +30,8 @@ def record_attendance_export(
     rows: int,
     first_day: date | None,
     last_day: date | None,
-    request: HttpRequest,
+    actor: User,
+    ip: str | None = None,
 ) -> AuditEvent:
     """Who exported which rows of which programme, with every filter used."""
     subject = scope.programme.name
@@ -41,8 +42,9 @@ def record_attendance_export(
     if scope.learning_set is not None:
         subject = f"{scope.learning_set.name} ({subject})"
     return record(
-        Action.ATTENDANCE_EXPORTED,
-        request=request,
+        MeetingAction.ATTENDANCE_EXPORTED,
+        actor=actor,
+        ip=ip,
         programme=scope.programme,
         subject=subject,
         format=file_format.upper(),

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from alsspace.http import SignedInRequest
+from alsspace.models import User
 from sessions import nudging
 from sessions.inaction import schedule_detection
 from sessions.models import Attendance, Meeting, MeetingSeries
@@ -47,7 +47,7 @@ def _create_meetings(
     place: str,
     video_link: str,
     series: MeetingSeries | None,
-    request: SignedInRequest,
+    actor: User,
 ) -> list[Meeting]:
     meetings = Meeting.objects.bulk_create(
         Meeting(
@@ -57,7 +57,7 @@ def _create_meetings(
             ends_at=ends_at,
             place=place,
             video_link=video_link,
-            created_by=request.user,
+            created_by=actor,
         )
         for starts_at, ends_at in times
     )
@@ -85,7 +85,7 @@ def schedule_meeting(
     ends_at: datetime,
     place: str = "",
     video_link: str = "",
-    request: SignedInRequest,
+    actor: User,
 ) -> Meeting:
     _check_open(learning_set)
     _check_times([(starts_at, ends_at)])
@@ -95,7 +95,7 @@ def schedule_meeting(
         place=place,
         video_link=video_link,
         series=None,
-        request=request,
+        actor=actor,
     )
     return meeting
 
@@ -108,17 +108,17 @@ def schedule_series(
     description: str,
     place: str = "",
     video_link: str = "",
-    request: SignedInRequest,
+    actor: User,
 ) -> MeetingSeries:
     """Meetings at the given (start, end) times, kept together as a series; each one can
     still be moved or cancelled on its own."""
     _check_open(learning_set)
     _check_times(times)
     series = MeetingSeries.objects.create(
-        learning_set=learning_set, description=description, created_by=request.user
+        learning_set=learning_set, description=description, created_by=actor
     )
     _create_meetings(
-        learning_set, times, place=place, video_link=video_link, series=series, request=request
+        learning_set, times, place=place, video_link=video_link, series=series, actor=actor
     )
     return series
 

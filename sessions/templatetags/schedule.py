@@ -1,5 +1,6 @@
-"""Meetings on the sets app's pages. The sets app cannot import sessions, so its set page and
-home page load these tags: `{% load schedule %}{% set_schedule learning_set %}` and
+"""Meetings on the sets app's pages. The sets app knows nothing of meetings, so this app
+contributes them to its set page and home page (alsspace/places.py, registered in
+sessions/apps.py) through templates that use these tags: `{% set_schedule learning_set %}` and
 `{% my_next_meetings current_sets %}`."""
 
 from django import template
@@ -24,7 +25,7 @@ def set_schedule(context, learning_set):
         "upcoming": upcoming,
         "happening": {meeting.pk for meeting in upcoming if meeting.in_progress(now)},
         "past": list(queries.past_set_meetings(learning_set, now)[:SHOWN]),
-        "can_schedule": user.has_perm("sets.schedule_learningset", learning_set),
+        "can_schedule": user.has_perm("meetings.schedule_learningset", learning_set),
     }
 
 

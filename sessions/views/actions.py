@@ -4,7 +4,7 @@ across their sets, and write their own report-back on one."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
@@ -15,7 +15,7 @@ from sessions.forms.meeting import ApologiesForm, OwnReportBackForm
 from sessions.models import Action
 from sessions.services import running
 from sessions.views.meeting import Notice, form_messages, page_context
-from sessions.views.schedule import MeetingPageMixin
+from sessions.views.mixins import MeetingPageMixin
 
 
 class ApologiesView(MeetingPageMixin, TemplateView):
@@ -138,10 +138,3 @@ class ActionReportView(PermittedObjectMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-urlpatterns = [
-    path("meetings/<int:pk>/apologies/", ApologiesView.as_view(), name="meeting_apologies"),
-    path("actions/", MyActionsView.as_view(), name="my_actions"),
-    path("actions/<int:pk>/report/", ActionReportView.as_view(), name="action_report"),
-]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -13,8 +13,8 @@ from django.views.generic import TemplateView, View
 from sessions import calendars, queries
 from sessions.models import CalendarFeed
 from sessions.services.calendar_feeds import regenerate_feed
-from sessions.views.schedule import MeetingPageMixin
-from sets.views.learning_sets import SetPageMixin
+from sessions.views.mixins import MeetingPageMixin
+from sets.views.mixins import SetPageMixin
 
 
 def ics_response(meetings, *, name=None, download=None):
@@ -101,12 +101,3 @@ class CalendarFeedView(View):
         response["Cache-Control"] = "private"
         response["X-Robots-Tag"] = "noindex"
         return response
-
-
-urlpatterns = [
-    path("meetings/<int:pk>/calendar.ics", MeetingIcsView.as_view(), name="meeting_ics"),
-    path("sets/<int:pk>/calendar.ics", SetIcsView.as_view(), name="set_ics"),
-    path("calendar/", MyCalendarView.as_view(), name="my_calendar"),
-    path("calendar/regenerate/", RegenerateFeedView.as_view(), name="calendar_feed_regenerate"),
-    path("calendar/feed/<slug:token>.ics", CalendarFeedView.as_view(), name="calendar_feed"),
-]

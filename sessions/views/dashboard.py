@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -23,7 +23,7 @@ from sessions.inaction import figures, history
 from sessions.models import Meeting
 from sessions.paths import pk_path
 from sessions.services import prompts as prompt_services
-from sets.views.learning_sets import SetPageMixin
+from sets.views.mixins import SetPageMixin
 
 # The charts draw at most this many meetings; their tables list every one.
 CHART_MEETINGS = 12
@@ -96,13 +96,14 @@ class DashboardsView(TemplateView):
 
 
 class DashboardView(SetPageMixin, TemplateView):
-    permission = "sets.view_dashboard_learningset"
+    permission = "meetings.view_dashboard_learningset"
     template_name = "sessions/dashboard.html"
     extra_context = {"nav_section": "dashboard", "page_title": "Dashboard"}
 
     def get_context_data(self, **kwargs):
         learning_set = self.learning_set
         programme = learning_set.programme
+        thresholds = queries.signal_thresholds(programme)
         zone = ZoneInfo(self.request.user.time_zone)
         data = history.load(learning_set, action_text=False)
         # The raise form offers the meetings raisable_meetings would, latest first.
@@ -113,7 +114,7 @@ class DashboardView(SetPageMixin, TemplateView):
         columns, rows = figures.attendance_grid(data)
         label_meetings(columns, zone)
         window, shares, airtime_total = figures.airtime_shares(
-            data, programme.airtime_window_meetings
+            data, thresholds.airtime_window_meetings
         )
         flows = figures.action_flow(data)
         pulse_results = figures.pulse_trend(data)
@@ -137,7 +138,7 @@ class DashboardView(SetPageMixin, TemplateView):
                 "airtime-chart",
                 f"Share of airtime over the last {len(window)} meetings",
                 [(share.member.name or share.member.email, share.percent) for share in shares],
-                threshold=programme.airtime_share_percent,
+                threshold=thresholds.airtime_share_percent,
             ),
             flows=flows,
             flow_chart=charts.flow_chart(
@@ -155,6 +156,7 @@ class DashboardView(SetPageMixin, TemplateView):
                 [result.meeting.day for result in charted_pulse],
             ),
             pulse_minimum=pulse.minimum_responses(programme),
+            thresholds=thresholds,
             chart_meetings=CHART_MEETINGS,
             **kwargs,
         )
@@ -235,11 +237,3 @@ class PromptDismissView(PromptActionView):
             self.request,
             "Prompt dismissed. Your note is kept with it, for the set's facilitators only.",
         )
-
-
-urlpatterns = [
-    path("dashboard/", DashboardsView.as_view(), name="dashboards"),
-    path("sets/<int:pk>/dashboard/", DashboardView.as_view(), name="dashboard"),
-    path("prompts/<int:pk>/raise/", PromptRaiseView.as_view(), name="prompt_raise"),
-    path("prompts/<int:pk>/dismiss/", PromptDismissView.as_view(), name="prompt_dismiss"),
-]

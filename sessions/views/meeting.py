@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -27,7 +27,7 @@ from sessions import queries
 from sessions.forms import meeting as meeting_forms
 from sessions.models import Attendance, Meeting, ReportBack
 from sessions.services import running
-from sessions.views.schedule import MeetingPageMixin
+from sessions.views.mixins import MeetingPageMixin
 
 CONFLICT = (
     "Someone else changed this meeting a moment ago — here are the current values; "
@@ -503,14 +503,3 @@ class HeldView(PanelView):
 
     def save(self, *, revision):
         running.mark_held(self.meeting, revision=revision)
-
-
-urlpatterns = [
-    path("meetings/<int:pk>/", MeetingView.as_view(), name="meeting"),
-    path("meetings/<int:pk>/attendance/", AttendanceView.as_view(), name="meeting_attendance"),
-    path("meetings/<int:pk>/report-backs/", ReportBackView.as_view(), name="meeting_report_backs"),
-    path("meetings/<int:pk>/airtime/", AirtimeView.as_view(), name="meeting_airtime"),
-    path("meetings/<int:pk>/actions/", ActionsView.as_view(), name="meeting_actions"),
-    path("meetings/<int:pk>/review/", ReviewView.as_view(), name="meeting_review"),
-    path("meetings/<int:pk>/held/", HeldView.as_view(), name="meeting_held"),
-]

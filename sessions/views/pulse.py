@@ -4,14 +4,14 @@ the set's facilitators and members see the results once it has closed with enoug
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import InvalidIs400Mixin
 from sessions import pulse
 from sessions.forms.pulse import PulseForm
 from sessions.services import pulse as pulse_services
-from sessions.views.schedule import MeetingPageMixin
+from sessions.views.mixins import MeetingPageMixin
 
 
 def pulse_url(meeting):
@@ -62,9 +62,3 @@ class PulseResultsView(MeetingPageMixin, TemplateView):
             page_title="Pulse results",
             **kwargs,
         )
-
-
-urlpatterns = [
-    path("meetings/<int:pk>/pulse/", PulseView.as_view(), name="pulse"),
-    path("meetings/<int:pk>/pulse/results/", PulseResultsView.as_view(), name="pulse_results"),
-]

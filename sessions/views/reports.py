@@ -12,7 +12,7 @@ from functools import cache
 from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
+from alsspace.audit import client_ip
 from sessions import exports
 from sessions.forms.reports import (
     MEMBER_CHOICES,
@@ -36,8 +37,7 @@ from sessions.reports.attendance import (
     member_page,
 )
 from sessions.services import reporting
-from sets.views.learning_sets import SetPageMixin
-from sets.views.programmes import AdministeredProgrammeMixin
+from sets.views.mixins import AdministeredProgrammeMixin, SetPageMixin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -107,7 +107,7 @@ class SetScopeMixin(SetPageMixin):
     """A set's report: its facilitators and the programme's admins (403 for its members,
     404 for anyone with no relation to the set)."""
 
-    permission = "sets.view_attendance_report_learningset"
+    permission = "meetings.view_attendance_report_learningset"
 
     @property
     def report_set(self):
@@ -229,7 +229,8 @@ class ExportView(View):
             rows=rows,
             first_day=form.cleaned_data.get("from"),
             last_day=form.cleaned_data.get("to"),
-            request=self.request,
+            actor=self.request.user,
+            ip=client_ip(self.request),
         )
 
 
@@ -245,23 +246,3 @@ class ProgrammeExportView(ProgrammeScopeMixin, ExportView):
 @outside_request_transaction
 class SetExportView(SetScopeMixin, ExportView):
     pass
-
-
-urlpatterns = [
-    path(
-        "programmes/<int:pk>/attendance/",
-        ProgrammeReportView.as_view(),
-        name="programme_report",
-    ),
-    path(
-        "programmes/<int:pk>/attendance/export/",
-        ProgrammeExportView.as_view(),
-        name="attendance_export",
-    ),
-    path("sets/<int:pk>/attendance/", SetReportView.as_view(), name="set_report"),
-    path(
-        "sets/<int:pk>/attendance/export/",
-        SetExportView.as_view(),
-        name="set_attendance_export",
-    ),
-]

@@ -5,21 +5,16 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
+from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
 from sessions import queries
 from sessions.forms.schedule import MeetingForm, SeriesForm
-from sessions.models import Meeting
 from sessions.services import scheduling
-from sets.views.learning_sets import SetPageMixin
-
-
-def schedule_url(learning_set):
-    return reverse("meetings:schedule", args=[learning_set.pk])
+from sessions.views.mixins import MeetingPageMixin, ScheduledOnlyMixin, schedule_url
+from sets.views.mixins import SetPageMixin
 
 
 def when(moment, user):
@@ -41,7 +36,9 @@ class ScheduleView(SetPageMixin, TemplateView):
             happening=[meeting for meeting in upcoming if meeting.in_progress(now)],
             upcoming=[meeting for meeting in upcoming if not meeting.in_progress(now)],
             past=list(queries.past_set_meetings(self.learning_set, now)),
-            can_schedule=self.request.user.has_perm("sets.schedule_learningset", self.learning_set),
+            can_schedule=self.request.user.has_perm(
+                "meetings.schedule_learningset", self.learning_set
+            ),
             page_title="Schedule",
             **kwargs,
         )
@@ -51,7 +48,7 @@ class ScheduleFormView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVie
     """Scheduling in a set: the form works out the UTC times, the service writes them.
     A form sent twice schedules once."""
 
-    permission = "sets.schedule_learningset"
+    permission = "meetings.schedule_learningset"
 
     def get_form_kwargs(self):
         return {
@@ -87,7 +84,7 @@ class MeetingCreateView(ScheduleFormView):
             ends_at=ends_at,
             place=form.cleaned_data["place"],
             video_link=form.cleaned_data["video_link"],
-            request=self.request,
+            actor=self.request.user,
         )
         messages.success(
             self.request,
@@ -108,51 +105,13 @@ class SeriesCreateView(ScheduleFormView):
             description=form.description,
             place=form.cleaned_data["place"],
             video_link=form.cleaned_data["video_link"],
-            request=self.request,
+            actor=self.request.user,
         )
         messages.success(
             self.request,
             f"Series scheduled: {series.description}. Everyone in the set gets one email with "
             "all of them for their calendar.",
         )
-
-
-class MeetingPageMixin(PermittedObjectMixin):
-    """Pages about one meeting start from the meetings the person may see; else 404."""
-
-    scope = staticmethod(queries.visible_meetings)
-    extra_context = {"nav_section": "home"}
-
-    @property
-    def meeting(self):
-        return self.permitted_object
-
-    def get_context_data(self, **kwargs):
-        learning_set = self.meeting.learning_set
-        programme = learning_set.programme
-        return super().get_context_data(
-            meeting=self.meeting,
-            learning_set=learning_set,
-            programme=programme,
-            can_view_programme=self.request.user.has_perm("sets.view_programme", programme),
-            schedule_url=schedule_url(learning_set),
-            **kwargs,
-        )
-
-
-class ScheduledOnlyMixin:
-    """Held and cancelled meetings stay as they are: back to the schedule, saying why.
-    Comes after MeetingPageMixin, which has found the meeting and checked the permission."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if self.meeting.status != Meeting.Status.SCHEDULED:
-            messages.info(
-                request,
-                f"That meeting is {self.meeting.get_status_display().lower()}, so it can no "
-                "longer be changed.",
-            )
-            return redirect(schedule_url(self.meeting.learning_set))
-        return super().dispatch(request, *args, **kwargs)
 
 
 class MeetingEditView(MeetingPageMixin, ScheduledOnlyMixin, InvalidIs400Mixin, FormView):
@@ -218,12 +177,3 @@ class MeetingCancelView(MeetingPageMixin, ScheduledOnlyMixin, TemplateView):
             "Everyone in the set gets an email, and their calendars show it cancelled.",
         )
         return redirect(schedule_url(self.meeting.learning_set))
-
-
-urlpatterns = [
-    path("sets/<int:pk>/meetings/", ScheduleView.as_view(), name="schedule"),
-    path("sets/<int:pk>/meetings/new/", MeetingCreateView.as_view(), name="meeting_create"),
-    path("sets/<int:pk>/meetings/series/", SeriesCreateView.as_view(), name="series_create"),
-    path("meetings/<int:pk>/edit/", MeetingEditView.as_view(), name="meeting_edit"),
-    path("meetings/<int:pk>/cancel/", MeetingCancelView.as_view(), name="meeting_cancel"),
-]

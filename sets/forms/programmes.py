@@ -4,14 +4,13 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
 
+from alsspace import audit_actions
 from alsspace.inputs import BoundedDateField
-from sets.audit_log import ACTION_CHOICES
 from sets.models import LearningSet, Programme
 
 TIME_ZONE_CHOICES = [
@@ -24,19 +23,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-# When each learning-inaction signal prompts a set's facilitator (sessions.inaction).
-THRESHOLD_FIELDS = [
-    "carried_action_meetings",
-    "silent_member_meetings",
-    "airtime_share_percent",
-    "airtime_window_meetings",
-    "attendance_missed",
-    "attendance_window",
-    "talk_without_action_slots",
-    "pulse_dip",
-]
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -59,7 +45,6 @@ class ProgrammeForm(forms.ModelForm):
             "time_zone",
             "pulse_threshold",
             "attendance_threshold",
-            *THRESHOLD_FIELDS,
         ]
         labels = {
             "starts_on": "Starts on",
@@ -75,37 +60,14 @@ class ProgrammeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A threshold left empty keeps its current value (for a new programme, the default).
-        for name in THRESHOLD_FIELDS:
-            self.fields[name].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Fieldset("Programme details", *(f for f in self.fields if f not in THRESHOLD_FIELDS)),
-            Fieldset(
-                "Inaction prompt thresholds",
-                HTML(
-                    '<p class="form-text mt-0">When a pattern in a set’s attendance, airtime, '
-                    "actions or pulse prompts its facilitator to raise it. Only the set’s "
-                    "facilitators see the prompts; journals never feed them.</p>"
-                ),
-                *THRESHOLD_FIELDS,
-            ),
-        )
 
     def clean(self):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", "The programme must end on or after the day it starts.")
-        for name in THRESHOLD_FIELDS:
-            if cleaned.get(name) is None and name not in self.errors:
-                cleaned[name] = getattr(self.instance, name)
-        missed, window = cleaned.get("attendance_missed"), cleaned.get("attendance_window")
-        if missed and window and missed > window:
-            self.add_error(
-                "attendance_missed", "Meetings missed cannot be more than the meetings looked at."
-            )
         return cleaned
 
 
@@ -223,7 +185,8 @@ class AuditFilterForm(forms.Form):
 
     action = forms.ChoiceField(
         label="What happened",
-        choices=[("", "Anything"), *ACTION_CHOICES],
+        # Read when the form is made: the apps register their acts as they start.
+        choices=lambda: [("", "Anything"), *audit_actions.filter_choices()],
         required=False,
         error_messages={
             "invalid_choice": "“%(value)s” is not something the log records. Choose one from "

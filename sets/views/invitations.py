@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
 
+from alsspace.audit import client_ip
 from alsspace.submissions import SubmitOnceMixin
 from sets import services
 from sets.accounts import SESSION_KEY
@@ -83,7 +84,9 @@ class InvitationView(View):
         if not request.user.is_authenticated:
             return redirect(self.invitation.link())
         try:
-            membership = services.accept_invitation(self.invitation, request.user, request=request)
+            membership = services.accept_invitation(
+                self.invitation, actor=request.user, ip=client_ip(request)
+            )
         except ValidationError as error:
             spent = spent_invitation(token)
             if spent is not None and spent.accepted_by_id == request.user.pk:
@@ -121,8 +124,3 @@ class InvitationView(View):
 class SignupView(SubmitOnceMixin, AllauthSignupView):
     """allauth's signup, which an invitation opens, done once: a double tap makes one account
     and sends the second tap where the first went."""
-
-
-urlpatterns = [
-    path("invitations/<str:token>/", InvitationView.as_view(), name="invitation"),
-]

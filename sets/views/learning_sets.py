@@ -7,13 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, View
 
-from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
+from alsspace.audit import client_ip
+from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
 from sets import queries, services
 from sets import rules as set_rules
@@ -26,31 +26,7 @@ from sets.forms.learning_sets import (
     RemoveMemberForm,
 )
 from sets.models import Membership
-from sets.views import invitations
-
-
-class SetPageMixin(PermittedObjectMixin):
-    """Every set page starts from the sets the person may see; anyone else gets 404."""
-
-    scope = staticmethod(queries.visible_sets)
-    extra_context = {"nav_section": "home"}
-
-    def get_scope(self):
-        return super().get_scope().select_related("programme")
-
-    @property
-    def learning_set(self):
-        return self.permitted_object
-
-    def get_context_data(self, **kwargs):
-        programme = self.learning_set.programme
-        return super().get_context_data(
-            learning_set=self.learning_set,
-            programme=programme,
-            can_view_programme=self.request.user.has_perm("sets.view_programme", programme),
-            **kwargs,
-        )
-
+from sets.views.mixins import SetPageMixin
 
 # How long the set page tells the people in a set who joined after them, and who let them in.
 NEWCOMER_DAYS = timedelta(days=30)
@@ -136,7 +112,7 @@ class SetCloseView(SubmitOnceMixin, SetPageMixin, TemplateView):
     template_name = "sets/set_close.html"
 
     def post(self, request, *args, **kwargs):
-        services.close_set(self.learning_set, request=request)
+        services.close_set(self.learning_set, actor=request.user, ip=client_ip(request))
         messages.success(
             request,
             f"{self.learning_set} is closed. Its pages stay readable; nothing can be changed.",
@@ -164,7 +140,10 @@ class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
     def form_valid(self, form):
         try:
             invitation = services.invite(
-                self.learning_set, request=self.request, **form.cleaned_data
+                self.learning_set,
+                actor=self.request.user,
+                ip=client_ip(self.request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -213,7 +192,9 @@ class AssignFacilitatorView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, Fo
     def form_valid(self, form):
         person = form.cleaned_data["person"]
         try:
-            services.assign_facilitator(self.learning_set, person, actor=self.request.user)
+            services.assign_facilitator(
+                self.learning_set, person, actor=self.request.user, ip=client_ip(self.request)
+            )
         except ValidationError as error:
             form.add_error("person", error)
             return self.form_invalid(form)
@@ -243,7 +224,7 @@ class ResendInvitationView(InvitationActionView):
     def act(self, invitation):
         if invitation.awaits_approval:
             raise PermissionDenied
-        services.resend_invitation(invitation, request=self.request)
+        services.resend_invitation(invitation, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
             self.request,
             f"Invitation sent again to {invitation.email}. The new link works until "
@@ -253,7 +234,7 @@ class ResendInvitationView(InvitationActionView):
 
 class RevokeInvitationView(InvitationActionView):
     def act(self, invitation):
-        services.revoke_invitation(invitation, request=self.request)
+        services.revoke_invitation(invitation, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
             self.request, f"Invitation to {invitation.email} revoked. Its link no longer works."
         )
@@ -292,7 +273,7 @@ class InvitationApprovalView(SetPageMixin, TemplateView):
                 self.get_context_data(error="Choose approve or decline."), status=400
             )
         try:
-            invitation = act(self.invitation, request=request)
+            invitation = act(self.invitation, actor=request.user, ip=client_ip(request))
         except ValidationError as error:
             # Already decided, by this person's earlier click or by someone else's.
             self.invitation.refresh_from_db()
@@ -342,7 +323,9 @@ class MemberRemoveView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVie
         return super().get_context_data(membership=self.membership, leaving=self.leaving, **kwargs)
 
     def form_valid(self, form):
-        services.end_membership(self.membership, request=self.request)
+        services.end_membership(
+            self.membership, actor=self.request.user, ip=client_ip(self.request)
+        )
         if self.leaving:
             messages.success(self.request, f"You have left {self.learning_set}.")
             return redirect("home")
@@ -382,7 +365,7 @@ class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        services.accept_contract(self.contract, request=self.request)
+        services.accept_contract(self.contract, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
             self.request,
             f"Thank you: you have accepted version {self.contract.version} of the contract. "
@@ -436,7 +419,10 @@ class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin,
 
     def form_valid(self, form):
         contract = services.new_contract_version(
-            self.learning_set, form.cleaned_data["text"], request=self.request
+            self.learning_set,
+            form.cleaned_data["text"],
+            actor=self.request.user,
+            ip=client_ip(self.request),
         )
         messages.success(
             self.request,
@@ -445,38 +431,3 @@ class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin,
             "the set.",
         )
         return redirect("sets:contract", self.learning_set.pk)
-
-
-urlpatterns = [
-    path("sets/<int:pk>/", SetDetailView.as_view(), name="set"),
-    path("sets/<int:pk>/invite/", InviteView.as_view(), name="invite"),
-    path(
-        "sets/<int:pk>/facilitator/assign/",
-        AssignFacilitatorView.as_view(),
-        name="assign_facilitator",
-    ),
-    path(
-        "sets/<int:pk>/invitations/<int:invitation_pk>/resend/",
-        ResendInvitationView.as_view(),
-        name="invitation_resend",
-    ),
-    path(
-        "sets/<int:pk>/invitations/<int:invitation_pk>/revoke/",
-        RevokeInvitationView.as_view(),
-        name="invitation_revoke",
-    ),
-    path(
-        "sets/<int:pk>/invitations/<int:invitation_pk>/approval/",
-        InvitationApprovalView.as_view(),
-        name="invitation_approval",
-    ),
-    path(
-        "sets/<int:pk>/members/<int:membership_pk>/remove/",
-        MemberRemoveView.as_view(),
-        name="member_remove",
-    ),
-    path("sets/<int:pk>/contract/", ContractView.as_view(), name="contract"),
-    path("sets/<int:pk>/contract/edit/", ContractEditView.as_view(), name="contract_edit"),
-    path("sets/<int:pk>/close/", SetCloseView.as_view(), name="set_close"),
-    *invitations.urlpatterns,
-]

@@ -3,7 +3,6 @@ notifications page which kinds they get (docs/product.md#nudges)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path
 from django.views.generic import FormView, View
 
 from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
@@ -42,9 +41,3 @@ class DismissNudgeView(SubmitOnceMixin, PermittedObjectMixin, View):
     def post(self, request, *args, **kwargs):
         nudges.dismiss(self.permitted_object, actor=request.user)
         return redirect("home")
-
-
-urlpatterns = [
-    path("notifications/", NotificationsView.as_view(), name="notifications"),
-    path("notifications/<int:pk>/dismiss/", DismissNudgeView.as_view(), name="nudge_dismiss"),
-]

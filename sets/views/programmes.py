@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 
+from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
 from alsspace.models import AuditEvent
 from alsspace.submissions import SubmitOnceMixin
@@ -24,23 +24,7 @@ from sets.forms.programmes import (
     ProgrammeForm,
     RemoveAdminForm,
 )
-
-
-class ProgrammeNavMixin:
-    extra_context = {"nav_section": "programmes"}
-
-
-class AdministeredProgrammeMixin(ProgrammeNavMixin, PermittedObjectMixin):
-    """Programme pages exist only for the programme's admins: everyone else gets 404."""
-
-    scope = staticmethod(queries.administered_programmes)
-
-    @property
-    def programme(self):
-        return self.permitted_object
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(programme=self.programme, **kwargs)
+from sets.views.mixins import AdministeredProgrammeMixin, ProgrammeNavMixin
 
 
 class ProgrammeListView(ProgrammeNavMixin, ListView):
@@ -63,7 +47,9 @@ class ProgrammeCreateView(
     template_name = "sets/programme_form.html"
 
     def form_valid(self, form):
-        programme = services.create_programme(form, request=self.request)
+        programme = services.create_programme(
+            form, actor=self.request.user, ip=client_ip(self.request)
+        )
         messages.success(self.request, f"Programme “{programme}” created. Next, add its first set.")
         return redirect(programme)
 
@@ -111,7 +97,9 @@ class ProgrammeAdminsView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailVie
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(add_form=form), status=400)
         try:
-            services.add_programme_admin(self.programme, form.user, request=self.request)
+            services.add_programme_admin(
+                self.programme, form.user, actor=self.request.user, ip=client_ip(self.request)
+            )
         except ValidationError as error:
             form.add_error("email", error)
             return self.render_to_response(self.get_context_data(add_form=form), status=400)
@@ -123,7 +111,9 @@ class ProgrammeAdminsView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailVie
             return self.refuse_removal(form.errors["remove"][0])
         admin = form.cleaned_data["remove"]
         try:
-            services.remove_programme_admin(self.programme, admin, request=self.request)
+            services.remove_programme_admin(
+                self.programme, admin, actor=self.request.user, ip=client_ip(self.request)
+            )
         except ValidationError as error:
             return self.refuse_removal(error.messages[0])
         if admin.pk == self.request.user.pk:
@@ -269,7 +259,9 @@ class ImportConfirmView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs40
                 check.problems,
             )
         try:
-            invitations = services.import_members(self.programme, check.rows, request=self.request)
+            invitations = services.import_members(
+                self.programme, check.rows, actor=self.request.user, ip=client_ip(self.request)
+            )
         except ValidationError as error:
             # Someone invited one of these people while the file was being checked.
             return self.refuse(f"{error.messages[0]} Nothing was imported; please try again.")
@@ -328,26 +320,3 @@ class AuditLogView(AdministeredProgrammeMixin, ListView):
             "rows": [audit_log.describe(event, names) for event in events],
             "filter_query": urlencode(query),
         }
-
-
-urlpatterns = [
-    path("programmes/", ProgrammeListView.as_view(), name="programmes"),
-    path("programmes/new/", ProgrammeCreateView.as_view(), name="programme_create"),
-    path("programmes/<int:pk>/", ProgrammeDetailView.as_view(), name="programme"),
-    path("programmes/<int:pk>/edit/", ProgrammeEditView.as_view(), name="programme_edit"),
-    path("programmes/<int:pk>/admins/", ProgrammeAdminsView.as_view(), name="programme_admins"),
-    path("programmes/<int:pk>/sets/new/", SetCreateView.as_view(), name="set_create"),
-    path("sets/<int:pk>/edit/", SetEditView.as_view(), name="set_edit"),
-    path("programmes/<int:pk>/import/", ImportMembersView.as_view(), name="import_members"),
-    path(
-        "programmes/<int:pk>/import/confirm/",
-        ImportConfirmView.as_view(),
-        name="import_confirm",
-    ),
-    path(
-        "programmes/<int:pk>/import/example.csv",
-        ImportExampleView.as_view(),
-        name="import_template",
-    ),
-    path("programmes/<int:pk>/audit/", AuditLogView.as_view(), name="audit"),
-]

@@ -19,6 +19,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from alsspace.audit_actions import AccountAction
 from alsspace.models import AuditEvent
 from sets.accounts import SESSION_KEY as INVITATION_SESSION_KEY
 from tests.factories import PASSWORD, InvitationFactory, UserFactory
@@ -95,7 +96,7 @@ def test_wrong_password_is_refused_and_audited_without_the_password(client):
     assert response.status_code == 200
     assert not is_signed_in(client)
     assert "not correct" in response.content.decode()
-    event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN_FAILED)
+    event = AuditEvent.objects.get(action=AccountAction.SIGN_IN_FAILED)
     assert event.subject == user.email
     assert event.ip_address == "127.0.0.1"
     stored = f"{event.subject} {event.detail}"
@@ -205,7 +206,7 @@ def test_enabling_totp_is_audited_and_then_sign_in_asks_for_the_code(
         response = client.post(reverse("mfa_activate_totp"), {"code": current_totp_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    changes = AuditEvent.objects.filter(action=AuditEvent.Action.MFA_CHANGED, actor=user)
+    changes = AuditEvent.objects.filter(action=AccountAction.MFA_CHANGED, actor=user)
     assert {(e.detail["change"], e.detail["kind"]) for e in changes} >= {("added", "totp")}
 
     client.post(reverse("account_logout"))
@@ -221,7 +222,7 @@ def test_enabling_totp_is_audited_and_then_sign_in_asks_for_the_code(
 
     response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert not is_signed_in(client)
-    failed = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN_FAILED, actor=user)
+    failed = AuditEvent.objects.filter(action=AccountAction.SIGN_IN_FAILED, actor=user)
     assert failed.get().detail == {"step": "mfa"}
 
     response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(secret)})
@@ -237,7 +238,7 @@ def test_wrong_code_does_not_turn_on_totp(client):
     assert response.status_code == 200
     assert "is-invalid" in response.content.decode()
     assert not Authenticator.objects.filter(user=user).exists()
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.MFA_CHANGED).exists()
+    assert not AuditEvent.objects.filter(action=AccountAction.MFA_CHANGED).exists()
 
 
 @pytest.mark.parametrize(

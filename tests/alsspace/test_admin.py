@@ -14,11 +14,13 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
+from alsspace.audit_actions import AccountAction
 from alsspace.models import AuditEvent
 from reflections.models import JournalDraft, JournalEntry, Prompt
-from sessions.models import Action as SetAction
+from sessions.models import Action as ActionItem
 from sessions.models import AirtimeSlot, InactionPrompt, Meeting, ReportBack
+from sets.audit_actions import SetAction
 from sets.models import Contract, Invitation, LearningSet, Membership, Programme
 from tests.factories import ContractFactory, InvitationFactory, UserFactory
 from tests.sessions.factories import MeetingFactory
@@ -45,7 +47,7 @@ def planted(world):
         learning_set=world.learning_set, version=2, text=PLANTED_CONTRACT_TEXT
     )
     invitation = InvitationFactory(learning_set=world.learning_set)
-    event = record(Action.CONTRACT_VERSION, actor=world.facilitator, subject="Set Alpha v2")
+    event = record(SetAction.CONTRACT_VERSION, actor=world.facilitator, subject="Set Alpha v2")
     return {
         "contract": contract,
         "invitation": invitation,
@@ -189,7 +191,7 @@ def test_second_factor_secrets_never_show_and_removal_is_audited(operator_client
     )
     assert response.status_code == 302
     assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
-    event = AuditEvent.objects.get(action=AuditEvent.Action.MFA_CHANGED)
+    event = AuditEvent.objects.get(action=AccountAction.MFA_CHANGED)
     assert event.subject == world.member.email
     assert event.actor.email == "operator@example.org"
     assert event.detail == {"change": "removed by operator", "kind": "totp"}
@@ -215,7 +217,7 @@ def set_content(world, planted):
     slot = AirtimeSlot.objects.create(
         meeting=held, presenter=world.member, topic=f"{SECRET}-airtime-topic"
     )
-    action = SetAction.objects.create(
+    action = ActionItem.objects.create(
         learning_set=world.learning_set,
         owner=world.member,
         committed_at=held,
@@ -306,7 +308,7 @@ def test_delete_confirmations_of_every_cascade_name_no_set_content(operator_clie
         assert SECRET not in page, url
     programme_page = body(operator_client.get(admin_url(Programme, "delete", world.programme.pk)))
     # The cascade is listed, so the names above were looked at, not skipped.
-    assert f"Action #{SetAction.objects.get().pk} in Set Alpha" in programme_page
+    assert f"Action #{ActionItem.objects.get().pk} in Set Alpha" in programme_page
     assert f"Prompt #{Prompt.objects.get(learning_set=world.learning_set).pk} in Set Alpha" in (
         programme_page
     )
@@ -323,7 +325,7 @@ def test_deleting_in_the_admin_leaves_no_set_content_in_history(operator_client,
         admin_url(LearningSet, "delete", world.learning_set.pk), {"post": "yes"}
     )
     assert response.status_code == 302
-    assert not SetAction.objects.exists()
+    assert not ActionItem.objects.exists()
     response = operator_client.post(
         admin_url(Programme, "delete", world.programme.pk), {"post": "yes"}
     )
@@ -411,7 +413,7 @@ def test_a_membership_added_in_the_admin_is_announced_and_audited(client, world)
     assert response.status_code == 302
     membership = Membership.objects.get(user=operator)
     assert membership.granted_by == operator
-    event = AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED)
+    event = AuditEvent.objects.get(action=SetAction.MEMBERSHIP_ADDED)
     assert (event.actor, event.detail["by"]) == (operator, "operator")
     told = sorted(address for message in mail.outbox for address in message.to)
     assert told == sorted([world.facilitator.email, world.member.email, world.pending.email])
@@ -457,7 +459,7 @@ def test_a_member_made_facilitator_in_the_set_admin_is_announced(client, world):
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     promoted = Membership.objects.get(user=world.pending, left_at__isnull=True)
     assert (promoted.role, promoted.granted_by) == ("facilitator", operator)
-    assert AuditEvent.objects.get(action=Action.ROLE_CHANGED).detail["new"] == "facilitator"
+    assert AuditEvent.objects.get(action=SetAction.ROLE_CHANGED).detail["new"] == "facilitator"
     told = sorted(address for message in mail.outbox for address in message.to)
     assert told == sorted([world.facilitator.email, world.member.email])
 
@@ -503,7 +505,7 @@ def test_an_operator_who_takes_over_a_facilitators_membership_is_announced(clien
 
     membership.refresh_from_db()
     assert (membership.user, membership.granted_by) == (operator, operator)
-    event = AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED)
+    event = AuditEvent.objects.get(action=SetAction.MEMBERSHIP_ADDED)
     assert (event.actor, event.subject, event.detail["by"]) == (
         operator,
         operator.email,
@@ -523,7 +525,7 @@ def test_a_former_member_taken_back_in_the_admin_is_announced(client, world):
 
     membership.refresh_from_db()
     assert (membership.left_at, membership.granted_by) == (None, operator)
-    assert AuditEvent.objects.get(action=Action.MEMBERSHIP_ADDED).subject == world.former.email
+    assert AuditEvent.objects.get(action=SetAction.MEMBERSHIP_ADDED).subject == world.former.email
     told = sorted(address for message in mail.outbox for address in message.to)
     assert told == sorted([world.facilitator.email, world.member.email, world.pending.email])
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from alsspace.models import AuditEvent
 from sessions.models import Action, PulseReceipt, PulseTally
+from sets.audit_actions import SetAction
 from sets.models import Invitation, LearningSet, Membership
 from tests.alsspace.creating_forms import FORMS, SET_DATA, SIGNUP, audit_counts, key_on
 from tests.factories import InvitationFactory, UserFactory
@@ -153,7 +154,7 @@ def test_five_invitations_without_a_form_key_make_one_and_no_500(
     statuses = sorted(status for status, _ in answers)
     assert statuses == [302] + [400] * (SENDERS - 1)
     assert Invitation.objects.filter(email="nia@example.org").count() == 1
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.INVITATION_SENT).count() == 1
+    assert AuditEvent.objects.filter(action=SetAction.INVITATION_SENT).count() == 1
     assert [message.to for message in mail.outbox] == [["nia@example.org"]]
 
 
@@ -183,7 +184,7 @@ def test_five_programme_admins_added_without_a_form_key_write_one_audit_event(
     assert statuses == [302] + [400] * (SENDERS - 1)
     assert world.programme.admins.filter(pk=newcomer.pk).exists()
     events = AuditEvent.objects.filter(
-        action=AuditEvent.Action.PROGRAMME_ADMIN_ADDED, subject=newcomer.email
+        action=SetAction.PROGRAMME_ADMIN_ADDED, subject=newcomer.email
     )
     assert events.count() == 1
 
@@ -216,7 +217,7 @@ def test_an_invitation_accepted_five_times_at_once_joins_once(
 
     assert [status for status, _ in answers] == [302] * SENDERS
     assert Membership.objects.filter(user=world.outsider).count() == 1
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.INVITATION_ACCEPTED).count() == 1
+    assert AuditEvent.objects.filter(action=SetAction.INVITATION_ACCEPTED).count() == 1
 
 
 def test_an_action_added_five_times_at_once_on_the_meeting_page_is_added_once(

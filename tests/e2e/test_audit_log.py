@@ -5,7 +5,8 @@ words. Every page visited is scanned with axe."""
 
 from playwright.sync_api import expect
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
+from sets.audit_actions import SetAction
 
 
 def test_an_admin_reads_and_filters_the_audit_log(
@@ -13,7 +14,7 @@ def test_an_admin_reads_and_filters_the_audit_log(
 ):
     alpha = world.learning_set
     record(
-        Action.MEMBERSHIP_ENDED,
+        SetAction.MEMBERSHIP_ENDED,
         actor=world.facilitator,
         programme=world.programme,
         subject=world.member.email,
@@ -21,7 +22,7 @@ def test_an_admin_reads_and_filters_the_audit_log(
         role="member",
     )
     record(
-        Action.MEMBERSHIP_ENDED,
+        SetAction.MEMBERSHIP_ENDED,
         actor=world.pending,
         programme=world.programme,
         subject=world.pending.email,
@@ -29,7 +30,7 @@ def test_an_admin_reads_and_filters_the_audit_log(
         role="member",
     )
     record(
-        Action.INVITATION_SENT,
+        SetAction.INVITATION_SENT,
         actor=world.admin,
         programme=world.programme,
         subject="newcomer@example.org",

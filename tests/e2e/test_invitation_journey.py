@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from alsspace.models import AuditEvent
+from sets.audit_actions import SetAction
 from sets.forms.learning_sets import CONTRACT_STARTER
 from sets.models import ContractAcceptance, Invitation, Membership
 
@@ -111,9 +112,9 @@ def test_an_invited_person_signs_up_accepts_the_contract_and_sees_the_set(
     assert invitation.accepted_by == newcomer
     audited = set(AuditEvent.objects.filter(subject=INVITEE_EMAIL).values_list("action", flat=True))
     assert {
-        AuditEvent.Action.INVITATION_SENT,
-        AuditEvent.Action.MEMBERSHIP_ADDED,
-        AuditEvent.Action.INVITATION_ACCEPTED,
+        SetAction.INVITATION_SENT,
+        SetAction.MEMBERSHIP_ADDED,
+        SetAction.INVITATION_ACCEPTED,
     } <= audited
 
     # The link worked once; opened again, by anyone, it says so.

@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
+from alsspace.audit_actions import AccountAction
 from alsspace.models import AuditEvent
 from tests.e2e.conftest import LOGIN_PATH
 from tests.factories import PASSWORD
@@ -78,7 +79,7 @@ def test_a_member_turns_on_two_factor_and_signs_in_with_a_code(
         Authenticator.Type.TOTP,
         Authenticator.Type.RECOVERY_CODES,
     }
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.MFA_CHANGED, actor=member).exists()
+    assert AuditEvent.objects.filter(action=AccountAction.MFA_CHANGED, actor=member).exists()
 
     page.get_by_role("link", name="Back to two-factor authentication").click()
     expect(page.get_by_role("region", name="Authenticator app")).to_contain_text("On")
@@ -103,7 +104,7 @@ def test_a_member_turns_on_two_factor_and_signs_in_with_a_code(
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("main")).to_contain_text("Incorrect code")
     assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.SIGN_IN_FAILED, actor=member, detail__step="mfa"
+        action=AccountAction.SIGN_IN_FAILED, actor=member, detail__step="mfa"
     ).exists()
     axe_check(page)
     shot(page, "mfa-wrong-code")

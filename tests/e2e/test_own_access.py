@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from alsspace.models import AuditEvent
+from sets.audit_actions import SetAction
 from sets.models import Membership
 
 LINK = re.compile(r"https?://\S+/invitations/\S+/")
@@ -78,7 +79,7 @@ def test_an_admin_who_invites_themselves_waits_for_the_facilitator(
     told = {address for message in mailoutbox[-3:] for address in message.to}
     assert told == {world.facilitator.email, world.member.email, world.pending.email}
     assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.ACCESS_APPROVED, actor=world.facilitator
+        action=SetAction.ACCESS_APPROVED, actor=world.facilitator
     ).exists()
 
     sign_in(page, live_server, world.member)

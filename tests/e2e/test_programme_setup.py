@@ -6,6 +6,7 @@ visited is scanned with axe."""
 from playwright.sync_api import expect
 
 from alsspace.models import AuditEvent
+from sets.audit_actions import SetAction
 from sets.models import Invitation, LearningSet, Programme
 
 PROGRAMME = "Riverside NHS Leadership 2027"
@@ -108,7 +109,7 @@ def test_an_admin_creates_a_programme_and_a_set_and_imports_its_people(
     axe_check(page)
     shot(page, "import-bad-file")
     assert not Invitation.objects.filter(learning_set__programme=programme).exists()
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.MEMBERS_IMPORTED).exists()
+    assert not AuditEvent.objects.filter(action=SetAction.MEMBERS_IMPORTED).exists()
     assert mailoutbox == []
 
     page.get_by_label("CSV file").set_input_files(csv_file(GOOD_CSV))
@@ -137,7 +138,7 @@ def test_an_admin_creates_a_programme_and_a_set_and_imports_its_people(
         "carys.jones@example.org",
     ]
     assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.MEMBERS_IMPORTED, programme_id=programme.pk
+        action=SetAction.MEMBERS_IMPORTED, programme_id=programme.pk
     ).exists()
 
     sets_table.get_by_role("link", name=SET_NAME, exact=True).click()

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from alsspace.models import AuditEvent
+from sessions.audit_actions import MeetingAction
 from tests.sessions.attendance_data import build_attendance
 
 PROGRAMME = "Northfield Leaders 2026"
@@ -75,7 +76,7 @@ def test_an_admin_filters_the_report_and_downloads_both_formats(
     attendance = list(book["Attendance"].iter_rows(min_row=2, values_only=True))
     assert [(row[4], row[6]) for row in attendance] == [("Maya Member", "Apologies")]
 
-    events = AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE_EXPORTED)
+    events = AuditEvent.objects.filter(action=MeetingAction.ATTENDANCE_EXPORTED)
     assert sorted(event.detail["format"] for event in events) == ["CSV", "XLSX"]
     expect(page.locator("h1")).to_have_text(f"Attendance in {PROGRAMME}")
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alsspace.models import AuditEvent
+from reflections.audit_actions import ReflectionAction
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action, AirtimeSlot, Attendance, CalendarFeed, Meeting, ReportBack
 from sets.models import Membership
@@ -115,7 +116,7 @@ def test_the_download_holds_every_entry_as_markdown_and_one_json_file(
 def test_the_download_is_audited_without_its_content(client, world, private_entry):
     download(client, world.member)
 
-    event = AuditEvent.objects.get(action=AuditEvent.Action.DATA_EXPORTED)
+    event = AuditEvent.objects.get(action=ReflectionAction.DATA_EXPORTED)
     assert event.actor == world.member
     assert event.subject == world.member.email
     assert "CFO" not in json.dumps(event.detail)
@@ -177,7 +178,7 @@ def test_erasure_is_audited_for_each_programme_without_a_name(client, world, mem
 
     erase(client, world.member)
 
-    event = AuditEvent.objects.get(action=AuditEvent.Action.ACCOUNT_ERASED)
+    event = AuditEvent.objects.get(action=ReflectionAction.ACCOUNT_ERASED)
     assert event.programme_id == world.programme.pk
     assert event.subject == f"Account {member_pk}"
     assert event.detail == {"sets": ["Set Alpha"]}

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alsspace.models import AuditEvent
+from reflections.audit_actions import ReflectionAction
 from reflections.models import JournalEntry
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.reflections.factories import JournalEntryFactory
@@ -82,8 +83,8 @@ def test_sharing_and_taking_back_are_audited_without_the_text(client, world, pri
 
     events = list(AuditEvent.objects.order_by("created_at", "pk"))
     assert [e.action for e in events] == [
-        AuditEvent.Action.REFLECTION_SHARED,
-        AuditEvent.Action.REFLECTION_UNSHARED,
+        ReflectionAction.REFLECTION_SHARED,
+        ReflectionAction.REFLECTION_UNSHARED,
     ]
     for event in events:
         assert event.actor == world.member

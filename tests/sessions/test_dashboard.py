@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessions.inaction.reconcile import detect_inaction
-from sessions.models import InactionPrompt
+from sessions.inaction.thresholds import Thresholds
+from sessions.models import InactionPrompt, SignalThresholds
 from sessions.services import prompts as prompt_services
-from sets.models import Programme
 from tests.factories import ContractFactory, MembershipFactory, SetFactory, UserFactory
 from tests.sessions.builders import (
     action,
@@ -253,37 +253,31 @@ def test_the_navigation_offers_the_dashboard_to_facilitators_only(client, world)
     assert 'href="/dashboard/"' not in client.get(reverse("home")).content.decode()
 
 
-# The programme's thresholds
-
-
-def programme_data(**changes):
-    data = {
-        "name": "Northfield Leaders 2026",
-        "organisation": "Northfield Business School",
-        "starts_on": "",
-        "ends_on": "",
-        "time_zone": "Europe/London",
-        "pulse_threshold": "3",
-        "attendance_threshold": "75",
-    }
-    return {**data, **changes}
+# The programme's thresholds: a page of their own beside the signals, for its admins
 
 
 def test_a_programme_admin_sets_the_thresholds(client, world):
     client.force_login(world.admin)
-    url = reverse("sets:programme_edit", args=[world.programme.pk])
-    assert "Inaction prompt thresholds" in client.get(url).content.decode()
+    url = reverse("meetings:signal_thresholds", args=[world.programme.pk])
+    programme_page = client.get(world.programme.get_absolute_url()).content.decode()
+    assert f'href="{url}">Inaction prompts</a>' in programme_page
+    assert "Inaction prompts" in client.get(url).content.decode()
+    assert not SignalThresholds.objects.exists()  # the defaults, until they are first saved
 
     response = client.post(
-        url,
-        programme_data(carried_action_meetings="3", pulse_dip="0.75", silent_member_meetings=""),
+        url, {"carried_action_meetings": "3", "pulse_dip": "0.75", "silent_member_meetings": ""}
     )
 
     assert response.status_code == 302
-    programme = Programme.objects.get(pk=world.programme.pk)
-    assert programme.carried_action_meetings == 3
-    assert str(programme.pulse_dip) == "0.75"
-    assert programme.silent_member_meetings == 3  # left empty: kept
+    thresholds = SignalThresholds.objects.get(programme=world.programme)
+    assert thresholds.carried_action_meetings == 3
+    assert str(thresholds.pulse_dip) == "0.75"
+    assert thresholds.silent_member_meetings == 3  # left empty: kept
+    # The dashboard says the programme's thresholds.
+    client.force_login(world.facilitator)
+    dashboard = client.get(reverse("meetings:dashboard", args=[world.learning_set.pk]))
+    assert "an action carried at 3 meetings in a row" in dashboard.content.decode()
+    assert "a pulse dip of 0.75 or more" in dashboard.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -296,11 +290,23 @@ def test_a_programme_admin_sets_the_thresholds(client, world):
     ],
 )
 def test_bad_thresholds_are_refused(client, world, changes, message):
+    SignalThresholds.objects.create(programme=world.programme, attendance_window=4)
     client.force_login(world.admin)
-    url = reverse("sets:programme_edit", args=[world.programme.pk])
+    url = reverse("meetings:signal_thresholds", args=[world.programme.pk])
 
-    response = client.post(url, programme_data(**changes))
+    response = client.post(url, {"attendance_missed": "1", **changes})
 
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert Programme.objects.get(pk=world.programme.pk).attendance_missed == 2
+    stored = SignalThresholds.objects.get(programme=world.programme)
+    assert (stored.attendance_missed, stored.attendance_window) == (2, 4)
+
+
+def test_detection_reads_the_thresholds_in_constant_queries(world):
+    """One query for the thresholds, stored or not."""
+    with CaptureQueriesContext(connection) as defaults:
+        assert Thresholds.for_set(world.learning_set).carried_action_meetings == 2
+    SignalThresholds.objects.create(programme=world.programme, carried_action_meetings=5)
+    with CaptureQueriesContext(connection) as stored:
+        assert Thresholds.for_set(world.learning_set).carried_action_meetings == 5
+    assert len(defaults) == len(stored)

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from alsspace.models import AuditEvent
 from sessions import exports
+from sessions.audit_actions import MeetingAction
 from sessions.models import Action, AirtimeSlot, Attendance, ReportBack
 from sessions.reports.attendance import ReportScope
 from tests.factories import MembershipFactory, ProgrammeFactory, SetFactory, UserFactory
@@ -397,7 +398,7 @@ def test_who_may_not_export(client, data, who, url, status):
         "programme": programme_export(world),
     }[url]
     assert client.get(target).status_code == status
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=MeetingAction.ATTENDANCE_EXPORTED).exists()
 
 
 def test_an_admin_of_another_programme_gets_404(client, data):
@@ -421,7 +422,7 @@ def test_every_export_is_an_audit_event_with_its_filters(as_admin, data):
     world = data.world
     filters = {"set": world.learning_set.pk, "from": "2025-01-01", "to": "2025-06-30"}
     body(as_admin.get(programme_export(world, format="xlsx", status="present", **filters)))
-    event = AuditEvent.objects.get(action=AuditEvent.Action.ATTENDANCE_EXPORTED)
+    event = AuditEvent.objects.get(action=MeetingAction.ATTENDANCE_EXPORTED)
     assert event.actor == world.admin
     assert event.programme_id == world.programme.pk
     assert event.subject == "Set Alpha (Northfield Leaders 2026)"
@@ -438,7 +439,7 @@ def test_every_export_is_an_audit_event_with_its_filters(as_admin, data):
 def test_a_facilitators_export_is_audited_in_the_programme(client, data):
     client.force_login(data.world.facilitator)
     body(client.get(set_export(data.world.learning_set)))
-    event = AuditEvent.objects.get(action=AuditEvent.Action.ATTENDANCE_EXPORTED)
+    event = AuditEvent.objects.get(action=MeetingAction.ATTENDANCE_EXPORTED)
     assert (event.actor, event.programme_id) == (data.world.facilitator, data.world.programme.pk)
     assert event.detail["format"] == "CSV"
     assert event.detail["set"] == "Set Alpha"
@@ -479,7 +480,7 @@ def test_bad_input_is_refused_with_a_message(as_admin, data, query, message):
     response = as_admin.get(programme_export(data.world, **query))
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=MeetingAction.ATTENDANCE_EXPORTED).exists()
 
 
 def test_an_excel_download_too_large_to_make_in_time_points_to_csv(as_admin, data, monkeypatch):
@@ -489,7 +490,7 @@ def test_an_excel_download_too_large_to_make_in_time_points_to_csv(as_admin, dat
     assert "These filters select 13 rows; an Excel download holds up to 12." in (
         response.content.decode()
     )
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE_EXPORTED).exists()
+    assert not AuditEvent.objects.filter(action=MeetingAction.ATTENDANCE_EXPORTED).exists()
     assert body(
         as_admin.get(programme_export(data.world, format="xlsx", set=data.world.other_set.pk))
     )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions import pulse
 from sessions.models import Attendance, Meeting, PulseReceipt, PulseTally
@@ -17,6 +18,7 @@ from sessions.services.pulse import answer_pulse
 from sets.models import LearningSet
 from tests.factories import SetFactory
 from tests.sessions.builders import add_members, attend, attend_all, held_meetings, safe_pulse
+from tests.sessions.factories import MeetingFactory
 
 SAFE = {f"item_{n}": (2 if n in (1, 3, 5) else 6) for n in range(1, 8)}  # 6.0 overall
 
@@ -60,9 +62,13 @@ def tallies(meeting):
 
 @pytest.fixture
 def answered(world):
-    """A meeting held ten days ago whose seven-day pulse three members answered while it was
-    open; Maya, marked absent, did not."""
-    (meeting,) = held_meetings(world.learning_set, 1, last_days_ago=10)
+    """A meeting that ended nine and a half days ago, whatever the time of day, whose seven-day
+    pulse three members answered while it was open; Maya, marked absent, did not."""
+    meeting = MeetingFactory(
+        learning_set=world.learning_set,
+        starts_at=timezone.now() - timedelta(days=9, hours=16),  # four hours long
+        status="held",
+    )
     others = add_members(world.learning_set, 3, world.contract)
     attend_all([meeting], others)
     attend(meeting, world.member, "absent")

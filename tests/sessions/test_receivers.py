@@ -1,7 +1,5 @@
 """Meetings follow the sets app: a member who joins is expected at the meetings to come."""
 
-from django.test import RequestFactory
-
 from sessions.models import Attendance, Meeting
 from sets import services
 from tests.factories import InvitationFactory, UserFactory
@@ -23,10 +21,8 @@ def test_a_member_who_joins_is_expected_at_the_meetings_still_to_come(world):
     MeetingFactory(learning_set=world.other_set, starts_at=days_from_now(7))
     newcomer = UserFactory(email="nia@example.org")
     invitation = InvitationFactory(learning_set=world.learning_set, email=newcomer.email)
-    request = RequestFactory().post("/")
-    request.user = newcomer
 
-    services.accept_invitation(invitation, newcomer, request=request)
+    services.accept_invitation(invitation, actor=newcomer)
 
     rows = Attendance.objects.filter(user=newcomer)
     assert [row.meeting for row in rows] == [coming]
@@ -39,9 +35,7 @@ def test_a_facilitator_who_joins_is_not_on_the_attendance_list(world):
     invitation = InvitationFactory(
         learning_set=world.learning_set, email=newcomer.email, role="facilitator"
     )
-    request = RequestFactory().post("/")
-    request.user = newcomer
 
-    services.accept_invitation(invitation, newcomer, request=request)
+    services.accept_invitation(invitation, actor=newcomer)
 
     assert not Attendance.objects.filter(user=newcomer).exists()

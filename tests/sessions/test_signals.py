@@ -8,12 +8,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django.test import RequestFactory
 from django.utils import timezone
 
 from sessions.inaction import schedule_detection
 from sessions.inaction.reconcile import detect_inaction
-from sessions.models import Attendance, InactionPrompt
+from sessions.models import Attendance, InactionPrompt, SignalThresholds
 from sessions.services import prompts as prompt_services
 from sessions.services import running, scheduling
 from sets.models import LearningSet
@@ -106,8 +105,7 @@ def test_a_carry_broken_by_another_outcome_starts_counting_again(alpha):
 
 
 def test_the_programme_sets_the_carried_action_threshold(alpha):
-    alpha.programme.carried_action_meetings = 3
-    alpha.programme.save()
+    SignalThresholds.objects.create(programme=alpha.programme, carried_action_meetings=3)
     m1, m2, m3 = held_meetings(alpha.learning_set, 3)
     carried = action(m1, alpha.member)
     report(carried, m2, "carried")
@@ -470,8 +468,6 @@ def test_a_report_back_from_the_meeting_page_queues_detection(
 def test_scheduling_the_next_meeting_queues_detection(alpha, django_capture_on_commit_callbacks):
     alpha.learning_set.quorum = len(alpha.members) + 1
     alpha.learning_set.save()
-    request = RequestFactory().post("/")
-    request.user = alpha.facilitator
     starts_at = timezone.now() + timedelta(days=7)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -479,7 +475,7 @@ def test_scheduling_the_next_meeting_queues_detection(alpha, django_capture_on_c
             alpha.learning_set,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=3),
-            request=request,
+            actor=alpha.facilitator,
         )
 
     assert prompts(alpha, Signal.BELOW_QUORUM).exists()

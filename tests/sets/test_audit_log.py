@@ -9,8 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import AuditEvent
+from reflections.audit_actions import ReflectionAction
+from sessions.audit_actions import MeetingAction
+from sets.audit_actions import SetAction
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
 
 
@@ -52,7 +55,7 @@ def history(world):
     programme = world.programme.pk
     facilitator, admin = world.facilitator, world.admin
     event(
-        Action.INVITATION_SENT,
+        SetAction.INVITATION_SENT,
         when=at(2),
         actor=admin,
         programme_id=programme,
@@ -60,7 +63,7 @@ def history(world):
         detail={"set": "Set Alpha", "role": "member"},
     )
     event(
-        Action.MEMBERSHIP_ENDED,
+        SetAction.MEMBERSHIP_ENDED,
         when=at(3),
         actor=facilitator,
         programme_id=programme,
@@ -68,7 +71,7 @@ def history(world):
         detail={"set": "Set Alpha", "role": "member"},
     )
     event(
-        Action.MEMBERSHIP_ENDED,
+        SetAction.MEMBERSHIP_ENDED,
         when=at(4),
         actor=world.pending,
         programme_id=programme,
@@ -76,7 +79,7 @@ def history(world):
         detail={"set": "Set Alpha", "role": "member"},
     )
     event(
-        Action.ACCOUNT_ERASED,
+        ReflectionAction.ACCOUNT_ERASED,
         when=at(5),
         actor=None,
         programme_id=programme,
@@ -84,7 +87,7 @@ def history(world):
         detail={"sets": ["Set Alpha"]},
     )
     event(
-        Action.ATTENDANCE_EXPORTED,
+        MeetingAction.ATTENDANCE_EXPORTED,
         when=at(6),
         actor=admin,
         programme_id=programme,
@@ -92,7 +95,7 @@ def history(world):
         detail={"format": "CSV", "set": "All sets", "from": "", "to": ""},
     )
     event(
-        Action.CONTRACT_VERSION,
+        SetAction.CONTRACT_VERSION,
         when=at(7),
         actor=facilitator,
         programme_id=programme,
@@ -101,7 +104,7 @@ def history(world):
     )
     # Another programme's event names the same person: it never shows here.
     event(
-        Action.MEMBERSHIP_ENDED,
+        SetAction.MEMBERSHIP_ENDED,
         when=at(4),
         actor=facilitator,
         programme_id=ProgrammeFactory().pk,
@@ -153,7 +156,7 @@ def test_what_a_real_removal_and_a_real_leaving_record_reads_as_such(client, wor
     membership = world.learning_set.memberships.get(user=world.member)
     remove = reverse("sets:member_remove", args=[world.learning_set.pk, membership.pk])
     assert client.post(remove).status_code == 302
-    rows = table_rows(log(client, world, action=Action.MEMBERSHIP_ENDED))
+    rows = table_rows(log(client, world, action=SetAction.MEMBERSHIP_ENDED))
     assert [row[:3] for row in rows] == [
         [
             f"{world.facilitator.name} {world.facilitator.email}",
@@ -166,8 +169,8 @@ def test_what_a_real_removal_and_a_real_leaving_record_reads_as_such(client, wor
 @pytest.mark.parametrize(
     ("query", "doings"),
     [
-        ({"action": Action.MEMBERSHIP_ENDED}, ["Left a set", "Removed from a set"]),
-        ({"action": Action.INVITATION_SENT}, ["Invited"]),
+        ({"action": SetAction.MEMBERSHIP_ENDED}, ["Left a set", "Removed from a set"]),
+        ({"action": SetAction.INVITATION_SENT}, ["Invited"]),
         # Who acted, by part of a name, or whom it was about, by part of an address.
         ({"person": "fay fac"}, ["Wrote a new contract for", "Removed from a set"]),
         ({"person": "NEWCOMER@"}, ["Invited"]),
@@ -179,7 +182,10 @@ def test_what_a_real_removal_and_a_real_leaving_record_reads_as_such(client, wor
         ),
         ({"end": "2026-03-03"}, ["Removed from a set", "Invited"]),
         ({"start": "2026-03-04", "end": "2026-03-04"}, ["Left a set"]),
-        ({"action": Action.MEMBERSHIP_ENDED, "person": "pat", "end": "2026-03-04"}, ["Left a set"]),
+        (
+            {"action": SetAction.MEMBERSHIP_ENDED, "person": "pat", "end": "2026-03-04"},
+            ["Left a set"],
+        ),
         ({"person": "nobody-here"}, []),
     ],
 )
@@ -198,7 +204,7 @@ def test_days_follow_the_readers_time_zone(client, world):
     world.admin.save()
     # 23:30 UTC on 1 March is 08:30 on 2 March in Tokyo.
     event(
-        Action.SET_CLOSED,
+        SetAction.SET_CLOSED,
         when=datetime(2026, 3, 1, 23, 30, tzinfo=UTC),
         actor=world.facilitator,
         programme_id=world.programme.pk,
@@ -238,16 +244,16 @@ def test_a_nul_in_a_filter_is_refused_before_the_log_is_read(client, world, hist
 def test_pages_keep_the_filters(client, world):
     for number in range(52):
         record(
-            Action.INVITATION_SENT,
+            SetAction.INVITATION_SENT,
             actor=world.admin,
             programme=world.programme,
             subject=f"p{number}@x.org",
         )
-    record(Action.SET_CLOSED, actor=world.admin, programme=world.programme, subject="Set Alpha")
-    first = log(client, world, action=Action.INVITATION_SENT)
+    record(SetAction.SET_CLOSED, actor=world.admin, programme=world.programme, subject="Set Alpha")
+    first = log(client, world, action=SetAction.INVITATION_SENT)
     assert "Events 1–50 of 52 that match the filters" in first.content.decode()
     assert "?action=invitation.sent&amp;page=2" in first.content.decode()
-    second = log(client, world, action=Action.INVITATION_SENT, page=2)
+    second = log(client, world, action=SetAction.INVITATION_SENT, page=2)
     assert [row[1] for row in table_rows(second)] == ["Invited", "Invited"]
 
 
@@ -263,8 +269,8 @@ def programme_with_events(count):
     programme = ProgrammeFactory(admins=[admin])
     for _ in range(count):
         member = MembershipFactory(learning_set__programme=programme).user
-        record(Action.INVITATION_SENT, actor=admin, programme=programme, subject=member.email)
-        record(Action.MEMBERSHIP_ENDED, actor=member, programme=programme, subject=member.email)
+        record(SetAction.INVITATION_SENT, actor=admin, programme=programme, subject=member.email)
+        record(SetAction.MEMBERSHIP_ENDED, actor=member, programme=programme, subject=member.email)
     return admin, programme
 
 

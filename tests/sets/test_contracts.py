@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from alsspace.audit import Action
 from alsspace.models import AuditEvent
+from sets.audit_actions import SetAction
 from sets.models import Contract, ContractAcceptance, LearningSet
 
 CONTRACT_STATUS = {
@@ -105,7 +105,7 @@ def test_a_pending_member_accepts(client, world):
     assert response.status_code == 302
     assert response["Location"] == world.learning_set.get_absolute_url()
     assert ContractAcceptance.objects.filter(contract=world.contract, user=world.pending).exists()
-    event = AuditEvent.objects.get(action=Action.CONTRACT_ACCEPTED)
+    event = AuditEvent.objects.get(action=SetAction.CONTRACT_ACCEPTED)
     assert event.actor == world.pending
     assert event.detail == {"version": 1}
     assert may_see_content(world.pending, world.learning_set)
@@ -183,7 +183,7 @@ def test_a_new_version_asks_everyone_to_accept_again(client, world):
     assert latest.version == 2
     assert latest.text == "Version two of our rules.\n\nMore."
     assert latest.created_by == world.facilitator
-    event = AuditEvent.objects.get(action=Action.CONTRACT_VERSION)
+    event = AuditEvent.objects.get(action=SetAction.CONTRACT_VERSION)
     assert event.actor == world.facilitator
     assert event.detail == {"version": 2}
     assert "must now accept it again" in client.get(response["Location"]).content.decode()

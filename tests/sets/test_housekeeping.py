@@ -6,9 +6,9 @@ from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from alsspace.audit import Action
 from alsspace.models import AuditEvent
 from sets import imports
+from sets.audit_actions import SetAction as Action
 from sets.models import Invitation, LearningSet, Membership
 from tests.alsspace.creating_forms import SET_DATA
 from tests.factories import InvitationFactory, MembershipFactory, SetFactory, UserFactory

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from alsspace.audit import Action
 from alsspace.models import AuditEvent
+from sets.audit_actions import SetAction
 from sets.imports import ImportFileError, check_import
 from sets.models import Invitation, LearningSet
 from tests.factories import InvitationFactory, SetFactory
@@ -61,7 +61,7 @@ def test_a_good_file_invites_everyone(client, world, django_capture_on_commit_ca
         "sam@example.org",
     ]
     assert AuditEvent.objects.filter(
-        action=Action.MEMBERS_IMPORTED, programme_id=world.programme.pk
+        action=SetAction.MEMBERS_IMPORTED, programme_id=world.programme.pk
     ).exists()
     page = client.get(response["Location"])
     assert "Invited 3 people." in page.content.decode()

@@ -11,9 +11,9 @@ from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
-from alsspace.audit import Action
 from alsspace.models import AuditEvent
 from sets.accounts import SESSION_KEY
+from sets.audit_actions import SetAction
 from sets.models import INVITATION_SALT, Invitation, LearningSet, Membership
 from tests.factories import PASSWORD, InvitationFactory, UserFactory
 
@@ -45,7 +45,7 @@ def invite(client, world, **data):
 
 def assert_nothing_written():
     assert not Invitation.objects.filter(email="nia@example.org").exists()
-    assert not AuditEvent.objects.filter(action=Action.INVITATION_SENT).exists()
+    assert not AuditEvent.objects.filter(action=SetAction.INVITATION_SENT).exists()
     assert mail.outbox == []
 
 
@@ -69,7 +69,7 @@ def test_a_facilitator_invites_a_member(client, world, django_capture_on_commit_
     assert invitation.role == "member"
     assert invitation.invited_by == world.facilitator
     assert invitation.sent_at is not None
-    event = AuditEvent.objects.get(action=Action.INVITATION_SENT)
+    event = AuditEvent.objects.get(action=SetAction.INVITATION_SENT)
     assert event.actor == world.facilitator
     assert event.programme_id == world.programme.pk
     assert event.subject == "nia@example.org"
@@ -200,7 +200,7 @@ def test_resending_renews_an_expired_invitation(client, world, django_capture_on
     [email] = mail.outbox
     assert email.to == [invitation.email]
     assert invitation.link() in email.body
-    assert AuditEvent.objects.get(action=Action.INVITATION_RESENT).subject == invitation.email
+    assert AuditEvent.objects.get(action=SetAction.INVITATION_RESENT).subject == invitation.email
     client.logout()
     assert client.get(invitation.link()).status_code == 302  # on to signup
 
@@ -212,7 +212,7 @@ def test_revoking_kills_the_link(client, world):
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.state == "revoked"
-    assert AuditEvent.objects.get(action=Action.INVITATION_REVOKED).actor == world.admin
+    assert AuditEvent.objects.get(action=SetAction.INVITATION_REVOKED).actor == world.admin
     # A revoked invitation is no longer open: it can be neither resent nor revoked again.
     assert client.post(action_url(world, "sets:invitation_resend", invitation)).status_code == 404
     client.logout()
@@ -289,8 +289,8 @@ def test_joining_when_signed_in_with_the_invited_address(client, world):
     assert invitation.state == "accepted"
     assert invitation.accepted_by == user
     assert {e.action for e in AuditEvent.objects.all()} == {
-        Action.MEMBERSHIP_ADDED,
-        Action.INVITATION_ACCEPTED,
+        SetAction.MEMBERSHIP_ADDED,
+        SetAction.INVITATION_ACCEPTED,
     }
     # Used up: the same link now says so.
     client.logout()

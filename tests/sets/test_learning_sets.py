@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alsspace.audit import Action
 from alsspace.models import AuditEvent
+from sets.audit_actions import SetAction
 from sets.models import Invitation, LearningSet, Membership
 from tests.factories import ContractFactory, InvitationFactory, MembershipFactory, SetFactory
 
@@ -181,7 +181,7 @@ def test_a_facilitator_removes_a_member(client, world):
     assert response["Location"] == set_url(world)
     membership.refresh_from_db()
     assert membership.left_at is not None
-    event = AuditEvent.objects.get(action=Action.MEMBERSHIP_ENDED)
+    event = AuditEvent.objects.get(action=SetAction.MEMBERSHIP_ENDED)
     assert event.actor == world.facilitator
     assert event.subject == world.member.email
     assert event.programme_id == world.programme.pk
@@ -218,7 +218,7 @@ def test_the_last_facilitator_cannot_leave(client, world):
     assert response.status_code == 400
     assert "only facilitator" in response.content.decode()
     assert membership_of(world, world.facilitator).left_at is None
-    assert not AuditEvent.objects.filter(action=Action.MEMBERSHIP_ENDED).exists()
+    assert not AuditEvent.objects.filter(action=SetAction.MEMBERSHIP_ENDED).exists()
 
 
 def test_a_facilitator_may_leave_when_another_remains(client, world):
@@ -275,11 +275,11 @@ def test_closing_a_set(client, world, role):
     assert world.learning_set.closed_at is not None
     invitation.refresh_from_db()
     assert invitation.state == "revoked"
-    event = AuditEvent.objects.get(action=Action.SET_CLOSED)
+    event = AuditEvent.objects.get(action=SetAction.SET_CLOSED)
     assert event.actor == getattr(world, role)
 
     assert client.post(set_url(world, "sets:set_close")).status_code == 403
-    assert AuditEvent.objects.filter(action=Action.SET_CLOSED).count() == 1
+    assert AuditEvent.objects.filter(action=SetAction.SET_CLOSED).count() == 1
     assert (
         Invitation.objects.filter(revoked_at__isnull=True, learning_set=world.learning_set).count()
         == 0

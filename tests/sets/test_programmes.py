@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
 from alsspace.models import AuditEvent
+from sets.audit_actions import SetAction
 from sets.models import LearningSet, Programme
 from tests.factories import (
     InvitationFactory,
@@ -146,7 +147,7 @@ def test_admin_creates_a_programme_and_becomes_its_admin(client, world):
     assert list(programme.admins.all()) == [world.admin]
     assert programme.pulse_threshold == 4
     assert AuditEvent.objects.filter(
-        programme_id=programme.pk, action=Action.PROGRAMME_ADMIN_ADDED, actor=world.admin
+        programme_id=programme.pk, action=SetAction.PROGRAMME_ADMIN_ADDED, actor=world.admin
     ).exists()
 
 
@@ -207,7 +208,7 @@ def test_admin_adds_another_admin_by_email(client, world):
     response = post_as(client, world.admin, url, {"email": "colleague@example.org"})
     assert response.status_code == 302
     assert world.programme.admins.filter(pk=colleague.pk).exists()
-    event = AuditEvent.objects.get(action=Action.PROGRAMME_ADMIN_ADDED)
+    event = AuditEvent.objects.get(action=SetAction.PROGRAMME_ADMIN_ADDED)
     assert (event.programme_id, event.subject, event.actor) == (
         world.programme.pk,
         colleague.email,
@@ -245,7 +246,7 @@ def test_admin_removes_another_admin(client, world):
     response = post_as(client, world.admin, url, {"remove": colleague.pk})
     assert response.status_code == 302
     assert list(world.programme.admins.all()) == [world.admin]
-    event = AuditEvent.objects.get(action=Action.PROGRAMME_ADMIN_REMOVED)
+    event = AuditEvent.objects.get(action=SetAction.PROGRAMME_ADMIN_REMOVED)
     assert (event.programme_id, event.subject) == (world.programme.pk, colleague.email)
     assert get_as(client, colleague, world.programme.get_absolute_url()).status_code == 404
 
@@ -396,9 +397,11 @@ def _admin_and_url(admin_and_programme, name):
 
 
 def test_audit_log_shows_only_its_own_programme(client, world):
-    record(Action.INVITATION_SENT, actor=world.admin, programme=world.programme, subject="a@x.org")
+    record(
+        SetAction.INVITATION_SENT, actor=world.admin, programme=world.programme, subject="a@x.org"
+    )
     elsewhere = ProgrammeFactory()
-    record(Action.INVITATION_SENT, programme=elsewhere, subject="planted-elsewhere@x.org")
+    record(SetAction.INVITATION_SENT, programme=elsewhere, subject="planted-elsewhere@x.org")
     response = get_as(client, world.admin, reverse("sets:audit", args=[world.programme.pk]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -410,13 +413,15 @@ def test_audit_log_shows_only_its_own_programme(client, world):
 def test_audit_log_is_newest_first_in_the_viewers_time_zone(client, world):
     world.admin.time_zone = "America/New_York"
     world.admin.save()
-    older = record(Action.SET_CLOSED, programme=world.programme, subject="older")
-    newer = record(Action.INVITATION_REVOKED, programme=world.programme, subject="newer", set="X")
+    older = record(SetAction.SET_CLOSED, programme=world.programme, subject="older")
+    newer = record(
+        SetAction.INVITATION_REVOKED, programme=world.programme, subject="newer", set="X"
+    )
     response = get_as(client, world.admin, reverse("sets:audit", args=[world.programme.pk]))
     assert list(response.context["events"]) == [newer, older]
 
     event = AuditEvent.objects.create(
-        action=Action.SET_CLOSED,
+        action=SetAction.SET_CLOSED,
         programme_id=world.programme.pk,
         subject="timed",
         created_at=datetime.datetime(2026, 1, 15, 12, 0, tzinfo=datetime.UTC),
@@ -428,7 +433,7 @@ def test_audit_log_is_newest_first_in_the_viewers_time_zone(client, world):
 
 def test_audit_log_is_paginated(client, world):
     for number in range(51):
-        record(Action.INVITATION_SENT, programme=world.programme, subject=f"p{number}@x.org")
+        record(SetAction.INVITATION_SENT, programme=world.programme, subject=f"p{number}@x.org")
     url = reverse("sets:audit", args=[world.programme.pk])
     first = get_as(client, world.admin, url)
     second = client.get(url, {"page": 2})
@@ -441,7 +446,9 @@ def programme_with_events(count):
     programme = ProgrammeFactory(admins=[admin])
     for number in range(count):
         actor = UserFactory()
-        record(Action.INVITATION_SENT, actor=actor, programme=programme, subject=f"{number}@x.org")
+        record(
+            SetAction.INVITATION_SENT, actor=actor, programme=programme, subject=f"{number}@x.org"
+        )
     return admin, programme
 
 

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
-from alsspace.audit import Action, record
+from alsspace.audit import record
+from sets.audit_actions import SetAction
 from sets.models import Contract, ContractAcceptance, LearningSet, Membership, Programme
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README on purpose
@@ -260,7 +261,9 @@ def ensure_programme(admin):
     )
     if created:
         programme.admins.add(admin)
-        record(Action.PROGRAMME_ADMIN_ADDED, actor=admin, programme=programme, subject=admin.email)
+        record(
+            SetAction.PROGRAMME_ADMIN_ADDED, actor=admin, programme=programme, subject=admin.email
+        )
     return programme
 
 
@@ -298,7 +301,7 @@ def ensure_membership(learning_set, user, role, *, actor, left=False):
         granted_by=actor,
     )
     record(
-        Action.MEMBERSHIP_ADDED,
+        SetAction.MEMBERSHIP_ADDED,
         actor=actor,
         programme=programme,
         subject=user.email,
@@ -307,7 +310,7 @@ def ensure_membership(learning_set, user, role, *, actor, left=False):
     )
     if left:
         record(
-            Action.MEMBERSHIP_ENDED,
+            SetAction.MEMBERSHIP_ENDED,
             actor=actor,
             programme=programme,
             subject=user.email,
@@ -324,7 +327,7 @@ def ensure_contract(learning_set, facilitator):
     )
     if created:
         record(
-            Action.CONTRACT_VERSION,
+            SetAction.CONTRACT_VERSION,
             actor=facilitator,
             programme=learning_set.programme,
             subject=learning_set,
@@ -337,7 +340,7 @@ def ensure_acceptance(contract, user):
     _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=user)
     if created:
         record(
-            Action.CONTRACT_ACCEPTED,
+            SetAction.CONTRACT_ACCEPTED,
             actor=user,
             programme=contract.learning_set.programme,
             subject=contract.learning_set,

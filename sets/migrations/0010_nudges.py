@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sets', '0008_encrypt_contract_text'),
+        ('sets', '0009_inaction_thresholds_moved'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

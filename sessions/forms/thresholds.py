@@ -1,0 +1,41 @@
+"""When each learning-inaction signal prompts a programme's facilitators: the programme
+admins' form for the programme's `SignalThresholds` (docs/signals.md#thresholds)."""
+
+from django import forms
+
+from sessions.models import SignalThresholds
+
+THRESHOLD_FIELDS = [
+    "carried_action_meetings",
+    "silent_member_meetings",
+    "airtime_share_percent",
+    "airtime_window_meetings",
+    "attendance_missed",
+    "attendance_window",
+    "talk_without_action_slots",
+    "pulse_dip",
+]
+
+
+class SignalThresholdsForm(forms.ModelForm):
+    class Meta:
+        model = SignalThresholds
+        fields = THRESHOLD_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A threshold left empty keeps its current value (at first, the default).
+        for name in THRESHOLD_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in THRESHOLD_FIELDS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        missed, window = cleaned.get("attendance_missed"), cleaned.get("attendance_window")
+        if missed and window and missed > window:
+            self.add_error(
+                "attendance_missed", "Meetings missed cannot be more than the meetings looked at."
+            )
+        return cleaned

@@ -1,0 +1,167 @@
+"""Templates keep the import direction: reflections -> sessions -> sets -> alsspace.
+
+import-linter (`make layers`, the contract in pyproject.toml) checks Python imports, template
+tag modules included. Templates slip past it, so this checks them: a template under
+`templates/<app>/` belongs to that app, and every other template (`base.html`, the error pages,
+allauth's) to `alsspace`, the lowest layer. A template may not `{% load %}` a higher app's tag
+library, `{% url %}` a name in a higher app's namespace, or include or extend a higher app's
+template. A higher app puts itself on a lower app's page through alsspace/places.py instead
+(docs/architecture.md#templates-and-the-import-direction).
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.template.backends.django import get_installed_libraries
+from django.urls import get_resolver, reverse
+
+from alsspace import places
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+# Lowest first.
+LAYERS = ["alsspace", "sets", "sessions", "reflections"]
+RANK = {app: rank for rank, app in enumerate(LAYERS)}
+
+LOAD = re.compile(r"{%\s*load\s+(.*?)\s*%}")
+URL = re.compile(r"""{%\s*url\s+(['"])([^'"]+)\1""")
+TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+(['"])([^'"#]+)""")
+
+
+def template_owner(name: str) -> str:
+    """The app a template belongs to, from its name relative to a templates folder."""
+    top = name.split("/", 1)[0] if "/" in name else ""
+    return top if top in RANK else "alsspace"
+
+
+def app_of_module(module: str) -> str | None:
+    top = module.split(".", 1)[0]
+    return top if top in RANK else None
+
+
+def library_owners() -> dict[str, str]:
+    """Our apps' tag libraries, by the name `{% load %}` knows them by."""
+    return {
+        name: app
+        for name, module in get_installed_libraries().items()
+        if (app := app_of_module(module))
+    }
+
+
+def namespace_owners() -> dict[str, str]:
+    """Each URL namespace, by the app whose URLconf it is. Names without a namespace are the
+    root URLconf's, the composition root in alsspace."""
+    owners = {}
+    for namespace, (_, resolver) in get_resolver().namespace_dict.items():
+        module = getattr(resolver.urlconf_module, "__name__", str(resolver.urlconf_name))
+        if app := app_of_module(module):
+            owners[namespace] = app
+    return owners
+
+
+def crossings(root: Path) -> list[str]:
+    """Each place a template under `root` reaches up to a higher app, as
+    "<template>: <what>"."""
+    libraries, namespaces = library_owners(), namespace_owners()
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix not in {".html", ".txt"}:
+            continue
+        name = path.relative_to(root).as_posix()
+        owner = RANK[template_owner(name)]
+        text = path.read_text(encoding="utf-8")
+        for match in LOAD.finditer(text):
+            words = match.group(1).split()
+            loaded = words[-1:] if "from" in words else words
+            for library in loaded:
+                app = libraries.get(library)
+                if app and RANK[app] > owner:
+                    found.append(f"{name}: loads {library} ({app})")
+        for match in URL.finditer(text):
+            url_name = match.group(2)
+            if ":" in url_name:
+                app = namespaces.get(url_name.split(":", 1)[0])
+                if app and RANK[app] > owner:
+                    found.append(f"{name}: url {url_name} ({app})")
+        for match in TEMPLATE_REFERENCE.finditer(text):
+            app = template_owner(match.group(2))
+            if RANK[app] > owner:
+                found.append(f"{name}: includes {match.group(2)} ({app})")
+    return found
+
+
+def test_no_template_reaches_a_higher_app():
+    assert crossings(TEMPLATES) == []
+
+
+def test_a_template_reaching_up_is_found(tmp_path):
+    (tmp_path / "sets").mkdir()
+    (tmp_path / "sessions").mkdir()
+    (tmp_path / "sets" / "planted.html").write_text(
+        "{% load partials schedule %}{% url 'meetings:my_actions' %}"
+        "{% url 'sets:programmes' %}{% include \"reflections/journal.html\" %}",
+        encoding="utf-8",
+    )
+    (tmp_path / "sessions" / "planted.html").write_text(
+        "{% load form_keys %}{% url \"reflections:my_data\" %}{% url 'sets:programmes' %}",
+        encoding="utf-8",
+    )
+    (tmp_path / "planted_base.html").write_text(
+        "{% load static places %}<a href=\"{% url 'sets:programmes' %}\">{% url 'home' %}</a>"
+        '{% extends "sets/home.html" %}',
+        encoding="utf-8",
+    )
+
+    assert crossings(tmp_path) == [
+        "planted_base.html: url sets:programmes (sets)",
+        "planted_base.html: includes sets/home.html (sets)",
+        "sessions/planted.html: url reflections:my_data (reflections)",
+        "sets/planted.html: loads schedule (sessions)",
+        "sets/planted.html: url meetings:my_actions (sessions)",
+        "sets/planted.html: includes reflections/journal.html (reflections)",
+    ]
+
+
+def test_the_owners_are_found_where_the_apps_declare_them():
+    assert {"meetings": "sessions", "sets": "sets", "reflections": "reflections"}.items() <= (
+        namespace_owners().items()
+    )
+    assert library_owners()["schedule"] == "sessions"
+    assert library_owners()["places"] == "alsspace"
+
+
+def test_every_contribution_has_its_slot_and_template():
+    """A contribution whose slot no template leaves would never show; one whose template is
+    missing would fail the page."""
+    left = set()
+    for path in TEMPLATES.rglob("*.html"):
+        left |= set(re.findall(r"""{%\s*contributions\s+['"]([^'"]+)""", path.read_text()))
+    assert places.slots() <= left
+    for slot in places.slots():
+        for contribution in places.contributions(slot):
+            assert (TEMPLATES / contribution.template_name).is_file()
+            # A contribution is its own app's template, on a page of a lower app.
+            assert RANK[template_owner(contribution.template_name)] > min(RANK.values())
+
+
+def test_every_place_names_a_page():
+    for place in places.places():
+        assert reverse(place.url_name)
+
+
+def test_the_navigation_shows_each_app_s_places_by_role(client, world):
+    client.force_login(world.member)
+    page = client.get(reverse("home")).content.decode()
+    links = re.findall(r'class="nav-link[^"]*"[^>]*href="([^"]+)">([^<]+)</a>', page)
+    assert links == [
+        (reverse("home"), "My sets"),
+        (reverse("meetings:my_actions"), "My actions"),
+        (reverse("meetings:my_calendar"), "My calendar"),
+        (reverse("reflections:journal"), "My journal"),
+    ]
+    assert 'aria-current="page" href="/">My sets</a>' in page
+
+    client.force_login(world.admin)
+    page = client.get(reverse("sets:programmes")).content.decode()
+    assert f'aria-current="page" href="{reverse("sets:programmes")}">Programmes</a>' in page
+    assert "Dashboard</a>" not in page
