@@ -25,4 +25,4 @@ class SetsConfig(AppConfig):
             )
         )
         # The account menu's link to choosing one's nudges (docs/product.md#nudges).
-        places.contribute("account_menu", "sets/account_menu.html")
+        places.contribute("account_menu", "sets/contributions/account_menu.html")
