@@ -92,12 +92,12 @@ def minimum_responses(programme: Programme) -> int:
     return max(MIN_RESPONSES, programme.pulse_threshold)
 
 
-def closes_at(meeting):
+def closes_at(meeting: Meeting) -> datetime:
     """The end of the pulse window: the set's window in days after the meeting ends."""
     return meeting.ends_at + timedelta(days=meeting.learning_set.pulse_window_days)
 
 
-def is_closed(meeting, now=None):
+def is_closed(meeting: Meeting, now: datetime | None = None) -> bool:
     """Closed once its window has passed, and for good once its results are published."""
     published = meeting.pulse_published_at is not None
     return published or closes_at(meeting) <= (now or timezone.now())

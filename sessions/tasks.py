@@ -7,7 +7,9 @@ Reminders: `send_due_reminders` claims each due meeting with a conditional UPDAT
 (reminder_sent_at IS NULL → now) in its own transaction before the reminder is queued, so
 two sweeps running at once, or one running twice, never send a meeting's reminder twice.
 `manage.py send_reminders` runs the sweep: from cron every 15 minutes, or with `--every 15`
-as a long-running process beside `manage.py db_worker` (see that command's help).
+as a long-running process beside `manage.py db_worker` (see that command's help). The same
+sweep nudges people (`send_due_nudges`, sessions.nudging): each nudge is one row per person,
+kind and occasion, so it too never nudges anyone twice.
 """
 
 from datetime import datetime, timedelta
@@ -18,6 +20,7 @@ from django.utils.text import slugify
 from django_tasks import task
 
 from alsspace.emails import send_templated_email
+from sessions import nudging
 from sessions.calendars import calendar_bytes, file_name
 from sessions.models import Meeting
 from sets.models import LearningSet
@@ -154,3 +157,9 @@ def send_due_reminders():
                 claimed += 1
                 transaction.on_commit(lambda pk=meeting_id: send_reminder.enqueue(pk))
     return claimed
+
+
+@task()
+def send_due_nudges():
+    """Write every nudge now due (sessions.nudging) and queue its email; returns how many."""
+    return nudging.send_due_nudges()

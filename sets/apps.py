@@ -24,3 +24,5 @@ class SetsConfig(AppConfig):
                 shown_if="nav_is_programme_admin",
             )
         )
+        # The account menu's link to choosing one's nudges (docs/product.md#nudges).
+        places.contribute("account_menu", "sets/contributions/account_menu.html")

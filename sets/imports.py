@@ -1,15 +1,20 @@
 """Checking a CSV of people to invite before anything is written.
 
 The whole file is read and every row checked first; the caller invites only when no row
-has a problem (services.import_members), so an import is all or nothing.
+has a problem (services.import_members), so an import is all or nothing. A clean file is
+shown first as a preview (who goes to which set in which role, and the sets it would leave
+outside 4–8 members); the preview carries the file's text signed (`sign`), and confirming
+it checks that text again and invites (`unsign`), so what is invited is what was shown.
 """
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 
 from defusedcsv import csv as safe_csv
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
@@ -56,7 +61,12 @@ def check_import(programme, upload):
     Raises ImportFileError when the file cannot be used at all; otherwise returns the clean
     rows, or, if any row is wrong, every problem found (and no rows).
     """
-    records = _read_records(upload)
+    return check_text(programme, read_upload(upload))
+
+
+def check_text(programme, text):
+    """Check the text of a CSV file for this programme, as `check_import` does."""
+    records = _read_records(text)
     sets_by_name = {s.name.casefold(): s for s in programme.sets.all()}
     check = ImportCheck()
     first_seen = {}
@@ -92,7 +102,8 @@ def write_example(out, set_names):
         writer.writerow([name, email, set_names[index % len(set_names)], role])
 
 
-def _read_records(upload):
+def read_upload(upload):
+    """The uploaded file's text; ImportFileError if it is too large or not UTF-8 text."""
     limit = settings.IMPORT_MAX_BYTES
     # The size is known before the content is read, so an oversized file is never loaded.
     if upload.size > limit:
@@ -114,6 +125,10 @@ def _read_records(upload):
         raise ImportFileError(
             "The file is not UTF-8 text. In Excel, use Save As and choose “CSV UTF-8”."
         ) from None
+    return text
+
+
+def _read_records(text):
     if not text.strip():
         raise ImportFileError("The file is empty.")
 
@@ -201,3 +216,74 @@ def _check_invitable(row, reasons):
         check_can_invite(row.learning_set, row.email, row.role)
     except ValidationError as error:
         reasons.extend(error.messages)
+
+
+# The preview and its confirmation
+
+# A set works with 4 to 8 members besides its facilitator (docs/product.md#the-practice).
+FEWEST_MEMBERS = 4
+MOST_MEMBERS = 8
+PREVIEW_SALT = "sets.import.preview"
+# How long a preview can be confirmed: long enough to check it, short enough that the
+# people in the sets have not changed much since.
+PREVIEW_MAX_AGE = 60 * 60
+
+
+def set_warnings(rows):
+    """What the import would do to each set's size that is worth a second look: a set past
+    MOST_MEMBERS members, or one still below FEWEST_MEMBERS, counting its members now, the
+    members invited and not yet joined, and the members in the file. Warnings, never
+    refusals."""
+    sets = {row.learning_set.pk: row.learning_set for row in rows}
+    in_file = Counter(row.learning_set.pk for row in rows if row.role == Membership.Role.MEMBER)
+    members = Counter(
+        Membership.objects.current()
+        .filter(learning_set__in=list(sets), role=Membership.Role.MEMBER)
+        .values_list("learning_set", flat=True)
+    )
+    invited = Counter(
+        Invitation.objects.pending()
+        .filter(learning_set__in=list(sets), role=Membership.Role.MEMBER)
+        .values_list("learning_set", flat=True)
+    )
+    warnings = []
+    for pk, learning_set in sorted(sets.items(), key=lambda item: item[1].name.casefold()):
+        total = members[pk] + invited[pk] + in_file[pk]
+        so_far = f"{members[pk]} now, {invited[pk]} invited, {in_file[pk]} in this file"
+        if total > MOST_MEMBERS:
+            warnings.append(
+                f"{learning_set} would have {total} members ({so_far}). A set works best "
+                f"with {FEWEST_MEMBERS} to {MOST_MEMBERS}: consider another set for some."
+            )
+        elif total < FEWEST_MEMBERS:
+            warnings.append(
+                f"{learning_set} would have {total} member{'s' * (total != 1)} ({so_far}). "
+                f"A set works best with {FEWEST_MEMBERS} to {MOST_MEMBERS}."
+            )
+    return warnings
+
+
+def sign(programme, text):
+    """The preview's payload: the file's text, for this programme, signed and compressed."""
+    return signing.dumps({"programme": programme.pk, "csv": text}, salt=PREVIEW_SALT, compress=True)
+
+
+def unsign(programme, payload):
+    """The text a preview of this programme's import showed; ImportFileError if the payload
+    is not one, or is too old to confirm."""
+    try:
+        data = signing.loads(payload, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ImportFileError(
+            "This preview is more than an hour old. Upload the file again to check it afresh."
+        ) from None
+    except signing.BadSignature:
+        raise ImportFileError(
+            "This is not a preview of an import. Upload the file again."
+        ) from None
+    if not isinstance(data, dict) or data.get("programme") != programme.pk:
+        raise ImportFileError("This preview is of another programme's import.")
+    text = data.get("csv")
+    if not isinstance(text, str):
+        raise ImportFileError("This is not a preview of an import. Upload the file again.")
+    return text

@@ -486,3 +486,75 @@ class ClosingReviewEntry(models.Model):
     def __str__(self):
         # Never the text: it is what the set said.
         return f"Closing review entry #{self.pk} in {self.review.learning_set}"
+
+
+class Nudge(RulesModel):
+    """One reminder to one person of one occasion (docs/product.md#nudges): an email, sent
+    once by the task worker, and a notice on their home page until they dismiss it or its
+    moment passes. The row is the record that it was sent: one per person, kind and
+    occasion, so a sweep that runs twice, or two at once, nudges nobody twice."""
+
+    class Kind(models.TextChoices):
+        PULSE_OPEN = "pulse_open", "The pulse is open for a meeting you attended"
+        ACTIONS_DUE = "actions_due", "Your actions are due at your set's next meeting"
+        CONTRACT_WAITING = "contract_waiting", "The contract waits for your acceptance"
+        BRING_ISSUE = "bring_issue", "You can bring an issue to your set's next meeting"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges"
+    )
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What it is about: the meeting's id (pulse, actions, an issue to bring) or the contract
+    # version's id. With the person and the kind it makes the nudge one of a kind.
+    occasion = models.PositiveBigIntegerField()
+    # When the meeting starts (or, for the pulse, ended), as the notice and email say it.
+    occasion_at = models.DateTimeField(null=True, blank=True)
+    # The page the notice and the email lead to, a path on this site.
+    link = models.CharField(max_length=300)
+    # When it stops mattering: the pulse closes, the meeting starts. Null: until settled.
+    ends_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    # Dismissed from the home page, or settled (the pulse answered, the contract accepted,
+    # the meeting cancelled): shown no more, and not emailed if it has not been yet.
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "occasion"], name="one_nudge_per_person_kind_occasion"
+            )
+        ]
+        rules_permissions = {"dismiss": perms.is_nudged_person}
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.learning_set}, #{self.occasion})"
+
+    @property
+    def essential(self):
+        return self.kind in ESSENTIAL_NUDGES
+
+
+# Nudges nobody can turn off: until a member accepts the contract, nothing the set says is
+# open to them, and a new version closes it again (docs/product.md#nudges).
+ESSENTIAL_NUDGES = frozenset({Nudge.Kind.CONTRACT_WAITING})
+
+
+class NudgeOptOut(models.Model):
+    """A kind of nudge a person has turned off on their notifications page: neither emailed
+    nor shown to them. Essential kinds are never turned off."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudge_opt_outs"
+    )
+    kind = models.CharField(max_length=20, choices=Nudge.Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="opt_out_of_a_kind_once")
+        ]
+
+    def __str__(self):
+        return f"{self.person} turned off {self.kind}"

@@ -21,12 +21,15 @@ from django.utils import timezone
 
 from alsspace.models import AuditEvent, User
 from sets.models import (
+    ESSENTIAL_NUDGES,
     Amendment,
     Contract,
     ContractAcceptance,
     Invitation,
     LearningSet,
     Membership,
+    Nudge,
+    NudgeOptOut,
     Programme,
 )
 
@@ -324,3 +327,84 @@ def set_size(learning_set: LearningSet) -> tuple[int, int]:
         .count()
     )
     return members, invited
+
+
+# Nudges
+
+
+def members_with_contract_state(learning_sets: QuerySet[LearningSet]) -> QuerySet[Membership]:
+    """The current members (facilitators aside) of these sets whose accounts are active, each
+    with the set's current contract version (`contract_id`, None before there is one), when
+    it was written (`contract_at`) and whether they have accepted it (`accepted`)."""
+    current = Contract.objects.filter(learning_set=OuterRef("learning_set")).order_by("-version")
+    current_of_outer = Contract.objects.filter(
+        learning_set=OuterRef(OuterRef("learning_set"))
+    ).order_by("-version")
+    return (
+        Membership.objects.current()
+        .filter(role=Membership.Role.MEMBER, learning_set__in=learning_sets, user__is_active=True)
+        .select_related("user", "learning_set")
+        .annotate(
+            contract_id=Subquery(current.values("pk")[:1]),
+            contract_at=Subquery(current.values("created_at")[:1]),
+            accepted=Exists(
+                ContractAcceptance.objects.filter(
+                    user=OuterRef("user"), contract=Subquery(current_of_outer.values("pk")[:1])
+                )
+            ),
+        )
+    )
+
+
+def notices(user: User, now: datetime) -> list[Nudge]:
+    """The nudges the person's home page shows: not dismissed or settled, their moment not
+    passed, in an open set they are still in, of a kind they have not turned off, and for
+    the contract, only while the version is the current one and they have not accepted it."""
+    current_contract = Contract.objects.filter(learning_set=OuterRef("learning_set")).order_by(
+        "-version"
+    )
+    in_set = Membership.objects.current().filter(user=user, learning_set=OuterRef("learning_set"))
+    turned_off = NudgeOptOut.objects.filter(person=user, kind=OuterRef("kind")).exclude(
+        kind__in=ESSENTIAL_NUDGES
+    )
+    nudges = (
+        Nudge.objects.filter(person=user, dismissed_at=None)
+        .filter(Q(ends_at=None) | Q(ends_at__gt=now))
+        .exclude(learning_set__status=LearningSet.Status.CLOSED)
+        .filter(Exists(in_set))
+        .exclude(Exists(turned_off))
+        .annotate(
+            current_contract=Subquery(current_contract.values("pk")[:1]),
+            accepted=Exists(
+                ContractAcceptance.objects.filter(user=user, contract=OuterRef("occasion"))
+            ),
+        )
+        .select_related("learning_set")
+        .order_by("created_at", "pk")
+    )
+    return [
+        nudge
+        for nudge in nudges
+        if nudge.kind != Nudge.Kind.CONTRACT_WAITING
+        or (nudge.occasion == nudge.current_contract and not nudge.accepted)
+    ]
+
+
+def programme_people(programme: Programme) -> QuerySet[User]:
+    """Everyone who already has an account in the programme: in one of its sets now, as a
+    facilitator or member, or one of its admins; by name."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(memberships__learning_set__programme=programme, memberships__left_at=None)
+            | Q(administered_programmes=programme),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+def own_nudges(user: User) -> QuerySet[Nudge]:
+    """A person's nudges: theirs alone."""
+    return Nudge.objects.filter(person=user)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from alsspace.models import User
-    from sets.models import Amendment, Invitation, LearningSet, Programme
+    from sets.models import Amendment, Invitation, LearningSet, Nudge, Programme
 
     # Whoever a permission is asked for: request.user, signed in or not.
     Person: TypeAlias = User | AnonymousUser
@@ -281,3 +281,21 @@ def can_approve_invitation(user: Person, invitation: Invitation | None) -> bool:
         and not is_own_invitation(user, invitation)
         and not learning_set.is_closed
     )
+
+
+# Nudges
+
+
+@rules.predicate
+def is_nudged_person(user: Person, nudge: Nudge | None) -> bool:
+    """A nudge is its recipient's alone: only they see or dismiss it."""
+    return nudge is not None and user.is_authenticated and nudge.person_id == user.pk
+
+
+@rules.predicate
+def is_signed_in(user: Person) -> bool:
+    """Pages about one's own account (which nudges to get) are everyone's who is signed in."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+rules.add_perm("sets.choose_nudges", is_signed_in)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alsspace.audit import record
 from alsspace.models import User
+from sets import nudges
 from sets.audit_actions import SetAction
 from sets.models import (
     ClosingReview,
@@ -21,6 +22,7 @@ from sets.models import (
     Invitation,
     LearningSet,
     Membership,
+    Nudge,
     Programme,
 )
 from sets.rules import can_approve_invitation, grants_own_access
@@ -29,6 +31,7 @@ from sets.tasks import (
     announce_newcomer,
     send_approval_request,
     send_invitation,
+    tell_assigned_facilitator,
 )
 
 if TYPE_CHECKING:
@@ -438,6 +441,61 @@ def operator_saved_membership(
         transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
 
 
+@transaction.atomic
+def assign_facilitator(
+    learning_set: LearningSet, person: User, *, actor: User, ip: str | None = None
+) -> Membership:
+    """Make someone who already has an account in the programme the set's facilitator, with
+    no invitation to wait for: a member of the set becomes its facilitator, anyone else joins
+    it as one. Like any new access it is never on one's own say-so, it is audited, and they
+    and everyone in the set are told, with who let them in."""
+    if person.pk == actor.pk:
+        raise ValidationError(
+            "You cannot make yourself the set's facilitator: another programme admin must."
+        )
+    LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
+    if learning_set.is_closed:
+        raise ValidationError(f"{learning_set} is closed.")
+    membership = Membership.objects.current().filter(learning_set=learning_set, user=person).first()
+    if membership is None:
+        membership = Membership.objects.create(
+            learning_set=learning_set,
+            user=person,
+            role=Membership.Role.FACILITATOR,
+            granted_by=actor,
+        )
+        record(
+            SetAction.MEMBERSHIP_ADDED,
+            actor=actor,
+            ip=ip,
+            programme=learning_set.programme_id,
+            subject=person.email,
+            role=Membership.Role.FACILITATOR,
+            set=learning_set.name,
+            assigned=True,
+        )
+    elif membership.role == Membership.Role.FACILITATOR:
+        raise ValidationError(f"{person} is already a facilitator of {learning_set}.")
+    else:
+        membership.role = Membership.Role.FACILITATOR
+        membership.granted_by = actor
+        membership.save(update_fields=["role", "granted_by"])
+        record(
+            SetAction.ROLE_CHANGED,
+            actor=actor,
+            ip=ip,
+            programme=learning_set.programme_id,
+            subject=person.email,
+            old=Membership.Role.MEMBER,
+            new=Membership.Role.FACILITATOR,
+            set=learning_set.name,
+            assigned=True,
+        )
+    transaction.on_commit(lambda: announce_newcomer.enqueue(membership.pk))
+    transaction.on_commit(lambda: tell_assigned_facilitator.enqueue(membership.pk))
+    return membership
+
+
 # Contracts
 
 
@@ -505,6 +563,7 @@ def accept_contract(contract: Contract, *, actor: User, ip: str | None = None) -
     learning_set = contract.learning_set
     LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
     _, created = ContractAcceptance.objects.get_or_create(contract=contract, user=actor)
+    accepted = [contract]
     if created:
         record(
             SetAction.CONTRACT_ACCEPTED,
@@ -520,6 +579,10 @@ def accept_contract(contract: Contract, *, actor: User, ip: str | None = None) -
                 ContractAcceptance.objects.get_or_create(
                     contract=later, user=actor, defaults={"carried_over": True}
                 )
+            accepted += newer
+    # The reminder to accept is settled for this version and any rewording it carries to.
+    for version in accepted:
+        nudges.settle([Nudge.Kind.CONTRACT_WAITING], version.pk, actor)
 
 
 # The set's lifecycle: forming, active, its closing review, closed

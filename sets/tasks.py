@@ -1,8 +1,9 @@
+from django.utils import timezone
 from django_tasks import task
 
 from alsspace.emails import send_templated_email
 from sets import queries
-from sets.models import Amendment, ClosingReview, Invitation, Membership
+from sets.models import Amendment, ClosingReview, Invitation, Membership, Nudge, NudgeOptOut
 
 
 @task()
@@ -115,3 +116,55 @@ def announce_closing_review(review_id):
             participant.user.email,
             {"review": review, "recipient": participant.user},
         )
+
+
+@task()
+def tell_assigned_facilitator(membership_id):
+    """Tell someone a programme admin made a set's facilitator that they now are, and where
+    to start."""
+    membership = (
+        Membership.objects.current()
+        .filter(pk=membership_id, role=Membership.Role.FACILITATOR)
+        .select_related("user", "learning_set__programme", "granted_by")
+        .first()
+    )
+    if membership is None:  # left or changed again before the worker got to it
+        return
+    send_templated_email(
+        "sets/email/facilitator_assigned", membership.user.email, {"membership": membership}
+    )
+
+
+@task()
+def send_nudge(nudge_id):
+    """Email one nudge (docs/product.md#nudges), once: skipped if it was emailed, dismissed or
+    settled, its moment has passed, its set has closed, its person has left the set or
+    turned its kind off since it was written."""
+    nudge = (
+        Nudge.objects.filter(pk=nudge_id, emailed_at=None, dismissed_at=None)
+        .select_related("person", "learning_set__programme")
+        .first()
+    )
+    now = timezone.now()
+    if (
+        nudge is None
+        or (nudge.ends_at is not None and nudge.ends_at <= now)
+        or nudge.learning_set.is_closed
+        or not nudge.person.is_active
+        or not Membership.objects.current()
+        .filter(learning_set=nudge.learning_set, user=nudge.person)
+        .exists()
+        or (
+            not nudge.essential
+            and NudgeOptOut.objects.filter(person=nudge.person, kind=nudge.kind).exists()
+        )
+    ):
+        return
+    person = nudge.person
+    with timezone.override(person.time_zone):
+        send_templated_email(
+            f"sets/email/nudge_{nudge.kind}",
+            person.email,
+            {"nudge": nudge, "person": person, "learning_set": nudge.learning_set},
+        )
+    Nudge.objects.filter(pk=nudge.pk).update(emailed_at=timezone.now())

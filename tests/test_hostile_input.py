@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Bid, InactionPrompt
+from sets import imports
 from sets.models import Amendment, ClosingReview
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.reflections.factories import JournalEntryFactory
@@ -358,6 +359,28 @@ CASES = {
         p.world.facilitator,
         url("sets:invite", p.world.learning_set.pk),
         {"name": ["Nia New"], "email": ["nia@example.org"], "role": ["member", "facilitator"]},
+    ),
+    "import_confirm": lambda p: Case(
+        p.world.admin,
+        url("sets:import_confirm", p.world.programme.pk),
+        {
+            "preview": [
+                imports.sign(
+                    p.world.programme,
+                    "name,email,set,role\nNia New,nia@example.org,Set Alpha,member\n",
+                )
+            ]
+        },
+    ),
+    "assign_facilitator": lambda p: Case(
+        p.world.admin,
+        url("sets:assign_facilitator", p.world.other_set.pk),
+        {"person": [str(p.world.facilitator.pk), str(p.world.member.pk)]},
+    ),
+    "notifications": lambda p: Case(
+        p.world.member,
+        url("sets:notifications"),
+        {"kinds": ["pulse_open", "bring_issue", "actions_due", "contract_waiting"]},
     ),
     "contract_edit": lambda p: Case(
         p.world.facilitator,

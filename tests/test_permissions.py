@@ -29,7 +29,7 @@ from sessions.models import (
     ReviewContribution,
 )
 from sets.audit_actions import SetAction
-from sets.models import Amendment, ClosingReview, ClosingReviewEntry, Invitation, Membership
+from sets.models import Amendment, ClosingReview, ClosingReviewEntry, Invitation, Membership, Nudge
 from tests.factories import UserFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
 
@@ -176,7 +176,26 @@ MATRIX = [
     ("sets:import_members", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("sets:import_template", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("sets:audit", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    (
+        "sets:import_confirm",
+        _programme,
+        "post",
+        # An empty post confirms no preview: bad input.
+        expect(admin=400),
+    ),
     ("sets:set", _set, "get", expect(**SET_VIEWERS)),
+    # Assigning a facilitator is the programme admin's, who sees the set; those in it may not.
+    (
+        "sets:assign_facilitator",
+        _set,
+        "get",
+        expect(pending=403, member=403, facilitator=403, admin=200),
+    ),
+    # Everyone chooses their own nudges; an empty post turns every optional kind off.
+    ("sets:notifications", None, "get", expect(**EVERYONE)),
+    ("sets:notifications", None, "post", expect(**SIGNED_IN_302)),
+    # A notice is its person's alone: anyone else is told it does not exist.
+    ("sets:nudge_dismiss", lambda w: {"pk": w.nudge.pk}, "post", expect(member=302)),
     ("sets:set_edit", _set, "get", expect(pending=403, member=403, facilitator=403, admin=200)),
     ("sets:invite", _set, "get", expect(**SET_MANAGERS)),
     (
@@ -580,6 +599,15 @@ def planted(world, settings):
         learned="To wait longer before asking.",
         keep_doing="Asking what it would cost to act.",
         story=CLOSING_STORY,
+    )
+    world.nudge = Nudge.objects.create(
+        person=world.member,
+        learning_set=world.learning_set,
+        kind=Nudge.Kind.BRING_ISSUE,
+        occasion=world.meeting.pk,
+        occasion_at=world.meeting.starts_at,
+        ends_at=world.meeting.starts_at,
+        link=world.meeting.get_absolute_url(),
     )
     world.private_entry = JournalEntry.objects.create(
         author=world.member, title="Before the CFO meeting", body=PRIVATE_JOURNAL

@@ -2,6 +2,7 @@
 
 from sessions.demo.insights import seed_demo_insights
 from sessions.demo.meetings import seed_demo_meetings
+from sessions.demo.nudges import seed_demo_nudges
 from sessions.demo.reviews import seed_demo_reviews
 
 
@@ -10,3 +11,5 @@ def seed():
     # The insights need held meetings to read.
     seed_demo_insights()
     seed_demo_reviews()
+    # The notices on the demo members' home pages, once the meetings exist.
+    seed_demo_nudges()

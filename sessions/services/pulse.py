@@ -40,6 +40,8 @@ from django.db.models import Case, F, Q, Value, When
 from alsspace.models import User
 from sessions import pulse
 from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseTally
+from sets import nudges
+from sets.models import Nudge
 
 REFUSALS = {
     pulse.State.NOT_HELD: "The pulse opens once the facilitator marks the meeting as held.",
@@ -70,6 +72,7 @@ def answer_pulse(
     except IntegrityError:
         raise ValidationError(REFUSALS[pulse.State.ANSWERED]) from None
     _count(meeting, values)
+    nudges.settle([Nudge.Kind.PULSE_OPEN], meeting.pk, member)
 
 
 def _on_the_scale(values: Mapping[str, object]) -> TypeGuard[Mapping[str, int]]:

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from alsspace.models import User
+from sessions import nudging
 from sessions.inaction import schedule_detection
 from sessions.models import Attendance, Meeting, MeetingSeries
 from sessions.recurrence import MAX_MEETINGS
@@ -154,6 +155,8 @@ def change_meeting(
         locked.reminder_sent_at = None
         fields.append("reminder_sent_at")
     locked.save(update_fields=fields)
+    if moved:
+        nudging.meeting_moved(locked)
     schedule_detection(locked.learning_set)
     transaction.on_commit(
         lambda: send_meeting_changed.enqueue(
@@ -171,5 +174,6 @@ def cancel_meeting(meeting: Meeting) -> None:
     locked.status = Meeting.Status.CANCELLED
     locked.sequence = F("sequence") + 1
     locked.save(update_fields=["status", "sequence", "updated_at"])
+    nudging.meeting_cancelled(locked)
     schedule_detection(locked.learning_set)
     transaction.on_commit(lambda: send_meeting_cancelled.enqueue(locked.pk))

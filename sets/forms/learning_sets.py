@@ -58,6 +58,31 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.email})" if obj.name else obj.email
+
+
+class AssignFacilitatorForm(forms.Form):
+    """Someone already in the programme, to be the set's facilitator at once."""
+
+    person = PersonChoiceField(
+        queryset=None,
+        label="Who",
+        empty_label="Choose someone in the programme",
+        help_text="People in the programme's sets now, and its admins. Anyone else: invite "
+        "them as facilitator by email.",
+        error_messages={
+            "required": "Choose who will facilitate the set.",
+            "invalid_choice": "Choose someone from the list.",
+        },
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
 class RemoveMemberForm(forms.Form):
     """Confirms ending a membership. A facilitator may not leave a set with no facilitator."""
 

@@ -173,6 +173,15 @@ class ImportForm(forms.Form):
     )
 
 
+class ImportConfirmForm(forms.Form):
+    """Confirming a preview: it carries the previewed file, signed (sets.imports.sign)."""
+
+    preview = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Upload the file again: there is no preview to confirm."},
+    )
+
+
 class AuditFilterForm(forms.Form):
     """The audit log's filters, read from the query string; each is optional. Days are
     whole days in the reader's time zone, both ends included."""

@@ -3,7 +3,7 @@ invitation leads to keep their names un-namespaced, in `sets.urls.site`."""
 
 from django.urls import path
 
-from sets.views import closing, contracts, invitations, learning_sets, programmes
+from sets.views import closing, contracts, invitations, learning_sets, nudges, programmes
 
 app_name = "sets"
 
@@ -25,6 +25,11 @@ urlpatterns = [
         "programmes/<int:pk>/import/", programmes.ImportMembersView.as_view(), name="import_members"
     ),
     path(
+        "programmes/<int:pk>/import/confirm/",
+        programmes.ImportConfirmView.as_view(),
+        name="import_confirm",
+    ),
+    path(
         "programmes/<int:pk>/import/example.csv",
         programmes.ImportExampleView.as_view(),
         name="import_template",
@@ -32,6 +37,11 @@ urlpatterns = [
     path("programmes/<int:pk>/audit/", programmes.AuditLogView.as_view(), name="audit"),
     path("sets/<int:pk>/", learning_sets.SetDetailView.as_view(), name="set"),
     path("sets/<int:pk>/invite/", learning_sets.InviteView.as_view(), name="invite"),
+    path(
+        "sets/<int:pk>/facilitator/assign/",
+        learning_sets.AssignFacilitatorView.as_view(),
+        name="assign_facilitator",
+    ),
     path(
         "sets/<int:pk>/invitations/<int:invitation_pk>/resend/",
         learning_sets.ResendInvitationView.as_view(),
@@ -86,4 +96,10 @@ urlpatterns = [
         name="closing_review_open",
     ),
     path("invitations/<str:token>/", invitations.InvitationView.as_view(), name="invitation"),
+    path("notifications/", nudges.NotificationsView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/dismiss/",
+        nudges.DismissNudgeView.as_view(),
+        name="nudge_dismiss",
+    ),
 ]

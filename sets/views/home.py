@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from sets import queries
@@ -20,6 +21,8 @@ class HomeView(TemplateView):
         facilitated = [s for s in current if s.my_role == Membership.Role.FACILITATOR]
         programmes = list(queries.programmes(programme_ids)) if programme_ids else []
         return super().get_context_data(
+            # Nudges are of sets one is in now: nobody in a set has none to read.
+            notices=queries.notices(user, timezone.now()) if roles else [],
             current_sets=current,
             left=[] if current or programmes else self.left_sets(memberships),
             facilitated=facilitated,

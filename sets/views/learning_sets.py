@@ -21,6 +21,7 @@ from sets import rules as set_rules
 from sets.forms.learning_sets import (
     CONTRACT_STARTER,
     AcceptContractForm,
+    AssignFacilitatorForm,
     ContractForm,
     InvitationForm,
     RemoveMemberForm,
@@ -119,6 +120,7 @@ class SetDetailView(SetPageMixin, DetailView):
             can_view_closing_review=user.has_perm(
                 "sets.view_closing_review_learningset", learning_set
             ),
+            can_assign=user.has_perm("sets.assign_facilitators_learningset", learning_set),
             usual_length=usual_length(learning_set.default_length_minutes),
             **kwargs,
         )
@@ -228,6 +230,42 @@ class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
             f"until {day(invitation.expires_at)}.",
         )
         warn_if_too_large(self.request, self.learning_set)
+        return redirect(self.learning_set)
+
+
+class AssignFacilitatorView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
+    """A programme admin makes someone already in the programme the set's facilitator, with
+    no email round trip; they and the set are told, as of any new access."""
+
+    permission = "sets.assign_facilitators_learningset"
+    form_class = AssignFacilitatorForm
+    template_name = "sets/assign_facilitator.html"
+
+    def get_form_kwargs(self):
+        facilitators = Membership.objects.current().filter(
+            learning_set=self.learning_set, role=Membership.Role.FACILITATOR
+        )
+        people = (
+            queries.programme_people(self.learning_set.programme)
+            .exclude(pk=self.request.user.pk)
+            .exclude(pk__in=facilitators.values("user"))
+        )
+        return {**super().get_form_kwargs(), "people": people}
+
+    def form_valid(self, form):
+        person = form.cleaned_data["person"]
+        try:
+            services.assign_facilitator(
+                self.learning_set, person, actor=self.request.user, ip=client_ip(self.request)
+            )
+        except ValidationError as error:
+            form.add_error("person", error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{person} is now the facilitator of {self.learning_set}. They and everyone in the "
+            "set have been told by email.",
+        )
         return redirect(self.learning_set)
 
 

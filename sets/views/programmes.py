@@ -18,6 +18,7 @@ from sets import audit_log, imports, queries, services, shape
 from sets.forms.programmes import (
     AddAdminForm,
     AuditFilterForm,
+    ImportConfirmForm,
     ImportForm,
     LearningSetForm,
     ProgrammeForm,
@@ -158,9 +159,11 @@ class SetCreateView(SubmitOnceMixin, SetFormMixin, PermittedObjectMixin, CreateV
         if learning_set is None:
             return self.form_invalid(form)
         messages.success(
-            self.request, f"Set “{learning_set}” created. Next, invite its facilitator and members."
+            self.request,
+            f"Set “{learning_set}” created. Next, give it a facilitator and members: invite "
+            "them here, or assign someone already in the programme as its facilitator.",
         )
-        return redirect(self.get_programme())
+        return redirect(learning_set)
 
 
 class SetEditView(SetFormMixin, PermittedObjectMixin, UpdateView):
@@ -178,8 +181,10 @@ class SetEditView(SetFormMixin, PermittedObjectMixin, UpdateView):
         return redirect(self.get_programme())
 
 
-class ImportMembersView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs400Mixin, FormView):
-    """Upload a CSV; invite everyone in it only if every row is right."""
+class ImportMembersView(AdministeredProgrammeMixin, InvalidIs400Mixin, FormView):
+    """Upload a CSV and see who it would invite, where and in which role, with any set it
+    would leave outside 4–8 members; nothing is sent until the preview is confirmed. A file
+    with a problem in any row is refused whole, each problem shown."""
 
     permission = "sets.import_members_programme"
     form_class = ImportForm
@@ -195,7 +200,8 @@ class ImportMembersView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs40
 
     def form_valid(self, form):
         try:
-            check = imports.check_import(self.programme, form.cleaned_data["file"])
+            text = imports.read_upload(form.cleaned_data["file"])
+            check = imports.check_text(self.programme, text)
         except imports.ImportFileError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
@@ -203,14 +209,62 @@ class ImportMembersView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs40
             return self.render_to_response(
                 self.get_context_data(form=form, problems=check.problems), status=400
             )
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                preview=check.rows,
+                warnings=imports.set_warnings(check.rows),
+                confirm_form=ImportConfirmForm(
+                    initial={"preview": imports.sign(self.programme, text)}
+                ),
+            )
+        )
+
+
+class ImportConfirmView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs400Mixin, FormView):
+    """Invite everyone a preview showed, checking the file again first: all or nothing."""
+
+    permission = "sets.import_members_programme"
+    form_class = ImportConfirmForm
+    template_name = "sets/import_members.html"
+    http_method_names = ["post"]
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", ImportForm())
+        return super().get_context_data(
+            columns=imports.COLUMNS,
+            max_rows=imports.MAX_ROWS,
+            sets=self.programme.sets.exclude(status="closed").order_by("name"),
+            **kwargs,
+        )
+
+    def refuse(self, error, problems=None):
+        return self.render_to_response(
+            self.get_context_data(error=error, problems=problems), status=400
+        )
+
+    def form_invalid(self, form):
+        return self.refuse(form.errors["preview"][0])
+
+    def form_valid(self, form):
+        try:
+            text = imports.unsign(self.programme, form.cleaned_data["preview"])
+            check = imports.check_text(self.programme, text)
+        except imports.ImportFileError as error:
+            return self.refuse(str(error))
+        if check.problems:
+            # Someone joined, was invited or a set closed since the preview.
+            return self.refuse(
+                "Since the preview, the programme has changed. Nothing was imported.",
+                check.problems,
+            )
         try:
             invitations = services.import_members(
                 self.programme, check.rows, actor=self.request.user, ip=client_ip(self.request)
             )
         except ValidationError as error:
             # Someone invited one of these people while the file was being checked.
-            form.add_error(None, f"{error.messages[0]} Nothing was imported; please try again.")
-            return self.form_invalid(form)
+            return self.refuse(f"{error.messages[0]} Nothing was imported; please try again.")
         count = len(invitations)
         message = f"Invited {count} {'person' if count == 1 else 'people'}."
         if any(invitation.needs_approval for invitation in invitations):

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
 from sessions.models import Bid, Meeting, MeetingSeries, ReviewContribution
+from sets import imports
 from sets.audit_actions import SetAction
 from sets.models import (
     Amendment,
@@ -87,9 +89,31 @@ class Form:
     files: dict = None
     prepare: object = None  # world → anything the form needs first
     page: object = None  # world → the page the form is on, when not its own path
+    # (client, world) → the form's page, when it is the answer to another form (a preview)
+    reached_by: object = None
 
     def page_of(self, world):
         return (self.page or self.path)(world)
+
+    def load_page(self, client, world):
+        if self.reached_by:
+            return self.reached_by(client, world)
+        return client.get(self.page_of(world))
+
+
+def signed_import(world):
+    """IMPORT_FILE as its preview signs it: once per world, since the signature holds the time
+    and a form sent again must be the same form."""
+    if not hasattr(world, "signed_import"):
+        world.signed_import = imports.sign(world.programme, IMPORT_FILE)
+    return world.signed_import
+
+
+def import_preview(client, world):
+    """The preview of IMPORT_FILE, which carries the confirming form."""
+    upload = SimpleUploadedFile("people.csv", IMPORT_FILE.encode(), content_type="text/csv")
+    path = reverse("sets:import_members", args=[world.programme.pk])
+    return client.post(path, {"file": upload})
 
 
 def open_invitation(world):
@@ -208,13 +232,24 @@ FORMS = {
     ),
     "import": Form(
         "admin",
-        lambda w: reverse("sets:import_members", args=[w.programme.pk]),
-        lambda w: {},
+        lambda w: reverse("sets:import_confirm", args=[w.programme.pk]),
+        lambda w: {"preview": signed_import(w)},
         lambda w: Invitation.objects.count(),
         2,
         audits={SetAction.INVITATION_SENT: 2, SetAction.MEMBERS_IMPORTED: 1},
         emails=True,
-        files={"file": ("people.csv", IMPORT_FILE)},
+        reached_by=import_preview,
+    ),
+    "assign facilitator": Form(
+        "admin",
+        lambda w: reverse("sets:assign_facilitator", args=[w.other_set.pk]),
+        lambda w: {"person": w.facilitator.pk},
+        lambda w: Membership.objects.filter(
+            learning_set=w.other_set, role="facilitator", user=w.facilitator
+        ).count(),
+        1,
+        audits={SetAction.MEMBERSHIP_ADDED: 1},
+        emails=True,
     ),
     "programme admin": Form(
         "admin",

@@ -37,7 +37,7 @@ def test_a_form_sent_again_after_it_was_saved_does_nothing_new(
     if form.prepare:
         form.prepare(world)
     client.force_login(world.role(form.role))
-    page = client.get(form.page_of(world))
+    page = form.load_page(client, world)
     assert page.status_code == 200
     key = key_on(page)
     with django_capture_on_commit_callbacks(execute=True):

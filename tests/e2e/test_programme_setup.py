@@ -1,6 +1,7 @@
 """Setting up a programme in the browser: a programme admin creates a programme and a set,
-then imports the set's people from CSV; a bad file is refused whole, with every row's reason.
-Every page visited is scanned with axe."""
+lands on the set's page, then imports the set's people from CSV; a bad file is refused whole,
+with every row's reason, and a good one is previewed before anyone is invited. Every page
+visited is scanned with axe."""
 
 from playwright.sync_api import expect
 
@@ -65,8 +66,13 @@ def test_an_admin_creates_a_programme_and_a_set_and_imports_its_people(
     shot(page, "programme-new-set")
     page.get_by_role("button", name="Create set").click()
 
-    expect(page.locator("h1")).to_have_text(PROGRAMME)
+    # The new set opens on its own page, where its next step, inviting, is.
+    expect(page.locator("h1")).to_contain_text(SET_NAME)
     expect(page.locator(".messages")).to_contain_text(f"Set “{SET_NAME}” created")
+    expect(page.get_by_role("link", name="Invite someone").first).to_be_visible()
+    axe_check(page)
+    shot(page, "programme-set-created")
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=PROGRAMME).click()
     sets_table = page.get_by_role("table", name=f"Sets in {PROGRAMME}")
     expect(sets_table).to_contain_text(SET_NAME)
     axe_check(page)
@@ -83,7 +89,7 @@ def test_an_admin_creates_a_programme_and_a_set_and_imports_its_people(
     shot(page, "import-form")
 
     page.get_by_label("CSV file").set_input_files(csv_file(BAD_CSV))
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Nothing was imported: 4 rows need fixing")
     problems = page.get_by_role("table", name="Rows with problems")
@@ -107,7 +113,11 @@ def test_an_admin_creates_a_programme_and_a_set_and_imports_its_people(
     assert mailoutbox == []
 
     page.get_by_label("CSV file").set_input_files(csv_file(GOOD_CSV))
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
+
+    expect(page.get_by_role("table", name="Who will be invited")).to_contain_text("Amina Okafor")
+    assert not Invitation.objects.filter(learning_set__programme=programme).exists()
+    page.get_by_role("button", name="Invite 3 people").click()
 
     expect(page.locator("h1")).to_have_text(PROGRAMME)
     expect(page.locator(".messages")).to_contain_text("Invited 3 people.")

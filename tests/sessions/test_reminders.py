@@ -19,6 +19,11 @@ def hours_from_now(hours):
     return timezone.now() + timedelta(hours=hours)
 
 
+def reminders():
+    """The reminder emails sent; the same sweep nudges too (tests/sessions/test_nudges.py)."""
+    return [m for m in mail.outbox if "Reminder" in m.subject]
+
+
 def send_reminders(capture):
     out = StringIO()
     with capture(execute=True):
@@ -37,15 +42,15 @@ def test_a_reminder_goes_to_everyone_in_the_set_once(
 ):
     output = send_reminders(django_capture_on_commit_callbacks)
     assert "Reminders queued for 1 meeting." in output
-    recipients = sorted(m.to[0] for m in mail.outbox)
+    recipients = sorted(m.to[0] for m in reminders())
     assert recipients == sorted([world.facilitator.email, world.member.email, world.pending.email])
-    assert all(m.subject.startswith("[ALS Space] Reminder: Set Alpha meets") for m in mail.outbox)
+    assert all(m.subject.startswith("[ALS Space] Reminder: Set Alpha meets") for m in reminders())
     soon.refresh_from_db()
     assert soon.reminder_sent_at is not None
 
     output = send_reminders(django_capture_on_commit_callbacks)
     assert "Reminders queued for 0 meetings." in output
-    assert len(mail.outbox) == 3
+    assert len(reminders()) == 3
 
 
 def test_the_window_is_the_sets_own(world, django_capture_on_commit_callbacks):
@@ -54,7 +59,7 @@ def test_the_window_is_the_sets_own(world, django_capture_on_commit_callbacks):
     in_three_days = MeetingFactory(learning_set=world.learning_set, starts_at=hours_from_now(70))
     beyond = MeetingFactory(learning_set=world.other_set, starts_at=hours_from_now(70))
     send_reminders(django_capture_on_commit_callbacks)
-    recipients = {m.to[0] for m in mail.outbox}
+    recipients = {m.to[0] for m in reminders()}
     assert world.member.email in recipients
     assert world.other_member.email not in recipients
     in_three_days.refresh_from_db()
@@ -85,7 +90,7 @@ def test_no_reminder(world, django_capture_on_commit_callbacks, case):
         meeting.ends_at = hours_from_now(52)
         meeting.save()
     send_reminders(django_capture_on_commit_callbacks)
-    assert mail.outbox == []
+    assert reminders() == []
     meeting.refresh_from_db()
     assert meeting.reminder_sent_at is None
 
@@ -103,12 +108,12 @@ def test_a_meeting_cancelled_after_its_claim_sends_nothing(world, soon):
     assert claim_reminder(soon.pk, timezone.now())
     Meeting.objects.filter(pk=soon.pk).update(status=Meeting.Status.CANCELLED)
     send_reminder.call(soon.pk)
-    assert mail.outbox == []
+    assert reminders() == []
 
 
 def test_a_moved_meeting_is_reminded_again(world, soon, django_capture_on_commit_callbacks):
     send_reminders(django_capture_on_commit_callbacks)
-    assert len(mail.outbox) == 3
+    assert len(reminders()) == 3
     with django_capture_on_commit_callbacks(execute=True):
         change_meeting(
             soon,
@@ -119,8 +124,7 @@ def test_a_moved_meeting_is_reminded_again(world, soon, django_capture_on_commit
         )
     mail.outbox.clear()
     send_reminders(django_capture_on_commit_callbacks)
-    assert len(mail.outbox) == 3
-    assert all("Reminder" in m.subject for m in mail.outbox)
+    assert len(reminders()) == 3
 
 
 def test_the_command_refuses_a_bad_interval(db):

@@ -23,6 +23,19 @@ def upload(client, world, content, **kwargs):
     return client.post(url, {"file": csv_file(content)}, **kwargs)
 
 
+def confirm(client, world, preview, key=None):
+    data = {"preview": preview.context["confirm_form"].initial["preview"]}
+    if key:
+        data["form_key"] = key
+    return client.post(reverse("sets:import_confirm", args=[world.programme.pk]), data)
+
+
+def upload_and_confirm(client, world, content):
+    preview = upload(client, world, content)
+    assert preview.status_code == 200, preview.content.decode()
+    return confirm(client, world, preview)
+
+
 GOOD_FILE = (
     "name,email,set,role\n"
     "Nia Newcomer,nia@example.org,Set Alpha,member\n"
@@ -33,7 +46,7 @@ GOOD_FILE = (
 
 def test_a_good_file_invites_everyone(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(client, world, GOOD_FILE)
+        response = upload_and_confirm(client, world, GOOD_FILE)
     assert response.status_code == 302
     assert response["Location"] == world.programme.get_absolute_url()
     invited = {(i.email, i.learning_set.name, i.role) for i in Invitation.objects.all()}
@@ -56,7 +69,7 @@ def test_a_good_file_invites_everyone(client, world, django_capture_on_commit_ca
 
 def test_byte_order_mark_and_semicolons_from_excel_are_accepted(client, world):
     text = "\ufeffName;Email;Set;Role\r\nNia Newcomer;nia@example.org;Set Alpha;Member\r\n\r\n"
-    response = upload(client, world, text)
+    response = upload_and_confirm(client, world, text)
     assert response.status_code == 302
     assert Invitation.objects.get().email == "nia@example.org"
 
@@ -165,7 +178,7 @@ def test_example_file_names_the_programmes_sets_and_imports_cleanly(client, worl
     content = response.content.decode()
     assert content.splitlines()[0] == "name,email,set,role"
     assert "Set Alpha" in content and "Set Beta" in content
-    assert upload(client, world, content).status_code == 302
+    assert upload_and_confirm(client, world, content).status_code == 302
     assert Invitation.objects.count() == 3
 
 

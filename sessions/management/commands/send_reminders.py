@@ -1,4 +1,5 @@
-"""Send the reminder of every meeting now within its set's reminder window, once."""
+"""Send the reminder of every meeting now within its set's reminder window, once, and every
+nudge now due, once."""
 
 import argparse
 import time
@@ -6,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from sessions.tasks import send_due_reminders
+from sessions.tasks import send_due_nudges, send_due_reminders
 
 
 def minutes(value):
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         "them. Each meeting is claimed before its reminder is queued, so running this twice, "
         "or on two machines at once, never sends a reminder twice. Run it every 15 minutes: "
         "from cron, e.g. '*/15 * * * * cd /srv/alsspace && .venv/bin/python manage.py "
-        "send_reminders', or as a long-running process with --every 15."
+        "send_reminders', or as a long-running process with --every 15. The same sweep "
+        "queues the nudges now due (the pulse open, actions due, the contract waiting, the "
+        "next meeting coming; docs/product.md#nudges), each once per person."
     )
 
     def add_arguments(self, parser):
@@ -39,6 +42,8 @@ class Command(BaseCommand):
             while True:
                 claimed = send_due_reminders.call()
                 self.stdout.write(f"Reminders queued for {claimed} meeting{'s' * (claimed != 1)}.")
+                nudged = send_due_nudges.call()
+                self.stdout.write(f"Nudges queued: {nudged}.")
                 if every is None:
                     return
                 close_old_connections()
