@@ -9,6 +9,7 @@ template. A higher app puts itself on a lower app's page through alsspace/places
 (docs/architecture.md#templates-and-the-import-direction).
 """
 
+import ast
 import re
 from pathlib import Path
 
@@ -165,3 +166,52 @@ def test_the_navigation_shows_each_app_s_places_by_role(client, world):
     page = client.get(reverse("sets:programmes")).content.decode()
     assert f'aria-current="page" href="{reverse("sets:programmes")}">Programmes</a>' in page
     assert "Dashboard</a>" not in page
+
+
+def view_imports(package: Path, app: str) -> list[str]:
+    """Each import of a view module by another module of `package` (an app's views/), as
+    "<module>: <imported>": a view builds only on views/mixins.py, here or in a lower app."""
+    found = []
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = f"{app}.views" + (f".{node.module}" if node.module else "")
+                else:
+                    base = node.module or ""
+                names = [base] if base.count(".") >= 2 else [f"{base}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                app_name, _, rest = name.partition(".views.")
+                module = rest.split(".", 1)[0]
+                if app_name in RANK and module and module != "mixins":
+                    found.append(f"{path.name}: {app_name}.views.{module}")
+    return found
+
+
+def test_views_build_only_on_mixins():
+    for app in LAYERS:
+        package = Path(settings.BASE_DIR) / app / "views"
+        if package.is_dir():
+            assert view_imports(package, app) == [], app
+
+
+def test_a_view_importing_another_view_is_found(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "from sessions.views.meeting import page_context\n"
+        "from sessions.views.mixins import MeetingPageMixin\n"
+        "from .journal import EntryDetailView\n"
+        "from sets.views import home\n"
+        "import reflections.views.sharing\n",
+        encoding="utf-8",
+    )
+    assert view_imports(tmp_path, "reflections") == [
+        "a.py: sessions.views.meeting",
+        "a.py: reflections.views.journal",
+        "a.py: sets.views.home",
+        "a.py: reflections.views.sharing",
+    ]
