@@ -11,253 +11,24 @@ not yet accepted the contract.
 """
 
 import json
-from dataclasses import dataclass
-from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from sessions import queries
 from sessions.forms import meeting as meeting_forms
-from sessions.models import Attendance, Meeting, ReportBack
+from sessions.models import Attendance
 from sessions.services import running
-from sessions.views.mixins import MeetingPageMixin
+from sessions.views.mixins import MeetingPageMixin, Notice, form_messages, page_context
 
 CONFLICT = (
     "Someone else changed this meeting a moment ago — here are the current values; "
     "make your change again."
 )
-
-
-def clock(seconds):
-    """Elapsed time as the timer shows it (static/js/meeting.js counts the same way)."""
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
-
-
-def radios(choices, id_prefix, checked):
-    """A row's radio group as (value, label, input id, checked) for each choice: built here
-    once rather than looked up part by part for every radio of every row."""
-    return [(value, label, f"{id_prefix}-{value}", value == checked) for value, label in choices]
-
-
-@dataclass
-class AttendanceRow:
-    member: object
-    record: Attendance | None
-
-    @property
-    def status(self):
-        return self.record.status if self.record else ""
-
-    @property
-    def status_radios(self):
-        return radios(Attendance.Status.choices, f"attendance-{self.member.pk}", self.status)
-
-    @property
-    def apologies_sent_at(self):
-        if self.record and self.record.status == Attendance.Status.APOLOGIES:
-            return self.record.apologies_sent_at
-        return None
-
-
-@dataclass
-class ReportBackRow:
-    action: object
-    report: ReportBack | None
-    earlier: list
-    reported_later: bool
-    owner_status: str
-
-    @property
-    def written_by_owner(self):
-        return self.report is not None and self.report.written_by_id == self.action.owner_id
-
-    @property
-    def outcome_radios(self):
-        saved = self.report.outcome if self.report else None
-        return radios(ReportBack.Outcome.choices, f"outcome-{self.action.pk}", saved)
-
-    @property
-    def awaiting_owner(self):
-        """Due here, but its owner is not marked present: it is heard once they are."""
-        return self.report is None and self.owner_status not in Attendance.ATTENDED
-
-
-class MeetingPage:
-    """What the meeting page shows this person. Each part is loaded only when a template
-    asks for it, in a fixed number of queries whatever the size of the set."""
-
-    def __init__(self, request, meeting):
-        user = request.user
-        self.user = user
-        self.meeting = meeting
-        self.learning_set = meeting.learning_set
-        self.working = (
-            user.has_perm("meetings.run_meeting", meeting)
-            and meeting.status != Meeting.Status.CANCELLED
-        )
-        self.can_view_content = user.has_perm("meetings.view_content_meeting", meeting)
-        self.can_view_attendance = user.has_perm("meetings.view_attendance_meeting", meeting)
-        self.can_send_apologies = user.has_perm("meetings.send_apologies_meeting", meeting)
-        self.must_accept = not self.can_view_content and user.has_perm(
-            "sets.accept_contract_learningset", self.learning_set
-        )
-
-    @cached_property
-    def post_urls(self):
-        """Where each panel's forms post, reversed once rather than for every row's form."""
-        return {
-            panel: reverse(f"meetings:meeting_{panel}", args=[self.meeting.pk])
-            for panel in ("attendance", "report_backs", "airtime", "actions", "review", "held")
-        }
-
-    @cached_property
-    def attendance_records(self):
-        return {a.user_id: a for a in queries.meeting_attendance(self.meeting)}
-
-    @cached_property
-    def members(self):
-        return list(queries.set_members(self.learning_set))
-
-    @cached_property
-    def attendance_rows(self):
-        records = self.attendance_records
-        return [AttendanceRow(member, records.get(member.pk)) for member in self.members]
-
-    def attendance_row(self, member_pk):
-        return next(row for row in self.attendance_rows if row.member.pk == member_pk)
-
-    @cached_property
-    def my_attendance(self):
-        if self.can_view_attendance:
-            return self.attendance_records.get(self.user.pk)
-        return queries.meeting_attendance(self.meeting).filter(user=self.user).first()
-
-    @cached_property
-    def shows_own_attendance(self):
-        return self.can_send_apologies or self.my_attendance is not None
-
-    @cached_property
-    def attended_count(self):
-        return sum(1 for row in self.attendance_rows if row.status in Attendance.ATTENDED)
-
-    @cached_property
-    def expected_count(self):
-        return len(self.attendance_rows) - self.apologies_count
-
-    @cached_property
-    def apologies_count(self):
-        return sum(1 for row in self.attendance_rows if row.status == Attendance.Status.APOLOGIES)
-
-    @cached_property
-    def started(self):
-        return self.meeting.starts_at <= timezone.now()
-
-    @cached_property
-    def ahead(self):
-        """A scheduled meeting still to come: the page speaks of it in the future tense."""
-        return self.meeting.status == Meeting.Status.SCHEDULED and not self.started
-
-    @cached_property
-    def in_progress(self):
-        return self.meeting.in_progress(timezone.now())
-
-    @cached_property
-    def can_change(self):
-        """Moving or cancelling is offered until the meeting starts."""
-        return self.ahead and self.user.has_perm("meetings.change_meeting", self.meeting)
-
-    @property
-    def held(self):
-        return self.meeting.status == Meeting.Status.HELD
-
-    @cached_property
-    def apologies_open(self):
-        """Apologies are sent, or withdrawn, until the meeting starts."""
-        return self.can_send_apologies and not self.started
-
-    @cached_property
-    def slots(self):
-        now = timezone.now()
-        slots = list(queries.meeting_airtime(self.meeting))
-        for slot in slots:
-            seconds = slot.actual_seconds
-            if slot.timer_started_at:
-                seconds += max(0, int((now - slot.timer_started_at).total_seconds()))
-            slot.clock = clock(seconds)
-        return slots
-
-    @cached_property
-    def running_slot(self):
-        return next((slot for slot in self.slots if slot.timer_started_at), None)
-
-    @cached_property
-    def planned_minutes(self):
-        return sum(slot.planned_minutes for slot in self.slots)
-
-    @cached_property
-    def actual_minutes(self):
-        return round(sum(slot.actual_seconds for slot in self.slots) / 60)
-
-    @cached_property
-    def actions(self):
-        return list(queries.actions_committed_at(self.meeting))
-
-    @cached_property
-    def report_back_rows(self):
-        starts_at = self.meeting.starts_at
-        rows = []
-        for action in queries.report_back_agenda(self.meeting):
-            reports = list(action.report_backs.all())
-            owner_record = self.attendance_records.get(action.owner_id)
-            rows.append(
-                ReportBackRow(
-                    action,
-                    report=next((r for r in reports if r.meeting_id == self.meeting.pk), None),
-                    earlier=[r for r in reports if r.meeting.starts_at < starts_at],
-                    reported_later=any(r.meeting.starts_at > starts_at for r in reports),
-                    owner_status=owner_record.status if owner_record else "",
-                )
-            )
-        return rows
-
-    def report_back_row(self, action_pk):
-        return next((row for row in self.report_back_rows if row.action.pk == action_pk), None)
-
-    @cached_property
-    def suggested_owner(self):
-        """Whose action is likeliest to come next: the presenter on the clock, or the last."""
-        slot = self.running_slot or (self.slots[-1] if self.slots else None)
-        return slot.presenter if slot else None
-
-
-def page_context(request, meeting, **forms):
-    """Everything the page and its fragments need; `forms` replaces a panel's blank form
-    with one that keeps what was typed."""
-    page = MeetingPage(request, meeting)
-    context = {"page": page, "notice": None}
-    if page.working:
-        context.update(
-            slot_form=meeting_forms.SlotAddForm(meeting=meeting, members=lambda: page.members),
-            action_form=meeting_forms.ActionForm(
-                meeting=meeting,
-                members=lambda: page.members,
-                initial={"owner": page.suggested_owner},
-            ),
-            review_form=meeting_forms.ReviewForm(
-                meeting=meeting, initial={"process_review": meeting.process_review}
-            ),
-        )
-    context.update(forms)
-    return context
 
 
 class MeetingView(MeetingPageMixin, TemplateView):
@@ -269,20 +40,6 @@ class MeetingView(MeetingPageMixin, TemplateView):
 
 
 # The panels
-
-
-@dataclass
-class Notice:
-    """A message shown at the top of the panel it is about."""
-
-    panel: str
-    level: str
-    messages: list
-    unsaved: str = ""
-
-
-def form_messages(form):
-    return [error for errors in form.errors.values() for error in errors]
 
 
 class PanelView(MeetingPageMixin, TemplateView):
