@@ -1,19 +1,24 @@
 """What the meetings app's pages share: a meeting's pages, the meetings that can still
-change, and what the meeting page shows (`MeetingPage`, `page_context`) with the notices its
-panels carry, which the panels (meeting.py) and members' own acts (actions.py) render."""
+change, what the meeting page shows (`MeetingPage`, `page_context`) with the notices its
+panels carry, which the panels (meeting.py) and members' own acts (actions.py) render, and
+`PanelView`, the endpoint every panel of the page is built on."""
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.generic import TemplateView
 
 from alsspace.mixins import PermittedObjectMixin
 from sessions import queries
 from sessions.forms import meeting as meeting_forms
 from sessions.models import Attendance, Meeting, ReportBack
+from sessions.services import running
 
 
 def schedule_url(learning_set):
@@ -298,3 +303,105 @@ class Notice:
 
 def form_messages(form):
     return [error for errors in form.errors.values() for error in errors]
+
+
+# The panels
+
+CONFLICT = (
+    "Someone else changed this meeting a moment ago — here are the current values; "
+    "make your change again."
+)
+
+
+class PanelView(MeetingPageMixin, TemplateView):
+    """An endpoint one panel of the meeting page posts to.
+
+    Success: with htmx, the fresh fragment and an `HX-Trigger` that brings the page's other
+    forms to the new revision; without, a redirect back to the panel. Refusal (400) and
+    conflict (409): the whole panel, fresh, with the reason at its top; without htmx, the
+    whole page.
+    """
+
+    permission = "meetings.run_meeting"
+    http_method_names = ["post"]
+    template_name = "sessions/meeting.html"
+    panel = ""  # the fragment's name; its element's id is "<panel>-panel"
+    forms = {}  # the form class for each `op` the panel posts
+    kept_as = {}  # form class → context name, for forms whose typed values are kept
+    keep_on_conflict = True
+    saved_message = "Saved."
+
+    @property
+    def fragment(self):
+        return f"sessions/partials/{self.panel}.html"
+
+    def post(self, request, *args, **kwargs):
+        form_class = self.forms.get(request.POST.get("op", ""))
+        if form_class is None:
+            return self.refused(["That is not something this panel can do."])
+        form = form_class(request.POST, meeting=self.meeting)
+        if not form.is_valid():
+            return self.refused(form_messages(form), form)
+        revision = form.cleaned_data["revision"]
+        try:
+            self.save(**form.cleaned_data)
+        except running.StaleMeeting:
+            return self.conflict(form)
+        except ValidationError as error:
+            return self.refused(error.messages, form)
+        return self.saved(revision)
+
+    def save(self, **data):
+        """Each panel writes its cleaned form through its service in sessions.services.running."""
+        raise NotImplementedError
+
+    def fresh_context(self, **forms):
+        self.meeting.refresh_from_db()
+        return self.get_context_data(**page_context(self.request, self.meeting, **forms))
+
+    def panel_response(self, notice, status, forms):
+        context = self.fresh_context(**forms)
+        context["notice"] = notice
+        if not self.request.htmx:
+            return render(self.request, self.template_name, context, status=status)
+        response = render(self.request, self.fragment, context, status=status)
+        response["HX-Retarget"] = f"#{self.panel.replace('_', '-')}-panel"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+
+    def refused(self, reasons, form=None):
+        name = self.kept_as.get(type(form))
+        forms = {name: form} if name else {}
+        return self.panel_response(Notice(self.panel, "danger", reasons), 400, forms)
+
+    def conflict(self, form):
+        name = self.kept_as.get(type(form)) if self.keep_on_conflict else None
+        forms = {}
+        if name:
+            values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+            forms = {name: type(form)(meeting=self.meeting, initial=values)}
+        notice = Notice(self.panel, "warning", [CONFLICT], self.unsaved_text(form))
+        return self.panel_response(notice, 409, forms)
+
+    def unsaved_text(self, form):
+        return ""
+
+    def saved(self, revision):
+        if not self.request.htmx:
+            messages.success(self.request, self.saved_message)
+            panel_id = self.panel.replace("_", "-")
+            return redirect(f"{self.meeting.get_absolute_url()}#{panel_id}-panel")
+        response = self.render_saved(self.fresh_context())
+        # Exactly the revision this save made: should someone else have saved since, forms
+        # moved to it are still refused.
+        response["HX-Trigger"] = json.dumps(
+            {"meetingSaved": {"from": revision, "to": revision + 1}}
+        )
+        return response
+
+    def render_saved(self, context):
+        return render(self.request, self.fragment, context)
+
+
+def ops(form_class, *names):
+    return dict.fromkeys(names, form_class)
