@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from alsspace.models import User
@@ -36,6 +36,9 @@ from sessions.models import (
     PulseTally,
 )
 from sets.models import LearningSet, Programme
+
+# A meeting's answers summed from its tallies: "responses", and "item_<n>" for each statement.
+Sums = dict[str, int]
 
 # Never fewer, whatever a programme sets: below three, answers could be told apart.
 MIN_RESPONSES = 3
@@ -48,7 +51,7 @@ class Item:
     reverse: bool = False
 
     @property
-    def field(self):
+    def field(self) -> str:
         return f"item_{self.number}"
 
 
@@ -142,7 +145,7 @@ class ItemResult:
     score: Fraction  # the mean score, reverse-scored where the item is
 
     @property
-    def rounded(self):
+    def rounded(self) -> float:
         return round(float(self.score), 1)
 
 
@@ -153,25 +156,25 @@ class Result:
     meeting: Meeting
     responses: int
     minimum: int
-    closes_at: object
+    closes_at: datetime
     closed: bool
-    items: list  # ItemResult for each statement; empty unless `shown` (published)
+    items: list[ItemResult]  # ItemResult for each statement; empty unless `shown` (published)
     overall: Fraction | None  # the mean of every item score; None unless `shown`
 
     @property
-    def shown(self):
+    def shown(self) -> bool:
         return self.overall is not None
 
     @property
-    def overall_rounded(self):
+    def overall_rounded(self) -> float | None:
         return None if self.overall is None else round(float(self.overall), 1)
 
     @property
-    def enough(self):
+    def enough(self) -> bool:
         return self.responses >= self.minimum
 
 
-def _sums(meeting_ids):
+def _sums(meeting_ids: Sequence[int]) -> dict[int, Sums]:
     """Per meeting: how many responses, and the sum of each item's answers, from its tallies.
     One query."""
     rows = (
@@ -180,7 +183,7 @@ def _sums(meeting_ids):
         .annotate(responses=Sum("count"), total=Sum(F("point") * F("count")))
         .order_by()
     )
-    sums = {}
+    sums: dict[int, Sums] = {}
     for row in rows:
         meeting = sums.setdefault(row["meeting"], {"responses": 0})
         meeting[f"item_{row['item']}"] = row["total"]
@@ -189,10 +192,11 @@ def _sums(meeting_ids):
     return {pk: meeting for pk, meeting in sums.items() if meeting["responses"]}
 
 
-def _result(meeting, sums, minimum, now):
+def _result(meeting: Meeting, sums: Sums | None, minimum: int, now: datetime) -> Result:
     responses = sums["responses"] if sums else 0
-    items, overall = [], None
-    if meeting.pulse_published_at is not None and responses:
+    items: list[ItemResult] = []
+    overall: Fraction | None = None
+    if sums is not None and meeting.pulse_published_at is not None and responses:
         for item in ITEMS:
             mean = Fraction(sums[item.field], responses)
             items.append(ItemResult(item, 8 - mean if item.reverse else mean))
@@ -201,12 +205,12 @@ def _result(meeting, sums, minimum, now):
     return Result(meeting, responses, minimum, closes_at(meeting), closed, items, overall)
 
 
-def _due(meeting, sums, minimum, now):
+def _due(meeting: Meeting, sums: Sums | None, minimum: int, now: datetime) -> bool:
     responses = sums["responses"] if sums else 0
     return meeting.pulse_published_at is None and is_closed(meeting, now) and responses >= minimum
 
 
-def _publish(due, minimum, now):
+def _publish(due: Sequence[Meeting], minimum: int, now: datetime) -> dict[int, Sums]:
     """Publish the pulses of `due` that have closed with at least `minimum` answers, setting
     `pulse_published_at` on the instances, and return every one's sums as they now stand.
 
@@ -255,7 +259,7 @@ def result(meeting: Meeting, now: datetime | None = None) -> Result:
     return results([meeting], meeting.learning_set.programme, now)[meeting.pk]
 
 
-def publish_due(meetings, now=None):
+def publish_due(meetings: QuerySet[Meeting], now: datetime | None = None) -> list[Meeting]:
     """Publish the pulses among `meetings` (a queryset of one programme's) that have closed
     with enough answers, judged by the sets and programme as stored, not as a form is about
     to change them: what is due is due now. Returns the held meetings, earliest first."""
@@ -269,7 +273,9 @@ def publish_due(meetings, now=None):
     return held
 
 
-def reopened_by(learning_set, window_days, now=None):
+def reopened_by(
+    learning_set: LearningSet, window_days: int, now: datetime | None = None
+) -> list[Meeting]:
     """The set's meetings whose published results a pulse window of `window_days` would
     open to answers again, earliest first; pulses due to be published are published first."""
     now = now or timezone.now()
@@ -281,7 +287,7 @@ def reopened_by(learning_set, window_days, now=None):
     ]
 
 
-def reopen_refusal(reopened, now):
+def reopen_refusal(reopened: Sequence[Meeting], now: datetime) -> str:
     """Why a pulse window that would reopen these published pulses is refused."""
     first = reopened[0]
     zone = ZoneInfo(first.learning_set.programme.time_zone)

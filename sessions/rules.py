@@ -2,8 +2,9 @@
 and the set-level permissions about meetings (scheduling, the dashboard, attendance reports),
 which are declared here because the sets app does not know that meetings exist.
 
-Every rule is composed from the named predicates of sets.rules, asked of the meeting's set
-(`of_meeting`), and the few facts about a meeting below."""
+Every rule is composed from the named predicates of sets.rules, asked of the set a meeting,
+an action or a prompt belongs to (`of_meeting`, `of_its_set`), and the one fact about a
+meeting below."""
 
 from __future__ import annotations
 
@@ -30,22 +31,24 @@ if TYPE_CHECKING:
     from sets.rules import Person
 
 
-def _set_of(meeting: Meeting | None) -> LearningSet | None:
-    return meeting.learning_set if meeting is not None else None
+def _set_of(thing: Meeting | Action | InactionPrompt | None) -> LearningSet | None:
+    return thing.learning_set if thing is not None else None
 
 
-def of_meeting(set_predicate: Predicate) -> Predicate:
-    """A predicate on a set, asked of a meeting's set."""
+def of_its_set(set_predicate: Predicate) -> Predicate:
+    """A predicate on a set, asked of the set a meeting, an action or a prompt belongs to
+    (false, as every set predicate is, when there is none)."""
 
-    def on_meetings_set(user: Person, meeting: Meeting | None) -> bool:
-        return bool(set_predicate(user, _set_of(meeting)))
+    def on_its_set(user: Person, thing: Meeting | Action | InactionPrompt | None) -> bool:
+        return bool(set_predicate(user, _set_of(thing)))
 
-    return Predicate(on_meetings_set, name=f"of_meeting({set_predicate.name})")
+    return Predicate(on_its_set, name=f"of_its_set({set_predicate.name})")
 
 
-@rules.predicate
-def is_meeting_in_open_set(user: Person, meeting: Meeting | None) -> bool:
-    return meeting is not None and not meeting.learning_set.is_closed
+# Asked of a meeting: the same predicate, named for what it is asked of.
+of_meeting = of_its_set
+
+is_meeting_in_open_set = of_meeting(is_open_set)
 
 
 @rules.predicate
@@ -97,13 +100,13 @@ can_view_attendance = of_meeting(can_view_set_content | is_set_programme_admin)
 
 
 @rules.predicate
-def can_report_on_action(user: Person, action: Action | None) -> bool:
-    """An action's owner writes their own report-back while they are a member of the open
-    set under its current contract."""
-    if action is None or action.owner_id != user.pk:
-        return False
-    learning_set = action.learning_set
-    return bool(is_member_under_contract(user, learning_set)) and not learning_set.is_closed
+def is_action_owner(user: Person, action: Action | None) -> bool:
+    return action is not None and action.owner_id == user.pk
+
+
+# An action's owner writes their own report-back while they are a member of the open set
+# under its current contract.
+can_report_on_action = is_action_owner & of_its_set(is_member_under_contract & is_open_set)
 
 
 # Action is a plain model (not a RulesModel), so its one permission is registered here.
@@ -121,18 +124,10 @@ can_answer_pulse = is_meeting_in_open_set & of_meeting(is_member_under_contract)
 can_view_pulse_results = can_view_meeting_content
 
 
-@rules.predicate
-def can_view_prompt(user: Person, prompt: InactionPrompt | None) -> bool:
-    """Inaction prompts and facilitator notes: the set's facilitators only."""
-    return prompt is not None and bool(can_view_dashboard(user, prompt.learning_set))
+# Inaction prompts and facilitator notes: the set's facilitators only.
+can_view_prompt = of_its_set(can_view_dashboard)
 
-
-@rules.predicate
-def is_prompt_in_open_set(user: Person, prompt: InactionPrompt | None) -> bool:
-    return prompt is not None and not prompt.learning_set.is_closed
-
-
-can_act_on_prompt = can_view_prompt & is_prompt_in_open_set
+can_act_on_prompt = can_view_prompt & of_its_set(is_open_set)
 
 # Meeting's own permissions are declared on the model; these two read best beside the pulse.
 rules.add_perm("meetings.answer_pulse_meeting", can_answer_pulse)

@@ -275,11 +275,8 @@ def can_approve_invitation(user: Person, invitation: Invitation | None) -> bool:
     programme, or the set's current facilitator; never the person asking or the invitee."""
     if invitation is None or not invitation.needs_approval:
         return False
-    learning_set = invitation.learning_set
-    return (
-        bool(is_set_lead(user, learning_set))
-        and not is_own_invitation(user, invitation)
-        and not learning_set.is_closed
+    return bool((is_set_lead & is_open_set)(user, invitation.learning_set)) and not (
+        is_own_invitation(user, invitation)
     )
 
 

@@ -23,7 +23,19 @@ SKIPPED_DIRS = {
     ".local",
 }
 SKIPPED_PATHS = {ROOT / "static" / "vendor", ROOT / "bench" / "results"}
-TEXT_SUFFIXES = {".py", ".html", ".js", ".css", ".md", ".txt", ".toml", ".cfg", ".ini", ".yml"}
+TEXT_SUFFIXES = {
+    ".py",
+    ".html",
+    ".js",
+    ".css",
+    ".md",
+    ".txt",
+    ".toml",
+    ".cfg",
+    ".ini",
+    ".yml",
+    ".yaml",
+}
 TEXT_NAMES = {"Makefile", "run"}
 
 # `docs/<page>.md` or `docs/<page>.md#<anchor>`, not as the tail of a longer path.

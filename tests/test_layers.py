@@ -1,17 +1,21 @@
 """Templates keep the import direction: reflections -> sessions -> sets -> alsspace.
 
 import-linter (`make layers`, the contract in pyproject.toml) checks Python imports, template
-tag modules included. Templates slip past it, so this checks them: a template under
-`templates/<app>/` belongs to that app, and every other template (`base.html`, the error pages,
-allauth's) to `alsspace`, the lowest layer. A template may not `{% load %}` a higher app's tag
+tag modules included. Templates slip past it, so this checks them, in every folder Django loads
+them from (the project's `templates/` and any app's own): a template under `templates/<app>/`
+belongs to that app, and every other template (`base.html`, the error pages, allauth's) to
+`alsspace`, the lowest layer. A template may not `{% load %}` a higher app's tag
 library, `{% url %}` a name in a higher app's namespace, or include or extend a higher app's
 template. A higher app puts itself on a lower app's page through alsspace/places.py instead
-(docs/architecture.md#templates-and-the-import-direction).
+(docs/architecture.md#templates-and-the-import-direction). And a view module builds only on
+views/mixins.py, never on another view module.
 """
 
+import ast
 import re
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.template.backends.django import get_installed_libraries
 from django.urls import get_resolver, reverse
@@ -59,9 +63,24 @@ def namespace_owners() -> dict[str, str]:
     return owners
 
 
-def crossings(root: Path) -> list[str]:
+def template_roots() -> list[tuple[Path, str | None]]:
+    """Every folder Django loads templates from, with the app whose folder it is: the
+    project's (TEMPLATES' DIRS, owned by each template's name) and each app's own
+    `<app>/templates/`, should one appear (APP_DIRS is on)."""
+    roots: list[tuple[Path, str | None]] = [
+        (Path(folder), None) for engine in settings.TEMPLATES for folder in engine["DIRS"]
+    ]
+    for config in apps.get_app_configs():
+        folder = Path(config.path) / "templates"
+        if config.name in RANK and folder.is_dir():
+            roots.append((folder, config.name))
+    return roots
+
+
+def crossings(root: Path, folder_app: str | None = None) -> list[str]:
     """Each place a template under `root` reaches up to a higher app, as
-    "<template>: <what>"."""
+    "<template>: <what>". A template in an app's own folder belongs to that app, or to the
+    lower app its name says."""
     libraries, namespaces = library_owners(), namespace_owners()
     found = []
     for path in sorted(root.rglob("*")):
@@ -69,6 +88,8 @@ def crossings(root: Path) -> list[str]:
             continue
         name = path.relative_to(root).as_posix()
         owner = RANK[template_owner(name)]
+        if folder_app is not None:
+            owner = min(owner, RANK[folder_app])
         text = path.read_text(encoding="utf-8")
         for match in LOAD.finditer(text):
             words = match.group(1).split()
@@ -91,7 +112,21 @@ def crossings(root: Path) -> list[str]:
 
 
 def test_no_template_reaches_a_higher_app():
-    assert crossings(TEMPLATES) == []
+    roots = template_roots()
+    assert (TEMPLATES, None) in roots
+    for root, app in roots:
+        assert crossings(root, app) == [], root
+
+
+def test_a_template_in_an_app_s_own_folder_is_that_app_s(tmp_path):
+    (tmp_path / "reflections").mkdir()
+    (tmp_path / "reflections" / "planted.html").write_text(
+        "{% url 'meetings:my_actions' %}", encoding="utf-8"
+    )
+    assert crossings(tmp_path) == []
+    assert crossings(tmp_path, "sets") == [
+        "reflections/planted.html: url meetings:my_actions (sessions)"
+    ]
 
 
 def test_a_template_reaching_up_is_found(tmp_path):
@@ -165,3 +200,52 @@ def test_the_navigation_shows_each_app_s_places_by_role(client, world):
     page = client.get(reverse("sets:programmes")).content.decode()
     assert f'aria-current="page" href="{reverse("sets:programmes")}">Programmes</a>' in page
     assert "Dashboard</a>" not in page
+
+
+def view_imports(package: Path, app: str) -> list[str]:
+    """Each import of a view module by another module of `package` (an app's views/), as
+    "<module>: <imported>": a view builds only on views/mixins.py, here or in a lower app."""
+    found = []
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = f"{app}.views" + (f".{node.module}" if node.module else "")
+                else:
+                    base = node.module or ""
+                names = [base] if base.count(".") >= 2 else [f"{base}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                app_name, _, rest = name.partition(".views.")
+                module = rest.split(".", 1)[0]
+                if app_name in RANK and module and module != "mixins":
+                    found.append(f"{path.name}: {app_name}.views.{module}")
+    return found
+
+
+def test_views_build_only_on_mixins():
+    for app in LAYERS:
+        package = Path(settings.BASE_DIR) / app / "views"
+        if package.is_dir():
+            assert view_imports(package, app) == [], app
+
+
+def test_a_view_importing_another_view_is_found(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "from sessions.views.meeting import page_context\n"
+        "from sessions.views.mixins import MeetingPageMixin\n"
+        "from .journal import EntryDetailView\n"
+        "from sets.views import home\n"
+        "import reflections.views.sharing\n",
+        encoding="utf-8",
+    )
+    assert view_imports(tmp_path, "reflections") == [
+        "a.py: sessions.views.meeting",
+        "a.py: reflections.views.journal",
+        "a.py: sets.views.home",
+        "a.py: reflections.views.sharing",
+    ]

@@ -15,11 +15,11 @@ from django.views.generic import CreateView, DeleteView, DetailView, TemplateVie
 from alsspace.inputs import positive_id
 from alsspace.submissions import SubmitOnceMixin
 from reflections import queries, services
-from reflections.forms import DraftForm, EntryForm, JournalFilterForm, ShareForm
-from reflections.rendering import render_markdown
+from reflections.forms import DraftForm, EntryForm, JournalFilterForm
 from reflections.search import matching_ids, snippets
 from reflections.views.mixins import (
     JOURNAL_FIELDS,
+    EntryPageMixin,
     JournalFormMixin,
     OwnEntryMixin,
     PrivatePageMixin,
@@ -130,24 +130,8 @@ class EntryCreateView(JournalFormMixin, SubmitOnceMixin, CreateView):
         return redirect(entry)
 
 
-class EntryDetailView(OwnEntryMixin, DetailView):
+class EntryDetailView(EntryPageMixin, DetailView):
     permission = "reflections.view_journalentry"
-    template_name = "reflections/entry_detail.html"
-    context_object_name = "entry"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        shareable = list(queries.shareable_sets(user))
-        kwargs.setdefault(
-            "share_form",
-            ShareForm(user=user, initial={"learning_set": self.entry.learning_set_id}),
-        )
-        return super().get_context_data(
-            body_html=render_markdown(self.entry.body),
-            shareable_sets=shareable,
-            share_elsewhere=[s for s in shareable if s.pk != self.entry.shared_with_id],
-            **kwargs,
-        )
 
 
 class EntryEditView(JournalFormMixin, OwnEntryMixin, UpdateView):

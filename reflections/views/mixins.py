@@ -1,4 +1,5 @@
-"""What every journal page shares: the author-only scope, and responses nobody caches."""
+"""What every journal page shares: the author-only scope, responses nobody caches, and an
+entry's page, which its share form posts back to."""
 
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -6,6 +7,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from alsspace.mixins import PermittedObjectMixin
 from reflections import queries
+from reflections.forms import ShareForm
+from reflections.rendering import render_markdown
 
 # Fields whose values never appear in error reports.
 JOURNAL_FIELDS = ("title", "body")
@@ -44,3 +47,25 @@ class OwnEntryMixin(PrivatePageMixin, PermittedObjectMixin):
     @property
     def entry(self):
         return self.permitted_object
+
+
+class EntryPageMixin(OwnEntryMixin):
+    """An entry's page, with the form that shares it: read (journal.EntryDetailView) and
+    shown again, with the error, when a share is refused (sharing.EntryShareView)."""
+
+    template_name = "reflections/entry_detail.html"
+    context_object_name = "entry"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        shareable = list(queries.shareable_sets(user))
+        kwargs.setdefault(
+            "share_form",
+            ShareForm(user=user, initial={"learning_set": self.entry.learning_set_id}),
+        )
+        return super().get_context_data(
+            body_html=render_markdown(self.entry.body),
+            shareable_sets=shareable,
+            share_elsewhere=[s for s in shareable if s.pk != self.entry.shared_with_id],
+            **kwargs,
+        )

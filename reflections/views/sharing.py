@@ -4,21 +4,20 @@ shared reflections."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.views.generic import TemplateView, View
+from django.views.generic import DetailView, TemplateView, View
 
 from alsspace.audit import client_ip
 from alsspace.mixins import PermittedObjectMixin
 from reflections import queries, services
 from reflections.forms import ShareForm
 from reflections.rendering import render_markdown
-from reflections.views.journal import EntryDetailView
-from reflections.views.mixins import OwnEntryMixin, PrivatePageMixin
+from reflections.views.mixins import EntryPageMixin, OwnEntryMixin, PrivatePageMixin
 from sets.queries import visible_sets
 
 PAGE_SIZE = 20
 
 
-class EntryShareView(EntryDetailView):
+class EntryShareView(EntryPageMixin, DetailView):
     """The share form sits on the entry's page, which comes back with the error when the
     choice is refused."""
 

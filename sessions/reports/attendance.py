@@ -22,13 +22,15 @@ figure comes from a fixed number of queries, whatever the number of sets, member
 meetings.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
     BooleanField,
@@ -39,6 +41,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -60,6 +63,9 @@ NOT_RECORDED_LABEL = "Not recorded"
 # What an export can be narrowed to: each recorded status, or records left blank.
 STATUS_CHOICES = [*Attendance.Status.choices, (NOT_RECORDED, NOT_RECORDED_LABEL)]
 
+# The SQL of the member table's rows and its params (`_member_rows`).
+SQL = tuple[str, tuple[Any, ...]]
+
 
 @dataclass(frozen=True)
 class ReportScope:
@@ -74,7 +80,7 @@ class ReportScope:
     status: str = ""
 
     @property
-    def zone(self):
+    def zone(self) -> ZoneInfo:
         return ZoneInfo(self.programme.time_zone)
 
 
@@ -97,19 +103,19 @@ class Tally:
     not_recorded: int = 0
 
     @classmethod
-    def of(cls, row):
+    def of(cls, row: Mapping[str, Any]) -> "Tally":
         return cls(**{name: row[name] for name in COUNTS})
 
-    def __add__(self, other):
+    def __add__(self, other: "Tally") -> "Tally":
         # Field by field: astuple() deep-copies, and a programme's report adds thousands.
         return Tally(*(getattr(self, name) + getattr(other, name) for name in COUNTS))
 
     @property
-    def rate(self):
+    def rate(self) -> int | None:
         """Whole percent attended, rounded down; None when nothing was expected."""
         return self.attended * 100 // self.expected if self.expected else None
 
-    def below(self, threshold):
+    def below(self, threshold: int) -> bool:
         return self.expected > 0 and self.attended * 100 < threshold * self.expected
 
 
@@ -130,14 +136,14 @@ class MemberSummary:
     erased_account: int | None = None
 
     @property
-    def erased(self):
+    def erased(self) -> bool:
         return self.user_id is None
 
 
 @dataclass(frozen=True)
 class SetSummary:
     learning_set: LearningSet
-    facilitators: list
+    facilitators: list[str]
     meetings_held: int
     next_meeting: datetime | None
     tally: Tally
@@ -149,37 +155,39 @@ class AttendanceReport:
     below the threshold, and the monthly tallies per set or, for many sets, for them all."""
 
     scope: ReportScope
-    sets: list
+    sets: list[SetSummary]
     member_count: int
     below_count: int
-    monthly: dict  # (set id, or None for every set together, first day of the month) → Tally
-    member_rows: tuple  # the SQL and params of the member table's rows, for member_page
+    monthly: dict[
+        tuple[int | None, date], Tally
+    ]  # (set id, or None for every set together, first day of the month) → Tally
+    member_rows: SQL  # the SQL and params of the member table's rows, for member_page
 
     @property
-    def threshold(self):
+    def threshold(self) -> int:
         return self.scope.programme.attendance_threshold
 
     @cached_property  # the page shows several of its figures
-    def total(self):
+    def total(self) -> Tally:
         return sum((s.tally for s in self.sets), Tally())
 
     @property
-    def meetings_held(self):
+    def meetings_held(self) -> int:
         return sum(s.meetings_held for s in self.sets)
 
     @property
-    def chart_per_set(self):
+    def chart_per_set(self) -> bool:
         return len(self.sets) <= CHART_MAX_SETS
 
     @property
-    def chart_rows(self):
+    def chart_rows(self) -> list[tuple[int | None, str]]:
         """(key in `monthly`, name) for each row of the chart."""
         if self.chart_per_set:
             return [(s.learning_set.pk, s.learning_set.name) for s in self.sets]
         return [(None, f"All {len(self.sets)} sets")]
 
     @property
-    def months(self):
+    def months(self) -> list[date]:
         """Every month from the first with a held meeting to the last, gaps included."""
         if not self.monthly:
             return []
@@ -191,14 +199,14 @@ class AttendanceReport:
         return months
 
 
-def report_sets(scope):
+def report_sets(scope: ReportScope) -> QuerySet[LearningSet]:
     sets = LearningSet.objects.filter(programme=scope.programme)
     if scope.learning_set is not None:
         sets = sets.filter(pk=scope.learning_set.pk)
     return sets
 
 
-def _period(prefix, scope):
+def _period(prefix: str, scope: ReportScope) -> Q:
     q = Q()
     if scope.starts is not None:
         q &= Q(**{f"{prefix}starts_at__gte": scope.starts})
@@ -207,7 +215,7 @@ def _period(prefix, scope):
     return q
 
 
-def period_of(scope):
+def period_of(scope: ReportScope) -> Q:
     """The meetings that start in the scope's period."""
     return _period("", scope)
 
@@ -226,7 +234,7 @@ def held_after_leaving() -> Q:
     )
 
 
-def counted_attendance(scope):
+def counted_attendance(scope: ReportScope) -> QuerySet[Attendance]:
     """The attendance rows behind every figure: one per member expected at a held meeting,
     that is every row of a held meeting but those held after their person left the set."""
     # A join to the programme, not `IN (its sets)`, so that PostgreSQL reaches the rows
@@ -246,7 +254,7 @@ def counted_attendance(scope):
     return rows.filter(Q(user__isnull=True) | ~Q(user__in=leavers) | ~held_after_leaving())
 
 
-def exported_attendance(scope):
+def exported_attendance(scope: ReportScope) -> QuerySet[Attendance]:
     """The rows of an export: those counted, narrowed to one status if the scope names one,
     by set, meeting and member name."""
     rows = counted_attendance(scope)
@@ -260,7 +268,7 @@ def exported_attendance(scope):
     )
 
 
-def member_summaries(scope):
+def member_summaries(scope: ReportScope) -> list[MemberSummary]:
     """Every member's tally in each set, current members with nothing expected yet included,
     by set and name. Two queries."""
     threshold = scope.programme.attendance_threshold
@@ -317,16 +325,20 @@ def member_summaries(scope):
     )
 
 
-def set_summaries(scope, members, *, now):
+def set_summaries(
+    scope: ReportScope, members: Iterable[MemberSummary], *, now: datetime
+) -> list[SetSummary]:
     """Each set with its facilitators, meetings held in the period and next meeting (two
     queries); its tally is the sum of its members', so the two always agree."""
-    tallies = {}
+    tallies: dict[int, Tally] = {}
     for member in members:
         tallies[member.set_id] = tallies.get(member.set_id, Tally()) + member.tally
     return _set_summaries(scope, tallies, now=now)
 
 
-def _set_summaries(scope, tallies, *, now):
+def _set_summaries(
+    scope: ReportScope, tallies: Mapping[int, Tally], *, now: datetime
+) -> list[SetSummary]:
     held = Q(meetings__status=Meeting.Status.HELD) & _period("meetings__", scope)
     upcoming = Q(meetings__status=Meeting.Status.SCHEDULED, meetings__starts_at__gt=now)
     sets = list(
@@ -338,7 +350,7 @@ def _set_summaries(scope, tallies, *, now):
         )
         .order_by("name")
     )
-    facilitators = {}
+    facilitators: dict[int, list[str]] = {}
     for set_pk, name, email in (
         Membership.objects.current()
         .filter(role=Membership.Role.FACILITATOR, learning_set__in=[s.pk for s in sets])
@@ -358,7 +370,9 @@ def _set_summaries(scope, tallies, *, now):
     ]
 
 
-def monthly_tallies(scope, *, per_set=True):
+def monthly_tallies(
+    scope: ReportScope, *, per_set: bool = True
+) -> dict[tuple[int | None, date], Tally]:
     """Tallies per calendar month in the programme's time zone, per set or, keyed None, for
     every set together. One query."""
     zone = scope.zone
@@ -376,14 +390,14 @@ def monthly_tallies(scope, *, per_set=True):
     }
 
 
-def _first_day(month, zone):
+def _first_day(month: date, zone: ZoneInfo) -> date:
     if isinstance(month, datetime):
         month = timezone.localtime(month, zone) if timezone.is_aware(month) else month
         return month.date()
     return month
 
 
-def member_tallies(scope):
+def member_tallies(scope: ReportScope) -> QuerySet[Attendance, dict[str, Any]]:
     """One row per person per set with a counted attendance: set and person ids (or, for an
     erased account, its number), their tally and whether it is below the threshold. Ids
     only: grouping by names would carry them through every attendance row, and the member
@@ -404,7 +418,7 @@ def member_tallies(scope):
     )
 
 
-def current_members(scope):
+def current_members(scope: ReportScope) -> QuerySet[Membership, Any]:
     """The set and person ids of each current member of the report's sets."""
     return (
         Membership.objects.current()
@@ -414,11 +428,12 @@ def current_members(scope):
     )
 
 
-def _sql(queryset):
-    return queryset.query.get_compiler(using=queryset.db).as_sql()
+def _sql(queryset: QuerySet[Any, Any]) -> SQL:
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return str(sql), tuple(params)
 
 
-def _member_rows(scope):
+def _member_rows(scope: ReportScope) -> SQL:
     """SQL and params for the member table's rows, by ids: every tally, and every current
     member with none yet (zeros). One full join gives both, and whether each person is still
     a member. Columns: set_pk, person, erased, the COUNTS, below, is_current."""
@@ -436,7 +451,7 @@ def _member_rows(scope):
     return sql, (*tally_params, *current_params)
 
 
-def _rollup(member_rows):
+def _rollup(member_rows: SQL) -> dict[int, tuple[Tally, int, int]]:
     """Per set: the sum of its members' tallies, how many members it has and how many of them
     are below the threshold. One query over the member rows, so that the attendance is read
     once for all three."""
@@ -452,7 +467,7 @@ def _rollup(member_rows):
     return {row[0]: (Tally(*map(int, row[1:-2])), int(row[-2]), int(row[-1])) for row in rows}
 
 
-def attendance_report(scope, now=None):
+def attendance_report(scope: ReportScope, now: datetime | None = None) -> AttendanceReport:
     """Everything the report page shows but the member table, in four queries."""
     member_rows = _member_rows(scope)
     rollup = _rollup(member_rows)
@@ -475,7 +490,7 @@ class MemberRows:
     an erased account's rows, then by name. The names are joined to the grouped rows, once
     per row rather than once per attendance."""
 
-    def __init__(self, member_rows, *, below_only):
+    def __init__(self, member_rows: SQL, *, below_only: bool) -> None:
         members, self.params = member_rows
         self.connection = connections[Attendance.objects.db]
         quote = self.connection.ops.quote_name
@@ -489,7 +504,7 @@ class MemberRows:
             "LOWER(COALESCE(NULLIF(u.name, ''), u.email)), u.email, m.person, m.erased"
         )
 
-    def __getitem__(self, rows):
+    def __getitem__(self, rows: slice) -> list[dict[str, Any]]:
         if rows.stop <= rows.start:
             return []
         with self.connection.cursor() as cursor:
@@ -501,15 +516,19 @@ class MemberRows:
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-class CountedPaginator(Paginator):
+class CountedPaginator(Paginator[Any]):
     """A paginator told how many rows there are, which the report has already counted."""
 
-    def __init__(self, object_list, per_page, count):
+    # Any: MemberRows is sliced only, never indexed, iterated or measured, which is less
+    # than django-stubs' protocol for what a Paginator pages through.
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
         super().__init__(object_list, per_page)
         self.count = count
 
 
-def member_page(report, number, *, below_only=False):
+def member_page(
+    report: AttendanceReport, number: int | str | None, *, below_only: bool = False
+) -> Page[Any]:
     """One page of the member table, sorted and sliced by the database in one query."""
     count = report.below_count if below_only else report.member_count
     rows = MemberRows(report.member_rows, below_only=below_only)

@@ -14,8 +14,7 @@ from sessions import queries
 from sessions.forms.meeting import ApologiesForm, OwnReportBackForm
 from sessions.models import Action
 from sessions.services import running
-from sessions.views.meeting import Notice, form_messages, page_context
-from sessions.views.mixins import MeetingPageMixin
+from sessions.views.mixins import MeetingPageMixin, Notice, form_messages, page_context
 
 
 class ApologiesView(MeetingPageMixin, TemplateView):

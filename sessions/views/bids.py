@@ -1,7 +1,7 @@
 """Bids on the meeting page (docs/product.md#bids-and-the-presenters-framing): a member brings,
 changes or withdraws their own bid before the meeting starts; the facilitator orders the bids
 and turns them into airtime, as one of the meeting page's panels (its saves, conflicts and
-refusals are those of every panel, sessions.views.meeting.PanelView)."""
+refusals are those of every panel, sessions.views.mixins.PanelView)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,8 +13,14 @@ from django.views.generic import TemplateView
 from alsspace.submissions import SubmitOnceMixin
 from sessions.forms import meeting as meeting_forms
 from sessions.services import bids as bid_services
-from sessions.views.meeting import Notice, PanelView, form_messages, ops, page_context
-from sessions.views.mixins import MeetingPageMixin
+from sessions.views.mixins import (
+    MeetingPageMixin,
+    Notice,
+    PanelView,
+    form_messages,
+    ops,
+    page_context,
+)
 
 
 class BidPlanView(PanelView):

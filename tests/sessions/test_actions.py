@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
-from sessions.views.meeting import CONFLICT
+from sessions.views.mixins import CONFLICT
 from tests.sessions.factories import MeetingFactory, days_from_now
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import AirtimeSlot, Meeting
-from sessions.views.meeting import CONFLICT
+from sessions.views.mixins import CONFLICT
 from tests.factories import MembershipFactory
 from tests.sessions.factories import MeetingFactory
 

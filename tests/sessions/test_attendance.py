@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Action, Attendance, Meeting
-from sessions.views.meeting import CONFLICT
+from sessions.views.mixins import CONFLICT
 from tests.sessions.factories import MeetingFactory, days_from_now
 
 

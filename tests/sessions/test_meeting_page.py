@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
-from sessions.views.meeting import CONFLICT
+from sessions.views.mixins import CONFLICT
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
 
