@@ -477,6 +477,7 @@ def page_context(request, meeting, **forms):
     return context
 
 
+@dataclass
 class Notice:
     """A message shown at the top of the panel it is about."""
 
