@@ -16,8 +16,7 @@ from alsspace.submissions import SubmitOnceMixin
 from sets import amendments, queries, services
 from sets.contract_diff import difference
 from sets.forms.learning_sets import AdoptAmendmentForm, AmendmentForm, DeclineAmendmentForm
-from sets.views.learning_sets import CurrentContractMixin, version_saved
-from sets.views.mixins import SetPageMixin
+from sets.views.mixins import CurrentContractMixin, SetPageMixin, version_saved
 
 
 class AmendmentCreateView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin, FormView):

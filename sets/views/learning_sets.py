@@ -10,7 +10,6 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from alsspace.audit import client_ip
@@ -28,7 +27,7 @@ from sets.forms.learning_sets import (
     SetStatusForm,
 )
 from sets.models import Contract, Membership
-from sets.views.mixins import SetPageMixin
+from sets.views.mixins import CurrentContractMixin, SetPageMixin, version_saved
 
 # How long the set page tells the people in a set who joined after them, and who let them in.
 NEWCOMER_DAYS = timedelta(days=30)
@@ -403,15 +402,6 @@ class MemberRemoveView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVie
 # The contract
 
 
-class CurrentContractMixin(SetPageMixin):
-    @cached_property
-    def contract(self):
-        return services.current_contract(self.learning_set)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "current_contract": self.contract}
-
-
 class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
     """Read the set's current ground rules; a member who has not yet accepted them does so here."""
 
@@ -512,22 +502,3 @@ class ContractEditView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mixin,
             return self.form_invalid(form)
         messages.success(self.request, version_saved(contract))
         return redirect("sets:contract", self.learning_set.pk)
-
-
-def version_saved(contract):
-    """What the facilitator is told once a version is saved."""
-    if contract.version == 1:
-        return (
-            "The contract is saved. Every member is asked to accept it when they next open the set."
-        )
-    if contract.is_minor:
-        return (
-            f"Version {contract.version} of the contract is saved as a minor change. Members "
-            "who had accepted the contract stay accepted; the set can read what changed in its "
-            "history."
-        )
-    return (
-        f"Version {contract.version} of the contract is saved as a material change. Every "
-        "member must now accept it again before they can see the set's content; they are asked "
-        "when they next open the set."
-    )

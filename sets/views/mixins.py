@@ -1,8 +1,10 @@
 """The view mixins the sets app's pages share, and the pages of the apps above build on: a
 set's pages and a programme's pages."""
 
+from django.utils.functional import cached_property
+
 from alsspace.mixins import PermittedObjectMixin
-from sets import queries
+from sets import queries, services
 
 
 class SetPageMixin(PermittedObjectMixin):
@@ -43,3 +45,34 @@ class AdministeredProgrammeMixin(ProgrammeNavMixin, PermittedObjectMixin):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(programme=self.programme, **kwargs)
+
+
+# The contract's pages (sets.views.learning_sets and sets.views.contracts)
+
+
+class CurrentContractMixin(SetPageMixin):
+    @cached_property
+    def contract(self):
+        return services.current_contract(self.learning_set)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "current_contract": self.contract}
+
+
+def version_saved(contract):
+    """What the facilitator is told once a version is saved."""
+    if contract.version == 1:
+        return (
+            "The contract is saved. Every member is asked to accept it when they next open the set."
+        )
+    if contract.is_minor:
+        return (
+            f"Version {contract.version} of the contract is saved as a minor change. Members "
+            "who had accepted the contract stay accepted; the set can read what changed in its "
+            "history."
+        )
+    return (
+        f"Version {contract.version} of the contract is saved as a material change. Every "
+        "member must now accept it again before they can see the set's content; they are asked "
+        "when they next open the set."
+    )
