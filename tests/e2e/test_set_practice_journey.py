@@ -7,40 +7,18 @@ and the set closes read-only. Every page is scanned with axe at 1280 and 390 pix
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from sessions.models import AirtimeSlot, Meeting
-from sessions.services import bids as bid_services
-from sets.models import Contract, LearningSet
-from tests.e2e.test_bids_and_phases import DESKTOP, both_sizes, saved
-from tests.factories import ContractAcceptanceFactory, MembershipFactory
-from tests.sessions.factories import MeetingFactory
+from sets.models import LearningSet
+from tests.e2e import test_bids_and_phases as bids_journey
+from tests.e2e.test_bids_and_phases import DESKTOP, MAYA_PROBLEM, both_sizes, saved
 
-MAYA_PROBLEM = "My two teams merge in April and I am afraid of losing the good people."
-ROSA_PROBLEM = "My deputy does not support the restructure and I keep avoiding her."
-RULES = (
-    "1. Confidentiality. What is said in the set stays in the set.\n\n"
-    "2. Attendance. We send apologies before the day."
-)
-PROPOSED = RULES.replace("We send apologies", "We send apologies to the facilitator")
+# Set Alpha's next meeting, tomorrow; Rosa, a second member under the contract, has bid.
+coming = bids_journey.coming
+PROPOSED = f"{bids_journey.GROUND_RULE}\n\nWe ask questions before anyone gives advice."
 LEARNED = "To ask one more question before I give advice."
-
-
-@pytest.fixture
-def coming(world):
-    """Set Alpha's next meeting, tomorrow; Rosa, a second member under the contract, has bid."""
-    Contract.objects.filter(pk=world.contract.pk).update(text=RULES)
-    world.rosa = MembershipFactory(learning_set=world.learning_set, user__name="Rosa Reyes").user
-    ContractAcceptanceFactory(contract=world.contract, user=world.rosa)
-    world.meeting = MeetingFactory(
-        learning_set=world.learning_set, starts_at=timezone.now() + timedelta(days=1)
-    )
-    bid_services.bring_bid(
-        world.meeting, actor=world.rosa, problem=ROSA_PROBLEM, want="sounding_board", minutes=30
-    )
-    return world
 
 
 def test_a_set_bids_meets_in_phases_reviews_amends_its_contract_and_closes(
