@@ -10,7 +10,15 @@ from django.contrib import admin
 
 from alsspace.audit import client_ip
 from sets import services
-from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
+from sets.models import (
+    Contract,
+    ContractAcceptance,
+    Invitation,
+    LearningSet,
+    Membership,
+    Nudge,
+    Programme,
+)
 
 
 @admin.register(Programme)
@@ -122,4 +130,25 @@ class ContractAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Nudge)
+class NudgeAdmin(admin.ModelAdmin):
+    """Who was reminded of what, and when: to answer "did they get the email?". A nudge holds
+    no set content (its occasion is an id, its link a path); nobody writes one by hand."""
+
+    list_display = ("person", "kind", "learning_set", "created_at", "emailed_at", "dismissed_at")
+    list_filter = ("kind", "learning_set__programme")
+    list_select_related = ("person", "learning_set")
+    search_fields = ("person__email", "person__name", "learning_set__name")
+    readonly_fields = [field.name for field in Nudge._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -3,8 +3,9 @@
 The whole file is read and every row checked first; the caller invites only when no row
 has a problem (services.import_members), so an import is all or nothing. A clean file is
 shown first as a preview (who goes to which set in which role, and the sets it would leave
-outside 4–8 members); the preview carries the file's text signed (`sign`), and confirming
-it checks that text again and invites (`unsign`), so what is invited is what was shown.
+outside 4–8 members, as sets.shape words it); the preview carries the file's text signed
+(`sign`), and confirming it checks that text again and invites (`unsign`), so what is
+invited is what was shown.
 """
 
 import csv
@@ -20,6 +21,7 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
 from alsspace.inputs import has_nul
+from sets import queries, shape
 from sets.models import Invitation, LearningSet, Membership
 from sets.services import check_can_invite
 
@@ -220,9 +222,6 @@ def _check_invitable(row, reasons):
 
 # The preview and its confirmation
 
-# A set works with 4 to 8 members besides its facilitator (docs/product.md#the-practice).
-FEWEST_MEMBERS = 4
-MOST_MEMBERS = 8
 PREVIEW_SALT = "sets.import.preview"
 # How long a preview can be confirmed: long enough to check it, short enough that the
 # people in the sets have not changed much since.
@@ -230,37 +229,16 @@ PREVIEW_MAX_AGE = 60 * 60
 
 
 def set_warnings(rows):
-    """What the import would do to each set's size that is worth a second look: a set past
-    MOST_MEMBERS members, or one still below FEWEST_MEMBERS, counting its members now, the
-    members invited and not yet joined, and the members in the file. Warnings, never
-    refusals."""
+    """What the import would do to each set's size that is worth a second look (sets.shape:
+    warnings, never refusals), counting its members now, those invited and not yet joined,
+    and the members in the file; each warning begins with the set's name."""
     sets = {row.learning_set.pk: row.learning_set for row in rows}
     in_file = Counter(row.learning_set.pk for row in rows if row.role == Membership.Role.MEMBER)
-    members = Counter(
-        Membership.objects.current()
-        .filter(learning_set__in=list(sets), role=Membership.Role.MEMBER)
-        .values_list("learning_set", flat=True)
-    )
-    invited = Counter(
-        Invitation.objects.pending()
-        .filter(learning_set__in=list(sets), role=Membership.Role.MEMBER)
-        .values_list("learning_set", flat=True)
-    )
-    warnings = []
-    for pk, learning_set in sorted(sets.items(), key=lambda item: item[1].name.casefold()):
-        total = members[pk] + invited[pk] + in_file[pk]
-        so_far = f"{members[pk]} now, {invited[pk]} invited, {in_file[pk]} in this file"
-        if total > MOST_MEMBERS:
-            warnings.append(
-                f"{learning_set} would have {total} members ({so_far}). A set works best "
-                f"with {FEWEST_MEMBERS} to {MOST_MEMBERS}: consider another set for some."
-            )
-        elif total < FEWEST_MEMBERS:
-            warnings.append(
-                f"{learning_set} would have {total} member{'s' * (total != 1)} ({so_far}). "
-                f"A set works best with {FEWEST_MEMBERS} to {MOST_MEMBERS}."
-            )
-    return warnings
+    return [
+        f"{learning_set}: {warning}"
+        for pk, learning_set in sorted(sets.items(), key=lambda item: item[1].name.casefold())
+        for warning in shape.size_warnings(*queries.set_size(learning_set), in_file[pk])
+    ]
 
 
 def sign(programme, text):

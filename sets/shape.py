@@ -19,31 +19,45 @@ def _people(count: int) -> str:
     return f"{count} member{'' if count == 1 else 's'}"
 
 
-def too_large(members: int, invited: int = 0) -> str | None:
-    """What to say when `members` current members and `invited` more invited pass 8."""
-    if members + invited <= LARGEST:
+def too_large(members: int, invited: int = 0, in_file: int = 0) -> str | None:
+    """What to say when `members` current members, `invited` more invited and `in_file` more
+    about to be invited from an import file pass 8."""
+    if members + invited + in_file <= LARGEST:
         return None
-    with_invited = f", with {invited} more invited" if invited else ""
     return (
-        f"The set has {_people(members)}{with_invited}: more than {LARGEST}. Sets work best "
-        f"with {SMALLEST} to {LARGEST} members, so that each has airtime at every meeting."
+        f"The set has {_people(members)}{_aside(', with {}', invited, in_file)}: more than "
+        f"{LARGEST}. Sets work best with {SMALLEST} to {LARGEST} members, so that each has "
+        "airtime at every meeting."
     )
 
 
-def too_small(members: int, invited: int = 0) -> str | None:
-    """What to say when a set runs below 4 members, counting those invited, so a set being
-    filled is not warned about the places already offered."""
-    if members + invited >= SMALLEST:
+def too_small(members: int, invited: int = 0, in_file: int = 0) -> str | None:
+    """What to say when a set runs below 4 members, counting those invited (and those an
+    import file would invite), so a set being filled is not warned about the places already
+    offered."""
+    if members + invited + in_file >= SMALLEST:
         return None
-    with_invited = f" (and {invited} invited)" if invited else ""
     return (
-        f"The set has {_people(members)}{with_invited}: fewer than {SMALLEST}. Sets work best "
-        f"with {SMALLEST} to {LARGEST} members, enough for both challenge and support."
+        f"The set has {_people(members)}{_aside(' ({})', invited, in_file)}: fewer than "
+        f"{SMALLEST}. Sets work best with {SMALLEST} to {LARGEST} members, enough for both "
+        "challenge and support."
     )
 
 
-def size_warnings(members: int, invited: int = 0) -> list[str]:
-    return [w for w in (too_large(members, invited), too_small(members, invited)) if w]
+def _aside(form: str, invited: int, in_file: int) -> str:
+    """The people still to come, e.g. "1 more invited and 2 more in this file", put into
+    `form`; nothing when there are none."""
+    parts = [
+        f"{invited} more invited" if invited else "",
+        f"{in_file} more in this file" if in_file else "",
+    ]
+    said = " and ".join(part for part in parts if part)
+    return form.format(said) if said else ""
+
+
+def size_warnings(members: int, invited: int = 0, in_file: int = 0) -> list[str]:
+    warnings = (too_large(members, invited, in_file), too_small(members, invited, in_file))
+    return [w for w in warnings if w]
 
 
 def _weeks(gap: timedelta) -> str:

@@ -440,13 +440,16 @@ def operator_site_page(operator=200):
     return operator_only(operator, anonymous=OPERATOR_LOGIN)
 
 
-# What the admin refuses even the operator: contracts and the audit log are never written by
-# hand, second factors are only ever removed and sign-in addresses only ever added by their
-# owner (tests/alsspace/test_admin.py), and the task queue is the worker's.
+# What the admin refuses even the operator: contracts, nudges and the audit log are never
+# written by hand (nor nudges deleted), second factors are only ever removed and sign-in
+# addresses only ever added by their owner (tests/alsspace/test_admin.py), and the task queue
+# is the worker's.
 OPERATOR_REFUSED = {
     ("django_tasks_database.DBTaskResult", "add"),
     ("django_tasks_database.DBTaskResult", "delete"),
     ("sets.Contract", "add"),
+    ("sets.Nudge", "add"),
+    ("sets.Nudge", "delete"),
     ("alsspace.AuditEvent", "add"),
     ("alsspace.AuditEvent", "delete"),
     ("mfa.Authenticator", "add"),
@@ -693,6 +696,7 @@ def planted(world, settings):
             SetAction.CONTRACT_VERSION, actor=world.facilitator, subject="Set Alpha"
         ),
         Membership: world.learning_set.memberships.get(user=world.member),
+        Nudge: world.nudge,
     }
     return world
 

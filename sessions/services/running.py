@@ -32,6 +32,8 @@ from sessions import queries
 from sessions.audit_actions import MeetingAction as Audit
 from sessions.inaction import schedule_detection
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
+from sets import nudges
+from sets.models import Nudge
 from sets.services import activate_at_first_meeting
 
 MAX_PLANNED_MINUTES = 240
@@ -151,6 +153,8 @@ def send_apologies(meeting: Meeting, member: User, *, now: datetime | None = Non
         },
     )
     _bump(meeting)
+    # Someone not coming brings no issue: the nudge to bid for this meeting is settled.
+    nudges.settle([Nudge.Kind.BRING_ISSUE], meeting.pk, member)
     return row
 
 

@@ -59,8 +59,14 @@ class ClosingReviewView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVi
             if self.review
             else []
         )
-        members = [m for m in queries.roster(learning_set) if m.role == Membership.Role.MEMBER]
         written = {entry.author_id for entry in entries}
+        # Those who can write theirs: members under the current contract (a pending member
+        # cannot until they accept), and whoever already has.
+        members = [
+            m
+            for m in queries.roster(learning_set)
+            if m.role == Membership.Role.MEMBER and (m.accepted_contract or m.user_id in written)
+        ]
         return super().get_context_data(
             review=self.review,
             entries=entries,

@@ -70,7 +70,7 @@ def test_an_admin_previews_an_import_and_assigns_a_facilitator(
     expect(table.locator("tbody tr")).to_have_count(3)
     expect(table).to_contain_text("Carys Jones")
     warnings = page.get_by_role("note").filter(has_text="Worth a second look")
-    expect(warnings).to_contain_text("Set Beta would have 2 members")
+    expect(warnings).to_contain_text("Set Beta: The set has 1 member (1 more in this file)")
     expect(page.locator("main")).to_contain_text("Nothing has been sent yet.")
     at_each_width(page, axe_check, shot, "import-preview")
     assert not Invitation.objects.exists()

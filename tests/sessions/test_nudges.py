@@ -13,6 +13,7 @@ from django.utils import timezone
 from sessions.models import Action, Attendance, Meeting
 from sessions.nudging import send_due_nudges
 from sessions.services.pulse import answer_pulse
+from sessions.services.running import send_apologies
 from sessions.services.scheduling import cancel_meeting, change_meeting
 from sets import nudges
 from sets.models import Nudge
@@ -248,3 +249,17 @@ def test_who_sent_apologies_brings_no_issue_but_still_owes_actions(
     )
     sweep(django_capture_on_commit_callbacks)
     assert kinds_of(world.member) == [Kind.ACTIONS_DUE]
+
+
+def test_sending_apologies_after_the_nudge_settles_it_and_only_it(
+    world, coming, django_capture_on_commit_callbacks
+):
+    sweep(django_capture_on_commit_callbacks)
+    assert sorted(n.kind for n in notices(world.member, timezone.now())) == [
+        Kind.ACTIONS_DUE,
+        Kind.BRING_ISSUE,
+    ]
+    send_apologies(coming, world.member)
+    # Not coming, they bring no issue; what they committed to is still due.
+    assert [n.kind for n in notices(world.member, timezone.now())] == [Kind.ACTIONS_DUE]
+    assert Nudge.objects.get(person=world.member, kind=Kind.BRING_ISSUE).dismissed_at

@@ -76,10 +76,10 @@ def test_warnings_name_sets_past_eight_or_below_four(client, world):
     assert response.status_code == 200
     warnings = response.context["warnings"]
     assert warnings == [
-        "Set Alpha would have 9 members (2 now, 1 invited, 6 in this file). A set works best "
-        "with 4 to 8: consider another set for some.",
-        "Set Beta would have 1 member (1 now, 0 invited, 0 in this file). A set works best "
-        "with 4 to 8.",
+        "Set Alpha: The set has 2 members, with 1 more invited and 6 more in this file: more "
+        "than 8. Sets work best with 4 to 8 members, so that each has airtime at every meeting.",
+        "Set Beta: The set has 1 member: fewer than 4. Sets work best with 4 to 8 members, "
+        "enough for both challenge and support.",
     ]
     assert "Worth a second look" in response.content.decode()
     # Warnings, never refusals: the import goes ahead.

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,15 +88,24 @@ def test_a_small_set_filled_by_invitations_is_not_warned_about(client, world):
     assert "fewer than 4" not in body
 
 
-def test_importing_past_8_members_is_done_and_warned_about(client, world):
+def test_importing_past_8_members_is_previewed_done_and_warned_about(client, world):
     fill(world.learning_set, 7)
     client.force_login(world.admin)
-    upload = ("people.csv", b"name,email,set,role\nNia Ninth,nia@example.org,Set Alpha,member\n")
-    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
-
+    upload = SimpleUploadedFile(
+        "people.csv",
+        b"name,email,set,role\nNia Ninth,nia@example.org,Set Alpha,member\n",
+        content_type="text/csv",
+    )
     response = client.post(
-        reverse("sets:import_members", args=[world.programme.pk]),
-        {"file": SimpleUploadedFile(*upload, content_type="text/csv")},
+        reverse("sets:import_members", args=[world.programme.pk]), {"file": upload}
+    )
+    assert response.context["warnings"] == [
+        "Set Alpha: The set has 9 members, with 1 more in this file: more than 8. Sets work "
+        "best with 4 to 8 members, so that each has airtime at every meeting."
+    ]
+    response = client.post(
+        reverse("sets:import_confirm", args=[world.programme.pk]),
+        {"preview": response.context["confirm_form"].initial["preview"]},
         follow=True,
     )
     body = response.content.decode()
@@ -238,6 +248,15 @@ def test_the_set_ends_with_a_closing_review_then_closes_read_only(
     assert response.status_code == 403
     (kept,) = my_data(world.member)["closing_reviews"]
     assert kept["set"] == "Set Alpha" and kept["story"] == "I stayed."
+
+
+def test_still_to_write_lists_only_members_who_can_write(client, world):
+    """A pending member cannot write until they accept the contract: they are not waited for."""
+    client.force_login(world.facilitator)
+    client.post(closing_url(world, "sets:closing_review_open"))
+    body = client.get(closing_url(world)).content.decode()
+    assert "0 of the set’s 1 member have written theirs; still to write: Maya Member." in body
+    assert "Pat Pending" not in body
 
 
 def test_a_set_closes_without_a_review(client, world):
