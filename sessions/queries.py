@@ -1,6 +1,7 @@
 """What a person may list about meetings. Every list starts from one of these."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from sessions.models import (
     ReportBack,
     ReviewContribution,
     SignalThresholds,
+    ValueStory,
 )
 from sets.models import Contract, LearningSet, Programme
 from sets.queries import facilitated_sets, member_sets, visible_sets
@@ -356,3 +358,76 @@ def set_review_contributions(learning_set: LearningSet) -> QuerySet[ReviewContri
         .select_related("author", "meeting")
         .order_by("meeting__starts_at", "created_at", "pk")
     )
+
+
+# Value stories (docs/product.md#value-stories)
+
+
+def my_value_stories(user: User) -> QuerySet[ValueStory]:
+    """The person's own value stories, from every set they have been in, newest first: theirs
+    to change and to share or not, also once they have left the set."""
+    return (
+        ValueStory.objects.filter(author=user)
+        .select_related("learning_set__programme", "report_back__meeting", "closing_entry")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def set_value_stories(learning_set: LearningSet) -> QuerySet[ValueStory]:
+    """The set's value stories, read where the report-backs and the closing review they belong
+    to are read (docs/confidentiality.md#who-sees-what): a page asks this only for a set whose
+    content the reader may see."""
+    return ValueStory.objects.filter(learning_set=learning_set).select_related("author")
+
+
+@dataclass(frozen=True)
+class ConsentedStory:
+    """A value story as the programme may read it: no id, no link, and the author's name only
+    when they chose to be named."""
+
+    text: str
+    cycle: str
+    cycle_label: str
+    cycle_meaning: str
+    set_name: str
+    author_name: str | None
+    consented_at: datetime
+
+
+def consented_stories(programme: Programme | int) -> list[ConsentedStory]:
+    """The programme's value stories whose authors consent, now, to share them with the
+    programme, oldest consent first, in one query. A story whose consent is revoked, or
+    whose author's account is erased, is not among them from that moment
+    (docs/confidentiality.md#value-stories)."""
+    shared = [ValueStory.Consent.NAMED, ValueStory.Consent.ANONYMISED]
+    stories = (
+        ValueStory.objects.filter(
+            learning_set__programme=getattr(programme, "pk", programme), consent__in=shared
+        )
+        .select_related("learning_set", "author")
+        .only(
+            "text",
+            "cycle",
+            "consent",
+            "consented_at",
+            "learning_set__name",
+            "author__name",
+            "author__email",
+        )
+        .order_by("consented_at", "pk")
+    )
+    return [
+        ConsentedStory(
+            text=story.text,
+            cycle=story.cycle,
+            cycle_label=ValueStory.Cycle(story.cycle).label,
+            cycle_meaning=story.cycle_meaning,
+            set_name=story.learning_set.name,
+            author_name=(story.author.name or story.author.email)
+            if story.consent == ValueStory.Consent.NAMED
+            else None,
+            consented_at=story.consented_at,
+        )
+        for story in stories
+        if story.consented_at is not None
+    ]
