@@ -352,7 +352,7 @@ class ValueStory(models.Model):
         REFRAMING = "reframing", "Reframing value"
 
     # Each cycle in a member's own words, as the form and the pages explain it.
-    CYCLE_MEANINGS = {
+    CYCLE_MEANINGS: dict[str, str] = {
         Cycle.IMMEDIATE: "It was worth it there and then: the meeting itself helped me.",
         Cycle.POTENTIAL: "I came away with something I can use: an idea, a question, a "
         "contact, some confidence.",

@@ -22,7 +22,7 @@ from sessions.models import (
     SignalThresholds,
     ValueStory,
 )
-from sets.models import Contract, LearningSet, Programme
+from sets.models import ClosingReviewEntry, Contract, LearningSet, Programme
 from sets.queries import facilitated_sets, member_sets, visible_sets
 
 
@@ -132,14 +132,14 @@ def ground_rules(learning_set: LearningSet) -> Contract | None:
 
 
 def _report_backs_with_meetings() -> "Prefetch[str, QuerySet[ReportBack], str]":
-    """Each action's report-backs with their meetings. Those meetings are joined for their
-    dates and status, so their encrypted process review is left undecrypted (as it is
-    wherever a meeting is joined below)."""
+    """Each action's report-backs with their meetings and value stories. Those meetings are
+    joined for their dates and status, so their encrypted process review is left undecrypted
+    (as it is wherever a meeting is joined below)."""
     return Prefetch(
         "report_backs",
-        queryset=ReportBack.objects.select_related("meeting", "author", "written_by").defer(
-            "meeting__process_review"
-        ),
+        queryset=ReportBack.objects.select_related(
+            "meeting", "author", "written_by", "value_story"
+        ).defer("meeting__process_review"),
     )
 
 
@@ -363,17 +363,34 @@ def set_review_contributions(learning_set: LearningSet) -> QuerySet[ReviewContri
 # Value stories (docs/product.md#value-stories)
 
 
+def visible_report_backs(user: User) -> QuerySet[ReportBack]:
+    """Report-backs of the sets the person may see: where a story's page on one starts from
+    (its permission then lets only the action's owner tell it)."""
+    return ReportBack.objects.filter(action__learning_set__in=visible_sets(user)).select_related(
+        "action__learning_set__programme", "meeting", "value_story"
+    )
+
+
+def visible_closing_entries(user: User) -> QuerySet[ClosingReviewEntry]:
+    """Closing review words of the sets the person may see: where a story's page on them
+    starts from (its permission then lets only their author tell it)."""
+    return ClosingReviewEntry.objects.filter(
+        review__learning_set__in=visible_sets(user)
+    ).select_related("review__learning_set__programme", "value_story")
+
+
 def my_value_stories(user: User) -> QuerySet[ValueStory]:
     """The person's own value stories, from every set they have been in, newest first: theirs
     to change and to share or not, also once they have left the set."""
     return (
         ValueStory.objects.filter(author=user)
-        .select_related("learning_set__programme", "report_back__meeting", "closing_entry")
+        .select_related("learning_set__programme", "report_back__meeting", "report_back__action")
+        .defer("report_back__meeting__process_review")
         .order_by("-created_at", "-pk")
     )
 
 
-def set_value_stories(learning_set: LearningSet) -> QuerySet[ValueStory]:
+def set_value_stories(learning_set: LearningSet | int) -> QuerySet[ValueStory]:
     """The set's value stories, read where the report-backs and the closing review they belong
     to are read (docs/confidentiality.md#who-sees-what): a page asks this only for a set whose
     content the reader may see."""
