@@ -130,7 +130,10 @@ def share_story(
 
 def _audit_consent(story: ValueStory, *, before: str, actor: User, ip: str | None) -> None:
     """One event when the consent changed: its subject the set, its detail the story's number
-    and the consent before and after, never the text."""
+    and the consent before and after, never the text. It is recorded without the programme,
+    so it is not in the programme's audit log: that log names who acted and when, which would
+    line an anonymised story on the programme's evaluation report up with its author
+    (docs/confidentiality.md#value-stories). Operators read it in the operator admin."""
     after = story.consent
     if after == before:
         return
@@ -144,7 +147,6 @@ def _audit_consent(story: ValueStory, *, before: str, actor: User, ip: str | Non
         act,
         actor=actor,
         ip=ip,
-        programme=story.learning_set.programme_id,
         subject=story.learning_set.name,
         story=story.pk,
         consent=str(after),
