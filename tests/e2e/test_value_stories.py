@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from sessions.models import Action, ValueStory
 from sessions.queries import consented_stories
+from sets.models import ClosingReview, ClosingReviewEntry
 from tests.sessions.factories import MeetingFactory, days_from_now
 
 WIDTHS = (1280, 768, 390)
@@ -81,3 +82,28 @@ def test_a_member_tells_a_value_story_shares_it_anonymised_and_takes_it_back(
     panel = page.locator("#report-backs-panel")
     expect(panel).to_contain_text(STORY)
     expect(panel).to_contain_text("Value story · Applied value")
+
+
+def test_a_member_tells_a_value_story_on_their_closing_review(
+    page, live_server, world, sign_in, axe_check, shot
+):
+    review = ClosingReview.objects.create(
+        learning_set=world.learning_set, opened_by=world.facilitator
+    )
+    ClosingReviewEntry.objects.create(
+        review=review, author=world.member, learned="To ask first.", keep_doing="Asking."
+    )
+    sign_in(page, live_server, world.member)
+    page.goto(f"{live_server.url}/sets/{world.learning_set.pk}/closing-review/")
+    page.get_by_role("link", name="Add a value story").click()
+    page.get_by_label("What difference is the set making, and for whom?").fill(STORY)
+    page.get_by_label("Reframing value: It changed what I think success is.").check()
+    page.get_by_label(re.compile("the programme with my name")).check()
+    page.get_by_role("button", name="Save my value story").click()
+    expect(page.locator(".messages")).to_contain_text("The programme may read it, with your name")
+    entry = page.get_by_role("article", name="Maya Member")
+    expect(entry).to_contain_text(STORY)
+    expect(entry).to_contain_text("Reframing value")
+    expect(page.get_by_role("link", name="Change my value story")).to_be_visible()
+    scan_at_each_width(page, axe_check, shot, "closing-review-value-story")
+    assert [s.author_name for s in consented_stories(world.programme)] == ["Maya Member"]
