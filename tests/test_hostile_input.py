@@ -468,6 +468,9 @@ CASES = {
         reflection=["5", "0"],
         commitment=["5"],
     ),
+    "meeting_slot_noted": lambda p: panel(
+        p, "meeting_slot_noted", op=["note", "reopen"], slot=[str(p.slot.pk)]
+    ),
     "meeting_bid_plan": lambda p: panel(
         p,
         "meeting_bid_plan",
