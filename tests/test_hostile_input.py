@@ -574,7 +574,16 @@ CASES = {
     "set_prompt": lambda p: Case(
         p.world.facilitator,
         url("reflections:set_prompt_create", p.world.learning_set.pk),
-        {"question": ["What did you notice?"], "guidance": ["Ten minutes."], "meeting": [""]},
+        {
+            "question": ["What did you notice?"],
+            "guidance": ["Ten minutes."],
+            "idea": ["safe_enough", ""],
+            "library": [""],
+            "meeting": [""],
+        },
+    ),
+    "prompt_library_filter": lambda p: Case(
+        p.world.member, url("reflections:prompts"), {"idea": ["safe_enough", ""]}, method="get"
     ),
     "pulse": lambda p: Case(
         p.world.member,
