@@ -145,7 +145,7 @@ class PromptForm(forms.ModelForm):
         label="The idea it speaks to",
         choices=[("", "None in particular"), *Idea.choices],
         required=False,
-        help_text="Optional. Members can find prompts by idea on their Prompts page.",
+        help_text="Optional. Members see it beside the question.",
         error_messages={"invalid_choice": "Choose one of the ideas in the list, or none."},
     )
     # Posing a prompt from the library: its starter comes with it.
