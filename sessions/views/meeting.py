@@ -158,9 +158,15 @@ class ActionsView(PanelView):
     saved_message = "Actions saved."
 
     def save(self, *, revision, action=None, **data):
+        self.reopened = False
         if action is not None:
             running.remove_action(self.meeting, action, revision=revision)
             return
+        # An action agreed for a slot closed as learning noted opens it again
+        # (docs/product.md#learning-noted-no-action): the airtime panel is redrawn too.
+        self.reopened = self.meeting.airtime_slots.filter(
+            presenter=data["owner"], learning_noted_at__isnull=False
+        ).exists()
         running.commit_action(
             self.meeting,
             owner=data["owner"],
@@ -169,6 +175,13 @@ class ActionsView(PanelView):
             by=self.request.user,
             revision=revision,
         )
+
+    def render_saved(self, context):
+        html = render_to_string(self.fragment, context, self.request)
+        if self.reopened:
+            context["oob"] = True
+            html += render_to_string("sessions/partials/airtime.html", context, self.request)
+        return HttpResponse(html)
 
 
 class ReviewView(PanelView):

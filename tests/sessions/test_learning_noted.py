@@ -305,3 +305,37 @@ def test_the_page_shows_the_close_only_to_whoever_may_close_it(client, world, ma
     body = client.get(url).content.decode()
     assert "Learning noted, no action" in body and "Closed by Maya Member" in body
     assert "Open again" not in body
+
+
+def test_the_airtime_panel_is_redrawn_when_an_action_opens_a_noted_slot(client, world, maya_slot):
+    client.force_login(world.facilitator)
+    meeting = maya_slot.meeting
+
+    def agree(text):
+        meeting.refresh_from_db()
+        return client.post(
+            reverse("meetings:meeting_actions", args=[meeting.pk]),
+            {
+                "op": "add",
+                "revision": meeting.revision,
+                "owner": world.member.pk,
+                "text": text,
+                "due": "next",
+            },
+            HTTP_HX_REQUEST="true",
+        )
+
+    first = agree("Talk to the board")
+    assert first.status_code == 200
+    assert 'id="airtime-panel"' not in first.content.decode()
+
+    maya_slot.actions.all().delete()
+    noted(maya_slot, world.member)
+    second = agree("Talk to the board after all")
+
+    body = second.content.decode()
+    assert second.status_code == 200
+    assert 'id="airtime-panel"' in body and 'hx-swap-oob="true"' in body
+    assert "Learning noted, no action" not in body
+    maya_slot.refresh_from_db()
+    assert maya_slot.learning_noted_at is None
