@@ -206,6 +206,38 @@ def test_an_out_of_date_form_changes_nothing(client, world, maya_slot):
     assert maya_slot.learning_noted_at is None
 
 
+def test_the_presenters_page_says_when_closing_failed(client, world, maya_slot):
+    """The presenter's page posts without htmx (meeting.js, which shows a refusal in place,
+    is the facilitator's): the answer is the whole page, with the reason at the airtime
+    panel's top."""
+    client.force_login(world.member)
+    meeting = maya_slot.meeting
+    body = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'action="{reverse("meetings:meeting_slot_noted", args=[meeting.pk])}"' in body
+    assert "hx-post" not in body
+    meeting.refresh_from_db()
+    stale = meeting.revision
+    running.stop_timer(meeting, maya_slot, revision=stale)
+
+    response = post_noted(client, meeting, htmx=False, op="note", slot=maya_slot.pk, revision=stale)
+
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "<h1" in body and CONFLICT.split(" — ")[0] in body
+    assert "Close: learning noted, no action" in body
+
+
+def test_closed_without_htmx_the_presenter_is_sent_back_to_the_airtime(client, world, maya_slot):
+    client.force_login(world.member)
+
+    response = post_noted(client, maya_slot.meeting, htmx=False, op="note", slot=maya_slot.pk)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("#airtime-panel")
+    page = client.get(response["Location"]).content.decode()
+    assert "The slot is closed: learning noted, no action." in page
+
+
 def test_sent_twice_it_closes_the_slot_once(client, world, maya_slot):
     client.force_login(world.member)
     meeting = maya_slot.meeting
