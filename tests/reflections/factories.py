@@ -12,7 +12,7 @@ from reflections.models import JournalEntry, Prompt
 from tests.factories import UserFactory
 
 FIRST = importlib.import_module("reflections.migrations.0002_library_prompts")
-IDEAS = importlib.import_module("reflections.migrations.0005_prompt_ideas_and_safe_enough_library")
+IDEAS = importlib.import_module("reflections.migrations.0006_library_ideas_and_safe_enough_prompts")
 LIBRARY = [
     {**prompt, "idea": IDEAS.IDEAS[prompt["slug"]]} for prompt in FIRST.LIBRARY
 ] + IDEAS.LIBRARY

@@ -1,8 +1,8 @@
-"""Each prompt may say which idea it speaks to (learning inaction, safe-enough spaces, value
-creation). The built-in library's prompts are tagged, and prompts from the safe-enough idea
-join it. Looked up by slug, so running it again changes nothing; reversible."""
+"""The built-in library's prompts are tagged with the idea each speaks to, and prompts from
+the safe-enough idea join it. Looked up by slug, so running it again changes nothing;
+reversible."""
 
-from django.db import migrations, models
+from django.db import migrations
 
 # The library's prompts by slug, and the idea each speaks to. SAGA walks from what happened
 # to what you will do about it, which is the step learning inaction is about.
@@ -84,23 +84,7 @@ def remove_added(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reflections", "0004_encrypt_prompts"),
+        ("reflections", "0005_prompt_idea"),
     ]
 
-    operations = [
-        migrations.AddField(
-            model_name="prompt",
-            name="idea",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("inaction", "Learning inaction"),
-                    ("safe_enough", "Safe-enough spaces"),
-                    ("value", "Value creation"),
-                ],
-                max_length=12,
-                verbose_name="the idea it speaks to",
-            ),
-        ),
-        migrations.RunPython(tag_and_add, remove_added),
-    ]
+    operations = [migrations.RunPython(tag_and_add, remove_added)]
