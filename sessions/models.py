@@ -166,7 +166,8 @@ class AirtimeSlot(models.Model):
     A presenter may have several slots. `framing` is the presenter's own account of the
     problem, brought with their bid, shown on the slot and kept with the record. A slot run
     in phases has a `SlotPhase` for each phase it plans; `phase` is the one under way, begun
-    when the slot's timer read `phase_from_seconds`."""
+    when the slot's timer read `phase_from_seconds`. A slot closed as "learning noted, no
+    action" has `learning_noted_at`, and who closed it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="airtime_slots")
     presenter = models.ForeignKey(
@@ -183,6 +184,12 @@ class AirtimeSlot(models.Model):
     want = models.CharField(max_length=16, choices=Want.choices, blank=True)
     phase = models.CharField(max_length=12, choices=Phase.choices, blank=True)
     phase_from_seconds = models.PositiveIntegerField(default=0)
+    # Closed as "learning noted, no action": the insight was the outcome
+    # (docs/product.md#learning-noted-no-action). Empty while the slot is open.
+    learning_noted_at = models.DateTimeField(null=True, blank=True)
+    learning_noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["meeting", "order", "pk"]

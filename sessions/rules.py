@@ -26,7 +26,14 @@ from sets.rules import (
 )
 
 if TYPE_CHECKING:
-    from sessions.models import Action, InactionPrompt, Meeting, ReportBack, ValueStory
+    from sessions.models import (
+        Action,
+        AirtimeSlot,
+        InactionPrompt,
+        Meeting,
+        ReportBack,
+        ValueStory,
+    )
     from sets.models import ClosingReviewEntry, LearningSet
     from sets.rules import Person
 
@@ -211,3 +218,36 @@ rules.add_perm("meetings.tell_story_reportback", can_tell_report_back_story)
 rules.add_perm("meetings.tell_story_closingreviewentry", can_tell_closing_story)
 rules.add_perm("meetings.change_valuestory", can_change_story)
 rules.add_perm("meetings.share_valuestory", can_share_story)
+
+
+# Closing a slot as "learning noted, no action" (docs/product.md#learning-noted-no-action)
+
+
+def of_slot(set_predicate: Predicate) -> Predicate:
+    """A predicate on a set, asked of the set an airtime slot's meeting belongs to."""
+
+    def on_its_set(user: Person, slot: AirtimeSlot | None) -> bool:
+        return bool(set_predicate(user, slot.meeting.learning_set if slot is not None else None))
+
+    return Predicate(on_its_set, name=f"of_slot({set_predicate.name})")
+
+
+@rules.predicate
+def is_slot_presenter(user: Person, slot: AirtimeSlot | None) -> bool:
+    return slot is not None and slot.presenter_id is not None and slot.presenter_id == user.pk
+
+
+# The presenter, while a member under the contract, and the set's facilitators, in an open
+# set: the insight is the presenter's to name, and the facilitator may record it for them.
+can_note_learning = of_slot(is_open_set) & (
+    of_slot(is_set_facilitator) | (is_slot_presenter & of_slot(is_member_under_contract))
+)
+
+# Who may post to the meeting's endpoint for it at all; which slot is theirs is asked of the
+# slot (`can_note_learning`).
+can_note_learning_at_meeting = is_meeting_in_open_set & of_meeting(
+    is_set_facilitator | is_member_under_contract
+)
+
+rules.add_perm("meetings.note_learning_airtimeslot", can_note_learning)
+rules.add_perm("meetings.note_learning_meeting", can_note_learning_at_meeting)

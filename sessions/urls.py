@@ -49,6 +49,11 @@ urlpatterns = [
         name="meeting_report_backs",
     ),
     path("meetings/<int:pk>/airtime/", meeting.AirtimeView.as_view(), name="meeting_airtime"),
+    path(
+        "meetings/<int:pk>/airtime/noted/",
+        meeting.SlotNotedView.as_view(),
+        name="meeting_slot_noted",
+    ),
     path("meetings/<int:pk>/actions/", meeting.ActionsView.as_view(), name="meeting_actions"),
     path("meetings/<int:pk>/review/", meeting.ReviewView.as_view(), name="meeting_review"),
     path("meetings/<int:pk>/held/", meeting.HeldView.as_view(), name="meeting_held"),

@@ -507,6 +507,9 @@ CASES = {
         reflection=["5", "0"],
         commitment=["5"],
     ),
+    "meeting_slot_noted": lambda p: panel(
+        p, "meeting_slot_noted", op=["note", "reopen"], slot=[str(p.slot.pk)]
+    ),
     "meeting_bid_plan": lambda p: panel(
         p,
         "meeting_bid_plan",
@@ -610,7 +613,16 @@ CASES = {
     "set_prompt": lambda p: Case(
         p.world.facilitator,
         url("reflections:set_prompt_create", p.world.learning_set.pk),
-        {"question": ["What did you notice?"], "guidance": ["Ten minutes."], "meeting": [""]},
+        {
+            "question": ["What did you notice?"],
+            "guidance": ["Ten minutes."],
+            "idea": ["safe_enough", ""],
+            "library": [""],
+            "meeting": [""],
+        },
+    ),
+    "prompt_library_filter": lambda p: Case(
+        p.world.member, url("reflections:prompts"), {"idea": ["safe_enough", ""]}, method="get"
     ),
     "pulse": lambda p: Case(
         p.world.member,

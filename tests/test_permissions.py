@@ -324,6 +324,15 @@ MATRIX = [
     ("meetings:meeting_review", _meeting, "post", expect(**MEETING_PANEL)),
     ("meetings:meeting_held", _meeting, "post", expect(**MEETING_PANEL)),
     ("meetings:meeting_bid_plan", _meeting, "post", expect(**MEETING_PANEL)),
+    # A presenter under the contract, or a facilitator, closes a slot as learning noted; the
+    # empty post names no slot, which is bad input. Whose slot is asked of the slot
+    # (tests/sessions/test_learning_noted.py).
+    (
+        "meetings:meeting_slot_noted",
+        _meeting,
+        "post",
+        expect(pending=403, member=400, facilitator=400, admin=403),
+    ),
     # Members under the contract bid for airtime (an empty post says neither bring, change
     # nor withdraw); a member who has not accepted it, the facilitator and admins may not.
     (

@@ -224,10 +224,19 @@ def below_quorum(history: SetHistory, thresholds: Thresholds) -> Iterator[Findin
 
 def talk_without_action(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """A presenter whose last N airtime slots in a row (at held meetings) each ended with no
-    action committed by them at that meeting."""
+    action committed by them at that meeting.
+
+    A meeting where every slot of theirs was closed as "learning noted, no action" is
+    skipped: it neither counts towards the run nor breaks it, since naming an insight is
+    neither talk without action nor an action (docs/signals.md#talk-without-action)."""
     committed = {(action.committed_at_id, action.owner_id) for action in history.actions}
     for member in history.members:
-        presented = [m for m in history.held if history.presented(m, member)]
+        presented = [
+            m
+            for m in history.held
+            if history.presented(m, member)
+            and ((m.pk, member.pk) in committed or not history.only_learning_noted(m, member))
+        ]
         run = _trailing(presented, lambda m, member=member: (m.pk, member.pk) not in committed)
         if len(run) >= thresholds.talk_without_action_slots:
             yield Finding(

@@ -67,6 +67,12 @@ class SetHistory:
     def presented(self, meeting: Meeting, member: User) -> bool:
         return any(slot.presenter_id == member.pk for slot in self.slots.get(meeting.pk, []))
 
+    def only_learning_noted(self, meeting: Meeting, member: User) -> bool:
+        """Every slot the member had at the meeting was closed as "learning noted, no
+        action" (docs/product.md#learning-noted-no-action)."""
+        own = [slot for slot in self.slots.get(meeting.pk, []) if slot.presenter_id == member.pk]
+        return bool(own) and all(slot.learning_noted_at is not None for slot in own)
+
     def day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
 
@@ -101,7 +107,7 @@ def load(
     slots: defaultdict[int, list[AirtimeSlot]] = defaultdict(list)
     for slot in (
         AirtimeSlot.objects.filter(meeting__in=[m.pk for m in held])
-        .only("meeting", "presenter", "planned_minutes", "actual_seconds")
+        .only("meeting", "presenter", "planned_minutes", "actual_seconds", "learning_noted_at")
         .order_by("meeting_id", "order", "pk")
     ):
         slots[slot.meeting_id].append(slot)
