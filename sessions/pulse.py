@@ -23,8 +23,8 @@ a facilitator marking one more member present, and a programme admin reopening t
 could read that member's answers that way.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
