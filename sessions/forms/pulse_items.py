@@ -46,6 +46,7 @@ class PulseItemsForm(forms.Form):
             label="Dimension",
             choices=PulseItem.Dimension.choices,
             initial=item.dimension if item else pulse.SAFETY,
+            required=False,  # a row sent without one is a safety statement
         )
         return (item, names)
 
@@ -63,6 +64,7 @@ class PulseItemsForm(forms.Form):
             if not words:
                 continue
             number = item.number if item else None
-            wanted.append(Wanted(number, words, cleaned[reverse], cleaned[dimension]))
+            kind = cleaned[dimension] or pulse.SAFETY
+            wanted.append(Wanted(number, words, cleaned[reverse], kind))
         cleaned["wanted"] = wanted
         return cleaned
