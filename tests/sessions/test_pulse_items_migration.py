@@ -10,6 +10,7 @@ from sessions import pulse
 from sessions.models import Meeting, PulseItem, PulseTally
 from tests.sessions.builders import held_meetings, pulse_answers
 
+
 def latest():
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
