@@ -178,7 +178,7 @@ def test_bad_input_is_refused_with_nothing_written(client, world, changes, messa
     assert AuditEvent.objects.count() == events
 
 
-def test_a_statement_changed_by_another_admin_meanwhile_is_refused(client, world):
+def test_a_stale_form_does_not_bring_back_a_statement_another_admin_took_away(client, world):
     client.force_login(world.admin)
     stale = form_data(pulse.ITEMS, **{"item_2-text": "Members raise tough issues."})
     client.post(items_url(world.programme), form_data(pulse.ITEMS, **{"item_2-text": ""}))
