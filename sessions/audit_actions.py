@@ -3,7 +3,7 @@
 
 from django.db import models
 
-from alsspace.audit_actions import ATTENDANCE, PERSON, SET, describe
+from alsspace.audit_actions import ATTENDANCE, PERSON, PROGRAMME, SET, describe
 
 
 class MeetingAction(models.TextChoices):
@@ -15,6 +15,7 @@ class MeetingAction(models.TextChoices):
         "How a value story is shared with the programme changed",
     )
     STORY_WITHDRAWN = "value_story.withdrawn", "A value story withdrawn from the programme"
+    PULSE_ITEMS_CHANGED = "pulse.items_changed", "Pulse statements changed"
 
 
 MEETING_ACTIONS = (
@@ -29,4 +30,5 @@ MEETING_ACTIONS = (
         "Changed how the programme may read a value story from",
     ),
     describe(MeetingAction.STORY_WITHDRAWN, SET, "Withdrew from the programme a value story from"),
+    describe(MeetingAction.PULSE_ITEMS_CHANGED, PROGRAMME, "Changed the pulse statements of"),
 )

@@ -450,20 +450,77 @@ class CalendarFeed(models.Model):
 
 # The anonymous pulse and the facilitator's inaction prompts
 
-PULSE_ITEM_FIELDS = [f"item_{number}" for number in range(1, 8)]
+# A statement's number within its programme: never reused, so a tally's `item` always means
+# the statement the meeting was asked with.
+PULSE_ITEM_NUMBERS = (1, 999)
+
+
+class PulseItem(models.Model):
+    """One statement of a programme's pulse (docs/product.md#pulse). `number` is what a
+    meeting's tallies count answers against, so a statement that has been answered is never
+    changed: the programme's admins retire it and add another (sessions.services.pulse_items),
+    and published results keep reading the words they were asked with."""
+
+    class Dimension(models.TextChoices):
+        SAFETY = "safety", "Safety"
+        CHALLENGE = "challenge", "Challenge"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pulse_items")
+    number = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(PULSE_ITEM_NUMBERS[0]),
+            MaxValueValidator(PULSE_ITEM_NUMBERS[1]),
+        ]
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    reverse = models.BooleanField(
+        "reverse-scored",
+        default=False,
+        help_text="Worded the other way round: disagreeing scores high.",
+    )
+    dimension = models.CharField(max_length=10, choices=Dimension.choices, default=Dimension.SAFETY)
+    # When the programme stopped asking it; it stays for the meetings that were asked it.
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="one_pulse_item_per_programme_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=PULSE_ITEM_NUMBERS[0], number__lte=PULSE_ITEM_NUMBERS[1]),
+                name="pulse_item_number_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension__in=["safety", "challenge"]), name="pulse_item_dimension"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pulse statement {self.number} of programme {self.programme_id}"
 
 
 class PulseTally(models.Model):
-    """How many of a meeting's pulse answers put one statement (`item`, 1–7) at one point of
-    the scale (`point`, 1 strongly disagree to 7 strongly agree), as answered (sessions.pulse
-    reverse-scores items 1, 3 and 5). A meeting that has been answered has all 49 rows.
+    """How many of a meeting's pulse answers put one statement (`item`, the number of one of
+    its programme's PulseItems) at one point of the scale (`point`, 1 strongly disagree to 7
+    strongly agree), as answered (sessions.pulse reverse-scores the statements worded the
+    other way round). A meeting that has been answered has a row for each statement it was
+    asked at each point, all made by its first answer, so its tallies also say which
+    statements it was asked.
 
     There is no row per person: sessions.services.pulse explains how an answer is counted
     so that nothing in a dump of this table lines it up with a receipt.
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pulse_tallies")
-    item = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)])
+    item = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(PULSE_ITEM_NUMBERS[0]),
+            MaxValueValidator(PULSE_ITEM_NUMBERS[1]),
+        ]
+    )
     point = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(7)]
     )
@@ -475,7 +532,12 @@ class PulseTally(models.Model):
                 fields=["meeting", "item", "point"], name="one_pulse_tally_per_item_and_point"
             ),
             models.CheckConstraint(
-                condition=Q(item__gte=1, item__lte=7, point__gte=1, point__lte=7),
+                condition=Q(
+                    item__gte=PULSE_ITEM_NUMBERS[0],
+                    item__lte=PULSE_ITEM_NUMBERS[1],
+                    point__gte=1,
+                    point__lte=7,
+                ),
                 name="pulse_tally_on_the_seven_point_scale",
             ),
         ]

@@ -20,6 +20,7 @@ from sets.rules import (
     is_active_member,
     is_member_under_contract,
     is_open_set,
+    is_programme_admin,
     is_set_facilitator,
     is_set_lead,
     is_set_programme_admin,
@@ -138,9 +139,14 @@ can_view_prompt = of_its_set(can_view_dashboard)
 
 can_act_on_prompt = can_view_prompt & of_its_set(is_open_set)
 
+# A programme's pulse statements, and whether it asks about challenge: its admins, who never
+# see a set's results (docs/product.md#pulse).
+can_configure_pulse = is_programme_admin
+
 # Meeting's own permissions are declared on the model; these two read best beside the pulse.
 rules.add_perm("meetings.answer_pulse_meeting", can_answer_pulse)
 rules.add_perm("meetings.view_pulse_meeting", can_view_pulse_results)
+rules.add_perm("meetings.configure_pulse_programme", can_configure_pulse)
 
 
 # The process review the set owns

@@ -9,6 +9,7 @@ from sessions.views import (
     dashboard,
     meeting,
     pulse,
+    pulse_items,
     reports,
     review,
     schedule,
@@ -105,6 +106,11 @@ urlpatterns = [
         "programmes/<int:pk>/signals/",
         thresholds.SignalThresholdsView.as_view(),
         name="signal_thresholds",
+    ),
+    path(
+        "programmes/<int:pk>/pulse/",
+        pulse_items.PulseItemsView.as_view(),
+        name="pulse_items",
     ),
     path("meetings/<int:pk>/pulse/", pulse.PulseView.as_view(), name="pulse"),
     path(

@@ -278,6 +278,19 @@ def threshold_fields(p):
     }
 
 
+def pulse_item_fields(p):
+    return {
+        "challenge": ["on", ""],
+        "item_1-text": ["If you make a mistake in this set, it is often held against you.", ""],
+        "item_1-reverse": ["on", ""],
+        "item_1-dimension": ["safety", "challenge"],
+        "item_2-text": ["Members of this set are able to bring up problems and tough issues."],
+        "item_2-dimension": ["safety"],
+        "new_1-text": ["I was stretched.", ""],
+        "new_1-dimension": ["challenge", "safety"],
+    }
+
+
 def set_fields(p):
     return {
         "name": ["Set Gamma"],
@@ -377,6 +390,9 @@ CASES = {
         p.world.admin,
         url("meetings:signal_thresholds", p.world.programme.pk),
         threshold_fields(p),
+    ),
+    "pulse_items": lambda p: Case(
+        p.world.admin, url("meetings:pulse_items", p.world.programme.pk), pulse_item_fields(p)
     ),
     "set_create": lambda p: Case(
         p.world.admin, url("sets:set_create", p.world.programme.pk), set_fields(p)

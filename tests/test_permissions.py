@@ -430,6 +430,8 @@ MATRIX = [
     ("meetings:programme_report", _programme, "get", PROGRAMME_ADMIN_ONLY),
     # the programme's inaction thresholds: its admins set them, and only they find the page
     ("meetings:signal_thresholds", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    # the programme's pulse statements: its admins choose them, and only they find the page
+    ("meetings:pulse_items", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("meetings:attendance_export", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("meetings:set_report", _set, "get", expect(**SET_MANAGERS)),
     ("meetings:set_attendance_export", _set, "get", expect(**SET_MANAGERS)),

@@ -249,8 +249,11 @@ def talk_without_action(history: SetHistory, thresholds: Thresholds) -> Iterator
 
 
 def pulse_dip(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
-    """The set's mean pulse score fell by the threshold or more from one meeting whose
-    results are shown to the next."""
+    """The set's mean safety score fell by the threshold or more from one meeting whose
+    results are shown to the next. Where the later meeting also asked the challenge
+    statements and its challenge score reached pulse.STRETCH_MARK, the dip reads as stretch
+    (productive discomfort) rather than danger; the facts say which
+    (docs/signals.md#pulse-dip)."""
     shown = [m for m in history.held if history.pulse[m.pk].shown]
     if len(shown) < 2:
         return
@@ -258,11 +261,17 @@ def pulse_dip(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     was, now = history.pulse[before.pk].overall, history.pulse[after.pk].overall
     assert was is not None and now is not None  # shown results have an overall score
     if was - now >= Fraction(thresholds.pulse_dip):
+        latest = history.pulse[after.pk]
         yield Finding(
             Signal.PULSE_DIP,
             f"meetings:{before.pk},{after.pk}",
             meetings=(before, after),
-            facts={"was": round(float(was), 1), "now": round(float(now), 1)},
+            facts={
+                "was": round(float(was), 1),
+                "now": round(float(now), 1),
+                "challenge": latest.challenge_rounded,
+                "reading": "stretch" if latest.stretched else "danger",
+            },
         )
 
 

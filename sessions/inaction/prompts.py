@@ -131,9 +131,22 @@ def _talk_without_action(finding: Finding, history: SetHistory) -> Words:
 
 def _pulse_dip(finding: Finding, history: SetHistory) -> Words:
     facts = finding.facts
-    return (
+    fell = (
         f"The set’s pulse fell from {facts['was']} to {facts['now']} (out of 7) between the "
-        f"meetings on {_dates(history, finding.meetings)}.",
+        f"meetings on {_dates(history, finding.meetings)}"
+    )
+    if facts.get("reading") == "stretch":
+        return (
+            f"{fell}, while its challenge score was {facts['challenge']} out of 7: members "
+            "felt stretched. This reads as stretch, the productive discomfort of being "
+            "challenged, rather than a loss of safety.",
+            "What is the stretch asking of the set, and what would help it stay with the "
+            "discomfort rather than retreat from it?",
+        )
+    challenge = facts.get("challenge")
+    low = f", and its challenge score was only {challenge} out of 7" if challenge else ""
+    return (
+        f"{fell}{low}.",
         "What has changed in how safe it feels to speak openly here?",
     )
 

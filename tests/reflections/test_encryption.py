@@ -156,8 +156,8 @@ def test_rotation_needs_keys(settings):
 # Free text in the set's apps that is not what is said in it: names, places and statuses for
 # schedules and reports; the set's purpose, written by programme admins for invitees; the
 # built-in prompts' source, starter and slug, and the idea a prompt speaks to (one of a
-# fixed list); detection's evidence keys (ids); a nudge's kind
-# and the address of the page it links to.
+# fixed list); detection's evidence keys (ids); a nudge's kind and the address of the page it
+# links to; a programme's pulse statements, written by its admins for every set to answer.
 PLAINTEXT = {
     "sets.Programme": {"name", "organisation", "time_zone"},
     "sets.LearningSet": {"name", "purpose", "status", "airtime_mode", "default_place"},
@@ -178,6 +178,7 @@ PLAINTEXT = {
     "meetings.ValueStory": {"cycle", "consent"},
     "meetings.CalendarFeed": {"token"},
     "meetings.InactionPrompt": {"signal", "evidence_key", "status"},
+    "meetings.PulseItem": {"text", "dimension"},
     "reflections.Prompt": {"source", "starter", "slug", "idea"},
 }
 

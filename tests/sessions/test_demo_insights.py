@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from sessions import pulse
 from sessions.demo.insights import seed_set_insights
@@ -54,3 +55,25 @@ def test_a_set_that_has_not_met_three_times_is_left_alone(demo_sets):
     assert seed_set_insights(learning_set) is False
     assert not Action.objects.filter(learning_set=learning_set).exists()
     assert not InactionPrompt.objects.filter(learning_set=learning_set).exists()
+
+
+def test_set_aurora_reads_its_dip_as_stretch_and_set_birch_as_danger(demo_sets, client):
+    by_name = {learning_set.name: learning_set for learning_set in demo_sets}
+    readings = {}
+    for name, learning_set in by_name.items():
+        held = list(learning_set.meetings.filter(status="held"))
+        shown = [r for r in pulse.results(held, learning_set.programme).values() if r.shown]
+        latest = max(shown, key=lambda r: r.meeting.starts_at)
+        assert latest.challenge is not None
+        prompt = InactionPrompt.objects.get(
+            learning_set=learning_set, signal="pulse_dip", status="open"
+        )
+        readings[name] = ("reads as stretch" in prompt.summary, latest.stretched)
+    assert readings == {"Set Aurora": (True, True), "Set Birch": (False, False)}
+
+    aurora = by_name["Set Aurora"]
+    facilitator = aurora.memberships.filter(role="facilitator").first().user
+    client.force_login(facilitator)
+    page = client.get(reverse("meetings:dashboard", args=[aurora.pk])).content.decode()
+    assert "reads as stretch" in page
+    assert "Challenge" in page
