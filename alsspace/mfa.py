@@ -1,0 +1,115 @@
+"""Two-factor sign-in a person is required to use (docs/confidentiality.md#signing-in).
+
+Who must use it is not this app's to know: a programme may require it of its facilitators and
+admins, and programmes live in an app above this one. Each such app registers a requirement
+from its `AppConfig.ready()`: a function answering whether a person must use two-factor
+sign-in. At sign-in, a person who must and has no second factor yet is marked in their
+session; while the mark stands, `RequiredMFAMiddleware` sends every page but those that set
+up a second factor, signing out and static files to the two-factor page. The mark is checked
+again on each of those requests, so it goes as soon as a factor is added or the requirement
+is lifted; removing the last factor while still required puts it back.
+
+Nothing is read on the requests of everyone else: the pages of a person with no mark cost no
+query more.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.mfa.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+
+from alsspace.models import User
+
+Requirement = Callable[[User], bool]
+
+SESSION_KEY = "alsspace_mfa_required"
+
+# The pages a person asked to set up two-factor sign-in may still reach: allauth's two-factor
+# pages (setting up an app, a security key or passkey, recovery codes, confirming it is them)
+# and signing out.
+ALLOWED_URL_NAMES = frozenset({"account_logout", "account_reauthenticate", "healthz"})
+ALLOWED_URL_PREFIX = "mfa_"
+
+MESSAGE = (
+    "A programme you run or facilitate in asks everyone who runs it to use two-factor sign-in. "
+    "Set up an authenticator app or a passkey to carry on."
+)
+
+_requirements: list[Requirement] = []
+
+
+def register_requirement(requirement: Requirement) -> None:
+    """Add a reason a person may have to use two-factor sign-in. The same one again does
+    nothing."""
+    if requirement not in _requirements:
+        _requirements.append(requirement)
+
+
+def is_required(user: User) -> bool:
+    return any(requirement(user) for requirement in _requirements)
+
+
+def must_enrol(user: User) -> bool:
+    """Required to use two-factor sign-in and without a second factor."""
+    return not get_adapter().is_mfa_enabled(user) and is_required(user)
+
+
+def mark_at_sign_in(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """Signing in (with a password, a passkey or an invitation's first sign-in) marks the
+    session of someone who must set up two-factor sign-in."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if must_enrol(user):
+        request.session[SESSION_KEY] = True
+    else:
+        request.session.pop(SESSION_KEY, None)
+
+
+def mark_after_removal(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """Removing a second factor: the last one, while still required, marks the session."""
+    if must_enrol(user):
+        request.session[SESSION_KEY] = True
+
+
+def _is_allowed(request: HttpRequest) -> bool:
+    if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
+        return True
+    try:
+        name = resolve(request.path_info).url_name or ""
+    except Resolver404:
+        return False
+    return name in ALLOWED_URL_NAMES or name.startswith(ALLOWED_URL_PREFIX)
+
+
+class RequiredMFAMiddleware:
+    """Sends someone marked as having to set up two-factor sign-in to the two-factor page,
+    from every page but that one's own, signing out and static files. Sits after the
+    session, authentication and messages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and request.session.get(SESSION_KEY)
+            and not _is_allowed(request)
+        ):
+            if must_enrol(request.user):
+                return self.refuse(request)
+            del request.session[SESSION_KEY]
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        url = reverse("mfa_index")
+        messages.warning(request, MESSAGE, fail_silently=True)
+        if request.headers.get("HX-Request"):
+            # htmx follows a redirect inside the page; this sends the whole page there.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
