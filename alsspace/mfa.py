@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.mfa.adapter import get_adapter
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -113,3 +114,21 @@ class RequiredMFAMiddleware:
             response["HX-Redirect"] = url
             return response
         return HttpResponseRedirect(url)
+
+
+class AddKeyForm(AddWebAuthnForm):
+    """allauth's form for adding a WebAuthn key (settings.MFA_FORMS), in our words, with a
+    passkey as the usual choice: it signs in on its own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name"
+        self.fields["name"].help_text = "Where the key is, such as “Work laptop” or “Phone”."
+        self.fields["name"].max_length = 100
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].initial = True
+            self.fields["passwordless"].label = "Sign in with it alone, without a password"
+            self.fields["passwordless"].help_text = (
+                "A passkey asks for your fingerprint, face or PIN each time. Untick for a "
+                "security key that is asked for after your password."
+            )

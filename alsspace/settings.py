@@ -256,6 +256,7 @@ MFA_REAUTHENTICATION_REQUIRED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_FORMS = {"add_webauthn": "alsspace.mfa.AddKeyForm"}
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
