@@ -17,9 +17,16 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.mfa.adapter import get_adapter
-from allauth.mfa.webauthn.forms import AddWebAuthnForm
+from allauth.mfa.webauthn.forms import (
+    AddWebAuthnForm,
+    AuthenticateWebAuthnForm,
+    LoginWebAuthnForm,
+    ReauthenticateWebAuthnForm,
+)
 from django.conf import settings
 from django.contrib import messages
+from django.core.validators import MaxLengthValidator
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
@@ -39,6 +46,9 @@ MESSAGE = (
     "A programme you run or facilitate in asks everyone who runs it to use two-factor sign-in. "
     "Set up an authenticator app or a passkey to carry on."
 )
+
+NAME_MAX_LENGTH = 100
+UNREADABLE_KEY = "Your key’s answer could not be read. Try adding it again."
 
 _requirements: list[Requirement] = []
 
@@ -116,15 +126,34 @@ class RequiredMFAMiddleware:
         return HttpResponseRedirect(url)
 
 
-class AddKeyForm(AddWebAuthnForm):
+class ReadsKeyAnswersMixin:
+    """allauth's WebAuthn forms parse the posted credential with fido2, which raises on JSON
+    that is not a key's answer (a missing member, a wrong type). Such a credential is refused
+    as one that fails its checks, a 4xx or the form again, never a 500."""
+
+    error_field: str | None = "credential"
+
+    def full_clean(self) -> None:
+        try:
+            super().full_clean()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            self.add_error(self.error_field, UNREADABLE_KEY)  # type: ignore[attr-defined]
+
+
+class AddKeyForm(ReadsKeyAnswersMixin, AddWebAuthnForm):
     """allauth's form for adding a WebAuthn key (settings.MFA_FORMS), in our words, with a
     passkey as the usual choice: it signs in on its own."""
+
+    error_field = None  # the credential is a hidden field: its error is said above the form
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].label = "Name"
         self.fields["name"].help_text = "Where the key is, such as “Work laptop” or “Phone”."
-        self.fields["name"].max_length = 100
+        self.fields["name"].validators.append(MaxLengthValidator(NAME_MAX_LENGTH))
+        self.fields["name"].widget.attrs["maxlength"] = NAME_MAX_LENGTH
         if "passwordless" in self.fields:
             self.fields["passwordless"].initial = True
             self.fields["passwordless"].label = "Sign in with it alone, without a password"
@@ -132,3 +161,15 @@ class AddKeyForm(AddWebAuthnForm):
                 "A passkey asks for your fingerprint, face or PIN each time. Untick for a "
                 "security key that is asked for after your password."
             )
+
+
+class LoginKeyForm(ReadsKeyAnswersMixin, LoginWebAuthnForm):
+    pass
+
+
+class AuthenticateKeyForm(ReadsKeyAnswersMixin, AuthenticateWebAuthnForm):
+    pass
+
+
+class ReauthenticateKeyForm(ReadsKeyAnswersMixin, ReauthenticateWebAuthnForm):
+    pass

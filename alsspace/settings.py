@@ -256,7 +256,13 @@ MFA_REAUTHENTICATION_REQUIRED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = False
-MFA_FORMS = {"add_webauthn": "alsspace.mfa.AddKeyForm"}
+# allauth's WebAuthn forms, refusing a malformed credential as a failed one (alsspace/mfa.py).
+MFA_FORMS = {
+    "add_webauthn": "alsspace.mfa.AddKeyForm",
+    "login_webauthn": "alsspace.mfa.LoginKeyForm",
+    "authenticate_webauthn": "alsspace.mfa.AuthenticateKeyForm",
+    "reauthenticate_webauthn": "alsspace.mfa.ReauthenticateKeyForm",
+}
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
