@@ -254,7 +254,7 @@ MFA_REAUTHENTICATION_REQUIRED = True
 # (mfa/js/), so the Content Security Policy needs no exception. WebAuthn works over HTTPS,
 # and on http://localhost, which browsers and fido2 treat as secure; no other origin is let in.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_LOGIN_ENABLED = env_bool("PASSKEY_LOGIN", "True")
 MFA_PASSKEY_SIGNUP_ENABLED = False
 # allauth's WebAuthn forms, refusing a malformed credential as a failed one (alsspace/mfa.py).
 MFA_FORMS = {
