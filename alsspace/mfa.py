@@ -24,7 +24,6 @@ from allauth.mfa.webauthn.forms import (
     ReauthenticateWebAuthnForm,
 )
 from django.conf import settings
-from django.contrib import messages
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -41,11 +40,6 @@ SESSION_KEY = "alsspace_mfa_required"
 # and signing out.
 ALLOWED_URL_NAMES = frozenset({"account_logout", "account_reauthenticate", "healthz"})
 ALLOWED_URL_PREFIX = "mfa_"
-
-MESSAGE = (
-    "A programme you run or facilitate in asks everyone who runs it to use two-factor sign-in. "
-    "Set up an authenticator app or a passkey to carry on."
-)
 
 NAME_MAX_LENGTH = 100
 UNREADABLE_KEY = "Your key’s answer could not be read. Try adding it again."
@@ -99,7 +93,7 @@ def _is_allowed(request: HttpRequest) -> bool:
 class RequiredMFAMiddleware:
     """Sends someone marked as having to set up two-factor sign-in to the two-factor page,
     from every page but that one's own, signing out and static files. Sits after the
-    session, authentication and messages."""
+    session and authentication."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -116,8 +110,8 @@ class RequiredMFAMiddleware:
         return self.get_response(request)
 
     def refuse(self, request: HttpRequest) -> HttpResponse:
+        # The two-factor page says why, from the mark (templates/mfa/index.html).
         url = reverse("mfa_index")
-        messages.warning(request, MESSAGE, fail_silently=True)
         if request.headers.get("HX-Request"):
             # htmx follows a redirect inside the page; this sends the whole page there.
             response = HttpResponse(status=204)

@@ -162,7 +162,7 @@ def test_a_facilitator_must_set_up_two_factor_sign_in_when_the_programme_require
     page.get_by_label("Email").fill(facilitator.email)
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.locator("h1")).to_have_text("Enter your code")
+    expect(page.locator("h1")).to_have_text("Use your passkey")
     look(page, axe_check, shot, "mfa-second-factor-passkey")
     page.get_by_role("button", name="Use a passkey").click()
     expect(page).to_have_url(f"{live_server.url}/")
