@@ -202,6 +202,8 @@ def test_an_admin_turns_the_requirement_on_and_off_and_each_change_is_audited(cl
     assert client.post(url, {**form, "require_mfa": "on"}).status_code == 302
     world.programme.refresh_from_db()
     assert world.programme.require_mfa
+    page = client.get(reverse("sets:programme", args=[world.programme.pk])).content.decode()
+    assert "Admins and facilitators must use two-factor sign-in." in page
     # Saving again without a change records nothing more.
     assert client.post(url, {**form, "require_mfa": "on"}).status_code == 302
     assert client.post(url, form).status_code == 302
@@ -211,6 +213,8 @@ def test_an_admin_turns_the_requirement_on_and_off_and_each_change_is_audited(cl
     changes = [e.action for e in events if e.action.startswith("programme.mfa")]
     assert changes == [SetAction.MFA_REQUIRED, SetAction.MFA_NOT_REQUIRED]
     assert all(e.actor == world.admin for e in events if e.action.startswith("programme.mfa"))
+    page = client.get(reverse("sets:programme", args=[world.programme.pk])).content.decode()
+    assert "Two-factor sign-in is up to each person." in page
     log = client.get(reverse("sets:audit", args=[world.programme.pk])).content.decode()
     assert "Required two-factor sign-in of the facilitators and admins of" in log
     assert "Stopped requiring two-factor sign-in in" in log
