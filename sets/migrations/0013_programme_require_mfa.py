@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='require_mfa',
-            field=models.BooleanField(default=False, help_text='Its admins and the facilitators of its sets must sign in with an authenticator app or a passkey as well as their password. Anyone without one is asked to set it up when they next sign in. Members are not asked.', verbose_name='Require two-factor sign-in'),
+            field=models.BooleanField(default=False, help_text='Its admins and the facilitators of its sets must sign in with a second factor (an authenticator app\'s code, or a passkey) and not a password alone. Anyone without one is asked to set it up when they next sign in. Members are not asked.', verbose_name='Require two-factor sign-in'),
         ),
     ]

@@ -132,8 +132,21 @@ def test_a_passkey_the_browser_does_not_make_is_said_and_adds_nothing(
 def test_a_facilitator_must_set_up_two_factor_sign_in_when_the_programme_requires_it(
     page, live_server, world, sign_in, axe_check, shot, virtual_authenticator
 ):
-    world.programme.require_mfa = True
-    world.programme.save()
+    # The programme's admin requires it on the programme's edit page.
+    sign_in(page, live_server, world.admin)
+    page.goto(f"{live_server.url}/programmes/{world.programme.pk}/")
+    page.get_by_role("link", name="Change the two-factor requirement").click()
+    page.get_by_label("Require two-factor sign-in").check()
+    look(page, axe_check, shot, "mfa-require")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("main")).to_contain_text("Admins and facilitators must use two-factor")
+    world.programme.refresh_from_db()
+    assert world.programme.require_mfa
+    assert AuditEvent.objects.filter(
+        action="programme.mfa_required", actor=world.admin, programme_id=world.programme.pk
+    ).exists()
+    sign_out(page)
+
     facilitator = world.facilitator
     sign_in(page, live_server, facilitator)
 
