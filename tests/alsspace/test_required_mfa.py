@@ -14,12 +14,15 @@ from alsspace.mfa import SESSION_KEY
 from alsspace.models import AuditEvent
 from sets.audit_actions import SetAction
 from sets.models import Programme
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("account_login")
 MFA_PAGE = reverse("mfa_index")
+# Refusing a page to someone marked: the session, the user, whether they have a second factor
+# and whether they are still required to.
+QUERIES_TO_REFUSE = 4
 
 
 def sign_in(client, user):
@@ -253,3 +256,20 @@ def test_someone_new_is_unaffected_by_the_check(client):
     user = UserFactory()
     sign_in(client, user)
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_checking_someone_marked_costs_the_same_whatever_they_run(
+    client, world, size, django_assert_num_queries
+):
+    """The check for someone marked is two queries (a second factor? still required?),
+    however many programmes and sets they run or facilitate in."""
+    require(world.programme)
+    for _ in range(size):
+        MembershipFactory(user=world.facilitator, role="facilitator")
+        ProgrammeFactory(admins=[world.facilitator], require_mfa=True)
+    sign_in(client, world.facilitator)
+    url = reverse("home")
+    client.get(url)  # the session is loaded and saved once
+    with django_assert_num_queries(QUERIES_TO_REFUSE):
+        assert is_sent_to_enrol(client.get(url))
