@@ -42,7 +42,7 @@ ALLOWED_URL_NAMES = frozenset({"account_logout", "account_reauthenticate", "heal
 ALLOWED_URL_PREFIX = "mfa_"
 
 NAME_MAX_LENGTH = 100
-UNREADABLE_KEY = "Your key’s answer could not be read. Try adding it again."
+UNREADABLE_KEY = "Your key’s answer could not be read. Try again."
 
 _requirements: list[Requirement] = []
 
