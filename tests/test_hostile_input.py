@@ -262,6 +262,7 @@ def programme_fields(p):
         "time_zone": ["Europe/London", "Asia/Kolkata"],
         "pulse_threshold": ["3"],
         "attendance_threshold": ["75"],
+        "require_mfa": ["on", ""],
     }
 
 

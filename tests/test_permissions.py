@@ -32,6 +32,7 @@ from sessions.models import (
 )
 from sets.audit_actions import SetAction
 from sets.models import Amendment, ClosingReview, ClosingReviewEntry, Invitation, Membership, Nudge
+from tests.alsspace.software_authenticator import stored_key
 from tests.factories import UserFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
 
@@ -568,6 +569,33 @@ ADMIN_MATRIX = [
 ]
 MATRIX += ADMIN_MATRIX
 
+
+def _member_key(w):
+    return {"pk": w.member_key.pk}
+
+
+# Passkeys and security keys (allauth's WebAuthn pages, under accounts/ but listed here as
+# every page of this installation's own sign-in is): each person's own keys only. Changing or
+# removing a key asks for the password again first (302 to confirm it), whoever's key it is;
+# tests/alsspace/test_passkeys.py checks that another person's key is then not found.
+SIGNED_IN_200 = {role: 200 for role in EVERYONE}
+PASSKEY_MATRIX = [
+    ("mfa_list_webauthn", None, "get", expect(**SIGNED_IN_200)),
+    ("mfa_add_webauthn", None, "get", expect(**SIGNED_IN_302)),
+    # Confirming with a key is for those who have one; the others confirm with a password.
+    (
+        "mfa_reauthenticate_webauthn",
+        None,
+        "get",
+        expect(**{**SIGNED_IN_302, "member": 200}),
+    ),
+    ("mfa_edit_webauthn", _member_key, "get", expect(**SIGNED_IN_302)),
+    ("mfa_remove_webauthn", _member_key, "get", expect(**SIGNED_IN_302)),
+    # Signing in with a passkey: its page is the sign-in page; the signed-in are sent home.
+    ("mfa_login_webauthn", None, "get", expect(**SIGNED_IN_302)),
+]
+MATRIX += PASSKEY_MATRIX
+
 # Journal text and who may read it: a private entry its author alone; a shared one the
 # set's facilitator and members under its contract (docs/confidentiality.md#who-sees-what,
 # the two journal rows).
@@ -643,6 +671,7 @@ def planted(world, settings):
     )
     AirtimeSlot.objects.create(meeting=world.meeting, presenter=world.member, framing=SLOT_FRAMING)
     world.feed = CalendarFeed.objects.create(user=world.member, token="member-feed-secret")
+    world.member_key = stored_key(world.member, "Maya's phone")
     world.held_meeting = MeetingFactory(
         learning_set=world.learning_set,
         starts_at=days_from_now(-14),
