@@ -118,7 +118,11 @@ def test_open_prompts_come_first_with_evidence_question_and_forms(client, record
     assert body.index("Airtime") < body.index("Action flow") < body.index('id="pulse-heading"')
     assert "Carried action: Maya Member" in body
     assert "Raise the merger with the CFO" in body
-    assert "what are you avoiding by keeping this action open" in body
+    # The set's question first; the one to Maya offered after it, without her name first.
+    set_question = body.index("What might we be avoiding together when an action stays open")
+    to_one = body.index("Or, to one person:")
+    assert set_question < to_one < body.index("What are you avoiding by keeping this action open")
+    assert "Maya, what" not in body
     assert f'href="/meetings/{record.meetings[1].pk}/"' in body
     carried = InactionPrompt.objects.get(signal="carried_action")
     assert f'action="/prompts/{carried.pk}/raise/"' in body
