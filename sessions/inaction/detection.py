@@ -412,19 +412,19 @@ def same_airtime_order(history: SetHistory, thresholds: Thresholds) -> Iterator[
 
 def no_value_notes(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """No report-back at the last N held meetings in a row (or more) carried a learning or
-    value note, and there were at least K report-backs at them."""
+    value note, and there were at least K report-backs at them. The evidence is the meetings
+    of the run that had report-backs."""
     run = _trailing(history.held, lambda m: not any(r.note.strip() for r in history.reports_at(m)))
-    reports = sum(len(history.reports_at(m)) for m in run)
-    if (
-        len(run) >= thresholds.no_value_notes_meetings
-        and reports >= thresholds.no_value_notes_reports
-    ):
-        yield Finding(
-            Signal.NO_VALUE_NOTES,
-            f"since-meeting:{run[0].pk}",
-            meetings=tuple(run),
-            facts={"times": len(run), "reports": reports},
-        )
+    reported = [m for m in run if history.reports_at(m)]
+    reports = sum(len(history.reports_at(m)) for m in reported)
+    if len(run) < thresholds.no_value_notes_meetings or reports < thresholds.no_value_notes_reports:
+        return
+    yield Finding(
+        Signal.NO_VALUE_NOTES,
+        f"since-meeting:{run[0].pk}",
+        meetings=tuple(reported),
+        facts={"times": len(run), "reports": reports},
+    )
 
 
 SIGNALS: list[Callable[[SetHistory, Thresholds], Iterator[Finding]]] = [

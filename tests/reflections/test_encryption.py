@@ -188,7 +188,12 @@ SEALED = {
     "meetings.ReportBack": {"note"},
     "meetings.ReviewContribution": {"how_we_worked", "do_differently"},
     "sets.ClosingReviewEntry": {"learned", "keep_doing", "story"},
-    "meetings.InactionPrompt": {"summary", "suggested_question", "facilitator_note"},
+    "meetings.InactionPrompt": {
+        "summary",
+        "suggested_question",
+        "person_question",
+        "facilitator_note",
+    },
     "reflections.Prompt": {"question", "guidance"},
     "reflections.JournalEntry": {"title", "body"},
     "reflections.JournalDraft": {"title", "body"},
