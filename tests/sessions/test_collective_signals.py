@@ -5,11 +5,19 @@ the set first (docs/signals.md#the-questions)."""
 
 from datetime import timedelta
 
+import lxml.html
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from sessions.inaction import detection, history
 from sessions.inaction.detection import same_topic, topic_words
 from sessions.inaction.reconcile import detect_inaction
+from sessions.inaction.thresholds import Thresholds
 from sessions.models import InactionPrompt, ReportBack, SignalThresholds
+from sets.models import LearningSet
+from tests.factories import SetFactory
 from tests.sessions.builders import (
     action,
     add_members,
@@ -390,3 +398,61 @@ def test_a_note_of_spaces_is_no_note(reported):
     detect(reported)
 
     assert only_open(reported, Signal.NO_VALUE_NOTES)
+
+
+# On the dashboard, and in a fixed number of queries
+
+
+def test_the_dashboard_shows_a_set_wide_prompt_with_its_evidence(client, all_done):
+    m1, m2, m3, m4 = all_done.meetings
+    detect(all_done)
+    prompt = only_open(all_done, Signal.PLAYING_SAFE)
+    client.force_login(all_done.facilitator)
+
+    body = client.get(reverse("meetings:dashboard", args=[all_done.learning_set.pk])).content
+    page = lxml.html.fromstring(body)
+
+    (card,) = page.xpath(f'//article[@id="prompt-{prompt.pk}"]')
+    assert card.xpath("string(.//h3)").strip() == "Playing safe"  # the set, no member
+    links = [a.get("href") for a in card.xpath('.//a[starts-with(@href, "/meetings/")]')]
+    assert links == [f"/meetings/{m.pk}/" for m in (m2, m3, m4)]
+    text = " ".join(card.text_content().split())
+    assert "every one of 3 report-backs was done" in text
+    assert "Is the set playing safe?" in text
+    assert "Or, to one person" not in text  # a set-wide prompt has no question to one person
+
+
+def set_of(programme, members, meetings):
+    """A set whose members bring topics, commit and report with and without notes."""
+    learning_set = SetFactory(programme=programme)
+    people = add_members(learning_set, members)
+    held = held_meetings(learning_set, meetings, every_days=14)
+    earlier = []
+    for index, meeting in enumerate(held):
+        attend_all([meeting], people)
+        for number, person in enumerate(people):
+            brought = slot(meeting, person)
+            brought.topic = f"Topic {number % 2} of {person.name}"
+            brought.save()
+        for committed in earlier:
+            report(committed, meeting, "done")
+            ReportBack.objects.filter(action=committed, meeting=meeting).update(
+                note="What changed" if index % 2 else ""
+            )
+        earlier = [action(meeting, person, f"Action {index}") for person in people[:2]]
+        safe_pulse(meeting, 3, 6)
+    return learning_set
+
+
+def test_reading_and_judging_a_set_takes_the_same_queries_at_any_size(world):
+    small = set_of(world.programme, members=3, meetings=3)
+    large = set_of(world.programme, members=7, meetings=12)
+    counts = []
+    for learning_set in (small, large):
+        learning_set = LearningSet.objects.select_related("programme").get(pk=learning_set.pk)
+        thresholds = Thresholds.for_set(learning_set)
+        with CaptureQueriesContext(connection) as queries:
+            findings = detection.detect(history.load(learning_set), thresholds)
+        counts.append(len(queries))
+        assert findings
+    assert counts[0] == counts[1]
