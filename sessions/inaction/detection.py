@@ -370,12 +370,12 @@ def recurring_topic(history: SetHistory, thresholds: Thresholds) -> Iterator[Fin
                 slots, lambda s, member=member: (s.meeting_id, member.pk) not in committed
             )
             if len(run) >= thresholds.recurring_topic_meetings:
+                # Set-wide, like the other collective signals: the set keeps hearing it.
                 yield Finding(
                     Signal.RECURRING_TOPIC,
                     f"since-slot:{run[0].pk}",
-                    member=member,
                     meetings=tuple(history.held_by_id[s.meeting_id] for s in run),
-                    facts={"times": len(run), "topic": run[-1].topic},
+                    facts={"times": len(run), "topic": run[-1].topic, "presenter": member},
                 )
 
 

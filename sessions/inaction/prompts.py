@@ -176,7 +176,7 @@ def _playing_safe(finding: Finding, history: SetHistory) -> Words:
 
 
 def _recurring_topic(finding: Finding, history: SetHistory) -> Words:
-    member, facts = _member(finding), finding.facts
+    member, facts = finding.facts["presenter"], finding.facts
     topic = Truncator(" ".join(facts["topic"].split())).chars(60)
     return Words(
         f"{_name(member)} brought the same topic (latest: “{topic}”) to "

@@ -255,7 +255,8 @@ def test_the_same_topic_at_three_meetings_without_an_action_prompts(alpha):
     topic_slot(m4, alpha.member, "The finance team restructuring")
     detect(alpha)
     prompt = only_open(alpha, Signal.RECURRING_TOPIC)
-    assert prompt.member == alpha.member
+    assert prompt.member is None  # a set-wide prompt, which names the presenter
+    assert prompt.summary.startswith("Maya Member brought the same topic")
     assert prompt.evidence_key == f"since-slot:{first.pk}"
     assert list(prompt.evidence_meetings.all()) == [m1, m2, m4]
     assert "latest: “The finance team restructuring”" in prompt.summary
