@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import InactionPrompt
+from tests.e2e.conftest import SCREENSHOTS
 from tests.sessions.builders import add_members, attend_all, held_meetings, next_meeting, slot
 
 
@@ -40,7 +41,11 @@ def test_the_facilitator_reads_and_dismisses_a_set_wide_prompt(
     expect(prompt.get_by_role("link", name=re.compile(r"^Meeting on"))).to_have_count(3)
     expect(page.locator("main")).to_contain_text("the same airtime order at 3 meetings in a row")
     axe_check(page)
-    shot(page, "dashboard-set-wide-prompt")
+    for width, height in ((1280, 900), (768, 1000), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        shot(page, f"dashboard-set-wide-prompt-{width}")
+        prompt.screenshot(path=SCREENSHOTS / f"set-wide-prompt-card-{width}.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     prompt.get_by_role("link", name=re.compile(r"^Meeting on")).first.click()
     expect(page).to_have_url(f"{live_server.url}/meetings/{same_order.meetings[0].pk}/")
