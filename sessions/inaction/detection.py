@@ -308,8 +308,8 @@ def playing_safe(history: SetHistory, thresholds: Thresholds) -> Iterator[Findin
     )
     if len(run) < thresholds.playing_safe_meetings:
         return
-    scores = [history.pulse[m.pk].overall for m in run if history.pulse[m.pk].shown]
-    published = [score for score in scores if score is not None]
+    # The overall score of each meeting of the run whose pulse results are published.
+    published = [score for m in run if (score := history.pulse[m.pk].overall) is not None]
     if len(published) < 2:  # one score says nothing about how flat the pulse is
         return
     low, high = min(published), max(published)
