@@ -457,3 +457,23 @@ def test_reading_and_judging_a_set_takes_the_same_queries_at_any_size(world):
         counts.append(len(queries))
         assert findings
     assert counts[0] == counts[1]
+
+
+def test_an_open_prompt_worded_to_one_person_is_worded_to_the_set_on_the_next_run(alpha):
+    m1, m2, m3 = held_meetings(alpha.learning_set, 3)
+    carried = action(m1, alpha.member)
+    report(carried, m2, "carried")
+    report(carried, m3, "carried")
+    detect(alpha)
+    prompt = only_open(alpha, Signal.CARRIED_ACTION)
+    # As prompts opened before the questions were put to the set read.
+    prompt.suggested_question = "Maya, what are you avoiding by keeping this action open?"
+    prompt.person_question = ""
+    prompt.save()
+
+    assert detect(alpha).updated == 1
+
+    prompt.refresh_from_db()
+    assert prompt.suggested_question.startswith("What might we be avoiding together")
+    assert prompt.person_question.startswith("What are you avoiding")
+    assert detect(alpha).updated == 0
