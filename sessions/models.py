@@ -625,6 +625,69 @@ class SignalThresholds(models.Model):
         help_text="Prompt when the set's mean pulse score fell by this much or more between "
         "two meetings.",
     )
+    apologies_pattern_count = models.PositiveSmallIntegerField(
+        "apologies with notice (meetings)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Prompt, gently, when a member sent apologies ahead of the day for this many "
+        "of the set's latest meetings (counted below).",
+    )
+    apologies_pattern_window = models.PositiveSmallIntegerField(
+        "apologies with notice (of the latest meetings)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="How many of the set's latest meetings the apologies pattern looks at.",
+    )
+    playing_safe_meetings = models.PositiveSmallIntegerField(
+        "playing safe (meetings)",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text="Prompt when at this many meetings in a row every report-back was done and "
+        "the pulse was flat and high.",
+    )
+    playing_safe_pulse_high = models.DecimalField(
+        "playing safe (a high pulse, out of 7)",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("6"),
+        validators=[MinValueValidator(Decimal("4")), MaxValueValidator(Decimal("7"))],
+        help_text="Every published pulse score of those meetings is at least this.",
+    )
+    playing_safe_pulse_spread = models.DecimalField(
+        "playing safe (a flat pulse varies by less than)",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("2"))],
+        help_text="The highest and lowest of those pulse scores are less than this apart.",
+    )
+    recurring_topic_meetings = models.PositiveSmallIntegerField(
+        "recurring topic (meetings)",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text="Prompt when a member brought the same topic to this many meetings without "
+        "committing to an action at any of them.",
+    )
+    same_airtime_order_meetings = models.PositiveSmallIntegerField(
+        "same airtime order (meetings in a row)",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text="Prompt when the members took airtime in the same order at this many "
+        "meetings in a row (three presenters or more each time).",
+    )
+    no_value_notes_meetings = models.PositiveSmallIntegerField(
+        "no value notes (of the latest meetings)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Prompt when no report-back at this many of the set's latest meetings "
+        "carried a learning or value note…",
+    )
+    no_value_notes_reports = models.PositiveSmallIntegerField(
+        "no value notes (at least this many report-backs)",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="…and they had at least this many report-backs between them.",
+    )
 
     class Meta:
         verbose_name = "signal thresholds"
@@ -652,6 +715,11 @@ class InactionPrompt(RulesModel):
         BELOW_QUORUM = "below_quorum", "Below quorum"
         TALK_WITHOUT_ACTION = "talk_without_action", "Talk without action"
         PULSE_DIP = "pulse_dip", "Pulse dip"
+        APOLOGIES_PATTERN = "apologies_pattern", "Apologies with notice"
+        PLAYING_SAFE = "playing_safe", "Playing safe"
+        RECURRING_TOPIC = "recurring_topic", "Recurring topic"
+        SAME_AIRTIME_ORDER = "same_airtime_order", "Same airtime order"
+        NO_VALUE_NOTES = "no_value_notes", "No value notes"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -663,7 +731,8 @@ class InactionPrompt(RulesModel):
         LearningSet, on_delete=models.CASCADE, related_name="inaction_prompts"
     )
     signal = models.CharField(max_length=24, choices=Signal.choices)
-    # Whom it is about; empty for the set as a whole (below quorum, pulse dip).
+    # Whom it is about; empty for the set as a whole (below quorum, pulse dip, the collective
+    # signals).
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -673,7 +742,9 @@ class InactionPrompt(RulesModel):
     evidence_meetings = models.ManyToManyField(Meeting, blank=True, related_name="+")
     evidence_actions = models.ManyToManyField(Action, blank=True, related_name="+")
     summary = EncryptedTextField("what the data shows")
+    # Addressed to the set; the question to one person is offered beside it, never instead.
     suggested_question = EncryptedTextField()
+    person_question = EncryptedTextField("question to one person", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     raised_at_meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -276,6 +276,15 @@ def threshold_fields(p):
         "attendance_window": ["4"],
         "talk_without_action_slots": ["2"],
         "pulse_dip": ["1"],
+        "apologies_pattern_count": ["2"],
+        "apologies_pattern_window": ["3"],
+        "playing_safe_meetings": ["3"],
+        "playing_safe_pulse_high": ["6"],
+        "playing_safe_pulse_spread": ["0.5"],
+        "recurring_topic_meetings": ["3"],
+        "same_airtime_order_meetings": ["3"],
+        "no_value_notes_meetings": ["3"],
+        "no_value_notes_reports": ["4"],
     }
 
 

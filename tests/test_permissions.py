@@ -618,7 +618,8 @@ SET_CONTENT_READERS = {"member", "facilitator"}
 # (docs/confidentiality.md#who-sees-what).
 PROMPT_NOTE = "Facilitator note: Sam keeps deflecting."
 PROMPT_QUESTION = "Prompt question: what is Maya avoiding in the merger?"
-PROMPT_TEXTS = [PROMPT_NOTE, PROMPT_QUESTION]
+PROMPT_PERSON_QUESTION = "Prompt question to one person: what would telling the CFO cost?"
+PROMPT_TEXTS = [PROMPT_NOTE, PROMPT_QUESTION, PROMPT_PERSON_QUESTION]
 
 # A proposed change to the contract, its reason and the reason it was declined: set content,
 # for the set's facilitator and members under its contract, not a member yet to accept it
@@ -745,6 +746,7 @@ def planted(world, settings):
         evidence_key=f"action:{world.action.pk}",
         summary="Maya's action has been carried forward at 2 meetings in a row.",
         suggested_question=PROMPT_QUESTION,
+        person_question=PROMPT_PERSON_QUESTION,
     )
     world.prompt.evidence_actions.add(world.action)
     InactionPrompt.objects.create(

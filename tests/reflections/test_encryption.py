@@ -193,7 +193,12 @@ SEALED = {
     "meetings.ValueStory": {"text"},
     "meetings.ReviewContribution": {"how_we_worked", "do_differently"},
     "sets.ClosingReviewEntry": {"learned", "keep_doing", "story"},
-    "meetings.InactionPrompt": {"summary", "suggested_question", "facilitator_note"},
+    "meetings.InactionPrompt": {
+        "summary",
+        "suggested_question",
+        "person_question",
+        "facilitator_note",
+    },
     "reflections.Prompt": {"question", "guidance"},
     "reflections.JournalEntry": {"title", "body"},
     "reflections.JournalDraft": {"title", "body"},

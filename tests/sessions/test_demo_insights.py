@@ -1,5 +1,6 @@
 """The demo sets open the dashboard (docs/signals.md#the-dashboard) with at least three kinds
-of prompt and a pulse trend; seeding again changes nothing."""
+of prompt and a pulse trend, and Set Hazel with a set-wide one
+(docs/signals.md#same-airtime-order); seeding again changes nothing."""
 
 from io import StringIO
 
@@ -38,6 +39,24 @@ def test_each_demo_set_shows_three_kinds_of_prompt_and_a_pulse_trend(demo_sets):
         held = list(learning_set.meetings.filter(status="held"))
         shown = [r for r in pulse.results(held, learning_set.programme).values() if r.shown]
         assert len(shown) >= 2
+
+
+def test_set_hazel_is_asked_about_its_airtime_order(demo_sets):
+    hazel = LearningSet.objects.get(name="Set Hazel")
+
+    (prompt,) = InactionPrompt.objects.filter(
+        learning_set=hazel, signal="same_airtime_order", status="open"
+    )
+
+    assert prompt.member is None
+    held = list(hazel.meetings.filter(status="held").order_by("starts_at"))
+    assert list(prompt.evidence_meetings.order_by("starts_at")) == held
+    assert "The same 3 members took airtime in the same order" in prompt.summary
+    assert prompt.suggested_question.startswith("What does our usual order protect us from")
+    # Aurora and Birch vary their order: no such prompt there.
+    assert not InactionPrompt.objects.filter(
+        learning_set__in=demo_sets, signal="same_airtime_order"
+    ).exists()
 
 
 def test_seeding_again_changes_nothing(demo_sets):
