@@ -60,7 +60,7 @@ def _start(script, env):
         unavailable("Node.js not found: install Debian's nodejs and npm to run the IdP tests")
     if not (IDP_DIR / "node_modules").is_dir():
         unavailable(f"The identity providers are not installed: run `npm ci` in {IDP_DIR}")
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - Node.js and a script of this folder
         [NODE, script],
         cwd=IDP_DIR,
         env={**os.environ, **env},

@@ -6,7 +6,7 @@
 //   PORT=... KEY=idp.key CERT=idp.crt SP_ENTITY_ID=... SP_ACS_URL=... node saml.js
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import * as samlify from 'samlify';
+import samlify from 'samlify';
 import * as validator from '@authenio/samlify-node-xmllint';
 
 samlify.setSchemaValidator(validator);
@@ -42,6 +42,44 @@ function page(title, body) {
 <body><main><h1>${title}</h1>${body}</main></body></html>`;
 }
 
+// samlify's response template, filled in with an AuthnStatement (how and when the person
+// signed in) and an AttributeStatement carrying the email address (urn:oid mail).
+function assertion(parsed, email) {
+  return (template) => {
+    const now = new Date();
+    const later = new Date(now.getTime() + 5 * 60 * 1000).toISOString();
+    const id = idp.entitySetting.generateID();
+    const acs = process.env.SP_ACS_URL;
+    const statements = template
+      .replace('{AuthnStatement}', `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" \
+SessionIndex="${id}"><saml:AuthnContext><saml:AuthnContextClassRef>\
+urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef>\
+</saml:AuthnContext></saml:AuthnStatement>`)
+      .replace('{AttributeStatement}', `<saml:AttributeStatement><saml:Attribute \
+Name="urn:oid:0.9.2342.19200300.100.1.3" \
+NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"><saml:AttributeValue \
+xsi:type="xs:string">${escape(email)}</saml:AttributeValue></saml:Attribute>\
+</saml:AttributeStatement>`);
+    const context = samlify.SamlLib.replaceTagsByValue(statements, {
+      ID: id,
+      AssertionID: idp.entitySetting.generateID(),
+      Destination: acs,
+      Audience: process.env.SP_ENTITY_ID,
+      SubjectRecipient: acs,
+      Issuer: `${base}/metadata`,
+      IssueInstant: now.toISOString(),
+      StatusCode: samlify.Constants.StatusCode.Success,
+      ConditionsNotBefore: now.toISOString(),
+      ConditionsNotOnOrAfter: later,
+      SubjectConfirmationDataNotOnOrAfter: later,
+      NameIDFormat: EMAIL_FORMAT,
+      NameID: email,
+      InResponseTo: parsed.extract.request.id,
+    });
+    return { id, context };
+  };
+}
+
 function readForm(request) {
   return new Promise((resolve, reject) => {
     let data = '';
@@ -75,7 +113,8 @@ async function handle(request, response) {
     const query = { SAMLRequest: form.SAMLRequest };
     const parsed = await idp.parseLoginRequest(sp, 'redirect', { query, octetString: '' });
     const { context, entityEndpoint } = await idp.createLoginResponse(
-      sp, parsed, 'post', { email: form.email }, { relayState: form.RelayState },
+      sp, parsed, 'post', { email: form.email },
+      { relayState: form.RelayState, customTagReplacement: assertion(parsed, form.email) },
     );
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     return response.end(page('Signing you in', `
