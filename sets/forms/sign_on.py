@@ -4,7 +4,9 @@ import re
 
 from django import forms
 
-NONE = ""
+# The choice that unlinks the programme: sent explicitly, so that a form sent without the
+# field is refused rather than taken for turning single sign-on off.
+OFF = "off"
 # A domain name: labels of letters, digits and hyphens, at least two of them.
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 MAX_DOMAINS = 20
@@ -13,7 +15,6 @@ MAX_DOMAINS = 20
 class SignOnForm(forms.Form):
     provider_id = forms.ChoiceField(
         label="Identity provider",
-        required=False,
         help_text="The operator of ALS Space configures the identity providers you can choose.",
     )
     open_domains = forms.CharField(
@@ -30,7 +31,7 @@ class SignOnForm(forms.Form):
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider_id"].choices = [(NONE, "None: passwords only"), *providers.items()]
+        self.fields["provider_id"].choices = [(OFF, "None: passwords only"), *providers.items()]
 
     def clean_open_domains(self):
         domains = []
@@ -50,7 +51,7 @@ class SignOnForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("open_domains") and not cleaned.get("provider_id"):
+        if cleaned.get("open_domains") and cleaned.get("provider_id") == OFF:
             self.add_error(
                 "open_domains", "Choose an identity provider for these domains to sign up with."
             )

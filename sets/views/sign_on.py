@@ -11,7 +11,7 @@ from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin
 from alsspace.submissions import SubmitOnceMixin
 from sets import queries, services
-from sets.forms.sign_on import SignOnForm
+from sets.forms.sign_on import OFF, SignOnForm
 from sets.sign_on import identity_providers
 from sets.views.mixins import AdministeredProgrammeMixin
 
@@ -31,7 +31,7 @@ class ProgrammeSignOnView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs
 
     def get_initial(self):
         if self.sign_on is None:
-            return {}
+            return {"provider_id": OFF}
         return {
             "provider_id": self.sign_on.provider_id,
             "open_domains": ", ".join(self.sign_on.open_domains),
@@ -54,7 +54,9 @@ class ProgrammeSignOnView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs
         )
 
     def form_valid(self, form):
-        provider_id = form.cleaned_data["provider_id"] or None
+        provider_id = form.cleaned_data["provider_id"]
+        if provider_id == OFF:
+            provider_id = None
         sign_on = services.link_sign_on(
             self.programme,
             provider_id,

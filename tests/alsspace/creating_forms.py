@@ -25,8 +25,9 @@ from sets.models import (
     LearningSet,
     Membership,
     Programme,
+    ProgrammeSignOn,
 )
-from tests.factories import InvitationFactory
+from tests.factories import InvitationFactory, identity_provider
 from tests.sessions.factories import MeetingFactory
 
 
@@ -213,6 +214,15 @@ FORMS = {
         lambda w: Programme.objects.filter(name="Leaders 2027").count(),
         1,
         audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
+    ),
+    "programme sign-on": Form(
+        "admin",
+        lambda w: reverse("sets:programme_sign_on", args=[w.programme.pk]),
+        lambda w: {"provider_id": "acme", "open_domains": "acme.example"},
+        lambda w: ProgrammeSignOn.objects.filter(programme=w.programme).count(),
+        1,
+        audits={SetAction.SIGN_ON_LINKED: 1},
+        prepare=lambda w: identity_provider(),
     ),
     "set": Form(
         "admin",

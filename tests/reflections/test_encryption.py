@@ -155,7 +155,7 @@ def test_rotation_needs_keys(settings):
 # Free text in the set's apps that is not what is said in it: names, places and statuses for
 # schedules and reports; the set's purpose, written by programme admins for invitees; the
 # built-in prompts' source, starter and slug; detection's evidence keys (ids); a nudge's kind
-# and the address of the page it links to.
+# and the address of the page it links to; the identity provider a programme signs in with.
 PLAINTEXT = {
     "sets.Programme": {"name", "organisation", "time_zone"},
     "sets.LearningSet": {"name", "purpose", "status", "airtime_mode", "default_place"},
@@ -165,6 +165,8 @@ PLAINTEXT = {
     "sets.Amendment": {"status"},
     "sets.Nudge": {"kind", "link"},
     "sets.NudgeOptOut": {"kind"},
+    "sets.ProgrammeSignOn": {"provider_id"},
+    "sets.ProgrammeEntrant": {"provider_id"},
     "meetings.MeetingSeries": {"description"},
     "meetings.Meeting": {"place", "status"},
     "meetings.Attendance": {"status"},
