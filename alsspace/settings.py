@@ -273,6 +273,15 @@ if not isinstance(SOCIALACCOUNT_PROVIDERS, dict) or not set(SOCIALACCOUNT_PROVID
     raise ImproperlyConfigured(
         'SSO_PROVIDERS must be a JSON object with the keys "openid_connect" and/or "saml".'
     )
+for protocol, provider_settings in SOCIALACCOUNT_PROVIDERS.items():
+    # Each app's provider_id is what a programme is linked to (docs/sso.md).
+    sso_apps = provider_settings.get("APPS") if isinstance(provider_settings, dict) else None
+    if not isinstance(sso_apps, list) or not all(
+        isinstance(app, dict) and app.get("provider_id") for app in sso_apps
+    ):
+        raise ImproperlyConfigured(
+            f'SSO_PROVIDERS: "{protocol}" must be {{"APPS": [...]}}, each app with a provider_id.'
+        )
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_EMAIL_REQUIRED = True

@@ -36,6 +36,8 @@ SETTINGS_VARIABLES = [
     "SECURE_HSTS_PRELOAD",
     "BEHIND_PROXY",
     "LOG_LEVEL",
+    "SSO_PROVIDERS",
+    "SSO_REQUESTS_TIMEOUT",
 ]
 
 PRODUCTION = {
@@ -73,6 +75,10 @@ def start(**variables):
         ({"JOURNAL_KEYS": f"{Fernet.generate_key().decode()},short"}, "JOURNAL_KEYS"),
         ({"INVITATION_DAYS": "fourteen"}, "INVITATION_DAYS"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"SSO_PROVIDERS": '{"openid_connect": '}, "SSO_PROVIDERS"),
+        ({"SSO_PROVIDERS": '{"google": {"APPS": []}}'}, "SSO_PROVIDERS"),
+        ({"SSO_PROVIDERS": '{"saml": {"APPS": [{"name": "No id"}]}}'}, "SSO_PROVIDERS"),
+        ({"SSO_REQUESTS_TIMEOUT": "ten"}, "SSO_REQUESTS_TIMEOUT"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -99,4 +105,14 @@ def test_a_production_environment_starts():
 
 def test_development_starts_with_nothing_set():
     result = start()
+    assert result.returncode == 0, result.stderr
+
+
+def test_identity_providers_configured_in_settings_start():
+    providers = (
+        '{"openid_connect": {"APPS": [{"provider_id": "acme", "name": "Acme sign-in", '
+        '"client_id": "als-space", "secret": "s", '
+        '"settings": {"server_url": "https://login.acme.example"}}]}}'
+    )
+    result = start(**PRODUCTION, SSO_PROVIDERS=providers)
     assert result.returncode == 0, result.stderr
