@@ -579,7 +579,7 @@ class ProgrammeSignOn(models.Model):
     def __str__(self):
         return f"Sign-on of programme #{self.programme_id} with {self.provider_id}"
 
-    def admits(self, email):
+    def admits(self, email: str) -> bool:
         return email.rpartition("@")[2].lower() in self.open_domains
 
 
