@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from alsspace.models import AuditEvent, User
 from sets.audit_actions import SetAction
-from sets.models import ProgrammeEntrant, ProgrammeSignOn
+from sets.models import Membership, ProgrammeEntrant, ProgrammeSignOn
 from tests.e2e.conftest import LOGIN_PATH
 from tests.e2e.test_mfa import authenticator_code, password_field
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, InvitationFactory
 
 IDP_PAGE = re.compile(r"^http://127\.0\.0\.1:\d+/")
 
@@ -246,3 +246,31 @@ def test_signing_in_through_the_provider_still_asks_for_the_second_factor(
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("h1")).to_have_text(re.compile("^Welcome"))
     expect(page.get_by_role("link", name=world.learning_set.name).first).to_be_visible()
+
+
+def test_an_invited_person_signs_up_through_the_provider_and_joins_the_set(
+    page, live_server, world, identity_providers, axe_check, shot
+):
+    """No programme admits the domain: the invitation alone lets them in."""
+    invitation = InvitationFactory(
+        learning_set=world.learning_set, email="ivy@acme.example", name="Ivy Invited"
+    )
+    page.goto(f"{live_server.url}{invitation.link()}")
+    expect(page.locator("h1")).to_have_text("Create your account")
+    axe_check(page)
+    shot(page, "sso-invited-signup")
+    page.get_by_role("button", name="Sign up with Acme sign-in").click()
+    page.wait_for_url(IDP_PAGE)
+    oidc_sign_in(page, "ivy@acme.example")
+
+    # A new member's first step is the set's contract.
+    expect(page).to_have_url(re.compile(f"/sets/{world.learning_set.pk}/contract/"))
+    axe_check(page)
+    ivy = User.objects.get(email="ivy@acme.example")
+    assert Membership.objects.filter(
+        learning_set=world.learning_set, user=ivy, role="member", left_at__isnull=True
+    ).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == ivy
+    assert not ProgrammeEntrant.objects.exists()
+    assert SocialAccount.objects.get(user=ivy).uid == "ivy@acme.example"

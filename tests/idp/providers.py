@@ -36,6 +36,7 @@ OIDC_ACCOUNTS = {
     "grace@acme.example": {"email_verified": True, "name": "Grace Hopper"},
     "joan@acme.example": {"email_verified": True, "name": "Joan Clarke"},
     "newcomer@acme.example": {"email_verified": True, "name": "Nia Newcomer"},
+    "ivy@acme.example": {"email_verified": True, "name": "Ivy Invited"},
     "unconfirmed@acme.example": {"email_verified": False, "name": "Una Unconfirmed"},
     "stranger@elsewhere.example": {"email_verified": True, "name": "Sam Stranger"},
 }
