@@ -97,16 +97,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return True
         if services.admitting_programmes(provider_id, email):
             return True
+        if invitation is not None:
+            self.refuse(request, sociallogin, "other_address", invited=invitation.email)
         self.refuse(request, sociallogin, "not_admitted")
         return False
 
-    def refuse(self, request, sociallogin, reason):
+    def refuse(self, request, sociallogin, reason, invited=None):
         response = render(
             request,
             "sets/sign_on_refused.html",
             {
                 "reason": reason,
                 "email": sociallogin.user.email,
+                "invited": invited,
                 "provider_name": sociallogin.provider.name,
             },
             status=403,

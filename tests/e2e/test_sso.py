@@ -261,6 +261,17 @@ def test_an_invited_person_signs_up_through_the_provider_and_joins_the_set(
     shot(page, "sso-invited-signup")
     page.get_by_role("button", name="Sign up with Acme sign-in").click()
     page.wait_for_url(IDP_PAGE)
+    # Signed in at the provider as someone else: the invitation is not theirs to accept.
+    oidc_sign_in(page, "stranger@elsewhere.example")
+    expect(page.locator("h1")).to_have_text("Your invitation is for another address")
+    expect(page.locator("main")).to_contain_text("ivy@acme.example")
+    axe_check(page)
+    assert not User.objects.filter(email="stranger@elsewhere.example").exists()
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}{invitation.link()}")
+    page.get_by_role("button", name="Sign up with Acme sign-in").click()
+    page.wait_for_url(IDP_PAGE)
     oidc_sign_in(page, "ivy@acme.example")
 
     # A new member's first step is the set's contract.
