@@ -61,8 +61,20 @@ run: $(INSTALLED) $(KEY_FILE)
 	trap 'kill $$worker $$reminders 2>/dev/null; wait $$worker $$reminders 2>/dev/null' EXIT; \
 	$(MANAGE) runserver $(ADDRESS)
 
+# The identity providers the single sign-on tests run (tests/idp), from the committed lock
+# file. Without npm they are not installed, and those tests skip with the reason (fail in CI).
+IDP_DIR := tests/idp
+IDP_INSTALLED := $(IDP_DIR)/node_modules/.installed
+
+$(IDP_INSTALLED): $(IDP_DIR)/package.json $(IDP_DIR)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix $(IDP_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the single sign-on tests will be skipped (apt-get install nodejs npm)"; \
+	fi
+
 # -rfEs: the summary names failures, errors and skips with their reasons.
-test: $(INSTALLED) $(KEY_FILE)
+test: $(INSTALLED) $(KEY_FILE) $(IDP_INSTALLED)
 	@$(USE_JOURNAL_KEY); $(BIN)/pytest -rfEs $(PYTEST_ARGS)
 
 lint: $(INSTALLED)

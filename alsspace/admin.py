@@ -1,8 +1,12 @@
 """The Django admin for operators: people and the audit log, never set content."""
 
+# Registers allauth's social account models, two of them replaced below: INSTALLED_APPS lists
+# allauth.socialaccount after this app.
+import allauth.socialaccount.admin  # noqa: F401
 from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -206,3 +210,30 @@ class AuthenticatorAdmin(admin.ModelAdmin):
             change="removed by operator",
             kind=authenticator.type,
         )
+
+
+# Single sign-on (docs/sso.md): identity providers are configured here as social
+# applications, as allauth's own admin offers them.
+admin.site.unregister(SocialAccount)
+# No provider's tokens are kept (SOCIALACCOUNT_STORE_TOKENS = False): nothing to show.
+admin.site.unregister(SocialToken)
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(admin.ModelAdmin):
+    """Which identity provider accounts are linked to whom, to read and unlink. Only the
+    person links one, by signing in with it: an operator who linked someone's account to an
+    identity of their own could sign in as them."""
+
+    list_display = ("user", "provider", "uid", "last_login", "date_joined")
+    list_filter = ("provider",)
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__name", "uid")
+    fields = ("user", "provider", "uid", "last_login", "date_joined")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ A bad value stops the process at start with a message naming the variable, rathe
 running with a guess.
 """
 
+import json
 import os
 import zoneinfo
 from pathlib import Path
@@ -263,6 +264,51 @@ MFA_FORMS = {
     "authenticate_webauthn": "alsspace.mfa.AuthenticateKeyForm",
     "reauthenticate_webauthn": "alsspace.mfa.ReauthenticateKeyForm",
 }
+
+# --- Single sign-on (docs/sso.md) -------------------------------------------------------
+# OpenID Connect and SAML 2.0 identity providers, through allauth's own providers. An operator
+# configures each one as a social application in the operator admin, or here from
+# SSO_PROVIDERS (JSON in allauth's SOCIALACCOUNT_PROVIDERS shape); a programme admin links
+# their programme to one (sets.sign_on). Accounts are matched by an email address the provider
+# asserts as verified; signing up without an invitation is for the email domains a linked
+# programme admits (sets.sign_on.SocialAccountAdapter).
+INSTALLED_APPS += [
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+]
+SOCIALACCOUNT_ADAPTER = "sets.sign_on.SocialAccountAdapter"
+# After the CSP middleware, so that its additions to form-action reach the policy.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "sets.sign_on.SignOnFormActionMiddleware"
+)
+try:
+    SOCIALACCOUNT_PROVIDERS = json.loads(env("SSO_PROVIDERS", "{}"))
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"SSO_PROVIDERS is not valid JSON: {error}") from None
+if not isinstance(SOCIALACCOUNT_PROVIDERS, dict) or not set(SOCIALACCOUNT_PROVIDERS) <= {
+    "openid_connect",
+    "saml",
+}:
+    raise ImproperlyConfigured(
+        'SSO_PROVIDERS must be a JSON object with the keys "openid_connect" and/or "saml".'
+    )
+for protocol, provider_settings in SOCIALACCOUNT_PROVIDERS.items():
+    # Each app's provider_id is what a programme is linked to (docs/sso.md).
+    sso_apps = provider_settings.get("APPS") if isinstance(provider_settings, dict) else None
+    if not isinstance(sso_apps, list) or not all(
+        isinstance(app, dict) and app.get("provider_id") for app in sso_apps
+    ):
+        raise ImproperlyConfigured(
+            f'SSO_PROVIDERS: "{protocol}" must be {{"APPS": [...]}}, each app with a provider_id.'
+        )
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_REQUESTS_TIMEOUT", 10)
+# --- end of single sign-on -----------------------------------------------------------------
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -24,6 +24,15 @@ def invitation_in_session(request):
     return Invitation.objects.from_token(token) if token else None
 
 
+def first_page(membership):
+    """Where a person who has just joined a set goes: a new member's first step is the set's
+    contract, if there is one to accept."""
+    learning_set = membership.learning_set
+    if learning_set.contracts.exists() and membership.role == Membership.Role.MEMBER:
+        return reverse("sets:contract", args=[learning_set.pk])
+    return learning_set.get_absolute_url()
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, extra_context):
         """allauth's emails (confirmations, password resets), rendered as allauth does but
@@ -53,14 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             membership = accept_invitation(invitation, actor=user, ip=client_ip(request))
             request.session.pop(SESSION_KEY, None)
-            learning_set = membership.learning_set
-            # A new member's first step is the set's contract, if there is one to accept.
-            first_page = (
-                reverse("sets:contract", args=[learning_set.pk])
-                if learning_set.contracts.exists() and membership.role == Membership.Role.MEMBER
-                else learning_set.get_absolute_url()
-            )
-            request.session["joined_set_url"] = first_page
+            request.session["joined_set_url"] = first_page(membership)
         return user
 
     def get_signup_redirect_url(self, request):

@@ -29,3 +29,7 @@ class SetsConfig(AppConfig):
         )
         # The account menu's link to choosing one's nudges (docs/product.md#nudges).
         places.contribute("account_menu", "sets/contributions/account_menu.html")
+        # Single sign-on (docs/sso.md): the programme page's link to its identity provider, and
+        # the account menu's to the providers linked to one's account.
+        places.contribute("programme_page.actions", "sets/contributions/programme_sign_on.html")
+        places.contribute("account_menu", "sets/contributions/account_sign_on.html", order=110)

@@ -32,6 +32,9 @@ class SetAction(models.TextChoices):
     SET_CLOSED = "set.closed", "Set closed"
     SET_STATUS_CHANGED = "set.status_changed", "Set status changed"
     CLOSING_REVIEW_OPENED = "set.closing_review_opened", "Closing review opened"
+    SIGN_ON_LINKED = "programme.sign_on_linked", "Identity provider linked"
+    SIGN_ON_UNLINKED = "programme.sign_on_unlinked", "Identity provider unlinked"
+    PROGRAMME_ENTERED = "programme.entered", "Signed up through the identity provider"
 
 
 # Two read differently when people act on themselves: joining is not being added, and
@@ -88,4 +91,7 @@ SET_ACTIONS = (
     describe(SetAction.SET_CLOSED, SET, "Closed"),
     describe(SetAction.SET_STATUS_CHANGED, SET, "Changed the status of"),
     describe(SetAction.CLOSING_REVIEW_OPENED, SET, "Opened the closing review of"),
+    describe(SetAction.SIGN_ON_LINKED, PROGRAMME, "Linked an identity provider to"),
+    describe(SetAction.SIGN_ON_UNLINKED, PROGRAMME, "Unlinked the identity provider of"),
+    describe(SetAction.PROGRAMME_ENTERED, PROGRAMME, "Signed up, without a set yet, to"),
 )

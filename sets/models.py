@@ -565,3 +565,48 @@ class NudgeOptOut(models.Model):
 
     def __str__(self):
         return f"{self.person} turned off {self.kind}"
+
+
+class ProgrammeSignOn(models.Model):
+    """The identity provider a programme's people sign in with (docs/sso.md), and the email
+    domains whose people may sign up through it without an invitation.
+
+    The provider is named by its allauth `provider_id`, which is what a social account records
+    and works the same for a social application in the operator admin and one in settings."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="sign_on")
+    provider_id = models.CharField(max_length=200)
+    # Lower-case domains, such as ["acme.example"]; empty: invitations only.
+    open_domains = models.JSONField(default=list, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Sign-on of programme #{self.programme_id} with {self.provider_id}"
+
+    def admits(self, email: str) -> bool:
+        return email.rpartition("@")[2].lower() in self.open_domains
+
+
+class ProgrammeEntrant(models.Model):
+    """A person in a programme with no set: they signed up through its identity provider from
+    an admitted domain, and wait for an invitation to one of its sets
+    (docs/sso.md#signing-up-without-an-invitation)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="entrants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_entries"
+    )
+    provider_id = models.CharField(max_length=200)
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["entered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "user"], name="enter_a_programme_once")
+        ]
+
+    def __str__(self):
+        return f"Person #{self.user_id} in programme #{self.programme_id}"

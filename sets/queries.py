@@ -31,6 +31,8 @@ from sets.models import (
     Nudge,
     NudgeOptOut,
     Programme,
+    ProgrammeEntrant,
+    ProgrammeSignOn,
 )
 
 
@@ -408,3 +410,43 @@ def programme_people(programme: Programme) -> QuerySet[User]:
 def own_nudges(user: User) -> QuerySet[Nudge]:
     """A person's nudges: theirs alone."""
     return Nudge.objects.filter(person=user)
+
+
+# Single sign-on (docs/sso.md)
+
+
+def programme_sign_on(programme: Programme) -> ProgrammeSignOn | None:
+    return ProgrammeSignOn.objects.filter(programme=programme).first()
+
+
+def _without_a_set_in(programme_field: str) -> Exists:
+    """Whether the entrant is in no set of the programme now."""
+    return Exists(
+        Membership.objects.filter(
+            user=OuterRef("user"),
+            learning_set__programme=OuterRef(programme_field),
+            left_at__isnull=True,
+        )
+    )
+
+
+def waiting_for_a_set(programme: Programme) -> QuerySet[ProgrammeEntrant]:
+    """The people who signed up to the programme through its identity provider and are in
+    none of its sets yet: its admins invite them to one."""
+    return (
+        ProgrammeEntrant.objects.filter(programme=programme)
+        .exclude(_without_a_set_in("programme"))
+        .select_related("user")
+        .order_by("entered_at", "pk")
+    )
+
+
+def programmes_waited_in(user: User) -> QuerySet[ProgrammeEntrant]:
+    """The programmes the person signed up to and has no set in yet (the home page says what
+    happens next: docs/sso.md#signing-up-without-an-invitation)."""
+    return (
+        ProgrammeEntrant.objects.filter(user=user)
+        .exclude(_without_a_set_in("programme"))
+        .select_related("programme")
+        .order_by("entered_at", "pk")
+    )

@@ -24,6 +24,8 @@ from sets.models import (
     Membership,
     Nudge,
     Programme,
+    ProgrammeEntrant,
+    ProgrammeSignOn,
 )
 from sets.rules import can_approve_invitation, grants_own_access
 from sets.tasks import (
@@ -691,3 +693,86 @@ def write_closing_review_entry(
         defaults={"learned": learned, "keep_doing": keep_doing, "story": story},
     )
     return entry
+
+
+# Single sign-on (docs/sso.md)
+
+
+@transaction.atomic
+def link_sign_on(
+    programme: Programme,
+    provider_id: str | None,
+    open_domains: Sequence[str],
+    *,
+    actor: User,
+    ip: str | None = None,
+) -> ProgrammeSignOn | None:
+    """Link the programme to an identity provider with the domains it admits, or, with no
+    provider, unlink it. Saving what is already there records nothing."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    current = ProgrammeSignOn.objects.filter(programme=programme).first()
+    if provider_id is None:
+        if current is not None:
+            current.delete()
+            record(
+                SetAction.SIGN_ON_UNLINKED,
+                actor=actor,
+                ip=ip,
+                programme=programme,
+                subject=programme.name,
+                provider=current.provider_id,
+            )
+        return None
+    domains = sorted({domain.lower() for domain in open_domains})
+    if current is not None and (current.provider_id, current.open_domains) == (
+        provider_id,
+        domains,
+    ):
+        return current
+    sign_on, _ = ProgrammeSignOn.objects.update_or_create(
+        programme=programme,
+        defaults={
+            "provider_id": provider_id,
+            "open_domains": domains,
+            "linked_by": actor,
+            "linked_at": timezone.now(),
+        },
+    )
+    record(
+        SetAction.SIGN_ON_LINKED,
+        actor=actor,
+        ip=ip,
+        programme=programme,
+        subject=programme.name,
+        provider=provider_id,
+        open_domains=domains,
+    )
+    return sign_on
+
+
+def admitting_programmes(provider_id: str, email: str) -> list[Programme]:
+    """The programmes linked to this provider that admit the email's domain without an
+    invitation (docs/sso.md#signing-up-without-an-invitation)."""
+    sign_ons = ProgrammeSignOn.objects.filter(provider_id=provider_id).select_related("programme")
+    return [sign_on.programme for sign_on in sign_ons if sign_on.admits(email)]
+
+
+@transaction.atomic
+def enter_programmes(
+    programmes: Sequence[Programme], provider_id: str, *, actor: User, ip: str | None = None
+) -> None:
+    """A person who signed up through a programme's identity provider is in it with no set
+    until someone invites them to one."""
+    for programme in programmes:
+        _, created = ProgrammeEntrant.objects.get_or_create(
+            programme=programme, user=actor, defaults={"provider_id": provider_id}
+        )
+        if created:
+            record(
+                SetAction.PROGRAMME_ENTERED,
+                actor=actor,
+                ip=ip,
+                programme=programme,
+                subject=actor.email,
+                provider=provider_id,
+            )

@@ -1,6 +1,7 @@
 """factory_boy factories for the models every test builds on."""
 
 import factory
+from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
 
 from sets.models import Contract, ContractAcceptance, Invitation, LearningSet, Membership, Programme
@@ -83,3 +84,19 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Membership.Role.MEMBER
+
+
+def identity_provider(provider_id="acme", name="Acme sign-in"):
+    """An OpenID Connect provider an operator configured in the operator admin
+    (docs/sso.md#configuring-an-identity-provider). Nothing here calls it."""
+    app, _ = SocialApp.objects.get_or_create(
+        provider="openid_connect",
+        provider_id=provider_id,
+        defaults={
+            "name": name,
+            "client_id": "als-space",
+            "secret": "not-a-real-secret",
+            "settings": {"server_url": f"https://login.{provider_id}.example"},
+        },
+    )
+    return app

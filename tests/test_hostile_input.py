@@ -26,7 +26,7 @@ from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Bid, InactionPrompt, ReportBack, ValueStory
 from sets import imports
 from sets.models import Amendment, ClosingReview, ClosingReviewEntry
-from tests.factories import ContractAcceptanceFactory, MembershipFactory
+from tests.factories import ContractAcceptanceFactory, MembershipFactory, identity_provider
 from tests.reflections.factories import JournalEntryFactory
 from tests.sessions.builders import action, attend, held_meetings, report, slot
 from tests.sessions.factories import MeetingFactory, days_from_now
@@ -409,6 +409,14 @@ CASES = {
     ),
     "set_edit": lambda p: Case(
         p.world.admin, url("sets:set_edit", p.world.learning_set.pk), set_fields(p)
+    ),
+    "programme_sign_on": lambda p: Case(
+        p.world.admin,
+        url("sets:programme_sign_on", p.world.programme.pk),
+        {
+            "provider_id": [identity_provider().provider_id, "off"],
+            "open_domains": ["acme.example", "Acme.example, @nhs.example", ""],
+        },
     ),
     "programme_admins_add": lambda p: Case(
         p.world.admin,

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib import admin as operator_admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -33,7 +34,7 @@ from sessions.models import (
 from sets.audit_actions import SetAction
 from sets.models import Amendment, ClosingReview, ClosingReviewEntry, Invitation, Membership, Nudge
 from tests.alsspace.software_authenticator import stored_key
-from tests.factories import UserFactory
+from tests.factories import UserFactory, identity_provider
 from tests.sessions.factories import MeetingFactory, days_from_now
 
 ROLES = ["anonymous", "outsider", "pending", "member", "former", "facilitator", "admin", "operator"]
@@ -191,6 +192,8 @@ MATRIX = [
     ("sets:import_members", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("sets:import_template", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("sets:audit", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    ("sets:programme_sign_on", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    ("sets:programme_sign_on", _programme, "post", expect(admin=400)),
     (
         "sets:import_confirm",
         _programme,
@@ -497,8 +500,8 @@ def operator_site_page(operator=200):
 
 # What the admin refuses even the operator: contracts, nudges and the audit log are never
 # written by hand (nor nudges deleted), second factors are only ever removed and sign-in
-# addresses only ever added by their owner (tests/alsspace/test_admin.py), and the task queue
-# is the worker's.
+# addresses and identity provider accounts only ever added by their owner
+# (tests/alsspace/test_admin.py), and the task queue is the worker's.
 OPERATOR_REFUSED = {
     ("django_tasks_database.DBTaskResult", "add"),
     ("django_tasks_database.DBTaskResult", "delete"),
@@ -509,6 +512,7 @@ OPERATOR_REFUSED = {
     ("alsspace.AuditEvent", "delete"),
     ("mfa.Authenticator", "add"),
     ("account.EmailAddress", "add"),
+    ("socialaccount.SocialAccount", "add"),
 }
 
 
@@ -808,6 +812,10 @@ def planted(world, settings):
         ),
         Membership: world.learning_set.memberships.get(user=world.member),
         Nudge: world.nudge,
+        SocialApp: identity_provider(),
+        SocialAccount: SocialAccount.objects.create(
+            user=world.member, provider="acme", uid="maya@acme.example"
+        ),
     }
     return world
 

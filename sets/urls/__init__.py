@@ -3,7 +3,15 @@ invitation leads to keep their names un-namespaced, in `sets.urls.site`."""
 
 from django.urls import path
 
-from sets.views import closing, contracts, invitations, learning_sets, nudges, programmes
+from sets.views import (
+    closing,
+    contracts,
+    invitations,
+    learning_sets,
+    nudges,
+    programmes,
+    sign_on,
+)
 
 app_name = "sets"
 
@@ -35,6 +43,11 @@ urlpatterns = [
         name="import_template",
     ),
     path("programmes/<int:pk>/audit/", programmes.AuditLogView.as_view(), name="audit"),
+    path(
+        "programmes/<int:pk>/sign-on/",
+        sign_on.ProgrammeSignOnView.as_view(),
+        name="programme_sign_on",
+    ),
     path("sets/<int:pk>/", learning_sets.SetDetailView.as_view(), name="set"),
     path("sets/<int:pk>/invite/", learning_sets.InviteView.as_view(), name="invite"),
     path(

@@ -28,6 +28,8 @@ class HomeView(TemplateView):
             facilitated=facilitated,
             belonged=[s for s in current if s.my_role == Membership.Role.MEMBER],
             programmes=programmes,
+            # Programmes the person signed up to through single sign-on, with no set yet.
+            waiting=list(queries.programmes_waited_in(user)),
             # The navigation's role links, from the lists this page shows anyway.
             nav_is_facilitator=bool(facilitated),
             nav_is_programme_admin=bool(programmes),

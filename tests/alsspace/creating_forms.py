@@ -36,8 +36,9 @@ from sets.models import (
     LearningSet,
     Membership,
     Programme,
+    ProgrammeSignOn,
 )
-from tests.factories import InvitationFactory
+from tests.factories import InvitationFactory, identity_provider
 from tests.sessions.factories import MeetingFactory
 
 
@@ -266,6 +267,15 @@ FORMS = {
         lambda w: PulseItem.objects.filter(programme=w.programme).count(),
         8,
         audits={MeetingAction.PULSE_ITEMS_CHANGED: 1},
+    ),
+    "programme sign-on": Form(
+        "admin",
+        lambda w: reverse("sets:programme_sign_on", args=[w.programme.pk]),
+        lambda w: {"provider_id": "acme", "open_domains": "acme.example"},
+        lambda w: ProgrammeSignOn.objects.filter(programme=w.programme).count(),
+        1,
+        audits={SetAction.SIGN_ON_LINKED: 1},
+        prepare=lambda w: identity_provider(),
     ),
     "set": Form(
         "admin",

@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from allauth.socialaccount.models import SocialAccount
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -583,3 +584,21 @@ def test_an_operator_gives_no_one_a_sign_in_address_of_their_own(client, world):
     sent_there = [message.body for message in mail.outbox if "support@example.org" in message.to]
     assert sent_there  # allauth says there is no account with that address
     assert not [body for body in sent_there if "/password/reset/key/" in body]
+
+
+def test_an_operator_links_no_ones_account_to_an_identity_provider(operator_client, world):
+    """A provider account linked to a member would sign whoever holds that identity in as
+    them (docs/confidentiality.md#the-operator-admin). The admin adds none, changes none, and
+    may unlink one."""
+    linked = SocialAccount.objects.create(user=world.member, provider="acme", uid="maya")
+    planted = {"user": world.outsider.pk, "provider": "acme", "uid": "operator", "extra_data": "{}"}
+
+    added = operator_client.post(admin_url(SocialAccount, "add"), planted)
+    changed = operator_client.post(admin_url(SocialAccount, "change", linked.pk), planted)
+
+    assert (added.status_code, changed.status_code) == (403, 403)
+    assert list(SocialAccount.objects.values_list("user", "uid")) == [(world.member.pk, "maya")]
+    page = operator_client.get(admin_url(SocialAccount, "changelist")).content.decode()
+    assert "maya" in page
+    operator_client.post(admin_url(SocialAccount, "delete", linked.pk), {"post": "yes"})
+    assert not SocialAccount.objects.exists()

@@ -37,6 +37,8 @@ SETTINGS_VARIABLES = [
     "BEHIND_PROXY",
     "LOG_LEVEL",
     "PASSKEY_LOGIN",
+    "SSO_PROVIDERS",
+    "SSO_REQUESTS_TIMEOUT",
 ]
 
 PRODUCTION = {
@@ -75,6 +77,10 @@ def start(**variables):
         ({"INVITATION_DAYS": "fourteen"}, "INVITATION_DAYS"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"PASSKEY_LOGIN": "yes"}, "PASSKEY_LOGIN"),
+        ({"SSO_PROVIDERS": '{"openid_connect": '}, "SSO_PROVIDERS"),
+        ({"SSO_PROVIDERS": '{"google": {"APPS": []}}'}, "SSO_PROVIDERS"),
+        ({"SSO_PROVIDERS": '{"saml": {"APPS": [{"name": "No id"}]}}'}, "SSO_PROVIDERS"),
+        ({"SSO_REQUESTS_TIMEOUT": "ten"}, "SSO_REQUESTS_TIMEOUT"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -101,4 +107,14 @@ def test_a_production_environment_starts():
 
 def test_development_starts_with_nothing_set():
     result = start()
+    assert result.returncode == 0, result.stderr
+
+
+def test_identity_providers_configured_in_settings_start():
+    providers = (
+        '{"openid_connect": {"APPS": [{"provider_id": "acme", "name": "Acme sign-in", '
+        '"client_id": "als-space", "secret": "s", '
+        '"settings": {"server_url": "https://login.acme.example"}}]}}'
+    )
+    result = start(**PRODUCTION, SSO_PROVIDERS=providers)
     assert result.returncode == 0, result.stderr

@@ -14,6 +14,9 @@ from django.core.cache import cache
 
 from tests.factories import PASSWORD
 
+# The identity providers the single sign-on tests run (tests/idp), started once per session.
+from tests.idp.providers import identity_providers, oidc_provider, saml_provider  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there are still ordinary synchronous calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

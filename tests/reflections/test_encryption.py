@@ -157,7 +157,8 @@ def test_rotation_needs_keys(settings):
 # schedules and reports; the set's purpose, written by programme admins for invitees; the
 # built-in prompts' source, starter and slug, and the idea a prompt speaks to (one of a
 # fixed list); detection's evidence keys (ids); a nudge's kind and the address of the page it
-# links to; a programme's pulse statements, written by its admins for every set to answer.
+# links to; a programme's pulse statements, written by its admins for every set to answer; the
+# identity provider a programme signs in with.
 PLAINTEXT = {
     "sets.Programme": {"name", "organisation", "time_zone"},
     "sets.LearningSet": {"name", "purpose", "status", "airtime_mode", "default_place"},
@@ -167,6 +168,8 @@ PLAINTEXT = {
     "sets.Amendment": {"status"},
     "sets.Nudge": {"kind", "link"},
     "sets.NudgeOptOut": {"kind"},
+    "sets.ProgrammeSignOn": {"provider_id"},
+    "sets.ProgrammeEntrant": {"provider_id"},
     "meetings.MeetingSeries": {"description"},
     "meetings.Meeting": {"place", "status"},
     "meetings.Attendance": {"status"},
