@@ -392,3 +392,52 @@ def attendance_xlsx(scope, *, now):
             Sheet("Sets", SETS_HEADER, set_rows(sets), (24, 32, 14, 20, 10, 10, 10, 13, 18)),
         ]
     )
+
+
+# The evaluation report (sessions/reports/evaluation.py)
+
+EVALUATION_HEADER = ("Section", "Set or month", "Figure", "Value")
+HELD_BACK = "held back"
+
+
+def _figure(value):
+    return HELD_BACK if value is None else value
+
+
+def evaluation_rows(report, period):
+    """The report's figures, one per row: what the page shows, with "held back" where it
+    holds a figure back. Never a name of a member, nor anything said."""
+    yield ("Report", "", "Programme", report.scope.programme.name)
+    yield ("Report", "", "Period", period)
+    yield ("Report", "", "Fewest people behind a figure", report.minimum)
+    for row in [*report.attendance, report.attendance_total]:
+        for label, value in (
+            ("Attendances expected", row.expected),
+            ("Attended", row.attended),
+            ("Attended or apologies with notice", row.committed),
+        ):
+            yield ("Attendance", row.name, label, _figure(value))
+        if not row.held:
+            yield ("Attendance", row.name, "Attendance rate (%)", row.rate)
+            yield ("Attendance", row.name, "Commitment rate (%)", row.commitment_rate)
+    for row in [*report.outcomes, report.outcomes_total]:
+        for label, value in (
+            ("Done", row.done),
+            ("Carried forward", row.carried),
+            ("Dropped", row.dropped),
+            ("Total", row.total),
+        ):
+            yield ("Action outcomes", row.name, label, _figure(value))
+    for month in [*report.pulse, report.pulse_total]:
+        yield ("Pulse", month.label, "Answers", _figure(month.answers))
+        if month.answers != 0:
+            mean = None if month.held else month.rounded
+            yield ("Pulse", month.label, "Mean safety (1 to 7)", _figure(mean))
+
+
+def evaluation_csv(report, period):
+    """The report as CSV text, with a byte-order mark for spreadsheets; cells that would run as
+    a formula are neutralised (a set's name is its facilitator's choice)."""
+    yield BOM + csv_line(EVALUATION_HEADER)
+    for row in evaluation_rows(report, period):
+        yield csv_line(row)

@@ -39,5 +39,15 @@
     }
   })
 
+  // A button with data-print prints the page (its print layout); without this file it stays
+  // hidden, and the browser's own print does the same.
+  function offerPrinting () {
+    document.querySelectorAll('button[data-print]').forEach(function (button) {
+      button.hidden = false
+      button.addEventListener('click', function () { window.print() })
+    })
+  }
+
   document.addEventListener('DOMContentLoaded', focusFirstInvalidField)
+  document.addEventListener('DOMContentLoaded', offerPrinting)
 })()
