@@ -428,11 +428,10 @@ def evaluation_rows(report, period):
             ("Total", row.total),
         ):
             yield ("Action outcomes", row.name, label, _figure(value))
-    for month in [*report.pulse, report.pulse_total]:
+    # As on the page: no pulse rows when no pulse was published in the period.
+    for month in [*report.pulse, report.pulse_total] if report.pulse else []:
         yield ("Pulse", month.label, "Answers", _figure(month.answers))
-        if month.answers != 0:
-            mean = None if month.held else month.rounded
-            yield ("Pulse", month.label, "Mean safety (1 to 7)", _figure(mean))
+        yield ("Pulse", month.label, "Mean safety (1 to 7)", _figure(month.rounded))
 
 
 def evaluation_csv(report, period):
