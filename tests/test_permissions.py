@@ -379,6 +379,9 @@ MATRIX = [
     # the programme's inaction thresholds: its admins set them, and only they find the page
     ("meetings:signal_thresholds", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("meetings:attendance_export", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    # the evaluation report for the sponsor: the programme's admins only
+    ("meetings:evaluation", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    ("meetings:evaluation_export", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("meetings:set_report", _set, "get", expect(**SET_MANAGERS)),
     ("meetings:set_attendance_export", _set, "get", expect(**SET_MANAGERS)),
     # dashboard and pulse

@@ -18,7 +18,7 @@ published in every one of its months. Nothing of what was said, and nobody's nam
 Eight queries, whatever the number of sets, meetings and months.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -161,7 +161,8 @@ def _people(*fields: str) -> Any:
 
 
 def _by_month(rows: QuerySet[Any, Any], field: str, scope: ReportScope) -> QuerySet[Any, Any]:
-    return rows.annotate(month=TruncMonth(field, tzinfo=scope.zone))
+    annotated: QuerySet[Any, Any] = rows.annotate(month=TruncMonth(field, tzinfo=scope.zone))
+    return annotated
 
 
 def attendance_months(scope: ReportScope) -> dict[tuple[int, date], tuple[int, int, int, int]]:
@@ -306,7 +307,9 @@ def _attendance_tables(
 ) -> dict[date, disclosure.Suppression]:
     tables = {}
     for month in months:
-        people = {s: figures[s, month][3] for s in sets if (s, month) in figures}
+        people: dict[Hashable, int] = {
+            s: figures[s, month][3] for s in sets if (s, month) in figures
+        }
         total = sum(people.values())
         tables[month] = disclosure.suppress(
             disclosure.Table(
@@ -350,38 +353,52 @@ def evaluation(scope: ReportScope) -> Evaluation:
     attendance_held = _attendance_tables(sorted({m for _, m in attendance}), set_ids, attendance)
     outcome_held = _outcome_tables(sorted(set(outcomes.overall)), outcomes)
 
+    # Each set's attendance over the period, and the programme's (None).
+    attendance_sums: dict[int | None, tuple[int, int, int]] = {}
+    for (s, _), values in attendance.items():
+        for row in (s, None):
+            before = attendance_sums.get(row, (0, 0, 0))
+            attendance_sums[row] = (
+                before[0] + values[0],
+                before[1] + values[1],
+                before[2] + values[2],
+            )
+
     def attendance_figures(name: str, key: disclosure.Key, set_id: int | None) -> AttendanceFigures:
         if not disclosure.range_published(attendance_held.values(), key):
             return AttendanceFigures(name, None, None, None)
-        totals = [0, 0, 0]
-        for (s, _), values in attendance.items():
-            if set_id is None or s == set_id:
-                totals = [a + b for a, b in zip(totals, values[:3], strict=True)]
-        return AttendanceFigures(name, *totals)
+        expected, attended, committed = attendance_sums.get(set_id, (0, 0, 0))
+        return AttendanceFigures(name, expected, attended, committed)
 
-    def outcome_figure(key: disclosure.Key, wanted: Any) -> int | None:
+    # Each set's count of each outcome over the period, and the programme's.
+    outcome_sums: dict[tuple[int | None, str], int] = {}
+    for (s, o, _), n in outcomes.counts.items():
+        for row in (s, None):
+            outcome_sums[row, o] = outcome_sums.get((row, o), 0) + n
+
+    def outcome_figure(key: disclosure.Key, count: Callable[[], int]) -> int | None:
         if not disclosure.range_published(outcome_held.values(), key):
             return None
-        return sum(n for (s, o, _), n in outcomes.counts.items() if wanted(s, o))
+        return count()
 
     def outcome_figures(name: str, set_id: int | None) -> OutcomeFigures:
-        def in_row(s: int) -> bool:
-            return set_id is None or s == set_id
+        def counted(*wanted: str) -> Callable[[], int]:
+            return lambda: sum(outcome_sums.get((set_id, o), 0) for o in wanted)
 
-        per_outcome = [
-            outcome_figure(
-                disclosure.cell(set_id, outcome)
-                if set_id is not None
-                else disclosure.column_total(outcome),
-                lambda s, o, outcome=outcome: in_row(s) and o == outcome,
-            )
-            for outcome, _ in OUTCOMES
-        ]
-        total = outcome_figure(
-            disclosure.row_total(set_id) if set_id is not None else disclosure.ALL,
-            lambda s, o: in_row(s),
+        def key(outcome: str) -> disclosure.Key:
+            if set_id is None:
+                return disclosure.column_total(outcome)
+            return disclosure.cell(set_id, outcome)
+
+        done, carried, dropped = (key(outcome) for outcome, _ in OUTCOMES)
+        total = disclosure.row_total(set_id) if set_id is not None else disclosure.ALL
+        return OutcomeFigures(
+            name,
+            done=outcome_figure(done, counted(ReportBack.Outcome.DONE)),
+            carried=outcome_figure(carried, counted(ReportBack.Outcome.CARRIED)),
+            dropped=outcome_figure(dropped, counted(ReportBack.Outcome.DROPPED)),
+            total=outcome_figure(total, counted(*OUTCOME_NAMES)),
         )
-        return OutcomeFigures(name, *per_outcome, total)
 
     pulse_rows = []
     for month in sorted(pulses):
