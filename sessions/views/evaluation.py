@@ -5,7 +5,7 @@ minimum group, and never a word of what was said (docs/reports.md#the-evaluation
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
@@ -25,6 +25,12 @@ class EvaluationScopeMixin(AdministeredProgrammeMixin):
     def filter_form(self):
         return EvaluationFilterForm(self.request.GET, programme=self.programme)
 
+    def export_url(self, form):
+        """The CSV of the same months."""
+        url = reverse("meetings:evaluation_export", args=[self.programme.pk])
+        query = urlencode({name: value for name, value in form.query().items() if value})
+        return f"{url}?{query}" if query else url
+
 
 class EvaluationView(EvaluationScopeMixin, TemplateView):
     """The report for the months in the query string (400, with what is wrong, when they
@@ -41,7 +47,7 @@ class EvaluationView(EvaluationScopeMixin, TemplateView):
             self.get_context_data(
                 report=evaluation(form.scope()),
                 period=form.period(),
-                export_query={k: v for k, v in form.query().items() if v},
+                export_url=self.export_url(form),
                 **context,
             )
         )
@@ -70,7 +76,8 @@ class EvaluationExportView(EvaluationScopeMixin, View):
         first, last = form.months()
         name = [slugify(self.programme.name) or "programme", "evaluation"]
         if first or last:
-            name.append(f"{first or 'start'}-to-{last or 'now'}")
+            start = f"{first:%Y-%m}" if first else "start"
+            name.append(f"{start}-to-{f'{last:%Y-%m}' if last else 'now'}")
         response["Content-Disposition"] = content_disposition_header(True, f"{'-'.join(name)}.csv")
         response["Cache-Control"] = "private, no-store"
         return response
