@@ -375,6 +375,8 @@ def test_a_download_is_recorded_in_the_audit_log(client, small_set):
     response = client.get(evaluation_url(small_set))
     assert AuditEvent.objects.filter(action=MeetingAction.EVALUATION_EXPORTED).count() == 1
     assert response.status_code == 200
+    log = client.get(reverse("sets:audit", args=[small_set.programme.pk])).content.decode()
+    assert "Downloaded the evaluation report of" in log
 
 
 @pytest.mark.parametrize(
