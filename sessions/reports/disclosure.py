@@ -33,6 +33,7 @@ months under different minima would hold back different figures, and one could f
 other's gaps.
 """
 
+from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -148,57 +149,81 @@ def _edge(key: Key) -> tuple[Node, Node]:
     return ("row", TOTALS), ("column", TOTALS)
 
 
-def _path(
-    start: Node, goal: Node, edges: Mapping[Key, tuple[Node, Node]], cost: Mapping[Key, int]
-) -> list[Key] | None:
-    """The cheapest path from `start` to `goal` over `edges`, each costing `cost[key]` (0 or
-    1): the figures on it. Ties go to the path found first, in the order of `edges`."""
-    best: dict[Node, int] = {start: 0}
-    through: dict[Node, tuple[Node, Key]] = {}
-    queue: list[tuple[int, Node]] = [(0, start)]
+def _adjacency(edges: Iterable[Key]) -> dict[Node, list[tuple[Node, Key]]]:
     adjacent: dict[Node, list[tuple[Node, Key]]] = {}
-    for key, (a, b) in edges.items():
+    for key in edges:
+        a, b = _edge(key)
         adjacent.setdefault(a, []).append((b, key))
         adjacent.setdefault(b, []).append((a, key))
+    return adjacent
+
+
+def _on_cycle(key: Key, held_adjacency: Mapping[Node, list[tuple[Node, Key]]]) -> bool:
+    """Whether the held-back figures link the two ends of `key` without it."""
+    start, goal = _edge(key)
+    seen, frontier = {start}, [start]
+    while frontier:
+        node = frontier.pop()
+        for neighbour, other in held_adjacency.get(node, []):
+            if other != key and neighbour not in seen:
+                if neighbour == goal:
+                    return True
+                seen.add(neighbour)
+                frontier.append(neighbour)
+    return False
+
+
+def _cheapest_path(
+    key: Key, adjacency: Mapping[Node, list[tuple[Node, Key]]], held: set[Key]
+) -> list[Key]:
+    """The figures on a path between the ends of `key`, not through it, holding back as few
+    more as it can (a held-back figure costs nothing to pass); among paths as cheap, the
+    first found over the figures in `adjacency`'s order (fewest people first)."""
+    start, goal = _edge(key)
+    best: dict[Node, int] = {start: 0}
+    through: dict[Node, tuple[Node, Key]] = {}
+    queue: deque[tuple[int, Node]] = deque([(0, start)])
     while queue:
-        queue.sort(key=lambda item: item[0])
-        distance, node = queue.pop(0)
-        if node == goal:
-            path = []
-            while node != start:
-                node, key = through[node]
-                path.append(key)
-            return path
-        if distance > best.get(node, distance):
+        distance, node = queue.popleft()
+        if distance > best[node]:
             continue
-        for neighbour, key in adjacent.get(node, []):
-            step = distance + cost[key]
-            if step < best.get(neighbour, step + 1):
-                best[neighbour] = step
-                through[neighbour] = (node, key)
-                queue.append((step, neighbour))
-    return None
+        for neighbour, other in adjacency.get(node, []):
+            if other == key:
+                continue
+            cost = 0 if other in held else 1
+            if distance + cost < best.get(neighbour, distance + cost + 1):
+                best[neighbour] = distance + cost
+                through[neighbour] = (node, other)
+                if cost:
+                    queue.append((distance + cost, neighbour))
+                else:
+                    queue.appendleft((distance, neighbour))
+    path: list[Key] = []
+    node = goal
+    while node != start and node in through:
+        node, other = through[node]
+        path.append(other)
+    return path
 
 
 def _close_cycles(people: Mapping[Key, int], held: set[Key]) -> bool:
     """Put every held-back figure on a cycle of held-back figures, holding back the fewest
     more (those with the fewest people behind them first). Whether anything was added."""
+    # Figures with nobody behind them are known zeros: never a cover.
+    usable = sorted(
+        (key for key in people if key in held or people[key] > 0),
+        key=lambda key: (people[key], repr(key)),
+    )
+    adjacency = _adjacency(usable)
     added = False
+    held_adjacency = _adjacency(held)
     for key in sorted(held, key=repr):
-        # Figures with nobody behind them are known zeros: never a cover.
-        available = {
-            other: _edge(other)
-            for other in sorted(people, key=lambda o: (people[o], repr(o)))
-            if other != key and (other in held or people[other] > 0)
-        }
-        cost = {other: 0 if other in held else 1 for other in available}
-        start, goal = _edge(key)
-        path = _path(start, goal, available, cost)
-        if path is None:
+        if _on_cycle(key, held_adjacency):
             continue
-        fresh = [other for other in path if other not in held]
+        fresh = [other for other in _cheapest_path(key, adjacency, held) if other not in held]
         if fresh:
             held.update(fresh)
+            held_adjacency = _adjacency(held)
             added = True
     return added
 
