@@ -1,6 +1,7 @@
 """A person's own data, for them to download: each journal entry as a Markdown file and one
 JSON file with the entries, drafts, actions and report-backs, bids for airtime, prompts they
-posed, what they added to meetings' process reviews and their words in sets' closing reviews.
+posed, what they added to meetings' process reviews, their words in sets' closing reviews and
+their value stories with who may read each.
 
 A person's own actions are their personal data: every action they own, with every report-back
 on it whoever recorded it, in every set they have been in, even where they are now a former
@@ -19,7 +20,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from alsspace.models import User
 from reflections.models import JournalDraft, JournalEntry, Prompt
-from sessions.models import Action, Bid, ReviewContribution
+from sessions.models import Action, Bid, ReviewContribution, ValueStory
 from sets.models import ClosingReviewEntry
 
 README = """\
@@ -30,7 +31,8 @@ my-data.json   the same entries, any unsaved drafts, the actions you own with th
                report-backs (whoever recorded them, in every set you have been in, also
                sets you have left), the bids for airtime you brought to meetings, the
                prompts you posed to a set, what you added to meetings' process reviews
-               and your words in sets' closing reviews
+               and your words in sets' closing reviews, and your value stories with who
+               may read each
 
 Keep this file somewhere safe: your journal is private, and this copy is not encrypted.
 """
@@ -176,6 +178,26 @@ def my_data(user):
         .select_related("review__learning_set")
         .order_by("created_at", "pk")
     ]
+    stories = [
+        {
+            "set": story.learning_set.name,
+            "told_on": (
+                f"report-back for the meeting on {story.report_back.meeting.starts_at:%Y-%m-%d}"
+                if story.report_back
+                else "closing review"
+            ),
+            "story": story.text,
+            "cycle": story.get_cycle_display(),
+            "who_may_read_it": story.get_consent_display(),
+            "consented_at": _iso(story.consented_at),
+            "written_at": _iso(story.created_at),
+            "updated_at": _iso(story.updated_at),
+        }
+        for story in ValueStory.objects.filter(author=user)
+        .select_related("learning_set", "report_back__meeting")
+        .defer("report_back__meeting__process_review")
+        .order_by("created_at", "pk")
+    ]
     return {
         "exported_at": _iso(timezone.now()),
         "account": {
@@ -191,6 +213,7 @@ def my_data(user):
         "prompts_posed": prompts,
         "process_review_contributions": reviews,
         "closing_reviews": closing,
+        "value_stories": stories,
     }
 
 

@@ -156,9 +156,9 @@ def programmes_only_administered_by(user: User) -> QuerySet[Programme]:
 @sensitive_variables()
 @transaction.atomic
 def erase_account(*, actor: User, ip: str | None = None) -> None:
-    """Erase the signed-in person: their journal, drafts, review words, addresses,
-    authenticators and account are deleted; their attendance and actions stay for the set's
-    record with no name on them. The view signs them out.
+    """Erase the signed-in person: their journal, drafts, review words, value stories,
+    addresses, authenticators and account are deleted; their attendance and actions stay for
+    the set's record with no name on them. The view signs them out.
 
     The person's memberships go with the account, so rosters no longer show them; the
     attendance rows the reports count are what keep them adding up, each as they were.
@@ -195,6 +195,8 @@ def erase_account(*, actor: User, ip: str | None = None) -> None:
     erase_attendance(user)
     SetAction.objects.filter(owner=user).update(owner=None)
     # Deleting the account takes its email addresses, authenticators, memberships, contract
-    # acceptances, calendar feed, and its words in the set's process reviews and closing
-    # reviews with it; everything else that names it is set to null.
+    # acceptances, calendar feed, its words in the set's process reviews and closing reviews,
+    # and its value stories, shared with the programme or not (so they leave its evaluation
+    # report with it: docs/confidentiality.md#value-stories); everything else that names it is
+    # set to null.
     user.delete()

@@ -41,3 +41,8 @@ class MeetingsConfig(AppConfig):
         places.contribute("set_page.schedule", "sessions/contributions/set_schedule.html")
         places.contribute("set_page.actions", "sessions/contributions/set_actions.html")
         places.contribute("programme_page.actions", "sessions/contributions/programme_actions.html")
+        # Value stories: the person's own in the account menu, and on the closing review each
+        # entry's story and the author's way to tell theirs (docs/product.md#value-stories).
+        places.contribute("account_menu", "sessions/contributions/account_menu.html")
+        places.contribute("closing_review.entry", "sessions/contributions/closing_entry_story.html")
+        places.contribute("closing_review.own", "sessions/contributions/closing_own_story.html")

@@ -11,7 +11,7 @@ from rules.contrib.models import RulesModel
 from alsspace.crypto import EncryptedTextField
 from alsspace.inputs import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from sessions import rules as perms
-from sets.models import LearningSet, Programme
+from sets.models import ClosingReviewEntry, LearningSet, Programme
 
 
 class MeetingSeries(models.Model):
@@ -335,6 +335,96 @@ class ReportBack(models.Model):
 
     def __str__(self):
         return f"Report-back #{self.pk} on action #{self.action_id}"
+
+
+class ValueStory(models.Model):
+    """A member's story of the difference the set made, on their own report-back or their
+    closing review entry, tagged by the value-creation cycle it speaks to (Wenger-Trayner;
+    docs/product.md#value-stories). Its author alone writes it and decides, story by story,
+    whether it is shared beyond the set: with the programme, named or anonymised, revocable at
+    any time (docs/confidentiality.md#value-stories)."""
+
+    class Cycle(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediate value"
+        POTENTIAL = "potential", "Potential value"
+        APPLIED = "applied", "Applied value"
+        REALISED = "realised", "Realised value"
+        REFRAMING = "reframing", "Reframing value"
+
+    # Each cycle in a member's own words, as the form and the pages explain it.
+    CYCLE_MEANINGS: dict[str, str] = {
+        Cycle.IMMEDIATE: "It was worth it there and then: the meeting itself helped me.",
+        Cycle.POTENTIAL: "I came away with something I can use: an idea, a question, a "
+        "contact, some confidence.",
+        Cycle.APPLIED: "I did something differently.",
+        Cycle.REALISED: "It made a difference I can see.",
+        Cycle.REFRAMING: "It changed what I think success is.",
+    }
+
+    class Consent(models.TextChoices):
+        NONE = "none", "Kept in the set"
+        NAMED = "named", "Shared with the programme, with my name"
+        ANONYMISED = "anonymised", "Shared with the programme, without my name"
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="+")
+    # Erasing an account deletes its stories, shared or not (reflections.services.erase_account
+    # and docs/confidentiality.md#value-stories).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="value_stories"
+    )
+    # What it is attached to: exactly one of the two.
+    report_back = models.OneToOneField(
+        ReportBack, null=True, blank=True, on_delete=models.CASCADE, related_name="value_story"
+    )
+    closing_entry = models.OneToOneField(
+        ClosingReviewEntry,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="value_story",
+    )
+    text = EncryptedTextField("the story")
+    cycle = models.CharField(max_length=10, choices=Cycle.choices)
+    consent = models.CharField(max_length=10, choices=Consent.choices, default=Consent.NONE)
+    # When the consent in force was given (or last changed); none while the story is kept in
+    # the set.
+    consented_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "value stories"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report_back__isnull=False, closing_entry__isnull=True)
+                | Q(report_back__isnull=True, closing_entry__isnull=False),
+                name="value_story_on_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    cycle__in=["immediate", "potential", "applied", "realised", "reframing"]
+                ),
+                name="value_story_cycle_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent="none", consented_at__isnull=True)
+                | Q(consent__in=["named", "anonymised"], consented_at__isnull=False),
+                name="value_story_consent_has_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        # Never the text, nor whose it is: it is what a member wrote.
+        return f"Value story #{self.pk} in {self.learning_set}"
+
+    @property
+    def cycle_meaning(self) -> str:
+        return self.CYCLE_MEANINGS.get(self.cycle, "")
+
+    @property
+    def is_shared(self) -> bool:
+        return self.consent != self.Consent.NONE
 
 
 class CalendarFeed(models.Model):

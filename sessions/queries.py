@@ -1,6 +1,7 @@
 """What a person may list about meetings. Every list starts from one of these."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +20,9 @@ from sessions.models import (
     ReportBack,
     ReviewContribution,
     SignalThresholds,
+    ValueStory,
 )
-from sets.models import Contract, LearningSet, Programme
+from sets.models import ClosingReviewEntry, Contract, LearningSet, Programme
 from sets.queries import facilitated_sets, member_sets, visible_sets
 
 
@@ -130,14 +132,14 @@ def ground_rules(learning_set: LearningSet) -> Contract | None:
 
 
 def _report_backs_with_meetings() -> "Prefetch[str, QuerySet[ReportBack], str]":
-    """Each action's report-backs with their meetings. Those meetings are joined for their
-    dates and status, so their encrypted process review is left undecrypted (as it is
-    wherever a meeting is joined below)."""
+    """Each action's report-backs with their meetings and value stories. Those meetings are
+    joined for their dates and status, so their encrypted process review is left undecrypted
+    (as it is wherever a meeting is joined below)."""
     return Prefetch(
         "report_backs",
-        queryset=ReportBack.objects.select_related("meeting", "author", "written_by").defer(
-            "meeting__process_review"
-        ),
+        queryset=ReportBack.objects.select_related(
+            "meeting", "author", "written_by", "value_story"
+        ).defer("meeting__process_review"),
     )
 
 
@@ -356,3 +358,93 @@ def set_review_contributions(learning_set: LearningSet) -> QuerySet[ReviewContri
         .select_related("author", "meeting")
         .order_by("meeting__starts_at", "created_at", "pk")
     )
+
+
+# Value stories (docs/product.md#value-stories)
+
+
+def visible_report_backs(user: User) -> QuerySet[ReportBack]:
+    """Report-backs of the sets the person may see: where a story's page on one starts from
+    (its permission then lets only the action's owner tell it)."""
+    return ReportBack.objects.filter(action__learning_set__in=visible_sets(user)).select_related(
+        "action__learning_set__programme", "meeting", "value_story"
+    )
+
+
+def visible_closing_entries(user: User) -> QuerySet[ClosingReviewEntry]:
+    """Closing review words of the sets the person may see: where a story's page on them
+    starts from (its permission then lets only their author tell it)."""
+    return ClosingReviewEntry.objects.filter(
+        review__learning_set__in=visible_sets(user)
+    ).select_related("review__learning_set__programme", "value_story")
+
+
+def my_value_stories(user: User) -> QuerySet[ValueStory]:
+    """The person's own value stories, from every set they have been in, newest first: theirs
+    to change and to share or not, also once they have left the set."""
+    return (
+        ValueStory.objects.filter(author=user)
+        .select_related("learning_set__programme", "report_back__meeting", "report_back__action")
+        .defer("report_back__meeting__process_review")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def set_value_stories(learning_set: LearningSet | int) -> QuerySet[ValueStory]:
+    """The set's value stories, read where the report-backs and the closing review they belong
+    to are read (docs/confidentiality.md#who-sees-what): a page asks this only for a set whose
+    content the reader may see."""
+    return ValueStory.objects.filter(learning_set=learning_set).select_related("author")
+
+
+@dataclass(frozen=True)
+class ConsentedStory:
+    """A value story as the programme may read it: no id, no link, and the author's name only
+    when they chose to be named."""
+
+    text: str
+    cycle: str
+    cycle_label: str
+    cycle_meaning: str
+    set_name: str
+    author_name: str | None
+    consented_at: datetime
+
+
+def consented_stories(programme: Programme | int) -> list[ConsentedStory]:
+    """The programme's value stories whose authors consent, now, to share them with the
+    programme, oldest consent first, in one query. A story whose consent is revoked, or
+    whose author's account is erased, is not among them from that moment
+    (docs/confidentiality.md#value-stories)."""
+    shared = [ValueStory.Consent.NAMED, ValueStory.Consent.ANONYMISED]
+    stories = (
+        ValueStory.objects.filter(
+            learning_set__programme=getattr(programme, "pk", programme), consent__in=shared
+        )
+        .select_related("learning_set", "author")
+        .only(
+            "text",
+            "cycle",
+            "consent",
+            "consented_at",
+            "learning_set__name",
+            "author__name",
+            "author__email",
+        )
+        .order_by("consented_at", "pk")
+    )
+    return [
+        ConsentedStory(
+            text=story.text,
+            cycle=story.cycle,
+            cycle_label=ValueStory.Cycle(story.cycle).label,
+            cycle_meaning=story.cycle_meaning,
+            set_name=story.learning_set.name,
+            author_name=(story.author.name or story.author.email)
+            if story.consent == ValueStory.Consent.NAMED
+            else None,
+            consented_at=story.consented_at,
+        )
+        for story in stories
+        if story.consented_at is not None
+    ]

@@ -27,20 +27,22 @@ from sets.rules import (
 )
 
 if TYPE_CHECKING:
-    from sessions.models import Action, InactionPrompt, Meeting
-    from sets.models import LearningSet
+    from sessions.models import Action, InactionPrompt, Meeting, ReportBack, ValueStory
+    from sets.models import ClosingReviewEntry, LearningSet
     from sets.rules import Person
 
 
-def _set_of(thing: Meeting | Action | InactionPrompt | None) -> LearningSet | None:
+def _set_of(thing: Meeting | Action | InactionPrompt | ValueStory | None) -> LearningSet | None:
     return thing.learning_set if thing is not None else None
 
 
 def of_its_set(set_predicate: Predicate) -> Predicate:
-    """A predicate on a set, asked of the set a meeting, an action or a prompt belongs to
-    (false, as every set predicate is, when there is none)."""
+    """A predicate on a set, asked of the set a meeting, an action, a prompt or a value story
+    belongs to (false, as every set predicate is, when there is none)."""
 
-    def on_its_set(user: Person, thing: Meeting | Action | InactionPrompt | None) -> bool:
+    def on_its_set(
+        user: Person, thing: Meeting | Action | InactionPrompt | ValueStory | None
+    ) -> bool:
         return bool(set_predicate(user, _set_of(thing)))
 
     return Predicate(on_its_set, name=f"of_its_set({set_predicate.name})")
@@ -162,3 +164,58 @@ can_contribute_to_review = (
 )
 
 rules.add_perm("meetings.contribute_review_meeting", can_contribute_to_review)
+
+
+# Value stories (docs/product.md#value-stories): their author's alone to write and to share.
+
+
+@rules.predicate
+def owns_the_report_back(user: Person, report_back: ReportBack | None) -> bool:
+    return report_back is not None and report_back.action.owner_id == user.pk
+
+
+@rules.predicate
+def wrote_the_closing_entry(user: Person, entry: ClosingReviewEntry | None) -> bool:
+    return entry is not None and entry.author_id == user.pk
+
+
+@rules.predicate
+def is_story_author(user: Person, story: ValueStory | None) -> bool:
+    return story is not None and story.author_id == user.pk
+
+
+def _set_of_report_back(user: Person, report_back: ReportBack | None) -> bool:
+    return report_back is not None and bool(
+        (is_member_under_contract & is_open_set)(user, report_back.action.learning_set)
+    )
+
+
+def _set_of_entry(user: Person, entry: ClosingReviewEntry | None) -> bool:
+    return entry is not None and bool(
+        (can_view_set_content & is_open_set)(user, entry.review.learning_set)
+    )
+
+
+# The action's owner tells the story of their own report-back, as they write the report-back
+# itself: a member of the open set under its current contract.
+can_tell_report_back_story = owns_the_report_back & Predicate(
+    _set_of_report_back, name="in_the_open_set_under_contract"
+)
+
+# The entry's author tells the story of their own closing review words, while they may write
+# them: the set is open and its content theirs to read.
+can_tell_closing_story = wrote_the_closing_entry & Predicate(
+    _set_of_entry, name="may_write_the_closing_review"
+)
+
+# The story's text is changed where it was told, while the author could tell it there.
+can_change_story = is_story_author & of_its_set(can_view_set_content & is_open_set)
+
+# Sharing beyond the set is the author's choice, given, changed and taken back at any time,
+# also once they have left the set or it has closed.
+can_share_story = is_story_author
+
+rules.add_perm("meetings.tell_story_reportback", can_tell_report_back_story)
+rules.add_perm("meetings.tell_story_closingreviewentry", can_tell_closing_story)
+rules.add_perm("meetings.change_valuestory", can_change_story)
+rules.add_perm("meetings.share_valuestory", can_share_story)

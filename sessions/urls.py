@@ -13,6 +13,7 @@ from sessions.views import (
     reports,
     review,
     schedule,
+    stories,
     thresholds,
 )
 
@@ -62,6 +63,20 @@ urlpatterns = [
     path("meetings/<int:pk>/apologies/", actions.ApologiesView.as_view(), name="meeting_apologies"),
     path("actions/", actions.MyActionsView.as_view(), name="my_actions"),
     path("actions/<int:pk>/report/", actions.ActionReportView.as_view(), name="action_report"),
+    path("stories/", stories.MyValueStoriesView.as_view(), name="my_value_stories"),
+    path(
+        "stories/<int:pk>/sharing/", stories.StoryConsentView.as_view(), name="value_story_sharing"
+    ),
+    path(
+        "report-backs/<int:pk>/story/",
+        stories.ReportBackStoryView.as_view(),
+        name="report_back_story",
+    ),
+    path(
+        "closing-review-words/<int:pk>/story/",
+        stories.ClosingStoryView.as_view(),
+        name="closing_story",
+    ),
     path(
         "programmes/<int:pk>/attendance/",
         reports.ProgrammeReportView.as_view(),

@@ -39,6 +39,7 @@ from sessions.models import (
     Meeting,
     ReportBack,
     ReviewContribution,
+    ValueStory,
 )
 from sessions.services.calendar_feeds import regenerate_feed
 from sets.models import ClosingReview, ClosingReviewEntry, LearningSet
@@ -71,6 +72,7 @@ MARKERS = {
     "zq-birch-posed-prompt": NOBODY,
     "zq-birch-set-review": NOBODY,
     "zq-birch-closing-review": NOBODY,
+    "zq-birch-value-story": NOBODY,
     "zq-aurora-contract-text": frozenset({"member", "pending", "facilitator"}),
     # A contract version a newer one replaced stays in the contract's history, read by
     # whoever reads the contract.
@@ -92,6 +94,10 @@ MARKERS = {
     # The set's own review of a meeting and its closing review, written through their pages.
     "zq-aurora-set-review": SET_CONTENT,
     "zq-aurora-closing-review": SET_CONTENT,
+    # Value stories, told through their pages and kept in the set: read where the report-back
+    # and the closing review are (docs/confidentiality.md#value-stories).
+    "zq-aurora-report-back-story": SET_CONTENT,
+    "zq-aurora-closing-story": SET_CONTENT,
     # A member who left keeps their own words in the set's review, in their data download.
     "zq-aurora-former-set-review": frozenset({"member", "facilitator", "former"}),
     # A member who left: their own actions stay theirs, in their data download.
@@ -145,7 +151,7 @@ def plant_set_content(learning_set, prefix, owner):
         text=f"{prefix}-action-text",
         due_meeting=following,
     )
-    ReportBack.objects.create(
+    report_back = ReportBack.objects.create(
         action=action,
         meeting=second,
         outcome=ReportBack.Outcome.CARRIED,
@@ -163,6 +169,13 @@ def plant_set_content(learning_set, prefix, owner):
             review=review,
             author=owner,
             defaults={"learned": "L", "keep_doing": "K", "story": f"{prefix}-closing-review"},
+        )
+        ValueStory.objects.create(
+            learning_set=learning_set,
+            author=owner,
+            report_back=report_back,
+            text=f"{prefix}-value-story",
+            cycle=ValueStory.Cycle.APPLIED,
         )
     Prompt.objects.create(
         learning_set=learning_set,
@@ -284,6 +297,12 @@ def plant_through_pages(learning_set, member, facilitator):
         [action.pk],
         {"outcome": "done", "note": "zq-aurora-own-report-back"},
     )
+    posted(
+        as_member,
+        "meetings:report_back_story",
+        [ReportBack.objects.get(action=action).pk],
+        {"text": "zq-aurora-report-back-story", "cycle": "applied", "consent": "none"},
+    )
     posted(as_member, "reflections:draft", [], {"title": "", "body": "zq-aurora-member-draft"})
     posted(
         as_member,
@@ -297,6 +316,12 @@ def plant_through_pages(learning_set, member, facilitator):
         "sets:closing_review",
         [learning_set.pk],
         {"learned": "To ask.", "keep_doing": "Asking.", "story": "zq-aurora-closing-review"},
+    )
+    posted(
+        as_member,
+        "meetings:closing_story",
+        [ClosingReviewEntry.objects.get(author=member, review__learning_set=learning_set).pk],
+        {"text": "zq-aurora-closing-story", "cycle": "reframing", "consent": "none"},
     )
     former = person("former.aurora")
     former_action = Action.objects.create(

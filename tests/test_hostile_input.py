@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessions.inaction.reconcile import detect_inaction
-from sessions.models import Bid, InactionPrompt
+from sessions.models import Bid, InactionPrompt, ReportBack, ValueStory
 from sets import imports
-from sets.models import Amendment, ClosingReview
+from sets.models import Amendment, ClosingReview, ClosingReviewEntry
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.reflections.factories import JournalEntryFactory
 from tests.sessions.builders import action, attend, held_meetings, report, slot
@@ -324,6 +324,45 @@ def closing_review_case(p):
         p.world.member,
         url("sets:closing_review", p.world.learning_set.pk),
         {"learned": ["To listen."], "keep_doing": ["Asking first."], "story": ["", "A story."]},
+    )
+
+
+STORY_FIELDS = {
+    "text": ["It changed how I run the rota.", ""],
+    "cycle": [choice.value for choice in ValueStory.Cycle],
+    "consent": [choice.value for choice in ValueStory.Consent],
+}
+
+
+def own_report_back(p):
+    report_back, _ = ReportBack.objects.get_or_create(
+        action=p.own_action, meeting=p.coming, defaults={"outcome": "partly"}
+    )
+    return report_back
+
+
+def own_closing_entry(p):
+    review, _ = ClosingReview.objects.get_or_create(learning_set=p.world.learning_set)
+    entry, _ = ClosingReviewEntry.objects.get_or_create(
+        review=review, author=p.world.member, defaults={"learned": "L", "keep_doing": "K"}
+    )
+    return entry
+
+
+def story_sharing_case(p):
+    story, _ = ValueStory.objects.get_or_create(
+        report_back=own_report_back(p),
+        defaults={
+            "learning_set": p.world.learning_set,
+            "author": p.world.member,
+            "text": "The rota is fairer.",
+            "cycle": "applied",
+        },
+    )
+    return Case(
+        p.world.member,
+        url("meetings:value_story_sharing", story.pk),
+        {f"s{story.pk}-consent": STORY_FIELDS["consent"]},
     )
 
 
@@ -654,6 +693,13 @@ CASES = {
         url("meetings:meeting_review_contribution", p.held.pk),
         {"how_we_worked": ["We listened.", ""], "do_differently": ["Start on time.", ""]},
     ),
+    "report_back_story": lambda p: Case(
+        p.world.member, url("meetings:report_back_story", own_report_back(p).pk), STORY_FIELDS
+    ),
+    "closing_story": lambda p: Case(
+        p.world.member, url("meetings:closing_story", own_closing_entry(p).pk), STORY_FIELDS
+    ),
+    "value_story_sharing": story_sharing_case,
     "erase_account_wrong_password": lambda p: Case(
         p.world.member,
         url("reflections:erase_account"),

@@ -26,7 +26,9 @@ from sessions.models import (
     CalendarFeed,
     InactionPrompt,
     Meeting,
+    ReportBack,
     ReviewContribution,
+    ValueStory,
 )
 from sets.audit_actions import SetAction
 from sets.models import Amendment, ClosingReview, ClosingReviewEntry, Invitation, Membership, Nudge
@@ -99,6 +101,18 @@ def _feed(w):
 
 def _action(w):
     return {"pk": w.action.pk}
+
+
+def _report_back(w):
+    return {"pk": w.report_back.pk}
+
+
+def _closing_entry(w):
+    return {"pk": w.closing_entry.pk}
+
+
+def _story(w):
+    return {"pk": w.story.pk}
 
 
 def _amendment(w):
@@ -348,6 +362,35 @@ MATRIX = [
         "get",
         expect(pending=403, member=200, facilitator=403, admin=403),
     ),
+    # Value stories (docs/confidentiality.md#value-stories): each person lists their own; only
+    # the report-back's owner (the member) and the closing words' author (the facilitator)
+    # tell a story on them; only its author shares one, and the empty posts are bad input.
+    ("meetings:my_value_stories", None, "get", expect(**EVERYONE)),
+    ("meetings:value_story_sharing", _story, "post", expect(member=400)),
+    (
+        "meetings:report_back_story",
+        _report_back,
+        "get",
+        expect(pending=403, member=200, facilitator=403, admin=403),
+    ),
+    (
+        "meetings:report_back_story",
+        _report_back,
+        "post",
+        expect(pending=403, member=400, facilitator=403, admin=403),
+    ),
+    (
+        "meetings:closing_story",
+        _closing_entry,
+        "get",
+        expect(pending=403, member=403, facilitator=200, admin=403),
+    ),
+    (
+        "meetings:closing_story",
+        _closing_entry,
+        "post",
+        expect(pending=403, member=403, facilitator=400, admin=403),
+    ),
     # reflections
     ("reflections:journal", None, "get", expect(**EVERYONE)),
     ("reflections:entry_create", None, "get", expect(**EVERYONE)),
@@ -557,7 +600,12 @@ AMENDMENT_READERS = {"member", "facilitator"}
 SET_REVIEW = "Set review: we rescued Maya instead of asking her questions."
 CLOSING_STORY = "Closing story: the set gave me the nerve to stop the merger."
 PRIVATE_NOTE = "Private note: I steered the set too hard today."
-SET_TEXTS = [SET_REVIEW, CLOSING_STORY]
+# Value stories: read in the set like the report-back or closing review they belong to, and
+# by the programme only on its evaluation report, never on these pages, even when their
+# author shares them (docs/confidentiality.md#value-stories).
+REPORT_BACK_STORY = "Value story: the CFO now asks the night shift first."
+CLOSING_VALUE_STORY = "Value story: I stopped measuring success by the merger's speed."
+SET_TEXTS = [SET_REVIEW, CLOSING_STORY, REPORT_BACK_STORY, CLOSING_VALUE_STORY]
 
 
 @pytest.fixture
@@ -597,7 +645,7 @@ def planted(world, settings):
     ReviewContribution.objects.create(
         meeting=world.held_meeting, author=world.facilitator, do_differently=SET_REVIEW
     )
-    ClosingReviewEntry.objects.create(
+    world.closing_entry = ClosingReviewEntry.objects.create(
         review=ClosingReview.objects.create(
             learning_set=world.learning_set, opened_by=world.facilitator
         ),
@@ -605,6 +653,27 @@ def planted(world, settings):
         learned="To wait longer before asking.",
         keep_doing="Asking what it would cost to act.",
         story=CLOSING_STORY,
+    )
+    ValueStory.objects.create(
+        learning_set=world.learning_set,
+        author=world.facilitator,
+        closing_entry=world.closing_entry,
+        text=CLOSING_VALUE_STORY,
+        cycle=ValueStory.Cycle.REFRAMING,
+        consent=ValueStory.Consent.NAMED,
+        consented_at=timezone.now(),
+    )
+    world.report_back = ReportBack.objects.create(
+        action=world.action, meeting=world.meeting, outcome="partly", author=world.member
+    )
+    world.story = ValueStory.objects.create(
+        learning_set=world.learning_set,
+        author=world.member,
+        report_back=world.report_back,
+        text=REPORT_BACK_STORY,
+        cycle=ValueStory.Cycle.APPLIED,
+        consent=ValueStory.Consent.ANONYMISED,
+        consented_at=timezone.now(),
     )
     world.nudge = Nudge.objects.create(
         person=world.member,

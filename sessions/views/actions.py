@@ -91,7 +91,11 @@ class ActionReportView(PermittedObjectMixin, FormView):
         return self.permitted_object
 
     def get_scope(self):
-        return super().get_scope().prefetch_related("report_backs__meeting")
+        return (
+            super()
+            .get_scope()
+            .prefetch_related("report_backs__meeting", "report_backs__value_story")
+        )
 
     @cached_property
     def report_meeting(self):

@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
-from sessions.models import Bid, Meeting, MeetingSeries, ReviewContribution
+from sessions.audit_actions import MeetingAction
+from sessions.models import (
+    Action,
+    Bid,
+    Meeting,
+    MeetingSeries,
+    ReportBack,
+    ReviewContribution,
+    ValueStory,
+)
 from sets import imports
 from sets.audit_actions import SetAction
 from sets.models import (
@@ -140,6 +149,33 @@ def held_meeting(world):
 
 def open_closing_review(world):
     ClosingReview.objects.create(learning_set=world.learning_set, opened_by=world.facilitator)
+
+
+def own_report_back(world):
+    """Maya's report-back, ahead of the coming meeting, on an action from a held one."""
+    held_meeting(world)
+    coming = MeetingFactory(learning_set=world.learning_set)
+    action = Action.objects.create(
+        learning_set=world.learning_set,
+        owner=world.member,
+        committed_at=world.held,
+        due_meeting=coming,
+        text="Ask the board",
+    )
+    world.report_back = ReportBack.objects.create(
+        action=action, meeting=coming, outcome="partly", author=world.member
+    )
+
+
+def own_story(world):
+    own_report_back(world)
+    world.story = ValueStory.objects.create(
+        learning_set=world.learning_set,
+        author=world.member,
+        report_back=world.report_back,
+        text="The rota is fairer.",
+        cycle="applied",
+    )
 
 
 def set_page(world):
@@ -378,6 +414,25 @@ FORMS = {
         lambda w: ClosingReviewEntry.objects.filter(author=w.member).count(),
         1,
         prepare=open_closing_review,
+    ),
+    "value story": Form(
+        "member",
+        lambda w: reverse("meetings:report_back_story", args=[w.report_back.pk]),
+        lambda w: {"text": "The rota is fairer.", "cycle": "applied", "consent": "anonymised"},
+        lambda w: ValueStory.objects.filter(author=w.member, consent="anonymised").count(),
+        1,
+        audits={MeetingAction.STORY_SHARED: 1},
+        prepare=own_report_back,
+    ),
+    "value story sharing": Form(
+        "member",
+        lambda w: reverse("meetings:value_story_sharing", args=[w.story.pk]),
+        lambda w: {f"s{w.story.pk}-consent": "named"},
+        lambda w: ValueStory.objects.filter(author=w.member, consent="named").count(),
+        1,
+        audits={MeetingAction.STORY_SHARED: 1},
+        prepare=own_story,
+        page=lambda w: reverse("meetings:my_value_stories"),
     ),
     "review contribution": Form(
         "member",

@@ -23,6 +23,7 @@ from sessions.models import (
     Meeting,
     ReportBack,
     ReviewContribution,
+    ValueStory,
 )
 from sets.models import Amendment, ClosingReviewEntry, Contract, ContractAcceptance
 from tests.reflections.factories import JournalEntryFactory
@@ -173,6 +174,7 @@ PLAINTEXT = {
     "meetings.SlotPhase": {"kind"},
     "meetings.Action": {"status"},
     "meetings.ReportBack": {"outcome"},
+    "meetings.ValueStory": {"cycle", "consent"},
     "meetings.CalendarFeed": {"token"},
     "meetings.InactionPrompt": {"signal", "evidence_key", "status"},
     "reflections.Prompt": {"source", "starter", "slug"},
@@ -186,6 +188,7 @@ SEALED = {
     "meetings.Bid": {"problem"},
     "meetings.Action": {"text"},
     "meetings.ReportBack": {"note"},
+    "meetings.ValueStory": {"text"},
     "meetings.ReviewContribution": {"how_we_worked", "do_differently"},
     "sets.ClosingReviewEntry": {"learned", "keep_doing", "story"},
     "meetings.InactionPrompt": {"summary", "suggested_question", "facilitator_note"},
@@ -289,6 +292,14 @@ def planted(client, world):
         {"how_we_worked": set_review, "do_differently": ""},
     )
     assert response.status_code == 302
+    value_story = secret("value story")
+    client.force_login(world.member)
+    response = client.post(
+        reverse("meetings:report_back_story", args=[ReportBack.objects.get(meeting=meeting).pk]),
+        {"text": value_story, "cycle": "applied", "consent": "anonymised"},
+    )
+    assert response.status_code == 302
+    client.force_login(world.facilitator)
     closing = secret("closing story")
     client.post(reverse("sets:closing_review_open", args=[world.learning_set.pk]))
     response = client.post(
@@ -338,6 +349,7 @@ def planted(client, world):
             "story",
             closing,
         ),
+        "value story": (ValueStory, ValueStory.objects.get().pk, "text", value_story),
         "carried": (Action, carried.pk, "text", carried_text),
         # Detection quotes the action in what the data shows.
         "summary": (InactionPrompt, inaction.pk, "summary", carried_text),

@@ -26,6 +26,7 @@ from sessions.models import (
     Meeting,
     ReportBack,
     ReviewContribution,
+    ValueStory,
 )
 from sets.models import ClosingReview, ClosingReviewEntry, Membership
 from tests.factories import PASSWORD, UserFactory
@@ -386,3 +387,33 @@ def test_erasure_deletes_review_words(client, world):
     assert not ReviewContribution.objects.exists()
     assert not ClosingReviewEntry.objects.exists()
     assert ClosingReview.objects.exists()
+
+
+def test_value_stories_are_in_their_authors_download_with_who_may_read_each(client, world):
+    review_words(world)
+    entry = ClosingReviewEntry.objects.get(author=world.member)
+    ValueStory.objects.create(
+        learning_set=world.learning_set,
+        author=world.member,
+        closing_entry=entry,
+        text="My value story",
+        cycle="realised",
+        consent="anonymised",
+        consented_at=timezone.now(),
+    )
+    client.force_login(world.member)
+
+    response = client.post(reverse("reflections:my_data_download"))
+
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("my-data.json"))
+    [story] = data["value_stories"]
+    assert (story["story"], story["cycle"], story["told_on"], story["who_may_read_it"]) == (
+        "My value story",
+        "Realised value",
+        "closing review",
+        "Shared with the programme, without my name",
+    )
+    client.force_login(world.facilitator)
+    response = client.post(reverse("reflections:my_data_download"))
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("my-data.json"))
+    assert data["value_stories"] == []

@@ -7,7 +7,9 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import reverse
 
-from sessions.models import ReviewContribution
+from alsspace.models import AuditEvent
+from sessions.models import ReviewContribution, ValueStory
+from sessions.queries import consented_stories
 from sets.models import ClosingReviewEntry, LearningSet
 
 
@@ -38,3 +40,22 @@ def test_the_demo_shows_reviews_and_a_closing_review(client, db):
     client.force_login(james)
     body = client.get(reverse("sets:closing_review", args=[birch.pk])).content.decode()
     assert "risks first" in body
+
+
+def test_the_demo_shares_two_value_stories_one_named_one_anonymised(client, db):
+    seed()
+    aurora = LearningSet.objects.get(name="Set Aurora")
+    stories = consented_stories(aurora.programme)
+    assert [(s.set_name, s.cycle, s.author_name) for s in stories] == [
+        ("Set Aurora", "applied", "Priya Shah"),
+        ("Set Birch", "reframing", None),
+    ]
+    seed()
+    assert ValueStory.objects.count() == 2
+    assert AuditEvent.objects.filter(action="value_story.shared").count() == 2
+
+    priya = aurora.memberships.get(user__email__startswith="member.aurora").user
+    client.force_login(priya)
+    body = client.get(reverse("meetings:my_value_stories")).content.decode()
+    assert "four team leads" in body
+    assert "Shared with the programme, with your name" in body
