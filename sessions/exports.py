@@ -396,7 +396,7 @@ def attendance_xlsx(scope, *, now):
 
 # The evaluation report (sessions/reports/evaluation.py)
 
-EVALUATION_HEADER = ("Section", "Set or month", "Figure", "Value")
+EVALUATION_HEADER = ("Section", "Set or month", "Item", "Value")
 HELD_BACK = "held back"
 
 
@@ -404,9 +404,15 @@ def _figure(value):
     return HELD_BACK if value is None else value
 
 
+def story_teller(story):
+    """Who a shared value story is by, as its author chose: their name, or no one."""
+    return f"told by {story.author_name}" if story.author_name else "anonymised"
+
+
 def evaluation_rows(report, period):
     """The report's figures, one per row: what the page shows, with "held back" where it
-    holds a figure back. Never a name of a member, nor anything said."""
+    holds a figure back; then each value story shared with the programme, with its author's
+    name only where they chose to be named. Nothing else said in a set, no member's name."""
     yield ("Report", "", "Programme", report.scope.programme.name)
     yield ("Report", "", "Period", period)
     yield ("Report", "", "Fewest people behind a figure", report.minimum)
@@ -432,6 +438,9 @@ def evaluation_rows(report, period):
     for month in [*report.pulse, report.pulse_total] if report.pulse else []:
         yield ("Pulse", month.label, "Answers", _figure(month.answers))
         yield ("Pulse", month.label, "Mean safety (1 to 7)", _figure(month.rounded))
+    for story in report.stories:
+        item = f"{story.cycle_label}, {story_teller(story)}"
+        yield ("Value story", story.set_name, item, story.text)
 
 
 def evaluation_csv(report, period):

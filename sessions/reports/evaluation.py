@@ -10,12 +10,16 @@ Per set and for the programme, over whole calendar months in the programme's tim
   dropped (partly done and not done leave an action open without a carry, and are none of
   the three);
 - the pulse: the mean safety score of the published pulses of every set together, by month,
-  never a pulse that has not been published.
+  never a pulse that has not been published;
+- the value stories their authors share with the programme now, named or anonymised as each
+  chose (sessions.queries.consented_stories), whatever the months: the one place a programme
+  reads them (docs/confidentiality.md#value-stories).
 
 Every figure is worked out per month first; each month's table goes through
 sessions.reports.disclosure, and a figure over the period is published only if it is
-published in every one of its months. Nothing of what was said, and nobody's name, is read.
-Eight queries, whatever the number of sets, meetings and months.
+published in every one of its months. Nothing else of what was said, and nobody's name but a
+named story's author, is read. Nine queries, whatever the number of sets, meetings, months
+and stories.
 """
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -30,6 +34,7 @@ from django.db.models.functions import TruncMonth
 from sessions import pulse
 from sessions.models import Attendance, Meeting, PulseReceipt, PulseTally, ReportBack
 from sessions.notice import with_notice_q
+from sessions.queries import ConsentedStory, consented_stories
 from sessions.reports import disclosure
 from sessions.reports.attendance import ReportScope, counted_attendance, report_sets
 
@@ -131,6 +136,7 @@ class Evaluation:
     outcomes_total: OutcomeFigures
     pulse: list[PulseFigures]
     pulse_total: PulseFigures
+    stories: list[ConsentedStory]
     minimum: int = disclosure.K
 
     @property
@@ -343,7 +349,7 @@ def _pulse_published(people: int, sets: int) -> bool:
 
 
 def evaluation(scope: ReportScope) -> Evaluation:
-    """The report for a programme over the scope's whole months. Eight queries."""
+    """The report for a programme over the scope's whole months. Nine queries."""
     sets = list(report_sets(scope).order_by("name").values_list("pk", "name"))
     set_ids = [pk for pk, _ in sets]
     attendance = attendance_months(scope)
@@ -430,4 +436,5 @@ def evaluation(scope: ReportScope) -> Evaluation:
         outcomes_total=outcome_figures("All sets", None),
         pulse=pulse_rows,
         pulse_total=pulse_total,
+        stories=consented_stories(scope.programme),
     )

@@ -26,7 +26,15 @@ from django.utils import timezone
 
 from alsspace.models import User
 from reflections.models import JournalEntry
-from sessions.models import Action, AirtimeSlot, Attendance, Meeting, PulseReceipt, ReportBack
+from sessions.models import (
+    Action,
+    AirtimeSlot,
+    Attendance,
+    Meeting,
+    PulseReceipt,
+    ReportBack,
+    ValueStory,
+)
 from tests.factories import MembershipFactory, ProgrammeFactory, SetFactory, UserFactory
 from tests.sessions.builders import pulse_answers
 
@@ -166,3 +174,20 @@ def _meeting(learning_set, plan, j, present, truth):
         truth.pulse[month][0] += len(levels)
         truth.pulse[month][1] += 7 * sum(levels)
     return meeting
+
+
+def story(built, set_name, text, consent, cycle="applied", number=0):
+    """A value story on one of the set's report-backs (the `number`th), told by its owner with
+    the consent given (a consent other than none is given now)."""
+    report_back = ReportBack.objects.filter(
+        meeting__learning_set=built.sets[set_name], value_story__isnull=True
+    ).order_by("pk")[number]
+    return ValueStory.objects.create(
+        learning_set=built.sets[set_name],
+        author=report_back.action.owner,
+        report_back=report_back,
+        text=text,
+        cycle=cycle,
+        consent=consent,
+        consented_at=None if consent == "none" else timezone.now(),
+    )

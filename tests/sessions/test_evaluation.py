@@ -18,8 +18,9 @@ from alsspace.models import AuditEvent
 from sessions.audit_actions import MeetingAction
 from sessions.models import Meeting
 from sessions.reports.disclosure import K
+from sessions.services.stories import share_story
 from tests.sessions.builders import safe_pulse
-from tests.sessions.evaluation_data import PLANTED, SetPlan, build, month_of
+from tests.sessions.evaluation_data import PLANTED, SECRET_NAME, SetPlan, build, month_of, story
 from tests.sessions.linear import Span
 
 HELD = "held back"
@@ -43,7 +44,7 @@ def csv_figures(client, built, **query):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    assert rows[0] == ["Section", "Set or month", "Figure", "Value"]
+    assert rows[0] == ["Section", "Set or month", "Item", "Value"]
     return {(section, row, figure): value for section, row, figure, value in rows[1:]}
 
 
@@ -93,7 +94,7 @@ def page_figures(client, built, **query):
     parser.feed(response.content.decode())
     figures = {}
     for name, *cells in parser.tables["Attendance and commitment by set"]:
-        if cells == [HELD]:
+        if cells == [HELD] * 3:
             for figure in ATTENDANCE:
                 figures["Attendance", name, figure] = HELD
         elif cells != ["No meetings held"]:
@@ -107,7 +108,7 @@ def page_figures(client, built, **query):
             figures["Action outcomes", name, figure] = value
     pulse = parser.tables.get("Mean safety score of the published pulses of every set", [])
     for label, *cells in pulse:
-        if cells == [HELD]:
+        if cells == [HELD] * 2:
             figures["Pulse", label, "Answers"] = figures["Pulse", label, "Mean"] = HELD
         elif cells != ["No published pulse"]:
             figures["Pulse", label, "Mean"], figures["Pulse", label, "Answers"] = cells
@@ -118,7 +119,7 @@ def csv_as_page(figures):
     """The CSV's figures under the page's keys, leaving out what the page shows as rates."""
     found = {}
     for (section, row, figure), value in figures.items():
-        if section == "Report" or figure.endswith("rate (%)"):
+        if section in ("Report", "Value story") or figure.endswith("rate (%)"):
             continue
         if section == "Pulse" and figure.startswith("Mean"):
             figure = "Mean"
@@ -397,6 +398,44 @@ def test_months_that_cannot_be_used_are_a_400_and_nothing_is_recorded(client, sm
     assert not AuditEvent.objects.filter(action=MeetingAction.EVALUATION_EXPORTED).exists()
 
 
+NAMED = "The board now hears the night shift first, and so do I."
+ANONYMISED = "I stopped measuring my worth by how fast I answer:\nnow I ask first."
+KEPT = "Kept in the set: what I said about my manager."
+WITHDRAWN = "Withdrawn: the story of the restructure."
+
+
+def test_the_stories_authors_share_are_shown_as_each_chose(client, small_set):
+    story(small_set, "Set Large", NAMED, "named", cycle="realised")
+    anonymised = story(small_set, "Set Small", ANONYMISED, "anonymised", cycle="reframing")
+    story(small_set, "Set Large", KEPT, "none", number=1)
+    withdrawn = story(small_set, "Set Medium", WITHDRAWN, "named")
+    share_story(withdrawn, actor=withdrawn.author, consent="none")
+    _, html = page_figures(client, small_set)
+    # Whatever the months: March holds neither story's report-back.
+    downloaded = csv_figures(client, small_set, **{"from": "2025-03-01", "to": "2025-03-31"})
+    text = "".join(downloaded.values())
+
+    # Each set's first report-back is its first member's, who has the planted name.
+    assert f"told by {SECRET_NAME}" in html
+    assert "Reframing value" in html and "shared without the author’s name" in html
+    stories = {k: v for k, v in downloaded.items() if k[0] == "Value story"}
+    assert stories == {
+        ("Value story", "Set Large", f"Realised value, told by {SECRET_NAME}"): NAMED,
+        ("Value story", "Set Small", "Reframing value, anonymised"): ANONYMISED,
+    }
+    assert NAMED in html and ANONYMISED in html
+    assert html.count(SECRET_NAME) == 1  # the named story's author, not the anonymised one's
+    for kept in (KEPT, WITHDRAWN):
+        assert kept not in html and kept not in text
+    assert anonymised.author.email not in html and anonymised.author.email not in text
+
+
+def test_a_story_cannot_run_as_a_formula_in_the_csv(client, small_set):
+    story(small_set, "Set Large", "=cmd|' /C calc'!A0 helped me", "anonymised")
+    text = client.get(export_url(small_set)).content.decode()
+    assert "\"Applied value, anonymised\",'=cmd|' /C calc'!A0 helped me\r\n" in text
+
+
 def _queries(client, built):
     with CaptureQueriesContext(connection) as page:
         assert client.get(evaluation_url(built)).status_code == 200
@@ -413,5 +452,13 @@ def test_the_number_of_queries_does_not_grow_with_the_data(db, client):
         SetPlan(f"Set {n}", {0: 7, 1: 6, 2: 4 + n % 3}, pulse={0: 3, 1: 4, 2: 5}) for n in range(6)
     ]
     large = build(plans, admin=small.admin, name="Large")
+    for number in range(4):
+        story(
+            large,
+            "Set 1",
+            f"Story {number}",
+            "named" if number % 2 else "anonymised",
+            number=number,
+        )
     many = _queries(client, large)
     assert few == many
