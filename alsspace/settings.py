@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the session, the user and messages: someone who must turn on two-factor sign-in
+    # reaches only the pages that do it (docs/confidentiality.md#signing-in).
+    "alsspace.mfa.RequiredMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -236,13 +239,30 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALS Space] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ALS Space"
 # Adding, removing or changing an email address, and changing two-factor sign-in, ask for the
 # password again unless it was given in the last few minutes; changing the password asks for
 # the current one.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 MFA_REAUTHENTICATION_REQUIRED = True
+
+# Two-factor sign-in and passkeys (docs/confidentiality.md#signing-in). An authenticator app,
+# recovery codes and security keys or passkeys (WebAuthn, verified by fido2). A passkey is a
+# second factor after the password, or signs in on its own: it proves both the device and the
+# person who unlocked it. Signing up with a passkey stays off: accounts are made through an
+# invitation, whose form sets the password. allauth's WebAuthn scripts are static files
+# (mfa/js/), so the Content Security Policy needs no exception. WebAuthn works over HTTPS,
+# and on http://localhost, which browsers and fido2 treat as secure; no other origin is let in.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = env_bool("PASSKEY_LOGIN", "True")
+MFA_PASSKEY_SIGNUP_ENABLED = False
+# allauth's WebAuthn forms, refusing a malformed credential as a failed one (alsspace/mfa.py).
+MFA_FORMS = {
+    "add_webauthn": "alsspace.mfa.AddKeyForm",
+    "login_webauthn": "alsspace.mfa.LoginKeyForm",
+    "authenticate_webauthn": "alsspace.mfa.AuthenticateKeyForm",
+    "reauthenticate_webauthn": "alsspace.mfa.ReauthenticateKeyForm",
+}
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

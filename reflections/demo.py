@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from reflections.models import JournalEntry, Prompt
+from reflections.models import Idea, JournalEntry, Prompt
 from sets.management.commands.seed_demo import DEMO_DOMAIN
 from sets.models import Membership
 
@@ -137,5 +137,6 @@ def seed_set_prompts():
             learning_set=membership.learning_set,
             question=SET_PROMPT_QUESTION,
             guidance=SET_PROMPT_GUIDANCE,
+            idea=Idea.SAFE_ENOUGH,
             posed_by=membership.user,
         )

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from reflections import queries
-from reflections.models import BODY_MAX_CHARS, TITLE_MAX_CHARS, JournalEntry, Prompt
+from reflections.models import BODY_MAX_CHARS, TITLE_MAX_CHARS, Idea, JournalEntry, Prompt
 
 ERASE_CONFIRMATION = "erase my account"
 
@@ -101,6 +101,16 @@ class JournalFilterForm(forms.Form):
         return self.is_valid() and any(self.cleaned_data.values())
 
 
+class IdeaFilterForm(forms.Form):
+    """The prompts page's filter: the library's prompts that speak to one idea."""
+
+    idea = forms.ChoiceField(
+        choices=[("", "Every idea"), *Idea.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the ideas in the list."},
+    )
+
+
 class ShareForm(forms.Form):
     learning_set = forms.ModelChoiceField(
         queryset=None,
@@ -131,9 +141,24 @@ class PromptForm(forms.ModelForm):
         help_text="Optional.",
     )
 
+    idea = forms.ChoiceField(
+        label="The idea it speaks to",
+        choices=[("", "None in particular"), *Idea.choices],
+        required=False,
+        help_text="Optional. Members see it beside the question.",
+        error_messages={"invalid_choice": "Choose one of the ideas in the list, or none."},
+    )
+    # Posing a prompt from the library: its starter comes with it.
+    library = forms.ModelChoiceField(
+        queryset=queries.library_prompts(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That is not one of the library’s prompts."},
+    )
+
     class Meta:
         model = Prompt
-        fields = ["question", "guidance", "meeting"]
+        fields = ["question", "guidance", "idea", "meeting"]
         help_texts = {"meeting": "Optional: the meeting this prompt follows."}
 
     def __init__(self, *args, learning_set, **kwargs):
@@ -142,6 +167,12 @@ class PromptForm(forms.ModelForm):
         meeting.queryset = learning_set.meetings.exclude(status="cancelled").order_by("-starts_at")
         meeting.empty_label = "Not tied to a meeting"
         meeting.error_messages["invalid_choice"] = "Choose a meeting of this set."
+
+    def clean(self):
+        # The library prompt is a hidden field: its error is the form's, shown at its top.
+        if "library" in self.errors:
+            self.add_error(None, self.errors.pop("library"))
+        return super().clean()
 
 
 class EraseAccountForm(forms.Form):

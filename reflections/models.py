@@ -16,6 +16,32 @@ TITLE_MAX_CHARS = 200
 BODY_MAX_CHARS = 50_000
 
 
+class Idea(models.TextChoices):
+    """The ideas ALS Space draws on, which a prompt may speak to
+    (docs/product.md#prompts)."""
+
+    INACTION = "inaction", "Learning inaction"
+    SAFE_ENOUGH = "safe_enough", "Safe-enough spaces"
+    VALUE = "value", "Value creation"
+
+
+# Each idea in plain words, as the prompts page explains it.
+IDEA_IN_PLAIN_WORDS = {
+    Idea.INACTION: (
+        "We often know, somewhere, when it suits us not to act, and a set can quietly agree "
+        "to keep things comfortable. These prompts help you notice what you are avoiding."
+    ),
+    Idea.SAFE_ENOUGH: (
+        "Learning means being uncomfortable in front of others. A set is safe enough when you "
+        "can stay with that discomfort, and owning what you are unsure of becomes a strength."
+    ),
+    Idea.VALUE: (
+        "What difference is this making, and for whom? These prompts help you notice what "
+        "your learning changes, for you and for the people around you."
+    ),
+}
+
+
 class Prompt(RulesModel):
     """A question to write against: from the built-in library (no set) or posed by a
     facilitator to their set. No reverse relation to entries: who wrote against a prompt is
@@ -25,6 +51,9 @@ class Prompt(RulesModel):
     guidance = EncryptedTextField(blank=True, help_text="A few sentences to help someone begin.")
     starter = models.TextField(blank=True, help_text="Markdown placed in a new entry's body.")
     source = models.CharField(max_length=200, blank=True)
+    idea = models.CharField(
+        "the idea it speaks to", max_length=12, choices=Idea.choices, blank=True
+    )
     slug = models.SlugField(unique=True, null=True, blank=True, editable=False)
     learning_set = models.ForeignKey(
         LearningSet, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

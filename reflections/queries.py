@@ -94,8 +94,10 @@ def linkable_meetings(user: User) -> QuerySet[Meeting]:
     )
 
 
-def library_prompts() -> QuerySet[Prompt]:
-    return Prompt.objects.filter(learning_set__isnull=True)
+def library_prompts(idea: str = "") -> QuerySet[Prompt]:
+    """The built-in library; only the prompts that speak to `idea` when one is given."""
+    prompts = Prompt.objects.filter(learning_set__isnull=True)
+    return prompts.filter(idea=idea) if idea else prompts
 
 
 def visible_prompts(user: User) -> QuerySet[Prompt]:

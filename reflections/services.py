@@ -127,6 +127,10 @@ def pose_prompt(form: "PromptForm", learning_set: LearningSet, *, posed_by: User
     prompt: Prompt = form.save(commit=False)
     prompt.learning_set = learning_set
     prompt.posed_by = posed_by
+    library = form.cleaned_data.get("library")
+    if library is not None:
+        # Posed from the library: its starter comes with it; the words are the facilitator's.
+        prompt.starter = library.starter
     prompt.save()
     return prompt
 

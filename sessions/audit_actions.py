@@ -16,6 +16,7 @@ class MeetingAction(models.TextChoices):
         "How a value story is shared with the programme changed",
     )
     STORY_WITHDRAWN = "value_story.withdrawn", "A value story withdrawn from the programme"
+    PULSE_ITEMS_CHANGED = "pulse.items_changed", "Pulse statements changed"
 
 
 MEETING_ACTIONS = (
@@ -31,4 +32,5 @@ MEETING_ACTIONS = (
         "Changed how the programme may read a value story from",
     ),
     describe(MeetingAction.STORY_WITHDRAWN, SET, "Withdrew from the programme a value story from"),
+    describe(MeetingAction.PULSE_ITEMS_CHANGED, PROGRAMME, "Changed the pulse statements of"),
 )

@@ -265,15 +265,21 @@ def pulse_chart(chart_id, title, results, days):
         x = left + inset + index * step
         y = base - plot_height * (float(result.overall) - 1) / 6
         coordinates.append(f"{x:.1f},{y:.1f}")
-        chart.points.append(Point(x, y, f"{day}: {result.overall_rounded} out of 7"))
+        chart.points.append(Point(x, y, f"{day}: {_pulse_score(result)} out of 7"))
         chart.labels.append(Label(x, y - 10, str(result.overall_rounded), "middle", bold=True))
         chart.labels.append(Label(x, base + 20, day, "middle", MUTED, 12))
     chart.polyline = " ".join(coordinates) if len(coordinates) > 1 else ""
     return chart
 
 
+def _pulse_score(result):
+    """The mean, with its margin when it is a mean of few answers (sessions.pulse.margin)."""
+    margin = result.overall_margin
+    return f"{result.overall_rounded}" + (f" ± {margin}" if margin is not None else "")
+
+
 def _pulse_description(title, results, days):
     if not results:
         return f"{title}: no meeting has had enough responses yet."
-    parts = ", ".join(f"{day} {r.overall_rounded}" for r, day in zip(results, days, strict=True))
+    parts = ", ".join(f"{day} {_pulse_score(r)}" for r, day in zip(results, days, strict=True))
     return f"{title}, out of 7, at each meeting with enough responses: {parts}."

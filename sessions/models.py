@@ -166,7 +166,8 @@ class AirtimeSlot(models.Model):
     A presenter may have several slots. `framing` is the presenter's own account of the
     problem, brought with their bid, shown on the slot and kept with the record. A slot run
     in phases has a `SlotPhase` for each phase it plans; `phase` is the one under way, begun
-    when the slot's timer read `phase_from_seconds`."""
+    when the slot's timer read `phase_from_seconds`. A slot closed as "learning noted, no
+    action" has `learning_noted_at`, and who closed it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="airtime_slots")
     presenter = models.ForeignKey(
@@ -183,6 +184,12 @@ class AirtimeSlot(models.Model):
     want = models.CharField(max_length=16, choices=Want.choices, blank=True)
     phase = models.CharField(max_length=12, choices=Phase.choices, blank=True)
     phase_from_seconds = models.PositiveIntegerField(default=0)
+    # Closed as "learning noted, no action": the insight was the outcome
+    # (docs/product.md#learning-noted-no-action). Empty while the slot is open.
+    learning_noted_at = models.DateTimeField(null=True, blank=True)
+    learning_noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
@@ -443,20 +450,77 @@ class CalendarFeed(models.Model):
 
 # The anonymous pulse and the facilitator's inaction prompts
 
-PULSE_ITEM_FIELDS = [f"item_{number}" for number in range(1, 8)]
+# A statement's number within its programme: never reused, so a tally's `item` always means
+# the statement the meeting was asked with.
+PULSE_ITEM_NUMBERS = (1, 999)
+
+
+class PulseItem(models.Model):
+    """One statement of a programme's pulse (docs/product.md#pulse). `number` is what a
+    meeting's tallies count answers against, so a statement that has been answered is never
+    changed: the programme's admins retire it and add another (sessions.services.pulse_items),
+    and published results keep reading the words they were asked with."""
+
+    class Dimension(models.TextChoices):
+        SAFETY = "safety", "Safety"
+        CHALLENGE = "challenge", "Challenge"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pulse_items")
+    number = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(PULSE_ITEM_NUMBERS[0]),
+            MaxValueValidator(PULSE_ITEM_NUMBERS[1]),
+        ]
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    reverse = models.BooleanField(
+        "reverse-scored",
+        default=False,
+        help_text="Worded the other way round: disagreeing scores high.",
+    )
+    dimension = models.CharField(max_length=10, choices=Dimension.choices, default=Dimension.SAFETY)
+    # When the programme stopped asking it; it stays for the meetings that were asked it.
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="one_pulse_item_per_programme_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=PULSE_ITEM_NUMBERS[0], number__lte=PULSE_ITEM_NUMBERS[1]),
+                name="pulse_item_number_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension__in=["safety", "challenge"]), name="pulse_item_dimension"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pulse statement {self.number} of programme {self.programme_id}"
 
 
 class PulseTally(models.Model):
-    """How many of a meeting's pulse answers put one statement (`item`, 1–7) at one point of
-    the scale (`point`, 1 strongly disagree to 7 strongly agree), as answered (sessions.pulse
-    reverse-scores items 1, 3 and 5). A meeting that has been answered has all 49 rows.
+    """How many of a meeting's pulse answers put one statement (`item`, the number of one of
+    its programme's PulseItems) at one point of the scale (`point`, 1 strongly disagree to 7
+    strongly agree), as answered (sessions.pulse reverse-scores the statements worded the
+    other way round). A meeting that has been answered has a row for each statement it was
+    asked at each point, all made by its first answer, so its tallies also say which
+    statements it was asked.
 
     There is no row per person: sessions.services.pulse explains how an answer is counted
     so that nothing in a dump of this table lines it up with a receipt.
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pulse_tallies")
-    item = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)])
+    item = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(PULSE_ITEM_NUMBERS[0]),
+            MaxValueValidator(PULSE_ITEM_NUMBERS[1]),
+        ]
+    )
     point = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(7)]
     )
@@ -468,7 +532,12 @@ class PulseTally(models.Model):
                 fields=["meeting", "item", "point"], name="one_pulse_tally_per_item_and_point"
             ),
             models.CheckConstraint(
-                condition=Q(item__gte=1, item__lte=7, point__gte=1, point__lte=7),
+                condition=Q(
+                    item__gte=PULSE_ITEM_NUMBERS[0],
+                    item__lte=PULSE_ITEM_NUMBERS[1],
+                    point__gte=1,
+                    point__lte=7,
+                ),
                 name="pulse_tally_on_the_seven_point_scale",
             ),
         ]
@@ -556,6 +625,69 @@ class SignalThresholds(models.Model):
         help_text="Prompt when the set's mean pulse score fell by this much or more between "
         "two meetings.",
     )
+    apologies_pattern_count = models.PositiveSmallIntegerField(
+        "apologies with notice (meetings)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Prompt, gently, when a member sent apologies ahead of the day for this many "
+        "of the set's latest meetings (counted below).",
+    )
+    apologies_pattern_window = models.PositiveSmallIntegerField(
+        "apologies with notice (of the latest meetings)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="How many of the set's latest meetings the apologies pattern looks at.",
+    )
+    playing_safe_meetings = models.PositiveSmallIntegerField(
+        "playing safe (meetings)",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text="Prompt when at this many meetings in a row every report-back was done and "
+        "the pulse was flat and high.",
+    )
+    playing_safe_pulse_high = models.DecimalField(
+        "playing safe (a high pulse, out of 7)",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("6"),
+        validators=[MinValueValidator(Decimal("4")), MaxValueValidator(Decimal("7"))],
+        help_text="Every published pulse score of those meetings is at least this.",
+    )
+    playing_safe_pulse_spread = models.DecimalField(
+        "playing safe (a flat pulse varies by less than)",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("2"))],
+        help_text="The highest and lowest of those pulse scores are less than this apart.",
+    )
+    recurring_topic_meetings = models.PositiveSmallIntegerField(
+        "recurring topic (meetings)",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text="Prompt when a member brought the same topic to this many meetings without "
+        "committing to an action at any of them.",
+    )
+    same_airtime_order_meetings = models.PositiveSmallIntegerField(
+        "same airtime order (meetings in a row)",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text="Prompt when the members took airtime in the same order at this many "
+        "meetings in a row (three presenters or more each time).",
+    )
+    no_value_notes_meetings = models.PositiveSmallIntegerField(
+        "no value notes (of the latest meetings)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Prompt when no report-back at this many of the set's latest meetings "
+        "carried a learning or value note…",
+    )
+    no_value_notes_reports = models.PositiveSmallIntegerField(
+        "no value notes (at least this many report-backs)",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="…and they had at least this many report-backs between them.",
+    )
 
     class Meta:
         verbose_name = "signal thresholds"
@@ -583,6 +715,11 @@ class InactionPrompt(RulesModel):
         BELOW_QUORUM = "below_quorum", "Below quorum"
         TALK_WITHOUT_ACTION = "talk_without_action", "Talk without action"
         PULSE_DIP = "pulse_dip", "Pulse dip"
+        APOLOGIES_PATTERN = "apologies_pattern", "Apologies with notice"
+        PLAYING_SAFE = "playing_safe", "Playing safe"
+        RECURRING_TOPIC = "recurring_topic", "Recurring topic"
+        SAME_AIRTIME_ORDER = "same_airtime_order", "Same airtime order"
+        NO_VALUE_NOTES = "no_value_notes", "No value notes"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -594,7 +731,8 @@ class InactionPrompt(RulesModel):
         LearningSet, on_delete=models.CASCADE, related_name="inaction_prompts"
     )
     signal = models.CharField(max_length=24, choices=Signal.choices)
-    # Whom it is about; empty for the set as a whole (below quorum, pulse dip).
+    # Whom it is about; empty for the set as a whole (below quorum, pulse dip, the collective
+    # signals).
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -604,7 +742,9 @@ class InactionPrompt(RulesModel):
     evidence_meetings = models.ManyToManyField(Meeting, blank=True, related_name="+")
     evidence_actions = models.ManyToManyField(Action, blank=True, related_name="+")
     summary = EncryptedTextField("what the data shows")
+    # Addressed to the set; the question to one person is offered beside it, never instead.
     suggested_question = EncryptedTextField()
+    person_question = EncryptedTextField("question to one person", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     raised_at_meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

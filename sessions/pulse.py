@@ -1,9 +1,16 @@
-"""The anonymous pulse: the seven statements, who may answer when, and the results.
+"""The anonymous pulse: its statements, who may answer when, and the results.
 
-The statements are the seven items of Amy Edmondson's team psychological-safety scale
-(Edmondson 1999, Administrative Science Quarterly 44(2)), with "team" read as "set". Each is
-answered on a 7-point scale from strongly disagree to strongly agree; items 1, 3 and 5 are
-worded negatively and reverse-scored (8 − answer), so a higher score always means safer.
+Each programme chooses its statements (sessions.models.PulseItem). By default they are the
+seven items of Amy Edmondson's team psychological-safety scale (Edmondson 1999,
+Administrative Science Quarterly 44(2)), with "team" read as "set"; a programme may also ask
+how far the set stretched its members (the challenge statements), so that a dip in comfort
+can be read beside it (docs/signals.md#pulse-dip). Each statement is answered on a 7-point
+scale from strongly disagree to strongly agree; those worded the other way round are
+reverse-scored (8 − answer), so a higher score always means safer, or more stretched.
+
+A meeting is asked the statements its programme has when it is first answered, and its
+tallies keep them: a statement that has been answered is never changed, only retired, so a
+meeting's results always read the words it was asked with.
 
 Results are only ever sums over a meeting's answers (sessions.models.PulseTally). They are
 published the first time they are worked out after the pulse has closed with at least
@@ -16,6 +23,7 @@ a facilitator marking one more member present, and a programme admin reopening t
 could read that member's answers that way.
 """
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,23 +33,30 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from alsspace.models import User
 from sessions.models import (
     Attendance,
     Meeting,
+    PulseItem,
     PulseReceipt,
     PulseTally,
 )
 from sets.models import LearningSet, Programme
 
-# A meeting's answers summed from its tallies: "responses", and "item_<n>" for each statement.
-Sums = dict[str, int]
-
 # Never fewer, whatever a programme sets: below three, answers could be told apart.
 MIN_RESPONSES = 3
+
+# Up to this many answers a mean is shown with how uncertain it is (`margin`).
+FEW_RESPONSES = 6
+
+# A challenge score at or above this ("somewhat agree" on average) reads a dip in safety as
+# stretch rather than danger (docs/signals.md#pulse-dip).
+STRETCH_MARK = Fraction(5)
+
+SAFETY, CHALLENGE = PulseItem.Dimension.SAFETY.value, PulseItem.Dimension.CHALLENGE.value
 
 
 @dataclass(frozen=True)
@@ -49,12 +64,18 @@ class Item:
     number: int
     text: str
     reverse: bool = False
+    dimension: str = SAFETY
 
     @property
     def field(self) -> str:
         return f"item_{self.number}"
 
+    @property
+    def challenge(self) -> bool:
+        return self.dimension == CHALLENGE
 
+
+# Edmondson's seven: every programme's statements until its admins change them.
 ITEMS = [
     Item(1, "If you make a mistake in this set, it is often held against you.", reverse=True),
     Item(2, "Members of this set are able to bring up problems and tough issues."),
@@ -65,6 +86,12 @@ ITEMS = [
     Item(
         7, "Working with members of this set, my unique skills and talents are valued and utilised."
     ),
+]
+
+# The challenge statements a programme asks when it switches challenge on and names none.
+CHALLENGE_ITEMS = [
+    Item(8, "The set stretched my thinking this time.", dimension=CHALLENGE),
+    Item(9, "I was challenged to act on something I had been avoiding.", dimension=CHALLENGE),
 ]
 
 SCALE = [
@@ -78,12 +105,57 @@ SCALE = [
 ]
 
 
-def tallies(meeting: Meeting, answer_sets: Iterable[Mapping[str, int]]) -> list[PulseTally]:
-    """A meeting's 49 tally rows (each statement at each point of the scale) counting the
-    given answers, each a mapping of item field to 1–7."""
-    counts = {(item.number, point): 0 for item in ITEMS for point, _ in SCALE}
+def as_item(row: PulseItem) -> Item:
+    return Item(row.number, row.text, row.reverse, row.dimension)
+
+
+def default_items(programme: Programme) -> list[PulseItem]:
+    """Edmondson's seven, as a new programme's statements."""
+    return [
+        PulseItem(
+            programme=programme,
+            number=item.number,
+            position=item.number,
+            text=item.text,
+            reverse=item.reverse,
+            dimension=item.dimension,
+        )
+        for item in ITEMS
+    ]
+
+
+def programme_items(programme: Programme) -> list[PulseItem]:
+    """The statements the programme asks now, in order. One query."""
+    return list(PulseItem.objects.filter(programme=programme.pk, retired_at__isnull=True))
+
+
+def asks_challenge(items: Iterable[PulseItem | Item]) -> bool:
+    return any(item.dimension == CHALLENGE for item in items)
+
+
+def asked(meeting: Meeting) -> list[Item]:
+    """The statements the meeting's pulse asks: those its tallies count once it has been
+    answered, else the ones its programme asks now. Two queries."""
+    programme_id = meeting.learning_set.programme_id
+    numbers = set(
+        PulseTally.objects.filter(meeting=meeting.pk).values_list("item", flat=True).distinct()
+    )
+    rows = PulseItem.objects.filter(programme=programme_id)
+    rows = rows.filter(number__in=numbers) if numbers else rows.filter(retired_at__isnull=True)
+    items = [as_item(row) for row in rows]
+    return items or ([] if numbers else list(ITEMS))
+
+
+def tallies(
+    meeting: Meeting | None,
+    answer_sets: Iterable[Mapping[str, int]],
+    items: Sequence[Item] = ITEMS,
+) -> list[PulseTally]:
+    """A meeting's tally rows (each statement at each point of the scale) counting the given
+    answers, each a mapping of item field to 1–7."""
+    counts = {(item.number, point): 0 for item in items for point, _ in SCALE}
     for answers in answer_sets:
-        for item in ITEMS:
+        for item in items:
             counts[item.number, answers[item.field]] += 1
     return [
         PulseTally(meeting=meeting, item=item, point=point, count=count)
@@ -139,14 +211,30 @@ def state(meeting: Meeting, user: User, now: datetime | None = None) -> State:
 # Results
 
 
+def margin(mean: Fraction, responses: int) -> float | None:
+    """How uncertain a mean of few answers is: the largest standard error a mean of
+    `responses` answers on the 1–7 scale could have, given that mean (the Bhatia–Davis bound
+    on the variance, (mean − 1)(7 − mean)). It is worked out from the mean and the number of
+    answers alone, both already shown, so it tells nothing about how the answers were spread
+    (docs/product.md#small-numbers). None above FEW_RESPONSES answers."""
+    if not MIN_RESPONSES <= responses <= FEW_RESPONSES:
+        return None
+    return round(math.sqrt(float((mean - 1) * (7 - mean)) / responses), 1)
+
+
 @dataclass(frozen=True)
 class ItemResult:
     item: Item
     score: Fraction  # the mean score, reverse-scored where the item is
+    responses: int
 
     @property
     def rounded(self) -> float:
         return round(float(self.score), 1)
+
+    @property
+    def margin(self) -> float | None:
+        return margin(self.score, self.responses)
 
 
 @dataclass(frozen=True)
@@ -159,7 +247,9 @@ class Result:
     closes_at: datetime
     closed: bool
     items: list[ItemResult]  # ItemResult for each statement; empty unless `shown` (published)
-    overall: Fraction | None  # the mean of every item score; None unless `shown`
+    overall: Fraction | None  # the mean of the safety statements' scores; None unless `shown`
+    # The mean of the challenge statements' scores: None unless shown and they were asked.
+    challenge: Fraction | None = None
 
     @property
     def shown(self) -> bool:
@@ -170,47 +260,109 @@ class Result:
         return None if self.overall is None else round(float(self.overall), 1)
 
     @property
+    def overall_margin(self) -> float | None:
+        return None if self.overall is None else margin(self.overall, self.responses)
+
+    @property
+    def challenge_rounded(self) -> float | None:
+        return None if self.challenge is None else round(float(self.challenge), 1)
+
+    @property
+    def challenge_margin(self) -> float | None:
+        return None if self.challenge is None else margin(self.challenge, self.responses)
+
+    @property
+    def stretched(self) -> bool:
+        """Whether the challenge score reached the mark that reads a dip as stretch."""
+        return self.challenge is not None and self.challenge >= STRETCH_MARK
+
+    @property
+    def safety_items(self) -> list[ItemResult]:
+        return [row for row in self.items if not row.item.challenge]
+
+    @property
+    def challenge_items(self) -> list[ItemResult]:
+        return [row for row in self.items if row.item.challenge]
+
+    @property
     def enough(self) -> bool:
         return self.responses >= self.minimum
 
 
-def _sums(meeting_ids: Sequence[int]) -> dict[int, Sums]:
-    """Per meeting: how many responses, and the sum of each item's answers, from its tallies.
-    One query."""
+@dataclass(frozen=True)
+class Counted:
+    """A meeting's answers summed from its tallies: how many, and each statement asked with
+    the sum of its answers, in the programme's order."""
+
+    responses: int
+    sums: list[tuple[Item, int]]
+
+
+def _item_field(programme_id: int, name: str) -> Subquery:
+    statement = PulseItem.objects.filter(programme=programme_id, number=OuterRef("item"))
+    return Subquery(statement.values(name)[:1])
+
+
+def _sums(meeting_ids: Sequence[int], programme_id: int) -> dict[int, Counted]:
+    """Per meeting: how many responses, and the sum of each statement's answers, from its
+    tallies, with the statements' words. One query."""
     rows = (
         PulseTally.objects.filter(meeting__in=meeting_ids)
         .values("meeting", "item")
-        .annotate(responses=Sum("count"), total=Sum(F("point") * F("count")))
+        .annotate(
+            responses=Sum("count"),
+            total=Sum(F("point") * F("count")),
+            text=_item_field(programme_id, "text"),
+            reverse=_item_field(programme_id, "reverse"),
+            dimension=_item_field(programme_id, "dimension"),
+            position=_item_field(programme_id, "position"),
+        )
         .order_by()
     )
-    sums: dict[int, Sums] = {}
+    found: dict[int, list[tuple[int, Item, int, int]]] = {}
     for row in rows:
-        meeting = sums.setdefault(row["meeting"], {"responses": 0})
-        meeting[f"item_{row['item']}"] = row["total"]
-        if row["item"] == ITEMS[0].number:
-            meeting["responses"] = row["responses"]
-    return {pk: meeting for pk, meeting in sums.items() if meeting["responses"]}
+        item = Item(row["item"], row["text"] or "", bool(row["reverse"]), row["dimension"])
+        order = row["position"] if row["position"] is not None else row["item"]
+        found.setdefault(row["meeting"], []).append((order, item, row["total"], row["responses"]))
+    counted: dict[int, Counted] = {}
+    for pk, sums in found.items():
+        sums.sort(key=lambda entry: (entry[0], entry[1].number))
+        # Every statement a meeting was asked has the same number of answers.
+        responses = sums[0][3]
+        if responses:
+            counted[pk] = Counted(responses, [(item, total) for _, item, total, _ in sums])
+    return counted
 
 
-def _result(meeting: Meeting, sums: Sums | None, minimum: int, now: datetime) -> Result:
-    responses = sums["responses"] if sums else 0
+def _result(meeting: Meeting, counted: Counted | None, minimum: int, now: datetime) -> Result:
+    responses = counted.responses if counted else 0
     items: list[ItemResult] = []
     overall: Fraction | None = None
-    if sums is not None and meeting.pulse_published_at is not None and responses:
-        for item in ITEMS:
-            mean = Fraction(sums[item.field], responses)
-            items.append(ItemResult(item, 8 - mean if item.reverse else mean))
-        overall = sum((result.score for result in items), Fraction(0)) / len(items)
+    challenge: Fraction | None = None
+    if counted is not None and meeting.pulse_published_at is not None and responses:
+        for item, total in counted.sums:
+            mean = Fraction(total, responses)
+            items.append(ItemResult(item, 8 - mean if item.reverse else mean, responses))
+        safety = [row.score for row in items if not row.item.challenge] or [
+            row.score for row in items
+        ]
+        overall = sum(safety, Fraction(0)) / len(safety)
+        stretch = [row.score for row in items if row.item.challenge]
+        challenge = sum(stretch, Fraction(0)) / len(stretch) if stretch else None
     closed = is_closed(meeting, now)
-    return Result(meeting, responses, minimum, closes_at(meeting), closed, items, overall)
+    return Result(
+        meeting, responses, minimum, closes_at(meeting), closed, items, overall, challenge
+    )
 
 
-def _due(meeting: Meeting, sums: Sums | None, minimum: int, now: datetime) -> bool:
-    responses = sums["responses"] if sums else 0
+def _due(meeting: Meeting, counted: Counted | None, minimum: int, now: datetime) -> bool:
+    responses = counted.responses if counted else 0
     return meeting.pulse_published_at is None and is_closed(meeting, now) and responses >= minimum
 
 
-def _publish(due: Sequence[Meeting], minimum: int, now: datetime) -> dict[int, Sums]:
+def _publish(
+    due: Sequence[Meeting], programme_id: int, minimum: int, now: datetime
+) -> dict[int, Counted]:
     """Publish the pulses of `due` that have closed with at least `minimum` answers, setting
     `pulse_published_at` on the instances, and return every one's sums as they now stand.
 
@@ -228,7 +380,7 @@ def _publish(due: Sequence[Meeting], minimum: int, now: datetime) -> dict[int, S
             .only("ends_at", "pulse_published_at", "learning_set__pulse_window_days")
             .order_by("pk")
         }
-        sums = _sums(ids)
+        sums = _sums(ids, programme_id)
         published = [
             pk for pk, meeting in locked.items() if _due(meeting, sums.get(pk), minimum, now)
         ]
@@ -248,10 +400,10 @@ def results(
     three more the one time some of them are due to be published."""
     now = now or timezone.now()
     minimum = minimum_responses(programme)
-    sums = _sums([meeting.pk for meeting in meetings])
+    sums = _sums([meeting.pk for meeting in meetings], programme.pk)
     due = [m for m in meetings if _due(m, sums.get(m.pk), minimum, now)]
     if due:
-        sums.update(_publish(due, minimum, now))
+        sums.update(_publish(due, programme.pk, minimum, now))
     return {m.pk: _result(m, sums.get(m.pk), minimum, now) for m in meetings}
 
 

@@ -117,7 +117,9 @@ def meeting_attendance(meeting: Meeting) -> QuerySet[Attendance]:
 
 
 def meeting_airtime(meeting: Meeting) -> QuerySet[AirtimeSlot]:
-    return meeting.airtime_slots.select_related("presenter").prefetch_related("phases")
+    return meeting.airtime_slots.select_related("presenter", "learning_noted_by").prefetch_related(
+        "phases"
+    )
 
 
 def meeting_bids(meeting: Meeting) -> QuerySet[Bid]:

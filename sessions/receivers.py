@@ -8,9 +8,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from alsspace.models import User
-from sessions.models import Attendance, Meeting
+from sessions import pulse
+from sessions.models import Attendance, Meeting, PulseItem
 from sessions.services.reporting import erase_attendance
-from sets.models import Membership
+from sets.models import Membership, Programme
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="meetings-attendance-for-new-member")
@@ -40,3 +41,17 @@ def keep_attendance_of_deleted_account(sender: type[User], instance: User, **kwa
     """An account deleted any way (erased by its owner, or by an operator) leaves its
     attendance as an erasure does, while its memberships are still there to ask."""
     erase_attendance(instance)
+
+
+@receiver(post_save, sender=Programme, dispatch_uid="meetings-pulse-items-of-new-programme")
+def give_new_programme_the_pulse_items(
+    sender: type[Programme],
+    instance: Programme,
+    created: bool,
+    raw: bool = False,
+    **kwargs: Any,
+) -> None:
+    """A new programme asks Edmondson's seven until its admins change them
+    (docs/product.md#pulse)."""
+    if created and not raw:
+        PulseItem.objects.bulk_create(pulse.default_items(instance))

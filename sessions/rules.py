@@ -27,7 +27,14 @@ from sets.rules import (
 )
 
 if TYPE_CHECKING:
-    from sessions.models import Action, InactionPrompt, Meeting, ReportBack, ValueStory
+    from sessions.models import (
+        Action,
+        AirtimeSlot,
+        InactionPrompt,
+        Meeting,
+        ReportBack,
+        ValueStory,
+    )
     from sets.models import ClosingReviewEntry, LearningSet
     from sets.rules import Person
 
@@ -139,9 +146,14 @@ can_view_prompt = of_its_set(can_view_dashboard)
 
 can_act_on_prompt = can_view_prompt & of_its_set(is_open_set)
 
+# A programme's pulse statements, and whether it asks about challenge: its admins, who never
+# see a set's results (docs/product.md#pulse).
+can_configure_pulse = is_programme_admin
+
 # Meeting's own permissions are declared on the model; these two read best beside the pulse.
 rules.add_perm("meetings.answer_pulse_meeting", can_answer_pulse)
 rules.add_perm("meetings.view_pulse_meeting", can_view_pulse_results)
+rules.add_perm("meetings.configure_pulse_programme", can_configure_pulse)
 
 
 # The process review the set owns
@@ -219,3 +231,36 @@ rules.add_perm("meetings.tell_story_reportback", can_tell_report_back_story)
 rules.add_perm("meetings.tell_story_closingreviewentry", can_tell_closing_story)
 rules.add_perm("meetings.change_valuestory", can_change_story)
 rules.add_perm("meetings.share_valuestory", can_share_story)
+
+
+# Closing a slot as "learning noted, no action" (docs/product.md#learning-noted-no-action)
+
+
+def of_slot(set_predicate: Predicate) -> Predicate:
+    """A predicate on a set, asked of the set an airtime slot's meeting belongs to."""
+
+    def on_its_set(user: Person, slot: AirtimeSlot | None) -> bool:
+        return bool(set_predicate(user, slot.meeting.learning_set if slot is not None else None))
+
+    return Predicate(on_its_set, name=f"of_slot({set_predicate.name})")
+
+
+@rules.predicate
+def is_slot_presenter(user: Person, slot: AirtimeSlot | None) -> bool:
+    return slot is not None and slot.presenter_id is not None and slot.presenter_id == user.pk
+
+
+# The presenter, while a member under the contract, and the set's facilitators, in an open
+# set: the insight is the presenter's to name, and the facilitator may record it for them.
+can_note_learning = of_slot(is_open_set) & (
+    of_slot(is_set_facilitator) | (is_slot_presenter & of_slot(is_member_under_contract))
+)
+
+# Who may post to the meeting's endpoint for it at all; which slot is theirs is asked of the
+# slot (`can_note_learning`).
+can_note_learning_at_meeting = is_meeting_in_open_set & of_meeting(
+    is_set_facilitator | is_member_under_contract
+)
+
+rules.add_perm("meetings.note_learning_airtimeslot", can_note_learning)
+rules.add_perm("meetings.note_learning_meeting", can_note_learning_at_meeting)

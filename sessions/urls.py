@@ -10,6 +10,7 @@ from sessions.views import (
     evaluation,
     meeting,
     pulse,
+    pulse_items,
     reports,
     review,
     schedule,
@@ -50,6 +51,11 @@ urlpatterns = [
         name="meeting_report_backs",
     ),
     path("meetings/<int:pk>/airtime/", meeting.AirtimeView.as_view(), name="meeting_airtime"),
+    path(
+        "meetings/<int:pk>/airtime/noted/",
+        meeting.SlotNotedView.as_view(),
+        name="meeting_slot_noted",
+    ),
     path("meetings/<int:pk>/actions/", meeting.ActionsView.as_view(), name="meeting_actions"),
     path("meetings/<int:pk>/review/", meeting.ReviewView.as_view(), name="meeting_review"),
     path("meetings/<int:pk>/held/", meeting.HeldView.as_view(), name="meeting_held"),
@@ -111,6 +117,11 @@ urlpatterns = [
         "programmes/<int:pk>/signals/",
         thresholds.SignalThresholdsView.as_view(),
         name="signal_thresholds",
+    ),
+    path(
+        "programmes/<int:pk>/pulse/",
+        pulse_items.PulseItemsView.as_view(),
+        name="pulse_items",
     ),
     path("meetings/<int:pk>/pulse/", pulse.PulseView.as_view(), name="pulse"),
     path(

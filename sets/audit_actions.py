@@ -20,6 +20,8 @@ class SetAction(models.TextChoices):
     ROLE_CHANGED = "membership.role_changed", "Role changed"
     PROGRAMME_ADMIN_ADDED = "programme.admin_added", "Programme admin added"
     PROGRAMME_ADMIN_REMOVED = "programme.admin_removed", "Programme admin removed"
+    MFA_REQUIRED = "programme.mfa_required", "Two-factor sign-in required"
+    MFA_NOT_REQUIRED = "programme.mfa_not_required", "Two-factor sign-in no longer required"
     CONTRACT_VERSION = "contract.version", "New contract version"
     CONTRACT_ACCEPTED = "contract.accepted", "Contract accepted"
     CONTRACT_MINOR_VERSION = "contract.minor_version", "Contract reworded (minor)"
@@ -70,6 +72,12 @@ SET_ACTIONS = (
         "Removed as a programme admin",
         own_doing="Stepped down as a programme admin",
     ),
+    describe(
+        SetAction.MFA_REQUIRED,
+        PROGRAMME,
+        "Required two-factor sign-in of the facilitators and admins of",
+    ),
+    describe(SetAction.MFA_NOT_REQUIRED, PROGRAMME, "Stopped requiring two-factor sign-in in"),
     describe(SetAction.CONTRACT_VERSION, SET, "Wrote a new contract for"),
     describe(SetAction.CONTRACT_ACCEPTED, SET, "Accepted the contract of"),
     describe(SetAction.CONTRACT_MINOR_VERSION, SET, "Reworded the contract (a minor change) of"),

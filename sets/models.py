@@ -41,6 +41,13 @@ class Programme(RulesModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Members below this attendance rate (%) are picked out for certification.",
     )
+    require_mfa = models.BooleanField(
+        "Require two-factor sign-in",
+        default=False,
+        help_text="Its admins and the facilitators of its sets must sign in with a second "
+        "factor (an authenticator app's code, or a passkey) and not a password alone. Anyone "
+        "without one is asked to set it up when they next sign in. Members are not asked.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import rules
 from django.apps import apps
-from django.db import connections, router
+from django.db import connections, models, router
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -162,6 +162,23 @@ def can_create_programme(user: Person) -> bool:
     # The operator starts an installation's first programme in the admin; its admins may
     # then start more.
     return user.is_authenticated and (user.is_staff or bool(administered_programme_ids(user)))
+
+
+def is_required_to_use_mfa(user: User) -> bool:
+    """Runs a programme that requires two-factor sign-in of its facilitators and admins, or
+    facilitates a set in one (docs/confidentiality.md#signing-in). Members are never required.
+    One query, asked at sign-in and while someone required has no second factor yet
+    (alsspace/mfa.py), never on everyone's pages."""
+    Programme = apps.get_model("sets", "Programme")
+    Membership = apps.get_model("sets", "Membership")
+    facilitated = Membership.objects.filter(
+        user=user, role="facilitator", left_at__isnull=True
+    ).values("learning_set__programme_id")
+    return bool(
+        Programme.objects.filter(require_mfa=True)
+        .filter(models.Q(admins=user) | models.Q(pk__in=facilitated))
+        .exists()
+    )
 
 
 # Sets

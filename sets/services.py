@@ -52,7 +52,24 @@ def create_programme(form: "ProgrammeForm", *, actor: User, ip: str | None = Non
         programme=programme,
         subject=actor.email,
     )
+    if programme.require_mfa:
+        _record_mfa_requirement(programme, actor=actor, ip=ip)
     return programme
+
+
+@transaction.atomic
+def save_programme(form: "ProgrammeForm", *, actor: User, ip: str | None = None) -> Programme:
+    """Save a programme's details; turning its two-factor requirement on or off is audited
+    (docs/confidentiality.md#signing-in)."""
+    programme: Programme = form.save()
+    if "require_mfa" in form.changed_data:
+        _record_mfa_requirement(programme, actor=actor, ip=ip)
+    return programme
+
+
+def _record_mfa_requirement(programme: Programme, *, actor: User, ip: str | None) -> None:
+    action = SetAction.MFA_REQUIRED if programme.require_mfa else SetAction.MFA_NOT_REQUIRED
+    record(action, actor=actor, ip=ip, programme=programme, subject=programme)
 
 
 @transaction.atomic

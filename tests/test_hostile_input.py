@@ -262,6 +262,7 @@ def programme_fields(p):
         "time_zone": ["Europe/London", "Asia/Kolkata"],
         "pulse_threshold": ["3"],
         "attendance_threshold": ["75"],
+        "require_mfa": ["on", ""],
     }
 
 
@@ -275,6 +276,28 @@ def threshold_fields(p):
         "attendance_window": ["4"],
         "talk_without_action_slots": ["2"],
         "pulse_dip": ["1"],
+        "apologies_pattern_count": ["2"],
+        "apologies_pattern_window": ["3"],
+        "playing_safe_meetings": ["3"],
+        "playing_safe_pulse_high": ["6"],
+        "playing_safe_pulse_spread": ["0.5"],
+        "recurring_topic_meetings": ["3"],
+        "same_airtime_order_meetings": ["3"],
+        "no_value_notes_meetings": ["3"],
+        "no_value_notes_reports": ["4"],
+    }
+
+
+def pulse_item_fields(p):
+    return {
+        "challenge": ["on", ""],
+        "item_1-text": ["If you make a mistake in this set, it is often held against you.", ""],
+        "item_1-reverse": ["on", ""],
+        "item_1-dimension": ["safety", "challenge"],
+        "item_2-text": ["Members of this set are able to bring up problems and tough issues."],
+        "item_2-dimension": ["safety"],
+        "new_1-text": ["I was stretched.", ""],
+        "new_1-dimension": ["challenge", "safety"],
     }
 
 
@@ -377,6 +400,9 @@ CASES = {
         p.world.admin,
         url("meetings:signal_thresholds", p.world.programme.pk),
         threshold_fields(p),
+    ),
+    "pulse_items": lambda p: Case(
+        p.world.admin, url("meetings:pulse_items", p.world.programme.pk), pulse_item_fields(p)
     ),
     "set_create": lambda p: Case(
         p.world.admin, url("sets:set_create", p.world.programme.pk), set_fields(p)
@@ -507,6 +533,9 @@ CASES = {
         reflection=["5", "0"],
         commitment=["5"],
     ),
+    "meeting_slot_noted": lambda p: panel(
+        p, "meeting_slot_noted", op=["note", "reopen"], slot=[str(p.slot.pk)]
+    ),
     "meeting_bid_plan": lambda p: panel(
         p,
         "meeting_bid_plan",
@@ -610,7 +639,16 @@ CASES = {
     "set_prompt": lambda p: Case(
         p.world.facilitator,
         url("reflections:set_prompt_create", p.world.learning_set.pk),
-        {"question": ["What did you notice?"], "guidance": ["Ten minutes."], "meeting": [""]},
+        {
+            "question": ["What did you notice?"],
+            "guidance": ["Ten minutes."],
+            "idea": ["safe_enough", ""],
+            "library": [""],
+            "meeting": [""],
+        },
+    ),
+    "prompt_library_filter": lambda p: Case(
+        p.world.member, url("reflections:prompts"), {"idea": ["safe_enough", ""]}, method="get"
     ),
     "pulse": lambda p: Case(
         p.world.member,

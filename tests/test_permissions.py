@@ -33,6 +33,7 @@ from sessions.models import (
 )
 from sets.audit_actions import SetAction
 from sets.models import Amendment, ClosingReview, ClosingReviewEntry, Invitation, Membership, Nudge
+from tests.alsspace.software_authenticator import stored_key
 from tests.factories import UserFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
 
@@ -325,6 +326,15 @@ MATRIX = [
     ("meetings:meeting_review", _meeting, "post", expect(**MEETING_PANEL)),
     ("meetings:meeting_held", _meeting, "post", expect(**MEETING_PANEL)),
     ("meetings:meeting_bid_plan", _meeting, "post", expect(**MEETING_PANEL)),
+    # A presenter under the contract, or a facilitator, closes a slot as learning noted; the
+    # empty post names no slot, which is bad input. Whose slot is asked of the slot
+    # (tests/sessions/test_learning_noted.py).
+    (
+        "meetings:meeting_slot_noted",
+        _meeting,
+        "post",
+        expect(pending=403, member=400, facilitator=400, admin=403),
+    ),
     # Members under the contract bid for airtime (an empty post says neither bring, change
     # nor withdraw); a member who has not accepted it, the facilitator and admins may not.
     (
@@ -422,6 +432,8 @@ MATRIX = [
     ("meetings:programme_report", _programme, "get", PROGRAMME_ADMIN_ONLY),
     # the programme's inaction thresholds: its admins set them, and only they find the page
     ("meetings:signal_thresholds", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    # the programme's pulse statements: its admins choose them, and only they find the page
+    ("meetings:pulse_items", _programme, "get", PROGRAMME_ADMIN_ONLY),
     ("meetings:attendance_export", _programme, "get", PROGRAMME_ADMIN_ONLY),
     # the evaluation report for the sponsor: the programme's admins only
     ("meetings:evaluation", _programme, "get", PROGRAMME_ADMIN_ONLY),
@@ -561,6 +573,33 @@ ADMIN_MATRIX = [
 ]
 MATRIX += ADMIN_MATRIX
 
+
+def _member_key(w):
+    return {"pk": w.member_key.pk}
+
+
+# Passkeys and security keys (allauth's WebAuthn pages, under accounts/ but listed here as
+# every page of this installation's own sign-in is): each person's own keys only. Changing or
+# removing a key asks for the password again first (302 to confirm it), whoever's key it is;
+# tests/alsspace/test_passkeys.py checks that another person's key is then not found.
+SIGNED_IN_200 = {role: 200 for role in EVERYONE}
+PASSKEY_MATRIX = [
+    ("mfa_list_webauthn", None, "get", expect(**SIGNED_IN_200)),
+    ("mfa_add_webauthn", None, "get", expect(**SIGNED_IN_302)),
+    # Confirming with a key is for those who have one; the others confirm with a password.
+    (
+        "mfa_reauthenticate_webauthn",
+        None,
+        "get",
+        expect(**{**SIGNED_IN_302, "member": 200}),
+    ),
+    ("mfa_edit_webauthn", _member_key, "get", expect(**SIGNED_IN_302)),
+    ("mfa_remove_webauthn", _member_key, "get", expect(**SIGNED_IN_302)),
+    # Signing in with a passkey: its page is the sign-in page; the signed-in are sent home.
+    ("mfa_login_webauthn", None, "get", expect(**SIGNED_IN_302)),
+]
+MATRIX += PASSKEY_MATRIX
+
 # Journal text and who may read it: a private entry its author alone; a shared one the
 # set's facilitator and members under its contract (docs/confidentiality.md#who-sees-what,
 # the two journal rows).
@@ -583,7 +622,8 @@ SET_CONTENT_READERS = {"member", "facilitator"}
 # (docs/confidentiality.md#who-sees-what).
 PROMPT_NOTE = "Facilitator note: Sam keeps deflecting."
 PROMPT_QUESTION = "Prompt question: what is Maya avoiding in the merger?"
-PROMPT_TEXTS = [PROMPT_NOTE, PROMPT_QUESTION]
+PROMPT_PERSON_QUESTION = "Prompt question to one person: what would telling the CFO cost?"
+PROMPT_TEXTS = [PROMPT_NOTE, PROMPT_QUESTION, PROMPT_PERSON_QUESTION]
 
 # A proposed change to the contract, its reason and the reason it was declined: set content,
 # for the set's facilitator and members under its contract, not a member yet to accept it
@@ -640,6 +680,7 @@ def planted(world, settings):
     )
     AirtimeSlot.objects.create(meeting=world.meeting, presenter=world.member, framing=SLOT_FRAMING)
     world.feed = CalendarFeed.objects.create(user=world.member, token="member-feed-secret")
+    world.member_key = stored_key(world.member, "Maya's phone")
     world.held_meeting = MeetingFactory(
         learning_set=world.learning_set,
         starts_at=days_from_now(-14),
@@ -713,6 +754,7 @@ def planted(world, settings):
         evidence_key=f"action:{world.action.pk}",
         summary="Maya's action has been carried forward at 2 meetings in a row.",
         suggested_question=PROMPT_QUESTION,
+        person_question=PROMPT_PERSON_QUESTION,
     )
     world.prompt.evidence_actions.add(world.action)
     InactionPrompt.objects.create(

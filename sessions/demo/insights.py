@@ -1,8 +1,11 @@
 """What the facilitator dashboard is for, in each demo set: an action carried forward at two
 meetings in a row, an action its owner came to the meeting without reporting on, and a pulse
 trend that dips at the latest closed meeting; then detection runs, so each set opens with at
-least three kinds of prompt. Needs the demo meetings. Safe to run again: a set that already
-has its demo actions keeps them, and a meeting that already has pulse answers is left alone.
+least three kinds of prompt. The demo programme asks the challenge statements too: in Set
+Aurora the dip comes with high challenge, so its prompt reads as stretch; in the others with
+low challenge, so it reads as danger (docs/signals.md#pulse-dip). Needs the demo meetings.
+Safe to run again: a set that already has its demo actions keeps them, and a meeting that
+already has pulse answers is left alone.
 """
 
 from django.db import transaction
@@ -14,6 +17,7 @@ from sessions.models import (
     Action,
     Attendance,
     Meeting,
+    PulseItem,
     PulseReceipt,
     PulseTally,
     ReportBack,
@@ -42,6 +46,12 @@ STEADY = [6, 5, 6, 5, 6, 6, 5, 6]
 DIPPED = [5, 4, 5, 4, 4, 5, 4, 5]
 # Small differences between statements, so the item means are not all the same.
 ITEM_OFFSETS = [0, 0, -1, 0, 1, 0, 0]
+# How far the set stretched each member: usually middling; at the dip, high in the sets that
+# show stretch and low in the others.
+CHALLENGED = [4, 5, 4, 4, 5, 4, 5, 4]
+STRETCHED = [6, 6, 7, 6, 5, 6, 6, 7]
+UNSTRETCHED = [3, 4, 3, 3, 4, 3, 3, 4]
+STRETCH_SETS = {"Set Aurora"}
 
 
 def _present(meeting):
@@ -91,29 +101,56 @@ def _unreported_action(learning_set, held, members, text, exclude):
         )
 
 
-def _answer(meeting, level_by_position):
+def _ask_challenge(programme):
+    """The demo programme asks the default challenge statements, once."""
+    items = PulseItem.objects.filter(programme=programme)
+    if items.filter(dimension=pulse.CHALLENGE).exists():
+        return
+    top = max(items.values_list("number", flat=True), default=0)
+    PulseItem.objects.bulk_create(
+        PulseItem(
+            programme=programme,
+            number=top + index,
+            position=top + index,
+            text=item.text,
+            reverse=item.reverse,
+            dimension=item.dimension,
+        )
+        for index, item in enumerate(pulse.CHALLENGE_ITEMS, start=1)
+    )
+
+
+def _answer(meeting, level_by_position, challenge_by_position):
     """Each member present answers, anonymously: a receipt, and apart from it the answers,
     counted into the meeting's tallies."""
     present = _present(meeting)
+    items = pulse.asked(meeting)
+    safety = [item for item in items if not item.challenge]
     PulseReceipt.objects.bulk_create(PulseReceipt(meeting=meeting, user_id=pk) for pk in present)
     answer_sets = []
     for position in range(len(present)):
         level = level_by_position[position % len(level_by_position)]
         answers = {}
-        for item, offset in zip(pulse.ITEMS, ITEM_OFFSETS, strict=True):
-            score = min(7, max(1, level + offset))
+        for index, item in enumerate(safety):
+            score = min(7, max(1, level + ITEM_OFFSETS[index % len(ITEM_OFFSETS)]))
             answers[item.field] = 8 - score if item.reverse else score
+        for item in items:
+            if item.challenge:
+                score = challenge_by_position[position % len(challenge_by_position)]
+                answers[item.field] = 8 - score if item.reverse else score
         answer_sets.append(answers)
-    PulseTally.objects.bulk_create(pulse.tallies(meeting, answer_sets))
+    PulseTally.objects.bulk_create(pulse.tallies(meeting, answer_sets, items))
 
 
-def _pulse_trend(held, now):
+def _pulse_trend(held, now, stretched):
     """Answers for each held meeting whose pulse has closed and has none yet; the latest of
-    them dips."""
+    them dips, with high challenge where the set is `stretched`."""
     closed = [m for m in held if pulse.is_closed(m, now)]
+    at_dip = STRETCHED if stretched else UNSTRETCHED
     for meeting in closed:
         if not meeting.pulse_tallies.exists():
-            _answer(meeting, DIPPED if meeting == closed[-1] else STEADY)
+            latest = meeting == closed[-1]
+            _answer(meeting, DIPPED if latest else STEADY, at_dip if latest else CHALLENGED)
 
 
 @transaction.atomic
@@ -134,7 +171,8 @@ def seed_set_insights(learning_set, now=None):
         carried_owner = _carried_action(learning_set, held, members, carried_text)
         exclude = {carried_owner.pk} if carried_owner else set()
         _unreported_action(learning_set, held, members, unreported_text, exclude)
-    _pulse_trend(held, now)
+    _ask_challenge(learning_set.programme)
+    _pulse_trend(held, now, learning_set.name in STRETCH_SETS)
     detect_inaction(learning_set, now)
     return True
 

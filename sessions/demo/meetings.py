@@ -436,6 +436,154 @@ MEETING_PLANS = {
             ),
         ],
     ),
+    # Set Hazel has settled into a routine: the same three members take airtime in the same
+    # order every time, which the dashboard raises as a set-wide prompt
+    # (docs/signals.md#same-airtime-order).
+    "Set Hazel": MeetingPlan(
+        ordinal=2,
+        weekday=2,
+        starts=time(14, 0),
+        ends=time(17, 0),
+        apologies_ahead="hannah.lewis",
+        held=[
+            HeldMeeting(
+                attendance={"kwame.mensah": LATE, "leo.marsh": ABSENT},
+                report_backs=[],
+                airtime=[
+                    Presenter(
+                        "member.hazel",
+                        "Merging two teams that do not trust each other",
+                        40,
+                        "41:10",
+                        "ben-merge",
+                        "Bring both team leaders together for an hour before announcing the "
+                        "new structure.",
+                    ),
+                    Presenter(
+                        "hannah.lewis",
+                        "A partner organisation that keeps missing its deadlines",
+                        40,
+                        "38:45",
+                        "hannah-partner",
+                        "Ask the partner's director what is getting in their way, before "
+                        "escalating.",
+                    ),
+                    Presenter(
+                        "kwame.mensah",
+                        "Delegating work I used to do myself",
+                        40,
+                        "40:20",
+                        "kwame-delegate",
+                        "Hand the monthly performance report to my deputy, and not rewrite it.",
+                    ),
+                ],
+                review="A good first meeting. Ben offered to go first, and Hannah and Kwame "
+                "followed.",
+            ),
+            HeldMeeting(
+                attendance={"joanna.wells": APOLOGIES},
+                report_backs=[
+                    Heard(
+                        "ben-merge",
+                        Outcome.DONE,
+                        "The two leaders found they agreed on more than they expected.",
+                    ),
+                    Heard(
+                        "hannah-partner",
+                        Outcome.DONE,
+                        "Their director was stretched across three contracts. We agreed new dates.",
+                    ),
+                    Heard(
+                        "kwame-delegate",
+                        Outcome.CARRIED,
+                        "My deputy wrote it; I have not yet stopped myself editing it.",
+                    ),
+                ],
+                airtime=[
+                    Presenter(
+                        "member.hazel",
+                        "Telling the merged team which roles will go",
+                        40,
+                        "39:30",
+                        "ben-roles",
+                        "Meet each person whose role changes before the team meeting.",
+                    ),
+                    Presenter(
+                        "hannah.lewis",
+                        "Whether to renew the partner's contract",
+                        40,
+                        "42:05",
+                        "hannah-renew",
+                        "Write down what would have to be true to renew, and share it with "
+                        "my director.",
+                    ),
+                    Presenter(
+                        "kwame.mensah",
+                        "A deputy who waits for my approval on everything",
+                        40,
+                        "40:00",
+                        "kwame-approval",
+                        "Tell my deputy which three decisions are now theirs alone.",
+                    ),
+                ],
+                review="Joanna sent apologies in good time. The same running order as last "
+                "time; nobody suggested changing it.",
+            ),
+            HeldMeeting(
+                attendance={"joanna.wells": ABSENT},
+                report_backs=[
+                    Heard(
+                        "kwame-delegate",
+                        Outcome.DONE,
+                        "I read the report once, changed nothing, and it went out.",
+                    ),
+                    Heard(
+                        "ben-roles",
+                        Outcome.DONE,
+                        "Hard conversations, but nobody heard it first in a meeting.",
+                    ),
+                    Heard(
+                        "hannah-renew",
+                        Outcome.PARTLY,
+                        "I wrote it down; I have not shared it yet.",
+                    ),
+                    Heard(
+                        "kwame-approval",
+                        Outcome.DONE,
+                        "Two of the three decisions came back to me anyway.",
+                    ),
+                ],
+                airtime=[
+                    Presenter(
+                        "member.hazel",
+                        "Keeping the merged team's best people",
+                        40,
+                        "40:40",
+                        "ben-keep",
+                        "Ask my two strongest people what would make them stay.",
+                    ),
+                    Presenter(
+                        "hannah.lewis",
+                        "Saying no to my director's favourite project",
+                        40,
+                        "41:15",
+                        "hannah-no",
+                        "Put the cost of the project in front of my director in writing.",
+                    ),
+                    Presenter(
+                        "kwame.mensah",
+                        "Why decisions still come back to me",
+                        40,
+                        "39:50",
+                        "kwame-back",
+                        "Ask my deputy what makes bringing a decision back to me feel safer.",
+                    ),
+                ],
+                review="Ben, Hannah, Kwame, in that order, for the third time. Joanna was "
+                "absent and Hannah's was the only action not done.",
+            ),
+        ],
+    ),
 }
 
 

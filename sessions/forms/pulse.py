@@ -1,19 +1,31 @@
-"""The pulse: seven statements, each answered on the 7-point scale."""
+"""The pulse: the statements the meeting is asked (sessions.pulse.asked), each answered on the
+7-point scale."""
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
+from crispy_forms.layout import HTML, Layout
 from django import forms
 
 from sessions import pulse
 
 
 class PulseForm(forms.Form):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, items=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for item in pulse.ITEMS:
+        self.items = list(pulse.ITEMS if items is None else items)
+        layout = []
+        for index, item in enumerate(self.items, start=1):
+            if item.challenge and not any(i.challenge for i in self.items[: index - 1]):
+                layout.append(
+                    HTML(
+                        '<h2 class="h5 mt-4">How far did the set stretch you?</h2>'
+                        '<p class="text-body-secondary">Being stretched can feel '
+                        "uncomfortable; these statements tell that apart from feeling "
+                        "unsafe.</p>"
+                    )
+                )
             self.fields[item.field] = forms.TypedChoiceField(
-                label=f"{item.number}. {item.text}",
+                label=f"{index}. {item.text}",
                 choices=pulse.SCALE,
                 coerce=int,
                 widget=forms.RadioSelect,
@@ -22,10 +34,11 @@ class PulseForm(forms.Form):
                     "invalid_choice": "Choose one of the seven points on the scale.",
                 },
             )
+            layout.append(InlineRadios(item.field))
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*(InlineRadios(item.field) for item in pulse.ITEMS))
+        self.helper.layout = Layout(*layout)
 
     @property
     def answers(self):
-        return {item.field: self.cleaned_data[item.field] for item in pulse.ITEMS}
+        return {item.field: self.cleaned_data[item.field] for item in self.items}

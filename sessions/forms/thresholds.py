@@ -14,6 +14,15 @@ THRESHOLD_FIELDS = [
     "attendance_window",
     "talk_without_action_slots",
     "pulse_dip",
+    "apologies_pattern_count",
+    "apologies_pattern_window",
+    "playing_safe_meetings",
+    "playing_safe_pulse_high",
+    "playing_safe_pulse_spread",
+    "recurring_topic_meetings",
+    "same_airtime_order_meetings",
+    "no_value_notes_meetings",
+    "no_value_notes_reports",
 ]
 
 
@@ -37,5 +46,11 @@ class SignalThresholdsForm(forms.ModelForm):
         if missed and window and missed > window:
             self.add_error(
                 "attendance_missed", "Meetings missed cannot be more than the meetings looked at."
+            )
+        count, of = cleaned.get("apologies_pattern_count"), cleaned.get("apologies_pattern_window")
+        if count and of and count > of:
+            self.add_error(
+                "apologies_pattern_count",
+                "Meetings with apologies cannot be more than the meetings looked at.",
             )
         return cleaned

@@ -67,8 +67,26 @@ class SetHistory:
     def presented(self, meeting: Meeting, member: User) -> bool:
         return any(slot.presenter_id == member.pk for slot in self.slots.get(meeting.pk, []))
 
+    def only_learning_noted(self, meeting: Meeting, member: User) -> bool:
+        """Every slot the member had at the meeting was closed as "learning noted, no
+        action" (docs/product.md#learning-noted-no-action)."""
+        own = [slot for slot in self.slots.get(meeting.pk, []) if slot.presenter_id == member.pk]
+        return bool(own) and all(slot.learning_noted_at is not None for slot in own)
+
     def day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
+
+    def reports_at(self, meeting: Meeting) -> list[ReportBack]:
+        """Every report-back given at a meeting, on any of the set's actions."""
+        return self.reports_by_meeting.get(meeting.pk, [])
+
+    @cached_property
+    def reports_by_meeting(self) -> dict[int, list[ReportBack]]:
+        by_meeting: defaultdict[int, list[ReportBack]] = defaultdict(list)
+        for reports in self.reports.values():
+            for report in reports:
+                by_meeting[report.meeting_id].append(report)
+        return dict(by_meeting)
 
     def held_reports(self, action: Action) -> list[ReportBack]:
         """The action's report-backs at held meetings, in meeting order."""
@@ -78,8 +96,9 @@ class SetHistory:
 def load(
     learning_set: LearningSet, now: datetime | None = None, *, action_text: bool = True
 ) -> SetHistory:
-    """The set's history. The figures alone never read what an action says, so a caller
-    that only draws them passes action_text=False and no action's text is decrypted."""
+    """The set's history. The figures alone never read what was said (an action's text, a
+    slot's topic, a report-back's note), so a caller that only draws them passes
+    action_text=False and none of it is decrypted."""
     now = now or timezone.now()
     # Each query loads only the fields the signals, the figures and the prompts' words read.
     action_fields = ["owner", "committed_at", "due_meeting", "due_on", "status"]
@@ -101,7 +120,14 @@ def load(
     slots: defaultdict[int, list[AirtimeSlot]] = defaultdict(list)
     for slot in (
         AirtimeSlot.objects.filter(meeting__in=[m.pk for m in held])
-        .only("meeting", "presenter", "planned_minutes", "actual_seconds")
+        .only(
+            "meeting",
+            "presenter",
+            "planned_minutes",
+            "actual_seconds",
+            "learning_noted_at",
+            *(["topic"] if action_text else []),
+        )
         .order_by("meeting_id", "order", "pk")
     ):
         slots[slot.meeting_id].append(slot)
@@ -113,7 +139,7 @@ def load(
     reports: defaultdict[int, list[ReportBack]] = defaultdict(list)
     for report in (
         ReportBack.objects.filter(action__in=[action.pk for action in actions])
-        .only("action", "meeting", "outcome")
+        .only("action", "meeting", "outcome", *(["note"] if action_text else []))
         .order_by("meeting__starts_at", "pk")
     ):
         reports[report.action_id].append(report)

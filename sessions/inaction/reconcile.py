@@ -40,31 +40,28 @@ def _evidence(prompt: InactionPrompt) -> tuple[set[int], set[int]]:
     )
 
 
-def _open_prompt(learning_set: LearningSet, finding: Finding, summary: str, question: str) -> None:
+def _open_prompt(learning_set: LearningSet, finding: Finding, words: prompts.Words) -> None:
     prompt = InactionPrompt.objects.create(
         learning_set=learning_set,
         signal=finding.signal,
         member=finding.member,
         evidence_key=finding.evidence_key,
-        summary=summary,
-        suggested_question=question,
+        summary=words.summary,
+        suggested_question=words.question,
+        person_question=words.to_person,
     )
     prompt.evidence_meetings.set(finding.meetings)
     prompt.evidence_actions.set(finding.actions)
 
 
-def _bring_up_to_date(
-    prompt: InactionPrompt, finding: Finding, summary: str, question: str
-) -> bool:
+def _bring_up_to_date(prompt: InactionPrompt, finding: Finding, words: prompts.Words) -> bool:
     meetings, actions = {m.pk for m in finding.meetings}, {a.pk for a in finding.actions}
-    unchanged = (prompt.summary, prompt.suggested_question) == (
-        summary,
-        question,
-    ) and _evidence(prompt) == (meetings, actions)
-    if unchanged:
+    stored = prompts.Words(prompt.summary, prompt.suggested_question, prompt.person_question)
+    if stored == words and _evidence(prompt) == (meetings, actions):
         return False
-    prompt.summary, prompt.suggested_question = summary, question
-    prompt.save(update_fields=["summary", "suggested_question", "updated_at"])
+    prompt.summary, prompt.suggested_question = words.summary, words.question
+    prompt.person_question = words.to_person
+    prompt.save(update_fields=["summary", "suggested_question", "person_question", "updated_at"])
     prompt.evidence_meetings.set(finding.meetings)
     prompt.evidence_actions.set(finding.actions)
     return True
@@ -104,10 +101,10 @@ def detect_inaction(learning_set: LearningSet, now: datetime | None = None) -> O
     for identity, finding in findings.items():
         if identity in handled:
             continue
-        summary, question = prompts.describe(finding, set_history)
+        words = prompts.describe(finding, set_history)
         if identity in open_prompts:
-            outcome.updated += _bring_up_to_date(open_prompts[identity], finding, summary, question)
+            outcome.updated += _bring_up_to_date(open_prompts[identity], finding, words)
         else:
-            _open_prompt(locked, finding, summary, question)
+            _open_prompt(locked, finding, words)
             outcome.opened += 1
     return outcome

@@ -20,6 +20,15 @@ class Thresholds:
     talk_without_action_slots: int
     pulse_dip: Decimal
     pulse_minimum: int
+    apologies_pattern_count: int
+    apologies_pattern_window: int
+    playing_safe_meetings: int
+    playing_safe_pulse_high: Decimal
+    playing_safe_pulse_spread: Decimal
+    recurring_topic_meetings: int
+    same_airtime_order_meetings: int
+    no_value_notes_meetings: int
+    no_value_notes_reports: int
     quorum: int
 
     @classmethod
@@ -36,5 +45,14 @@ class Thresholds:
             talk_without_action_slots=stored.talk_without_action_slots,
             pulse_dip=stored.pulse_dip,
             pulse_minimum=pulse.minimum_responses(programme),
+            apologies_pattern_count=stored.apologies_pattern_count,
+            apologies_pattern_window=stored.apologies_pattern_window,
+            playing_safe_meetings=stored.playing_safe_meetings,
+            playing_safe_pulse_high=stored.playing_safe_pulse_high,
+            playing_safe_pulse_spread=stored.playing_safe_pulse_spread,
+            recurring_topic_meetings=stored.recurring_topic_meetings,
+            same_airtime_order_meetings=stored.same_airtime_order_meetings,
+            no_value_notes_meetings=stored.no_value_notes_meetings,
+            no_value_notes_reports=stored.no_value_notes_reports,
             quorum=learning_set.quorum,
         )

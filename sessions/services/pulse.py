@@ -5,13 +5,14 @@ No row per answer is kept, so there is none to line up with a receipt. What rema
 a receipt to how its answers were counted is what the database records about each write, and
 this is how the counting leaves nothing of that in a dump:
 
-- Every answer rewrites all 49 of the meeting's tally rows with one UPDATE, adding 1 where
+- Every answer rewrites all of the meeting's tally rows (49 for seven statements) with one
+  UPDATE, adding 1 where
   the member chose that point and 0 everywhere else. PostgreSQL writes a new version of
   every row an UPDATE matches, changed or not, so afterwards each row carries the same
   transaction id (xmin), that of whoever answered last (their receipt's, written in a
   savepoint of the same transaction, is the next to it), and rows end up where the update
   put them, in the order it read them, whatever was answered. Counting only the seven
-  chosen rows would leave those seven with that transaction's id, and would move them to
+  chosen rows would leave those with that transaction's id, and would move them to
   the end of the table, which is the order pg_dump lists them in: the last answer to each
   meeting, and part of every earlier one, could be read straight off the dump. This way
   the dump shows who answered last, as the receipts' own order does, and only the sums.
@@ -39,9 +40,9 @@ from django.db.models import Case, F, Q, Value, When
 
 from alsspace.models import User
 from sessions import pulse
-from sessions.models import PULSE_ITEM_FIELDS, Meeting, PulseReceipt, PulseTally
+from sessions.models import Meeting, PulseItem, PulseReceipt, PulseTally
 from sets import nudges
-from sets.models import Nudge
+from sets.models import Nudge, Programme
 
 REFUSALS = {
     pulse.State.NOT_HELD: "The pulse opens once the facilitator marks the meeting as held.",
@@ -63,7 +64,15 @@ def answer_pulse(
     state = pulse.state(meeting, member, now)
     if state is not pulse.State.OPEN:
         raise ValidationError(REFUSALS[state])
-    values = {field: answers.get(field) for field in PULSE_ITEM_FIELDS}
+    ensure_items(meeting.learning_set.programme_id)
+    items = pulse.asked(meeting)
+    fields = {item.field for item in items}
+    if set(answers) - fields:
+        raise ValidationError(
+            "The statements of this pulse changed while you answered. Nothing was sent: "
+            "please answer the statements as they are now."
+        )
+    values = {item.field: answers.get(item.field) for item in items}
     if not _on_the_scale(values):
         raise ValidationError("Answer every statement on the scale from 1 to 7.")
     try:
@@ -71,7 +80,7 @@ def answer_pulse(
             PulseReceipt.objects.create(meeting=meeting, user=member)
     except IntegrityError:
         raise ValidationError(REFUSALS[pulse.State.ANSWERED]) from None
-    _count(meeting, values)
+    _count(meeting, values, items)
     nudges.settle([Nudge.Kind.PULSE_OPEN], meeting.pk, member)
 
 
@@ -79,14 +88,21 @@ def _on_the_scale(values: Mapping[str, object]) -> TypeGuard[Mapping[str, int]]:
     return all(isinstance(v, int) and 1 <= v <= 7 for v in values.values())
 
 
-def _count(meeting: Meeting, answers: Mapping[str, int]) -> None:
-    """Add one answer to every one of the meeting's 49 tally rows: 1 at each point chosen, 0
+def ensure_items(programme_id: int) -> None:
+    """A programme that somehow has no statements is given Edmondson's seven before its pulse
+    is counted, so that its tallies always name statements it has."""
+    if not PulseItem.objects.filter(programme=programme_id).exists():
+        PulseItem.objects.bulk_create(pulse.default_items(Programme(pk=programme_id)))
+
+
+def _count(meeting: Meeting, answers: Mapping[str, int], items: list[pulse.Item]) -> None:
+    """Add one answer to every one of the meeting's tally rows: 1 at each point chosen, 0
     elsewhere (see above). The first answer creates them; the meeting is already locked."""
     chosen = Q()
-    for item in pulse.ITEMS:
+    for item in items:
         chosen |= Q(item=item.number, point=answers[item.field])
     counted = PulseTally.objects.filter(meeting=meeting).update(
         count=F("count") + Case(When(chosen, then=Value(1)), default=Value(0))
     )
     if not counted:
-        PulseTally.objects.bulk_create(pulse.tallies(meeting, [answers]))
+        PulseTally.objects.bulk_create(pulse.tallies(meeting, [answers], items))

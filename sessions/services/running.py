@@ -332,11 +332,18 @@ def commit_action(
             raise ValidationError("An action's due date cannot be before the meeting.")
         if due_on > day + LATEST_DUE:
             raise ValidationError("An action's due date must be within three years.")
+    slot = _owners_slot(meeting, owner)
+    if slot is not None and slot.learning_noted_at is not None:
+        # An action agreed after all: the slot no longer closed with none
+        # (docs/product.md#learning-noted-no-action).
+        slot.learning_noted_at = None
+        slot.learning_noted_by = None
+        slot.save(update_fields=["learning_noted_at", "learning_noted_by"])
     return Action.objects.create(
         learning_set=meeting.learning_set,
         owner=owner,
         committed_at=meeting,
-        slot=_owners_slot(meeting, owner),
+        slot=slot,
         text=text,
         due_meeting=None if due_on else queries.next_meeting_after(meeting),
         due_on=due_on,

@@ -158,6 +158,8 @@ class DashboardView(SetPageMixin, TemplateView):
                 [result.meeting.day for result in charted_pulse],
             ),
             pulse_minimum=pulse.minimum_responses(programme),
+            pulse_challenge=any(result.challenge is not None for result in shown),
+            few_responses=pulse.FEW_RESPONSES,
             thresholds=thresholds,
             chart_meetings=CHART_MEETINGS,
             set_reviews=set_reviews,

@@ -10,6 +10,7 @@ contract, attendance for programme admins too, and only their own row for a memb
 not yet accepted the contract.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,7 +19,7 @@ from django.views.generic import TemplateView
 
 from sessions.forms import meeting as meeting_forms
 from sessions.models import Attendance
-from sessions.services import phases, running
+from sessions.services import noting, phases, running
 from sessions.views.mixins import MeetingPageMixin, PanelView, ops, page_context
 
 
@@ -128,6 +129,28 @@ class AirtimeView(PanelView):
             running.remove_slot(meeting, slot, revision=revision)
 
 
+class SlotNotedView(PanelView):
+    """The presenter, or a facilitator for them, closes a slot as "learning noted, no
+    action", or opens it again (docs/product.md#learning-noted-no-action). Whose slot may
+    be closed is asked of the slot; the panel's saves, conflicts and refusals are the
+    airtime panel's."""
+
+    panel = "airtime"
+    permission = "meetings.note_learning_meeting"
+    forms = ops(meeting_forms.SlotForm, "note", "reopen")
+    saved_message = "Airtime saved."
+
+    def save(self, *, revision, slot):
+        if not self.request.user.has_perm("meetings.note_learning_airtimeslot", slot):
+            raise PermissionDenied("Only the presenter or a facilitator closes a slot.")
+        if self.request.POST["op"] == "note":
+            noting.note_learning(self.meeting, slot, actor=self.request.user, revision=revision)
+            self.saved_message = "The slot is closed: learning noted, no action."
+        else:
+            noting.reopen(self.meeting, slot, revision=revision)
+            self.saved_message = "The slot is open again."
+
+
 class ActionsView(PanelView):
     panel = "actions"
     forms = {"add": meeting_forms.ActionForm, "remove": meeting_forms.ActionRemoveForm}
@@ -135,9 +158,15 @@ class ActionsView(PanelView):
     saved_message = "Actions saved."
 
     def save(self, *, revision, action=None, **data):
+        self.reopened = False
         if action is not None:
             running.remove_action(self.meeting, action, revision=revision)
             return
+        # An action agreed for a slot closed as learning noted opens it again
+        # (docs/product.md#learning-noted-no-action): the airtime panel is redrawn too.
+        self.reopened = self.meeting.airtime_slots.filter(
+            presenter=data["owner"], learning_noted_at__isnull=False
+        ).exists()
         running.commit_action(
             self.meeting,
             owner=data["owner"],
@@ -146,6 +175,13 @@ class ActionsView(PanelView):
             by=self.request.user,
             revision=revision,
         )
+
+    def render_saved(self, context):
+        html = render_to_string(self.fragment, context, self.request)
+        if self.reopened:
+            context["oob"] = True
+            html += render_to_string("sessions/partials/airtime.html", context, self.request)
+        return HttpResponse(html)
 
 
 class ReviewView(PanelView):

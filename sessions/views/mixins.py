@@ -243,6 +243,7 @@ class MeetingPage:
                 "held",
                 "bids",
                 "bid_plan",
+                "slot_noted",
             )
         }
 
@@ -328,7 +329,17 @@ class MeetingPage:
                 (row.label for row in slot.phase_rows if row.phase.kind == following), None
             )
             slot.phase_plan = phase_plan(slot)
+            slot.meeting = self.meeting  # asked by the rule below, without a query
+            slot.can_note = self.notes_open and self.user.has_perm(
+                "meetings.note_learning_airtimeslot", slot
+            )
         return slots
+
+    @cached_property
+    def notes_open(self):
+        """A slot is closed as learning noted once the meeting has started
+        (docs/product.md#learning-noted-no-action)."""
+        return self.started and self.meeting.status != Meeting.Status.CANCELLED
 
     @cached_property
     def airtime_begun(self):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import InvalidIs400Mixin
@@ -23,6 +24,13 @@ class PulseView(MeetingPageMixin, InvalidIs400Mixin, FormView):
     form_class = PulseForm
     template_name = "sessions/pulse.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "items": self.items}
+
+    @cached_property
+    def items(self):
+        return pulse.asked(self.meeting)
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         state = pulse.state(self.meeting, user)
@@ -32,6 +40,8 @@ class PulseView(MeetingPageMixin, InvalidIs400Mixin, FormView):
             closes_at=pulse.closes_at(self.meeting),
             minimum=pulse.minimum_responses(self.meeting.learning_set.programme),
             scale=pulse.SCALE,
+            item_count=len(self.items),
+            asks_challenge=pulse.asks_challenge(self.items),
             can_view_results=user.has_perm("meetings.view_pulse_meeting", self.meeting),
             page_title="Pulse",
             **kwargs,

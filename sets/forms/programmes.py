@@ -45,6 +45,7 @@ class ProgrammeForm(forms.ModelForm):
             "time_zone",
             "pulse_threshold",
             "attendance_threshold",
+            "require_mfa",
         ]
         labels = {
             "starts_on": "Starts on",

@@ -72,7 +72,9 @@ class ProgrammeEditView(AdministeredProgrammeMixin, InvalidIs400Mixin, UpdateVie
     template_name = "sets/programme_form.html"
 
     def form_valid(self, form):
-        programme = form.save()
+        programme = services.save_programme(
+            form, actor=self.request.user, ip=client_ip(self.request)
+        )
         messages.success(self.request, "Programme details saved.")
         return redirect(programme)
 

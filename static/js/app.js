@@ -48,6 +48,17 @@
     })
   }
 
+  // A passkey the browser could not make or use (cancelled, timed out, no key): allauth's
+  // WebAuthn script announces it; the page's own notice says so and takes the focus.
+  document.addEventListener('allauth.error', function (event) {
+    const notice = document.getElementById('webauthn_error')
+    if (notice) {
+      event.preventDefault()
+      notice.classList.remove('d-none')
+      notice.focus()
+    }
+  })
+
   document.addEventListener('DOMContentLoaded', focusFirstInvalidField)
   document.addEventListener('DOMContentLoaded', offerPrinting)
 })()

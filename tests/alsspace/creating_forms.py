@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from alsspace.models import AuditEvent
 from reflections.models import JournalEntry, Prompt
+from sessions import pulse
 from sessions.audit_actions import MeetingAction
 from sessions.models import (
     Action,
     Bid,
     Meeting,
     MeetingSeries,
+    PulseItem,
     ReportBack,
     ReviewContribution,
     ValueStory,
@@ -249,6 +251,21 @@ FORMS = {
         lambda w: Programme.objects.filter(name="Leaders 2027").count(),
         1,
         audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
+    ),
+    "pulse statements": Form(
+        "admin",
+        lambda w: reverse("meetings:pulse_items", args=[w.programme.pk]),
+        lambda w: {
+            "challenge": "on",
+            **{f"item_{n}-text": t for n, t in ((i.number, i.text) for i in pulse.ITEMS)},
+            **{f"item_{i.number}-reverse": "on" for i in pulse.ITEMS if i.reverse},
+            **{f"item_{i.number}-dimension": "safety" for i in pulse.ITEMS},
+            "new_1-text": "I said something I had not said before.",
+            "new_1-dimension": "challenge",
+        },
+        lambda w: PulseItem.objects.filter(programme=w.programme).count(),
+        8,
+        audits={MeetingAction.PULSE_ITEMS_CHANGED: 1},
     ),
     "set": Form(
         "admin",

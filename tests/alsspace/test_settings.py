@@ -36,6 +36,7 @@ SETTINGS_VARIABLES = [
     "SECURE_HSTS_PRELOAD",
     "BEHIND_PROXY",
     "LOG_LEVEL",
+    "PASSKEY_LOGIN",
 ]
 
 PRODUCTION = {
@@ -73,6 +74,7 @@ def start(**variables):
         ({"JOURNAL_KEYS": f"{Fernet.generate_key().decode()},short"}, "JOURNAL_KEYS"),
         ({"INVITATION_DAYS": "fourteen"}, "INVITATION_DAYS"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"PASSKEY_LOGIN": "yes"}, "PASSKEY_LOGIN"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )

@@ -94,14 +94,14 @@ def test_a_member_turns_on_two_factor_and_signs_in_with_a_code(
     # The password alone no longer signs in: the next page asks for the app's code.
     page.get_by_label("Email").fill(member.email)
     password_field(page).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/accounts/2fa/authenticate/")
     expect(page.locator("h1")).to_have_text("Enter your code")
     axe_check(page)
     shot(page, "mfa-enter-code")
 
     page.get_by_label(re.compile("code", re.IGNORECASE)).fill("000000")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("main")).to_contain_text("Incorrect code")
     assert AuditEvent.objects.filter(
         action=AccountAction.SIGN_IN_FAILED, actor=member, detail__step="mfa"
@@ -111,7 +111,7 @@ def test_a_member_turns_on_two_factor_and_signs_in_with_a_code(
 
     _, code = authenticator_code(secret, after_step=used_step)
     page.get_by_label(re.compile("code", re.IGNORECASE)).fill(code)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("navigation", name="Main")).to_contain_text(member.name)

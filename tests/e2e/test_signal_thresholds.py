@@ -15,7 +15,10 @@ def test_an_admin_sets_the_programme_s_inaction_thresholds(
     page.get_by_role("link", name="Inaction prompts").click()
     expect(page.locator("h1")).to_have_text("Inaction prompts")
     axe_check(page)
-    shot(page, "signal-thresholds")
+    for width, height in ((1280, 900), (768, 1000), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        shot(page, f"signal-thresholds-{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_label("attendance drift (meetings missed)").fill("5")
     page.get_by_role("button", name="Save thresholds").click()
@@ -28,7 +31,9 @@ def test_an_admin_sets_the_programme_s_inaction_thresholds(
 
     page.get_by_label("attendance drift (meetings missed)").fill("2")
     page.get_by_label("carried action (meetings in a row)").fill("4")
+    page.get_by_label("playing safe (meetings)").fill("4")
     page.get_by_role("button", name="Save thresholds").click()
     expect(page.locator("h1")).to_have_text(world.programme.name)
     expect(page.locator(".messages")).to_contain_text("Inaction prompt thresholds saved.")
-    assert SignalThresholds.objects.get(programme=world.programme).carried_action_meetings == 4
+    saved = SignalThresholds.objects.get(programme=world.programme)
+    assert (saved.carried_action_meetings, saved.playing_safe_meetings) == (4, 4)

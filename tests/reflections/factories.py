@@ -11,7 +11,11 @@ import factory
 from reflections.models import JournalEntry, Prompt
 from tests.factories import UserFactory
 
-LIBRARY = importlib.import_module("reflections.migrations.0002_library_prompts").LIBRARY
+FIRST = importlib.import_module("reflections.migrations.0002_library_prompts")
+IDEAS = importlib.import_module("reflections.migrations.0006_library_ideas_and_safe_enough_prompts")
+LIBRARY = [
+    {**prompt, "idea": IDEAS.IDEAS[prompt["slug"]]} for prompt in FIRST.LIBRARY
+] + IDEAS.LIBRARY
 
 
 def ensure_library():

@@ -34,7 +34,7 @@ def test_each_demo_member_has_a_few_entries_one_of_them_shared(demo):
             assert list(shared.values_list("shared_with", flat=True)) == [
                 membership.learning_set_id
             ]
-    assert Prompt.objects.filter(learning_set__isnull=False).count() == 2
+    assert Prompt.objects.filter(learning_set__isnull=False).count() == 3
 
 
 def test_running_twice_changes_nothing(demo):

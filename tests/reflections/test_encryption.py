@@ -155,8 +155,9 @@ def test_rotation_needs_keys(settings):
 
 # Free text in the set's apps that is not what is said in it: names, places and statuses for
 # schedules and reports; the set's purpose, written by programme admins for invitees; the
-# built-in prompts' source, starter and slug; detection's evidence keys (ids); a nudge's kind
-# and the address of the page it links to.
+# built-in prompts' source, starter and slug, and the idea a prompt speaks to (one of a
+# fixed list); detection's evidence keys (ids); a nudge's kind and the address of the page it
+# links to; a programme's pulse statements, written by its admins for every set to answer.
 PLAINTEXT = {
     "sets.Programme": {"name", "organisation", "time_zone"},
     "sets.LearningSet": {"name", "purpose", "status", "airtime_mode", "default_place"},
@@ -177,7 +178,8 @@ PLAINTEXT = {
     "meetings.ValueStory": {"cycle", "consent"},
     "meetings.CalendarFeed": {"token"},
     "meetings.InactionPrompt": {"signal", "evidence_key", "status"},
-    "reflections.Prompt": {"source", "starter", "slug"},
+    "meetings.PulseItem": {"text", "dimension"},
+    "reflections.Prompt": {"source", "starter", "slug", "idea"},
 }
 
 SEALED = {
@@ -191,7 +193,12 @@ SEALED = {
     "meetings.ValueStory": {"text"},
     "meetings.ReviewContribution": {"how_we_worked", "do_differently"},
     "sets.ClosingReviewEntry": {"learned", "keep_doing", "story"},
-    "meetings.InactionPrompt": {"summary", "suggested_question", "facilitator_note"},
+    "meetings.InactionPrompt": {
+        "summary",
+        "suggested_question",
+        "person_question",
+        "facilitator_note",
+    },
     "reflections.Prompt": {"question", "guidance"},
     "reflections.JournalEntry": {"title", "body"},
     "reflections.JournalDraft": {"title", "body"},

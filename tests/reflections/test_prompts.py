@@ -7,7 +7,7 @@ from reflections.models import Prompt
 from tests.reflections.factories import JournalEntryFactory, PromptFactory
 
 
-def test_the_library_holds_the_four_built_in_prompts(library):
+def test_the_library_holds_the_built_in_prompts(library):
     questions = {prompt.question for prompt in library.values()}
 
     assert questions == {
@@ -15,6 +15,10 @@ def test_the_library_holds_the_four_built_in_prompts(library):
         "What would it cost you to act?",
         "SAGA: situation, assumptions, gut feelings, actions",
         "What difference are we making, and for whom?",
+        "Where did I choose to be different this month, or not, and what did it cost?",
+        "What did I risk saying in the set?",
+        "What would I say if I felt safer?",
+        "Where was I uncomfortable in the set, and did I stay with it?",
     }
 
 

@@ -2,7 +2,7 @@
 held meetings, attendance, airtime, actions, report-backs and pulse answers."""
 
 from sessions import pulse
-from sessions.models import Action, AirtimeSlot, Attendance, PulseTally, ReportBack
+from sessions.models import Action, AirtimeSlot, Attendance, PulseItem, PulseTally, ReportBack
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
 
@@ -92,9 +92,32 @@ def safe_pulse(meeting, count, level):
     pulse_answers(meeting, [answers] * count)
 
 
-def pulse_answers(meeting, answer_sets):
+def ask_challenge(programme):
+    """The programme asks the two default challenge statements (numbers 8 and 9) as well."""
+    PulseItem.objects.bulk_create(
+        PulseItem(
+            programme=programme,
+            number=item.number,
+            position=item.number,
+            text=item.text,
+            dimension=item.dimension,
+        )
+        for item in pulse.CHALLENGE_ITEMS
+    )
+    return [*pulse.ITEMS, *pulse.CHALLENGE_ITEMS]
+
+
+def stretch_pulse(meeting, count, level, challenge):
+    """`count` responses whose safety score is exactly `level` and whose challenge score is
+    exactly `challenge`, to a programme that asks the default challenge statements."""
+    answers = {f"item_{n}": (8 - level if n in (1, 3, 5) else level) for n in range(1, 8)}
+    answers.update({item.field: challenge for item in pulse.CHALLENGE_ITEMS})
+    pulse_answers(meeting, [answers] * count, [*pulse.ITEMS, *pulse.CHALLENGE_ITEMS])
+
+
+def pulse_answers(meeting, answer_sets, items=pulse.ITEMS):
     """Count answers (each a mapping of item field to 1–7) into the meeting's tallies."""
-    rows = pulse.tallies(meeting, answer_sets)
+    rows = pulse.tallies(meeting, answer_sets, items)
     existing = {(t.item, t.point): t for t in PulseTally.objects.filter(meeting=meeting)}
     if not existing:
         PulseTally.objects.bulk_create(rows)

@@ -118,7 +118,11 @@ def test_open_prompts_come_first_with_evidence_question_and_forms(client, record
     assert body.index("Airtime") < body.index("Action flow") < body.index('id="pulse-heading"')
     assert "Carried action: Maya Member" in body
     assert "Raise the merger with the CFO" in body
-    assert "what are you avoiding by keeping this action open" in body
+    # The set's question first; the one to Maya offered after it, without her name first.
+    set_question = body.index("What might we be avoiding together when an action stays open")
+    to_one = body.index("Or, to one person:")
+    assert set_question < to_one < body.index("What are you avoiding by keeping this action open")
+    assert "Maya, what" not in body
     assert f'href="/meetings/{record.meetings[1].pk}/"' in body
     carried = InactionPrompt.objects.get(signal="carried_action")
     assert f'action="/prompts/{carried.pk}/raise/"' in body
@@ -300,6 +304,72 @@ def test_bad_thresholds_are_refused(client, world, changes, message):
     assert message in response.content.decode()
     stored = SignalThresholds.objects.get(programme=world.programme)
     assert (stored.attendance_missed, stored.attendance_window) == (2, 4)
+
+
+def test_a_programme_admin_sets_the_collective_thresholds(client, world):
+    client.force_login(world.admin)
+    url = reverse("meetings:signal_thresholds", args=[world.programme.pk])
+    page = client.get(url).content.decode()
+    assert "Playing safe (a high pulse, out of 7)" in page
+    assert "Apologies with notice (meetings)" in page
+
+    response = client.post(
+        url,
+        {
+            "apologies_pattern_count": "3",
+            "apologies_pattern_window": "4",
+            "playing_safe_meetings": "4",
+            "playing_safe_pulse_high": "5.5",
+            "playing_safe_pulse_spread": "0.25",
+            "recurring_topic_meetings": "2",
+            "same_airtime_order_meetings": "5",
+            "no_value_notes_meetings": "6",
+            "no_value_notes_reports": "8",
+        },
+    )
+
+    assert response.status_code == 302
+    stored = Thresholds.for_set(world.learning_set)
+    assert (stored.apologies_pattern_count, stored.apologies_pattern_window) == (3, 4)
+    assert (stored.playing_safe_meetings, str(stored.playing_safe_pulse_high)) == (4, "5.50")
+    assert str(stored.playing_safe_pulse_spread) == "0.25"
+    assert (stored.recurring_topic_meetings, stored.same_airtime_order_meetings) == (2, 5)
+    assert (stored.no_value_notes_meetings, stored.no_value_notes_reports) == (6, 8)
+    assert stored.carried_action_meetings == 2  # not sent: kept
+    client.force_login(world.facilitator)
+    dashboard = client.get(reverse("meetings:dashboard", args=[world.learning_set.pk]))
+    assert "3 of the last 4 raise a gentler prompt" in dashboard.content.decode()
+    assert "every report-back done at 4 meetings in a row with a pulse of at least 5.5" in (
+        dashboard.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"apologies_pattern_count": "4"}, "Meetings with apologies cannot be more than"),
+        ({"playing_safe_meetings": "1"}, "greater than or equal to 2"),
+        ({"playing_safe_pulse_high": "7.5"}, "less than or equal to 7"),
+        ({"playing_safe_pulse_spread": "0"}, "greater than or equal to 0.1"),
+        ({"recurring_topic_meetings": "13"}, "less than or equal to 12"),
+        ({"same_airtime_order_meetings": "1"}, "greater than or equal to 2"),
+        ({"no_value_notes_reports": "51"}, "less than or equal to 50"),
+        ({"no_value_notes_meetings": "three"}, "Enter a whole number"),
+    ],
+)
+def test_bad_collective_thresholds_are_refused_and_nothing_is_saved(
+    client, world, changes, message
+):
+    client.force_login(world.admin)
+    url = reverse("meetings:signal_thresholds", args=[world.programme.pk])
+
+    response = client.post(
+        url, {"carried_action_meetings": "5", "apologies_pattern_window": "3", **changes}
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SignalThresholds.objects.exists()
 
 
 def test_detection_reads_the_thresholds_in_constant_queries(world):

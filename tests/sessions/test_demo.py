@@ -43,7 +43,7 @@ def test_running_twice_changes_nothing(demo_sets):
     assert seed_demo_meetings() == []
 
     assert counts() == before
-    assert before["Meeting"] == 12
+    assert before["Meeting"] == 18
 
 
 def test_each_demo_set_has_three_held_meetings_and_three_to_come(demo_sets):

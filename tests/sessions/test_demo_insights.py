@@ -1,10 +1,12 @@
 """The demo sets open the dashboard (docs/signals.md#the-dashboard) with at least three kinds
-of prompt and a pulse trend; seeding again changes nothing."""
+of prompt and a pulse trend, and Set Hazel with a set-wide one
+(docs/signals.md#same-airtime-order); seeding again changes nothing."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from sessions import pulse
 from sessions.demo.insights import seed_set_insights
@@ -39,6 +41,24 @@ def test_each_demo_set_shows_three_kinds_of_prompt_and_a_pulse_trend(demo_sets):
         assert len(shown) >= 2
 
 
+def test_set_hazel_is_asked_about_its_airtime_order(demo_sets):
+    hazel = LearningSet.objects.get(name="Set Hazel")
+
+    (prompt,) = InactionPrompt.objects.filter(
+        learning_set=hazel, signal="same_airtime_order", status="open"
+    )
+
+    assert prompt.member is None
+    held = list(hazel.meetings.filter(status="held").order_by("starts_at"))
+    assert list(prompt.evidence_meetings.order_by("starts_at")) == held
+    assert "The same 3 members took airtime in the same order" in prompt.summary
+    assert prompt.suggested_question.startswith("What does our usual order protect us from")
+    # Aurora and Birch vary their order: no such prompt there.
+    assert not InactionPrompt.objects.filter(
+        learning_set__in=demo_sets, signal="same_airtime_order"
+    ).exists()
+
+
 def test_seeding_again_changes_nothing(demo_sets):
     before = counts()
 
@@ -54,3 +74,25 @@ def test_a_set_that_has_not_met_three_times_is_left_alone(demo_sets):
     assert seed_set_insights(learning_set) is False
     assert not Action.objects.filter(learning_set=learning_set).exists()
     assert not InactionPrompt.objects.filter(learning_set=learning_set).exists()
+
+
+def test_set_aurora_reads_its_dip_as_stretch_and_set_birch_as_danger(demo_sets, client):
+    by_name = {learning_set.name: learning_set for learning_set in demo_sets}
+    readings = {}
+    for name, learning_set in by_name.items():
+        held = list(learning_set.meetings.filter(status="held"))
+        shown = [r for r in pulse.results(held, learning_set.programme).values() if r.shown]
+        latest = max(shown, key=lambda r: r.meeting.starts_at)
+        assert latest.challenge is not None
+        prompt = InactionPrompt.objects.get(
+            learning_set=learning_set, signal="pulse_dip", status="open"
+        )
+        readings[name] = ("reads as stretch" in prompt.summary, latest.stretched)
+    assert readings == {"Set Aurora": (True, True), "Set Birch": (False, False)}
+
+    aurora = by_name["Set Aurora"]
+    facilitator = aurora.memberships.filter(role="facilitator").first().user
+    client.force_login(facilitator)
+    page = client.get(reverse("meetings:dashboard", args=[aurora.pk])).content.decode()
+    assert "reads as stretch" in page
+    assert "Challenge" in page

@@ -44,7 +44,7 @@ def test_running_twice_changes_nothing(debug_on):
     assert counts() == first
     assert dict(User.objects.values_list("email", "password")) == passwords
     assert first["Programme"] == 1
-    assert first["LearningSet"] == 2
+    assert first["LearningSet"] == 3
 
 
 def test_every_role_is_there(debug_on):

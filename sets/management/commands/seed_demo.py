@@ -1,4 +1,4 @@
-"""Demo data: a programme with two sets and one person in every role of docs/product.md#roles.
+"""Demo data: a programme with three sets and one person in every role of docs/product.md#roles.
 
 Every step finds what exists before it creates anything, so running the command again
 changes nothing. Apps above `sets` (meetings, journals) add to the demo with a `demo` module
@@ -152,6 +152,23 @@ SETS = [
             Person("grace.liu", "Grace Liu", "Member of Set Birch"),
             Person("callum.reid", "Callum Reid", "Member of Set Birch"),
             Person("fatima.begum", "Fatima Begum", "Member of Set Birch"),
+        ],
+    ),
+    SetPlan(
+        name="Set Hazel",
+        purpose=("Service managers stepping up to lead merged teams across two organisations."),
+        place="Northfield Business School, Room 1.08",
+        facilitator=Person(
+            "facilitator.hazel",
+            "Meera Joshi",
+            "Facilitator of Set Hazel: a set that takes airtime in the same order every time",
+        ),
+        members=[
+            Person("member.hazel", "Ben Carter", "Member of Set Hazel"),
+            Person("hannah.lewis", "Hannah Lewis", "Member of Set Hazel"),
+            Person("kwame.mensah", "Kwame Mensah", "Member of Set Hazel"),
+            Person("joanna.wells", "Joanna Wells", "Member of Set Hazel"),
+            Person("leo.marsh", "Leo Marsh", "Member of Set Hazel"),
         ],
     ),
 ]
