@@ -28,11 +28,30 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
-from sessions import pulse
-from sessions.models import Attendance, Meeting, PulseReceipt, PulseTally, ReportBack
+from sessions.models import (
+    Attendance,
+    Meeting,
+    PulseItem,
+    PulseReceipt,
+    PulseTally,
+    ReportBack,
+)
 from sessions.notice import with_notice_q
 from sessions.queries import ConsentedStory, consented_stories
 from sessions.reports import disclosure
@@ -262,33 +281,73 @@ def _published_meetings(scope: ReportScope) -> QuerySet[Meeting]:
     return meetings
 
 
-def safety_points(responses: int, item_sums: Mapping[int, int]) -> int:
-    """The sum over answers of every statement's score, reverse-scored where it is, from how
-    many answered and each statement's sum of answers: the overall safety mean of
-    sessions.pulse is this ÷ (responses × statements)."""
-    return sum(
-        8 * responses - item_sums[item.number] if item.reverse else item_sums[item.number]
-        for item in pulse.ITEMS
-    )
+@dataclass(frozen=True)
+class Statement:
+    """What one meeting's answers to one statement add to its month: how many answered, the
+    sum of their answers, and how the programme scores the statement."""
+
+    responses: int
+    total: int
+    reverse: bool
+    challenge: bool
+
+    @property
+    def score_sum(self) -> int:
+        """The sum of the answers' scores, reverse-scored where the statement is."""
+        return 8 * self.responses - self.total if self.reverse else self.total
 
 
-def pulse_months(scope: ReportScope) -> dict[date, tuple[int, int, int, int]]:
-    """Month → answers, safety points, respondents and sets, from the tallies of published
-    pulses (sums only, never a person's answers) and their receipts. Two queries."""
+def safety_sum(statements: Iterable[Statement]) -> tuple[int, Fraction]:
+    """One meeting's answers and the sum over them of each answer's safety score: the
+    meeting's overall safety mean (sessions.pulse: the mean of its safety statements' scores,
+    or of every statement's when it asked none) times its answers, so that a month's mean is
+    the sum of its meetings' ÷ the sum of their answers."""
+    asked = list(statements)
+    safety = [s for s in asked if not s.challenge] or asked
+    if not safety:
+        return 0, Fraction(0)
+    responses = safety[0].responses  # every statement a meeting asked has every answer
+    return responses, Fraction(sum(s.score_sum for s in safety), len(safety))
+
+
+def _statement(programme: int, field: str) -> Subquery:
+    """A tally's statement's `field`, as the programme defines it."""
+    rows = PulseItem.objects.filter(programme=programme, number=OuterRef("item"))
+    return Subquery(rows.values(field)[:1])
+
+
+def pulse_months(scope: ReportScope) -> dict[date, tuple[int, Fraction, int, int]]:
+    """Month → answers, the sum of their safety scores, respondents and sets, from the tallies
+    of published pulses (sums only, never a person's answers) and their receipts. Two
+    queries."""
     meetings = _published_meetings(scope)
+    programme = scope.programme.pk
     tallies = (
         _by_month(PulseTally.objects.filter(meeting__in=meetings), "meeting__starts_at", scope)
-        .values("month", "item")
-        .annotate(responses=Sum("count"), total=Sum(F("point") * F("count")))
+        .values("month", "meeting", "item")
+        .annotate(
+            responses=Sum("count"),
+            total=Sum(F("point") * F("count")),
+            reverse=_statement(programme, "reverse"),
+            dimension=_statement(programme, "dimension"),
+        )
         .order_by()
     )
-    sums: dict[date, dict[int, int]] = {}
-    responses: dict[date, int] = {}
+    asked: dict[tuple[date, int], list[Statement]] = {}
     for row in tallies:
-        month = _month(row["month"])
-        sums.setdefault(month, {})[row["item"]] = row["total"] or 0
-        if row["item"] == pulse.ITEMS[0].number:
-            responses[month] = row["responses"] or 0
+        asked.setdefault((_month(row["month"]), row["meeting"]), []).append(
+            Statement(
+                responses=row["responses"] or 0,
+                total=row["total"] or 0,
+                reverse=bool(row["reverse"]),
+                challenge=row["dimension"] == PulseItem.Dimension.CHALLENGE,
+            )
+        )
+    sums: dict[date, tuple[int, Fraction]] = {}
+    for (month, _), statements in asked.items():
+        responses, points = safety_sum(statements)
+        before = sums.get(month, (0, Fraction(0)))
+        sums[month] = (before[0] + responses, before[1] + points)
     receipts = (
         _by_month(PulseReceipt.objects.filter(meeting__in=meetings), "meeting__starts_at", scope)
         .values("month")
@@ -299,9 +358,7 @@ def pulse_months(scope: ReportScope) -> dict[date, tuple[int, int, int, int]]:
     )
     behind = {_month(r["month"]): (r["people"], r["sets"]) for r in receipts}
     return {
-        month: (n, safety_points(n, sums[month]), *behind.get(month, (0, 0)))
-        for month, n in responses.items()
-        if n
+        month: (n, points, *behind.get(month, (0, 0))) for month, (n, points) in sums.items() if n
     }
 
 
@@ -414,13 +471,13 @@ def evaluation(scope: ReportScope) -> Evaluation:
             PulseFigures(
                 f"{month:%B %Y}",
                 answers if shown else None,
-                Fraction(points, answers * len(pulse.ITEMS)) if shown else None,
+                points / answers if shown else None,
             )
         )
     if all(row.answers is not None for row in pulse_rows):
         answers = sum(values[0] for values in pulses.values())
-        points = sum(values[1] for values in pulses.values())
-        mean = Fraction(points, answers * len(pulse.ITEMS)) if answers else None
+        points = sum((values[1] for values in pulses.values()), Fraction(0))
+        mean = points / answers if answers else None
         pulse_total = PulseFigures("The period", answers, mean)
     else:
         pulse_total = PulseFigures("The period", None, None)

@@ -71,7 +71,7 @@ class SetPlan:
 @dataclass
 class Truth:
     """Per (set name, month): expected, attended, committed; done, carried, dropped; and
-    per month: pulse answers and safety points (summed over the seven statements)."""
+    per month: pulse answers and the sum of their safety scores."""
 
     attendance: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     outcomes: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
@@ -172,7 +172,7 @@ def _meeting(learning_set, plan, j, present, truth):
         meeting.pulse_published_at = starts + timedelta(days=8)
         meeting.save(update_fields=["pulse_published_at"])
         truth.pulse[month][0] += len(levels)
-        truth.pulse[month][1] += 7 * sum(levels)
+        truth.pulse[month][1] += sum(levels)  # each answer's safety score is its level
     return meeting
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from alsspace.models import AuditEvent
 from sessions.audit_actions import MeetingAction
-from sessions.models import Meeting
+from sessions.models import Meeting, PulseItem, PulseTally
 from sessions.reports.disclosure import K
 from sessions.services.stories import share_story
 from tests.sessions.builders import safe_pulse
@@ -280,7 +280,7 @@ def test_with_no_small_group_every_figure_is_published_and_true(db, client):
         assert shown["Action outcomes", name, "Total"] == str(sum(outcomes))
     answers, points = truth.pulse[month_of(0)]
     assert shown["Pulse", "January 2025", "Answers"] == str(answers)
-    assert shown["Pulse", "January 2025", "Mean"] == str(round(points / answers / 7, 1))
+    assert shown["Pulse", "January 2025", "Mean"] == str(round(points / answers, 1))
     assert attack(client, built, NO_SMALL_GROUP) == []
 
 
@@ -335,6 +335,27 @@ def test_an_unpublished_pulse_and_meetings_not_held_never_count(db, client):
     )
     safe_pulse(held, 9, 1)  # answered, never published
     assert csv_figures(client, built) == before
+
+
+def test_the_pulse_mean_is_of_the_safety_statements_never_the_challenge_ones(db, client):
+    built = build(NO_SMALL_GROUP)
+    client.force_login(built.admin)
+    before = csv_figures(client, built)
+    PulseItem.objects.create(
+        programme=built.programme,
+        number=8,
+        position=8,
+        text="The set stretched my thinking this time.",
+        dimension=PulseItem.Dimension.CHALLENGE,
+    )
+    for meeting in Meeting.objects.filter(learning_set__programme=built.programme):
+        answers = sum(t.count for t in meeting.pulse_tallies.filter(item=1))
+        if answers:
+            PulseTally.objects.create(meeting=meeting, item=8, point=1, count=answers)
+    assert csv_figures(client, built) == before
+    january = before["Pulse", "January 2025", "Mean safety (1 to 7)"]
+    answers, points = built.truth.pulse[month_of(0)]
+    assert january == str(round(points / answers, 1))
 
 
 def test_the_period_is_whole_months(db, client):
