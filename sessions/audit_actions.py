@@ -9,6 +9,7 @@ from alsspace.audit_actions import ATTENDANCE, PERSON, PROGRAMME, SET, describe
 class MeetingAction(models.TextChoices):
     ATTENDANCE_EXPORTED = "attendance.exported", "Attendance exported"
     REPORT_BACK_CHANGED = "report_back.changed", "A member's own report-back changed"
+    EVALUATION_EXPORTED = "evaluation.exported", "Evaluation report downloaded"
     STORY_SHARED = "value_story.shared", "A value story shared with the programme"
     STORY_SHARING_CHANGED = (
         "value_story.sharing_changed",
@@ -21,6 +22,7 @@ class MeetingAction(models.TextChoices):
 MEETING_ACTIONS = (
     describe(MeetingAction.ATTENDANCE_EXPORTED, ATTENDANCE, "Exported the attendance"),
     describe(MeetingAction.REPORT_BACK_CHANGED, PERSON, "Changed the report-back written by"),
+    describe(MeetingAction.EVALUATION_EXPORTED, PROGRAMME, "Downloaded the evaluation report of"),
     # A value story's events name its number and set, and whether it is named or anonymised,
     # never its text (docs/confidentiality.md#value-stories).
     describe(MeetingAction.STORY_SHARED, SET, "Shared with the programme a value story from"),

@@ -392,3 +392,60 @@ def attendance_xlsx(scope, *, now):
             Sheet("Sets", SETS_HEADER, set_rows(sets), (24, 32, 14, 20, 10, 10, 10, 13, 18)),
         ]
     )
+
+
+# The evaluation report (sessions/reports/evaluation.py)
+
+EVALUATION_HEADER = ("Section", "Set or month", "Item", "Value")
+HELD_BACK = "held back"
+
+
+def _figure(value):
+    return HELD_BACK if value is None else value
+
+
+def story_teller(story):
+    """Who a shared value story is by, as its author chose: their name, or no one."""
+    return f"told by {story.author_name}" if story.author_name else "anonymised"
+
+
+def evaluation_rows(report, period):
+    """The report's figures, one per row: what the page shows, with "held back" where it
+    holds a figure back; then each value story shared with the programme, with its author's
+    name only where they chose to be named. Nothing else said in a set, no member's name."""
+    yield ("Report", "", "Programme", report.scope.programme.name)
+    yield ("Report", "", "Period", period)
+    yield ("Report", "", "Fewest people behind a figure", report.minimum)
+    for row in [*report.attendance, report.attendance_total]:
+        for label, value in (
+            ("Attendances expected", row.expected),
+            ("Attended", row.attended),
+            ("Attended or apologies with notice", row.committed),
+        ):
+            yield ("Attendance", row.name, label, _figure(value))
+        if not row.held:
+            yield ("Attendance", row.name, "Attendance rate (%)", row.rate)
+            yield ("Attendance", row.name, "Commitment rate (%)", row.commitment_rate)
+    for row in [*report.outcomes, report.outcomes_total]:
+        for label, value in (
+            ("Done", row.done),
+            ("Carried forward", row.carried),
+            ("Dropped", row.dropped),
+            ("Total", row.total),
+        ):
+            yield ("Action outcomes", row.name, label, _figure(value))
+    # As on the page: no pulse rows when no pulse was published in the period.
+    for month in [*report.pulse, report.pulse_total] if report.pulse else []:
+        yield ("Pulse", month.label, "Answers", _figure(month.answers))
+        yield ("Pulse", month.label, "Mean safety (1 to 7)", _figure(month.rounded))
+    for story in report.stories:
+        item = f"{story.cycle_label}, {story_teller(story)}"
+        yield ("Value story", story.set_name, item, story.text)
+
+
+def evaluation_csv(report, period):
+    """The report as CSV text, with a byte-order mark for spreadsheets; cells that would run as
+    a formula are neutralised (a set's name is its facilitator's choice)."""
+    yield BOM + csv_line(EVALUATION_HEADER)
+    for row in evaluation_rows(report, period):
+        yield csv_line(row)

@@ -82,6 +82,13 @@ rules.add_perm("meetings.schedule_learningset", can_schedule_meetings & is_open_
 rules.add_perm("meetings.view_dashboard_learningset", can_view_dashboard)
 rules.add_perm("meetings.view_attendance_report_learningset", can_view_attendance_report)
 
+# The evaluation report, figures held back below a minimum group and never a word said: the
+# programme's admins only, who hand it to the sponsoring organisation
+# (docs/confidentiality.md#who-sees-what).
+can_view_evaluation = is_programme_admin
+
+rules.add_perm("meetings.view_evaluation_programme", can_view_evaluation)
+
 
 # Meetings
 

@@ -7,6 +7,7 @@ from sessions.views import (
     bids,
     calendars,
     dashboard,
+    evaluation,
     meeting,
     pulse,
     pulse_items,
@@ -91,6 +92,16 @@ urlpatterns = [
         "programmes/<int:pk>/attendance/export/",
         reports.ProgrammeExportView.as_view(),
         name="attendance_export",
+    ),
+    path(
+        "programmes/<int:pk>/evaluation/",
+        evaluation.EvaluationView.as_view(),
+        name="evaluation",
+    ),
+    path(
+        "programmes/<int:pk>/evaluation/export/",
+        evaluation.EvaluationExportView.as_view(),
+        name="evaluation_export",
     ),
     path("sets/<int:pk>/attendance/", reports.SetReportView.as_view(), name="set_report"),
     path(

@@ -695,6 +695,18 @@ CASES = {
         },
         method="get",
     ),
+    "evaluation": lambda p: Case(
+        p.world.admin,
+        url("meetings:evaluation", p.world.programme.pk),
+        {"from": DATES[:1], "to": DATES[1:]},
+        method="get",
+    ),
+    "evaluation_export": lambda p: Case(
+        p.world.admin,
+        url("meetings:evaluation_export", p.world.programme.pk),
+        {"from": DATES[:1], "to": DATES[1:]},
+        method="get",
+    ),
     "set_attendance_export": lambda p: Case(
         p.world.facilitator,
         url("meetings:set_attendance_export", p.world.learning_set.pk),

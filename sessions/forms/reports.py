@@ -4,7 +4,7 @@ Dates are whole days in the programme's time zone, both ends included. Every fie
 optional: a blank form covers every set and every held meeting.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils.formats import date_format
@@ -153,3 +153,73 @@ class AttendanceExportForm(AttendanceFilterForm):
 
     def clean_format(self):
         return self.cleaned_data.get("format") or "csv"
+
+
+def _month_words(day):
+    return date_format(day, "F Y")
+
+
+class EvaluationFilterForm(forms.Form):
+    """The evaluation report's period: whole calendar months in the programme's time zone, so
+    that a month's figures are the same in every period that covers it
+    (docs/reports.md#disclosure-control). A day is read as its month, both ends included;
+    both are optional."""
+
+    def __init__(self, data, *, programme):
+        super().__init__(data)
+        self.programme = programme
+        zone = programme.time_zone
+        self.fields["from"] = BoundedDateField(
+            required=False,
+            widget=DateInput(),
+            help_text=f"Its month is the first counted, in the programme’s time zone ({zone}).",
+        )
+        self.fields["to"] = BoundedDateField(
+            required=False, widget=DateInput(), help_text="Its month is the last counted."
+        )
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("from"), data.get("to")
+        if first and last and first > last:
+            self.add_error(
+                "to",
+                f"The last day, {_day(last)}, is before the first, {_day(first)}. Choose a last "
+                "day on or after the first.",
+            )
+        return data
+
+    def months(self):
+        """The first day of the first and of the last month, or None where open."""
+        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        return (first.replace(day=1) if first else None, last.replace(day=1) if last else None)
+
+    def scope(self):
+        zone = ReportScope(self.programme).zone
+        first, last = self.months()
+        after = date(last.year + last.month // 12, last.month % 12 + 1, 1) if last else None
+        return ReportScope(
+            programme=self.programme,
+            starts=datetime.combine(first, time.min, tzinfo=zone) if first else None,
+            ends=datetime.combine(after, time.min, tzinfo=zone) if after else None,
+        )
+
+    def period(self):
+        """The chosen months in words."""
+        first, last = self.months()
+        if first and last:
+            if first == last:
+                return _month_words(first)
+            return f"{_month_words(first)} to {_month_words(last)}"
+        if first:
+            return f"from {_month_words(first)}"
+        if last:
+            return f"up to {_month_words(last)}"
+        return "all months"
+
+    def query(self):
+        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        return {
+            "from": first.isoformat() if first else "",
+            "to": last.isoformat() if last else "",
+        }

@@ -18,6 +18,7 @@ from alsspace.models import AuditEvent, User
 from sessions.audit_actions import MeetingAction
 from sessions.models import Attendance
 from sessions.reports.attendance import STATUS_CHOICES, ReportScope, held_after_leaving
+from sets.models import Programme
 
 STATUS_NAMES = dict(STATUS_CHOICES)
 
@@ -52,6 +53,22 @@ def record_attendance_export(
         status=STATUS_NAMES.get(scope.status, "All statuses"),
         rows=rows,
         **period,
+    )
+
+
+@transaction.atomic
+def record_evaluation_export(
+    programme: Programme, *, period: str, actor: User, ip: str | None = None
+) -> AuditEvent:
+    """Who downloaded the programme's evaluation report, and for which months."""
+    return record(
+        MeetingAction.EVALUATION_EXPORTED,
+        actor=actor,
+        ip=ip,
+        programme=programme,
+        subject=programme.name,
+        format="CSV",
+        period=period,
     )
 
 

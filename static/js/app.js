@@ -39,6 +39,15 @@
     }
   })
 
+  // A button with data-print prints the page (its print layout); without this file it stays
+  // hidden, and the browser's own print does the same.
+  function offerPrinting () {
+    document.querySelectorAll('button[data-print]').forEach(function (button) {
+      button.hidden = false
+      button.addEventListener('click', function () { window.print() })
+    })
+  }
+
   // A passkey the browser could not make or use (cancelled, timed out, no key): allauth's
   // WebAuthn script announces it; the page's own notice says so and takes the focus.
   document.addEventListener('allauth.error', function (event) {
@@ -51,4 +60,5 @@
   })
 
   document.addEventListener('DOMContentLoaded', focusFirstInvalidField)
+  document.addEventListener('DOMContentLoaded', offerPrinting)
 })()
