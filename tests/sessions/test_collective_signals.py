@@ -283,6 +283,21 @@ def test_an_action_at_one_of_the_meetings_breaks_the_topic_s_run(alpha):
     assert not prompts(alpha, Signal.RECURRING_TOPIC).exists()
 
 
+def test_a_topic_closed_each_time_as_learning_noted_still_recurs(alpha):
+    """docs/signals.md#recurring-topic: learning noted is an outcome once, not every time."""
+    meetings = held_meetings(alpha.learning_set, 3)
+    for meeting in meetings:
+        brought = topic_slot(meeting, alpha.member, "Restructuring the finance team")
+        brought.learning_noted_at = meeting.ends_at
+        brought.learning_noted_by = alpha.member
+        brought.save()
+
+    detect(alpha)
+
+    assert only_open(alpha, Signal.RECURRING_TOPIC).evidence_meetings.count() == 3
+    assert not prompts(alpha, Signal.TALK_WITHOUT_ACTION).exists()
+
+
 def test_two_slots_on_one_topic_at_one_meeting_count_once(alpha):
     m1, m2 = held_meetings(alpha.learning_set, 2)
     for meeting in (m1, m1, m2):
