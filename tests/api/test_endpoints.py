@@ -10,6 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from api import services, tokens
 from api.models import ApiToken
@@ -420,3 +423,21 @@ def test_writing_is_refused(client, token):
     response = client.post(url("sets"), {}, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 405
     assert not Meeting.objects.exists()
+
+
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    header=st.one_of(
+        st.text(max_size=80),
+        st.builds(lambda t: f"Bearer als_{t}", st.text(max_size=80)),
+        st.builds(lambda t: f"Bearer als_0123456789ab_{t}", st.text(max_size=300)),
+    )
+)
+def test_a_hostile_authorization_header_is_401(client, token, header):
+    wsgi = header.encode("utf-8", "surrogatepass").decode("latin-1")
+    response = client.get(url("attendance"), HTTP_AUTHORIZATION=wsgi)
+    assert response.status_code in (400, 401)
