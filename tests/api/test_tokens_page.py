@@ -98,6 +98,16 @@ def test_revoking_stops_a_token_and_is_audited(client, world):
     assert AuditEvent.objects.filter(action=ApiAction.TOKEN_REVOKED).count() == 1
 
 
+def test_the_programmes_audit_log_says_who_made_and_revoked_a_token(client, world):
+    client.force_login(world.admin)
+    client.post(page(world), {"name": "HR nightly import", "last_day": ""})
+    token = ApiToken.objects.get()
+    client.post(page(world), {"revoke": token.pk})
+    log = client.get(reverse("sets:audit", args=[world.programme.pk])).content.decode()
+    assert "Created an API token for" in log and "Revoked an API token of" in log
+    assert f"HR nightly import ({token.prefix})" in log
+
+
 def test_another_programmes_token_cannot_be_revoked_here(client, world):
     elsewhere = ProgrammeFactory(admins=[world.admin])
     token, _ = services.create_token(
