@@ -3,6 +3,7 @@ does not apply) and the programme admins' token page."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.cache import never_cache
 
 from api import views
 from api.endpoints import api
@@ -13,10 +14,11 @@ app_name = "api"
 def _without_sign_in(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     """Each endpoint authenticates its token itself (api.endpoints.TokenAuth): a visitor's
     session counts for nothing there, and LoginRequiredMiddleware must not redirect a client
-    to a sign-in page."""
+    to a sign-in page. Nothing an endpoint answers (names and emails, attendance) may be kept
+    by a cache on the way."""
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = login_not_required(pattern.callback)
+            pattern.callback = never_cache(login_not_required(pattern.callback))
     return patterns
 
 

@@ -109,6 +109,12 @@ def test_an_expired_token_is_401(client, world, token):
     assert get(client, raw, url("sets")).status_code == 200
 
 
+def test_no_cache_on_the_way_keeps_an_answer(client, token):
+    _, raw = token
+    response = get(client, raw, url("attendance"))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 def test_a_signed_in_session_is_not_a_token(client, world):
     client.force_login(world.admin)
     assert client.get(url("sets")).status_code == 401
