@@ -23,7 +23,7 @@ help:
 	@echo "make lint          ruff check and ruff format --check"
 	@echo "make format        fix what ruff can and format the code"
 	@echo "make typecheck     mypy with django-stubs (strict for services, rules, queries, signals)"
-	@echo "make layers        the import contract: reflections -> sessions -> sets -> alsspace"
+	@echo "make layers        the import contract: (reflections | api) -> sessions -> sets -> alsspace"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make install       create .venv and install requirements.txt"
 	@echo "make bench         page latency, load and export benchmark on PostgreSQL (BENCH_ARGS=--quick)"

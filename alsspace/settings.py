@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "sets",
     "sessions.apps.MeetingsConfig",
     "reflections",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ALS Space <noreply@alsspace.loca
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+
+# The read-only API (docs/api.md): requests a token may make a minute, counted in the cache
+# above, and the rows of a page (a client may ask for up to API_MAX_PAGE_SIZE).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 500
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "Europe/London")

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("sets.urls")),
     path("", include("sessions.urls")),
     path("", include("reflections.urls")),
+    path("", include("api.urls")),
 ]

@@ -1,8 +1,12 @@
 """iCalendar (RFC 5545) files of meetings, for downloads, email attachments and feeds.
 
 An event carries only what the schedule shows: the set's name, times, place and links.
-Never topics or anything else said in the set. Each meeting keeps its UID for life, and its
-SEQUENCE rises with every change, so calendars update the event rather than add another.
+Never topics or anything else said in the set. A meeting online carries its video link for
+the set's own people (docs/product.md#meetings-online): LOCATION is the place, or the link
+when there is no place, and URL the link; for anyone else (a programme admin downloading a
+set's schedule) LOCATION is the place and URL the meeting page. Each meeting keeps its UID
+for life, and its SEQUENCE rises with every change, so calendars update the event rather than
+add another.
 """
 
 from zoneinfo import ZoneInfo
@@ -22,11 +26,12 @@ def event_uid(meeting):
     return f"{meeting.uid}@{UID_DOMAIN}"
 
 
-def meeting_event(meeting):
+def meeting_event(meeting, *, with_link=True):
     page = settings.SITE_URL + meeting.get_absolute_url()
+    link = meeting.video_link if with_link else ""
     description = [f"Meeting page: {page}"]
-    if meeting.video_link:
-        description.append(f"Video link: {meeting.video_link}")
+    if link:
+        description.append(f"Video link: {link}")
     if meeting.status == Meeting.Status.CANCELLED:
         description.insert(0, "This meeting is cancelled.")
     event = Event()
@@ -36,17 +41,18 @@ def meeting_event(meeting):
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", f"{meeting.learning_set.name} meeting")
-    if meeting.place:
-        event.add("location", meeting.place)
-    event.add("url", page)
+    if meeting.place or link:
+        event.add("location", meeting.place or link)
+    event.add("url", link or page)
     event.add("description", "\n".join(description))
     event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
     return event
 
 
-def calendar_bytes(meetings, *, name=None, method=None):
+def calendar_bytes(meetings, *, name=None, method=None, with_link=True):
     """One VCALENDAR holding a VEVENT per meeting. `name` titles a subscribed calendar;
-    `method` is set on emailed files (PUBLISH: add or update without replying)."""
+    `method` is set on emailed files (PUBLISH: add or update without replying); `with_link`
+    says whether the reader is one of the set's own people, who get its video links."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -56,7 +62,7 @@ def calendar_bytes(meetings, *, name=None, method=None):
     if name:
         calendar.add("x-wr-calname", name)
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting))
+        calendar.add_component(meeting_event(meeting, with_link=with_link))
     return calendar.to_ical()
 
 

@@ -18,6 +18,7 @@ from sets.rules import (
     can_view_set,
     can_view_set_content,
     is_active_member,
+    is_current_participant,
     is_member_under_contract,
     is_open_set,
     is_programme_admin,
@@ -78,7 +79,15 @@ can_view_attendance_report = is_set_lead
 # its members or the programme's admins (docs/confidentiality.md#who-sees-what).
 can_view_dashboard = is_set_facilitator
 
+# A meeting's video link is the set's way in: it is shown (on the meeting page and the
+# schedule, in calendar files) to the set's current facilitators and members only, never to
+# the programme's admins, who schedule meetings but do not join them
+# (docs/product.md#meetings-online).
+can_join_online = is_current_participant
+
 rules.add_perm("meetings.schedule_learningset", can_schedule_meetings & is_open_set)
+rules.add_perm("meetings.join_online_learningset", can_join_online)
+rules.add_perm("meetings.join_online_meeting", of_meeting(can_join_online))
 rules.add_perm("meetings.view_dashboard_learningset", can_view_dashboard)
 rules.add_perm("meetings.view_attendance_report_learningset", can_view_attendance_report)
 

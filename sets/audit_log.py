@@ -45,6 +45,7 @@ DETAIL_LABELS = {
     "change": "Change",
     "kind": "Kind",
     "step": "Step",
+    "token": "API token",
 }
 NO_ACTOR = "An erased account"
 

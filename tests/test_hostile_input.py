@@ -22,6 +22,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.services import create_token as create_api_token
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Bid, InactionPrompt, ReportBack, ValueStory
 from sets import imports
@@ -148,7 +149,7 @@ def encoded(items):
 def row_counts():
     """Rows of every model of ours and of the account apps (not Django's session table,
     which a refused request may still touch)."""
-    labels = {"alsspace", "sets", "meetings", "reflections", "account", "mfa"}
+    labels = {"alsspace", "sets", "meetings", "reflections", "api", "account", "mfa"}
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
@@ -386,6 +387,25 @@ def story_sharing_case(p):
         p.world.member,
         url("meetings:value_story_sharing", story.pk),
         {f"s{story.pk}-consent": STORY_FIELDS["consent"]},
+    )
+
+
+def api_token(p):
+    """A fresh token of the programme (each example its own, so none reaches its rate limit):
+    its id, as the revoke button sends it, and the token itself."""
+    token, raw = create_api_token(
+        p.world.programme, name="HR", last_day=None, actor=p.world.admin, ip=None
+    )
+    return str(token.pk), raw
+
+
+def api_case(p, name, fields):
+    return Case(
+        p.world.admin,
+        url(f"api:api_v1:{name}"),
+        fields,
+        method="get",
+        headers={"HTTP_AUTHORIZATION": f"Bearer {api_token(p)[1]}"},
     )
 
 
@@ -746,6 +766,32 @@ CASES = {
         p.world.member, url("meetings:closing_story", own_closing_entry(p).pk), STORY_FIELDS
     ),
     "value_story_sharing": story_sharing_case,
+    "api_token_create": lambda p: Case(
+        p.world.admin,
+        url("api:tokens", p.world.programme.pk),
+        {"name": ["HR nightly import"], "last_day": ["", "2030-01-15"]},
+    ),
+    "api_token_revoke": lambda p: Case(
+        p.world.admin, url("api:tokens", p.world.programme.pk), {"revoke": [api_token(p)[0]]}
+    ),
+    "api_attendance": lambda p: api_case(
+        p,
+        "attendance",
+        {
+            "set": [str(p.world.learning_set.pk), ""],
+            "from": DATES[:1],
+            "to": DATES[1:],
+            "status": ["", "present", "not_recorded"],
+            "page": ["1", "2"],
+            "page_size": ["", "10"],
+        },
+    ),
+    "api_members": lambda p: api_case(
+        p, "members", {"set": [str(p.world.learning_set.pk)], "from": DATES[:1], "to": DATES[1:]}
+    ),
+    "api_meetings": lambda p: api_case(
+        p, "meetings", {"set": [str(p.world.learning_set.pk)], "from": DATES[:1], "page": ["2"]}
+    ),
     "erase_account_wrong_password": lambda p: Case(
         p.world.member,
         url("reflections:erase_account"),

@@ -1,4 +1,4 @@
-"""Templates keep the import direction: reflections -> sessions -> sets -> alsspace.
+"""Templates keep the import direction: (reflections | api) -> sessions -> sets -> alsspace.
 
 import-linter (`make layers`, the contract in pyproject.toml) checks Python imports, template
 tag modules included. Templates slip past it, so this checks them, in every folder Django loads
@@ -26,6 +26,8 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Lowest first.
 LAYERS = ["alsspace", "sets", "sessions", "reflections"]
 RANK = {app: rank for rank, app in enumerate(LAYERS)}
+# The API is a layer beside the journal's, at the top: above sessions, below nothing.
+RANK["api"] = RANK["reflections"]
 
 LOAD = re.compile(r"{%\s*load\s+(.*?)\s*%}")
 URL = re.compile(r"""{%\s*url\s+(['"])([^'"]+)\1""")

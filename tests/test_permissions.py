@@ -156,6 +156,7 @@ SET_VIEWERS = dict(pending=200, member=200, facilitator=200, admin=200)
 SET_MANAGERS = dict(pending=403, member=403, facilitator=200, admin=200)
 SIGNED_IN_302 = {role: 302 for role in EVERYONE}
 FACILITATOR_ONLY = dict(pending=403, member=403, admin=403)
+API_WITHOUT_TOKEN = {role: 401 for role in ROLES}
 
 
 def _private_entry(w):
@@ -437,6 +438,27 @@ MATRIX = [
     ("meetings:signal_thresholds", _programme, "get", PROGRAMME_ADMIN_ONLY),
     # the programme's pulse statements: its admins choose them, and only they find the page
     ("meetings:pulse_items", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    # The programme's API tokens: its admins' page; an empty post names no token (400).
+    ("api:tokens", _programme, "get", PROGRAMME_ADMIN_ONLY),
+    ("api:tokens", _programme, "post", expect(admin=400)),
+    # The API takes a token, never a session: everyone without one gets 401
+    # (docs/api.md#tokens); its schema describes endpoints, no data, and is public.
+    ("api:api_v1:openapi-json", None, "get", expect(anonymous=200, **EVERYONE)),
+    # The API's root only names where its endpoints are: there is nothing at it.
+    ("api:api_v1:api-root", None, "get", expect(anonymous=404)),
+    ("api:api_v1:programme", None, "get", API_WITHOUT_TOKEN),
+    ("api:api_v1:sets", None, "get", API_WITHOUT_TOKEN),
+    ("api:api_v1:set", lambda w: {"set_id": w.learning_set.pk}, "get", API_WITHOUT_TOKEN),
+    (
+        "api:api_v1:set_members",
+        lambda w: {"set_id": w.learning_set.pk},
+        "get",
+        API_WITHOUT_TOKEN,
+    ),
+    ("api:api_v1:members", None, "get", API_WITHOUT_TOKEN),
+    ("api:api_v1:meetings", None, "get", API_WITHOUT_TOKEN),
+    ("api:api_v1:meeting", lambda w: {"meeting_id": w.meeting.pk}, "get", API_WITHOUT_TOKEN),
+    ("api:api_v1:attendance", None, "get", API_WITHOUT_TOKEN),
     ("meetings:attendance_export", _programme, "get", PROGRAMME_ADMIN_ONLY),
     # the evaluation report for the sponsor: the programme's admins only
     ("meetings:evaluation", _programme, "get", PROGRAMME_ADMIN_ONLY),

@@ -17,9 +17,10 @@ from sessions.views.mixins import MeetingPageMixin
 from sets.views.mixins import SetPageMixin
 
 
-def ics_response(meetings, *, name=None, download=None):
+def ics_response(meetings, *, name=None, download=None, with_link=True):
     response = HttpResponse(
-        calendars.calendar_bytes(meetings, name=name), content_type=calendars.CONTENT_TYPE
+        calendars.calendar_bytes(meetings, name=name, with_link=with_link),
+        content_type=calendars.CONTENT_TYPE,
     )
     if download:
         response["Content-Disposition"] = content_disposition_header(True, download)
@@ -31,7 +32,11 @@ class MeetingIcsView(MeetingPageMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.meeting
-        return ics_response([meeting], download=calendars.file_name(meeting))
+        return ics_response(
+            [meeting],
+            download=calendars.file_name(meeting),
+            with_link=request.user.has_perm("meetings.join_online_meeting", meeting),
+        )
 
 
 class SetIcsView(SetPageMixin, View):
@@ -43,6 +48,7 @@ class SetIcsView(SetPageMixin, View):
             queries.set_meetings(learning_set).select_related("learning_set"),
             name=f"{learning_set.name} meetings",
             download=f"{slugify(learning_set.name)}-meetings.ics",
+            with_link=request.user.has_perm("meetings.join_online_learningset", learning_set),
         )
 
 

@@ -225,6 +225,7 @@ class MeetingPage:
         self.can_view_content = user.has_perm("meetings.view_content_meeting", meeting)
         self.can_view_attendance = user.has_perm("meetings.view_attendance_meeting", meeting)
         self.can_send_apologies = user.has_perm("meetings.send_apologies_meeting", meeting)
+        self.can_join_online = user.has_perm("meetings.join_online_meeting", meeting)
         self.must_accept = not self.can_view_content and user.has_perm(
             "sets.accept_contract_learningset", self.learning_set
         )

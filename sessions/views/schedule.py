@@ -40,6 +40,9 @@ class ScheduleView(SetPageMixin, TemplateView):
             can_schedule=self.request.user.has_perm(
                 "meetings.schedule_learningset", self.learning_set
             ),
+            can_join_online=self.request.user.has_perm(
+                "meetings.join_online_learningset", self.learning_set
+            ),
             page_title="Schedule",
             **kwargs,
         )

@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alsspace.models import AuditEvent
+from api.audit_actions import ApiAction
+from api.models import ApiToken
+from api.services import create_token as create_api_token
 from reflections.models import JournalEntry, Prompt
 from sessions import pulse
 from sessions.audit_actions import MeetingAction
@@ -321,6 +324,25 @@ FORMS = {
         lambda w: w.programme.admins.count(),
         2,
         audits={SetAction.PROGRAMME_ADMIN_ADDED: 1},
+    ),
+    "api_token": Form(
+        "admin",
+        lambda w: reverse("api:tokens", args=[w.programme.pk]),
+        lambda w: {"name": "HR nightly import", "last_day": ""},
+        lambda w: ApiToken.objects.filter(programme=w.programme).count(),
+        1,
+        audits={ApiAction.TOKEN_CREATED: 1},
+    ),
+    "api_token_revoke": Form(
+        "admin",
+        lambda w: reverse("api:tokens", args=[w.programme.pk]),
+        lambda w: {"revoke": str(ApiToken.objects.get(programme=w.programme).pk)},
+        lambda w: ApiToken.objects.filter(programme=w.programme, revoked_at__isnull=False).count(),
+        1,
+        audits={ApiAction.TOKEN_REVOKED: 1},
+        prepare=lambda w: create_api_token(
+            w.programme, name="HR", last_day=None, actor=w.admin, ip=None
+        ),
     ),
     "contract": Form(
         "facilitator",

@@ -38,8 +38,10 @@ def test_a_meetings_ics_holds_its_schedule_and_nothing_said_in_the_set(client, w
     assert str(event["summary"]) == "Set Alpha meeting"
     assert str(event["location"]) == "Room 4, Northfield House"
     assert str(event["status"]) == "CONFIRMED"
-    assert str(event["url"]) == f"{settings.SITE_URL}{meeting.get_absolute_url()}"
+    # A meeting with a place and a video link: the place is where, the link its address.
+    assert str(event["url"]) == "https://video.example.org/alpha"
     assert "https://video.example.org/alpha" in str(event["description"])
+    assert f"{settings.SITE_URL}{meeting.get_absolute_url()}" in str(event["description"])
 
 
 @pytest.mark.parametrize(
