@@ -252,6 +252,8 @@ def test_the_sign_in_page_lets_forms_reach_the_configured_providers_only(client,
 
 def test_without_providers_the_sign_in_page_offers_none(client, db):
     body = client.get(reverse("account_login")).content.decode()
-    assert "Sign in with" not in body
+    assert "Or with your organisation’s sign-in" not in body
+    assert "/accounts/oidc/" not in body and "/accounts/saml/" not in body
+    assert "Sign in with a passkey" in body  # the page's own second way in stays
     policy = client.get(reverse("account_login"))["Content-Security-Policy"]
     assert "form-action 'self';" in policy + ";"
