@@ -37,7 +37,9 @@ SESSION_KEY = "alsspace_mfa_required"
 
 # The pages a person asked to set up two-factor sign-in may still reach: allauth's two-factor
 # pages (setting up an app, a security key or passkey, recovery codes, confirming it is them)
-# and signing out.
+# and signing out. Names are matched in full, namespace and all: the operator admin's pages of
+# second factors (`admin:mfa_authenticator_…`) are not allauth's, though their short names
+# start the same way.
 ALLOWED_URL_NAMES = frozenset({"account_logout", "account_reauthenticate", "healthz"})
 ALLOWED_URL_PREFIX = "mfa_"
 
@@ -84,7 +86,7 @@ def _is_allowed(request: HttpRequest) -> bool:
     if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
         return True
     try:
-        name = resolve(request.path_info).url_name or ""
+        name = resolve(request.path_info).view_name
     except Resolver404:
         return False
     return name in ALLOWED_URL_NAMES or name.startswith(ALLOWED_URL_PREFIX)

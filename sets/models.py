@@ -87,6 +87,11 @@ class Programme(RulesModel):
         validators.run(self)
 
 
+# The longest pulse window a set may have: the evaluation report waits this long after a month
+# before it shows the month's pulse (docs/reports.md#disclosure-control).
+PULSE_WINDOW_MAX_DAYS = 60
+
+
 class LearningSet(RulesModel):
     """An action learning set: 4–8 members and a facilitator within a programme."""
 
@@ -125,7 +130,7 @@ class LearningSet(RulesModel):
     pulse_window_days = models.PositiveSmallIntegerField(
         "pulse window (days)",
         default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        validators=[MinValueValidator(1), MaxValueValidator(PULSE_WINDOW_MAX_DAYS)],
         help_text="Members present at a meeting can answer its pulse for this many days after it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,8 @@ login asks this app.
   other sign-up is refused with a page that says why
   (docs/sso.md#signing-up-without-an-invitation).
 - Who they are. An existing account is matched by a verified email address (allauth's email
-  authentication, turned on in settings), and the provider is then linked to it.
+  authentication, turned on in settings), and the provider is then linked to it. "Verified"
+  is a claim of true, never any other value that Python would take as true.
 """
 
 from urllib.parse import urlsplit
@@ -76,9 +77,24 @@ class SignOnFormActionMiddleware:
         return response
 
 
+def asserted_verified(value: object) -> bool:
+    """Whether a provider's `email_verified` says yes: the boolean true, or the string "true"
+    as some providers' userinfo endpoints send every claim. allauth takes the claim as it
+    comes, and the string "false" is as truthy as any other, so anything else is a no."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def strictly_verified(sociallogin) -> None:
+    """Make each address the provider gave verified only if it asserted so in so many words
+    (`asserted_verified`), before anything reads it."""
+    for address in sociallogin.email_addresses:
+        address.verified = asserted_verified(address.verified)
+
+
 def verified_email(sociallogin) -> str | None:
     """The address the provider gave, if it asserted it as verified (an OpenID Connect
     `email_verified` claim, or a SAML application the operator marked `verified_email`)."""
+    strictly_verified(sociallogin)
     email = (sociallogin.user.email or "").lower()
     for address in sociallogin.email_addresses:
         if address.verified and address.email.lower() == email:
@@ -87,6 +103,12 @@ def verified_email(sociallogin) -> str | None:
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def authenticate_by_email(self, sociallogin):
+        """An existing account is matched only by an address the provider asserted as
+        verified in so many words (docs/sso.md#matching-accounts)."""
+        strictly_verified(sociallogin)
+        return super().authenticate_by_email(sociallogin)
+
     def is_open_for_signup(self, request, sociallogin):
         email = verified_email(sociallogin)
         provider_id = sociallogin.account.provider

@@ -10,7 +10,10 @@ Per set and for the programme, over whole calendar months in the programme's tim
   dropped (partly done and not done leave an action open without a carry, and are none of
   the three);
 - the pulse: the mean safety score of the published pulses of every set together, by month,
-  never a pulse that has not been published;
+  never a pulse that has not been published, and only once no pulse of the month can still
+  be (`pulse_settles_at`): the report publishes what has closed with enough answers itself,
+  so a month's figure never changes with who has looked at a set's results, which would let
+  an admin subtract one look from the next and read one meeting's pulse;
 - the value stories their authors share with the programme now, named or anonymised as each
   chose (sessions.queries.consented_stories), whatever the months: the one place a programme
   reads them (docs/confidentiality.md#value-stories).
@@ -18,13 +21,14 @@ Per set and for the programme, over whole calendar months in the programme's tim
 Every figure is worked out per month first; each month's table goes through
 sessions.reports.disclosure, and a figure over the period is published only if it is
 published in every one of its months. Nothing else of what was said, and nobody's name but a
-named story's author, is read. Nine queries, whatever the number of sets, meetings, months
+named story's author, is read. Ten queries (and four more the one time some pulses are due
+to be published), whatever the number of sets, meetings, months
 and stories.
 """
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -43,7 +47,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
+from sessions import pulse
 from sessions.models import (
     Attendance,
     Meeting,
@@ -56,6 +62,7 @@ from sessions.notice import with_notice_q
 from sessions.queries import ConsentedStory, consented_stories
 from sessions.reports import disclosure
 from sessions.reports.attendance import ReportScope, counted_attendance, report_sets
+from sets.models import PULSE_WINDOW_MAX_DAYS
 
 # A month's pulse across sets draws on at least this many sets, so that no set's own pulse
 # (which a programme's admins never see, docs/confidentiality.md#who-sees-what) reaches them.
@@ -268,17 +275,52 @@ def outcome_months(scope: ReportScope) -> OutcomeMonths:
     )
 
 
-def _published_meetings(scope: ReportScope) -> QuerySet[Meeting]:
+def _held_meetings(scope: ReportScope, *, published: bool) -> QuerySet[Meeting]:
     meetings = Meeting.objects.filter(
         learning_set__programme=scope.programme,
         status=Meeting.Status.HELD,
-        pulse_published_at__isnull=False,
+        pulse_published_at__isnull=not published,
     )
     if scope.starts is not None:
         meetings = meetings.filter(starts_at__gte=scope.starts)
     if scope.ends is not None:
         meetings = meetings.filter(starts_at__lt=scope.ends)
     return meetings
+
+
+def _published_meetings(scope: ReportScope) -> QuerySet[Meeting]:
+    return _held_meetings(scope, published=True)
+
+
+def pulse_settles_at(month: date, scope: ReportScope) -> datetime:
+    """When no pulse of the month can still be published: a day after the month ends (a
+    meeting may run past midnight), and then the longest pulse window a set may have. A
+    meeting of the month recorded later than that has its window closed already."""
+    end = datetime.combine(next_month(month), time(), tzinfo=scope.zone)
+    return end + timedelta(days=1 + PULSE_WINDOW_MAX_DAYS)
+
+
+def publish_closed_pulses(scope: ReportScope, now: datetime) -> set[date]:
+    """Publish the scope's pulses that have closed with enough answers, as the set's own pages
+    would when next looked at (sessions.pulse.results), so that what the report counts never
+    depends on whether anyone has looked. Returns the months with a pulse still open. One
+    query, and four more the one time some are due."""
+    unpublished = list(
+        _held_meetings(scope, published=False)
+        .select_related("learning_set")
+        .only("starts_at", "ends_at", "pulse_published_at", "learning_set__pulse_window_days")
+        .annotate(answers=Count("pulse_receipts"))
+        .order_by()
+    )
+    minimum = pulse.minimum_responses(scope.programme)
+    closed = [m for m in unpublished if pulse.is_closed(m, now)]
+    if any(m.answers >= minimum for m in closed):
+        pulse.results(closed, scope.programme, now)
+    return {
+        first_of_month(timezone.localtime(m.starts_at, scope.zone).date())
+        for m in unpublished
+        if not pulse.is_closed(m, now)
+    }
 
 
 @dataclass(frozen=True)
@@ -406,11 +448,14 @@ def _pulse_published(people: int, sets: int) -> bool:
 
 
 def evaluation(scope: ReportScope) -> Evaluation:
-    """The report for a programme over the scope's whole months. Nine queries."""
+    """The report for a programme over the scope's whole months. Ten queries (four more the
+    one time some pulses are due to be published)."""
     sets = list(report_sets(scope).order_by("name").values_list("pk", "name"))
     set_ids = [pk for pk, _ in sets]
     attendance = attendance_months(scope)
     outcomes = outcome_months(scope)
+    now = timezone.now()
+    open_months = publish_closed_pulses(scope, now)
     pulses = pulse_months(scope)
     months = sorted({m for _, m in attendance} | {m for _, _, m in outcomes.counts} | set(pulses))
     attendance_held = _attendance_tables(sorted({m for _, m in attendance}), set_ids, attendance)
@@ -466,7 +511,11 @@ def evaluation(scope: ReportScope) -> Evaluation:
     pulse_rows = []
     for month in sorted(pulses):
         answers, points, people, set_count = pulses[month]
-        shown = _pulse_published(people, set_count)
+        shown = (
+            _pulse_published(people, set_count)
+            and month not in open_months
+            and pulse_settles_at(month, scope) <= now
+        )
         pulse_rows.append(
             PulseFigures(
                 f"{month:%B %Y}",

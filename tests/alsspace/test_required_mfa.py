@@ -273,3 +273,28 @@ def test_checking_someone_marked_costs_the_same_whatever_they_run(
     client.get(url)  # the session is loaded and saved once
     with django_assert_num_queries(QUERIES_TO_REFUSE):
         assert is_sent_to_enrol(client.get(url))
+
+
+def test_an_operator_who_runs_the_programme_reaches_no_admin_page_of_second_factors(
+    client, required
+):
+    # The pages let through are allauth's own two-factor pages, by their full name: the
+    # operator admin's pages of second factors (`admin:mfa_authenticator_…`) are not among
+    # them, though their short names start the same way.
+    required.admin.is_staff = required.admin.is_superuser = True
+    required.admin.save(update_fields=["is_staff", "is_superuser"])
+    other = enrol(required.member)
+    sign_in(client, required.admin)
+    for url in [
+        reverse("admin:mfa_authenticator_changelist"),
+        reverse("admin:mfa_authenticator_change", args=[other.pk]),
+        reverse("admin:mfa_authenticator_history", args=[other.pk]),
+    ]:
+        assert is_sent_to_enrol(client.get(url)), url
+    response = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[other.pk]), {"post": "yes"}
+    )
+    assert is_sent_to_enrol(response)
+    assert Authenticator.objects.filter(pk=other.pk).exists()
+    # allauth's own pages still are.
+    assert not is_sent_to_enrol(client.get(reverse("mfa_activate_totp")))

@@ -18,7 +18,16 @@ from api import services, tokens
 from api.models import ApiToken
 from reflections.models import JournalEntry
 from sessions import exports
-from sessions.models import Action, AirtimeSlot, Bid, Meeting, PulseTally, ReportBack
+from sessions.models import (
+    Action,
+    AirtimeSlot,
+    Bid,
+    Meeting,
+    PulseItem,
+    PulseTally,
+    ReportBack,
+    ValueStory,
+)
 from sessions.reports.attendance import ReportScope
 from tests.factories import MembershipFactory, ProgrammeFactory, SetFactory
 from tests.sessions.attendance_data import build_attendance, held, london
@@ -250,6 +259,8 @@ PLANTED = {
     "contract": "Contract: what Priya says stays here",
     "bid": "Bid: my manager undermines me",
     "review": "Review: we talked over each other",
+    "story": "Value story: the night shift is heard now",
+    "statement": "Statement: I can admit a mistake to this set",
 }
 
 
@@ -270,8 +281,22 @@ def test_confidential_text_never_appears(client, world, token):
         slot=slot,
         text=PLANTED["action"],
     )
-    ReportBack.objects.create(
+    report_back = ReportBack.objects.create(
         action=action, meeting=data.alpha_meetings[1], outcome="done", note=PLANTED["report"]
+    )
+    # A story its author shares with the programme by name still stays out of the API, as do
+    # the programme's own pulse statements.
+    ValueStory.objects.create(
+        report_back=report_back,
+        learning_set=world.learning_set,
+        author=world.member,
+        text=PLANTED["story"],
+        cycle="applied",
+        consent="named",
+        consented_at=timezone.now(),
+    )
+    PulseItem.objects.create(
+        programme=world.programme, number=20, position=20, text=PLANTED["statement"]
     )
     Bid.objects.create(
         meeting=data.upcoming,
@@ -307,7 +332,7 @@ def test_confidential_text_never_appears(client, world, token):
     everything = "\n".join(bodies)
     for text in PLANTED.values():
         assert text not in everything
-    for word in ("pulse", "topic", "journal", "contract", "video"):
+    for word in ("pulse", "topic", "journal", "contract", "video", "story", "statement"):
         assert word not in everything.lower(), word
 
 

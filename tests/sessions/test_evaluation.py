@@ -6,21 +6,33 @@ subtracting them."""
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
+from fractions import Fraction
 from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from freezegun import freeze_time
 
 from alsspace.models import AuditEvent
 from sessions.audit_actions import MeetingAction
-from sessions.models import Meeting, PulseItem, PulseTally
+from sessions.models import Meeting, PulseItem, PulseReceipt, PulseTally
 from sessions.reports.disclosure import K
 from sessions.services.stories import share_story
+from tests.factories import MembershipFactory, SetFactory
 from tests.sessions.builders import safe_pulse
-from tests.sessions.evaluation_data import PLANTED, SECRET_NAME, SetPlan, build, month_of, story
+from tests.sessions.evaluation_data import (
+    LONDON,
+    PLANTED,
+    SECRET_NAME,
+    SetPlan,
+    build,
+    month_of,
+    story,
+)
 from tests.sessions.linear import Span
 
 HELD = "held back"
@@ -333,7 +345,9 @@ def test_an_unpublished_pulse_and_meetings_not_held_never_count(db, client):
         ends_at=unpublished.ends_at.replace(day=21),
         status=Meeting.Status.HELD,
     )
-    safe_pulse(held, 9, 1)  # answered, never published
+    # Closed with fewer answers than the threshold: never published, so never counted. (One
+    # closed with enough is published by the report itself: see below.)
+    safe_pulse(held, built.programme.pulse_threshold - 1, 1)
     assert csv_figures(client, built) == before
 
 
@@ -483,3 +497,65 @@ def test_the_number_of_queries_does_not_grow_with_the_data(db, client):
         )
     many = _queries(client, large)
     assert few == many
+
+
+def _third_set_meeting(built, day, answers=3):
+    """A third set, East, whose meeting in January 2025 was answered by `answers` members and
+    whose results nobody has looked at yet."""
+    east = SetFactory(programme=built.programme, name="East")
+    people = [MembershipFactory(learning_set=east).user for _ in range(answers)]
+    starts = datetime(2025, 1, day, 10, tzinfo=LONDON)
+    meeting = Meeting.objects.create(
+        learning_set=east,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        status=Meeting.Status.HELD,
+    )
+    safe_pulse(meeting, answers, 2)
+    PulseReceipt.objects.bulk_create(PulseReceipt(meeting=meeting, user=p) for p in people)
+    return meeting, people
+
+
+JANUARY = {"from": "2025-01-01", "to": "2025-01-31"}
+
+
+def test_a_months_pulse_does_not_change_when_the_set_looks_at_its_results(db, client):
+    # A set's results are published when someone first looks at them. If the programme's
+    # figure for the month took them in only then, the admin could subtract the look before
+    # from the look after, and read that one meeting's mean, which they never see
+    # (docs/reports.md#disclosure-control).
+    built = build(NO_SMALL_GROUP)
+    meeting, _ = _third_set_meeting(built, day=20)
+    client.force_login(built.admin)
+    before = csv_figures(client, built, **JANUARY)
+    facilitator = MembershipFactory(learning_set=meeting.learning_set, role="facilitator").user
+    member = Client()
+    member.force_login(facilitator)
+    assert member.get(reverse("meetings:pulse_results", args=[meeting.pk])).status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.pulse_published_at is not None
+    assert csv_figures(client, built, **JANUARY) == before
+    answers, points = built.truth.pulse[month_of(0)]
+    mean = Fraction(points + 3 * 2, answers + 3)
+    assert before["Pulse", "January 2025", "Mean safety (1 to 7)"] == str(round(float(mean), 1))
+
+
+def test_a_months_pulse_is_held_back_until_no_pulse_of_it_can_still_be_published(db, client):
+    # While a pulse of the month may still close and be published (its window is open, or a
+    # meeting of the month could still be recorded with one), the month's figure would
+    # change with it: it is held back, and shown once it can no longer change.
+    built = build(NO_SMALL_GROUP)
+    _third_set_meeting(built, day=31)
+    client.force_login(built.admin)
+    with freeze_time("2025-02-05"):  # East's pulse is still open
+        early = csv_figures(client, built, **JANUARY)
+    assert early["Pulse", "January 2025", "Answers"] == HELD
+    assert early["Pulse", "The period", "Answers"] == HELD
+    with freeze_time("2025-03-15"):  # closed, but a meeting of January could still be added
+        later = csv_figures(client, built, **JANUARY)
+    assert later["Pulse", "January 2025", "Answers"] == HELD
+    with freeze_time("2025-04-05"):
+        settled = csv_figures(client, built, **JANUARY)
+    answers, _ = built.truth.pulse[month_of(0)]
+    assert settled["Pulse", "January 2025", "Answers"] == str(answers + 3)
+    assert csv_figures(client, built, **JANUARY) == settled
