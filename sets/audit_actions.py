@@ -22,6 +22,10 @@ class SetAction(models.TextChoices):
     PROGRAMME_ADMIN_REMOVED = "programme.admin_removed", "Programme admin removed"
     MFA_REQUIRED = "programme.mfa_required", "Two-factor sign-in required"
     MFA_NOT_REQUIRED = "programme.mfa_not_required", "Two-factor sign-in no longer required"
+    REPORTING_CHANGED = (
+        "programme.reporting_changed",
+        "Programme time zone or pulse threshold changed",
+    )
     CONTRACT_VERSION = "contract.version", "New contract version"
     CONTRACT_ACCEPTED = "contract.accepted", "Contract accepted"
     CONTRACT_MINOR_VERSION = "contract.minor_version", "Contract reworded (minor)"
@@ -94,4 +98,9 @@ SET_ACTIONS = (
     describe(SetAction.SIGN_ON_LINKED, PROGRAMME, "Linked an identity provider to"),
     describe(SetAction.SIGN_ON_UNLINKED, PROGRAMME, "Unlinked the identity provider of"),
     describe(SetAction.PROGRAMME_ENTERED, PROGRAMME, "Signed up, without a set yet, to"),
+    describe(
+        SetAction.REPORTING_CHANGED,
+        PROGRAMME,
+        "Changed the time zone or pulse threshold its reports are counted by, of",
+    ),
 )

@@ -63,10 +63,31 @@ def create_programme(form: "ProgrammeForm", *, actor: User, ip: str | None = Non
 def save_programme(form: "ProgrammeForm", *, actor: User, ip: str | None = None) -> Programme:
     """Save a programme's details; turning its two-factor requirement on or off is audited
     (docs/confidentiality.md#signing-in)."""
+    adding = form.instance._state.adding
     programme: Programme = form.save()
     if "require_mfa" in form.changed_data:
         _record_mfa_requirement(programme, actor=actor, ip=ip)
+    # The months and the pulses the evaluation report counts follow these two settings, so
+    # changing either is on record (docs/reports.md#disclosure-control).
+    reporting: dict[str, Any] = {
+        name: {"from": str(form.initial.get(name, "")), "to": str(form.cleaned_data[name])}
+        for name in REPORTING_FIELDS
+        if name in form.changed_data and not adding
+    }
+    if reporting:
+        record(
+            SetAction.REPORTING_CHANGED,
+            actor=actor,
+            ip=ip,
+            programme=programme,
+            subject=programme,
+            **reporting,
+        )
     return programme
+
+
+# The settings a programme's reports are counted by.
+REPORTING_FIELDS = ("time_zone", "pulse_threshold")
 
 
 def _record_mfa_requirement(programme: Programme, *, actor: User, ip: str | None) -> None:

@@ -469,3 +469,47 @@ def test_programme_page_counts_members_and_open_invitations_apart(client, world)
     # Maya and Pat are current members; Fred has left; two invitations are still open.
     assert (alpha.member_count, alpha.invited_count) == (2, 2)
     assert "+ 2 invited" in sets.content.decode()
+
+
+def test_changing_what_reports_are_counted_by_is_on_record(client, world):
+    """docs/reports.md#disclosure-control: the time zone and the pulse threshold decide the
+    evaluation report's months and pulses, so a change to either is in the audit log."""
+    client.force_login(world.admin)
+    url = reverse("sets:programme_edit", args=[world.programme.pk])
+    form = {
+        "name": world.programme.name,
+        "organisation": world.programme.organisation,
+        "time_zone": world.programme.time_zone,
+        "pulse_threshold": str(world.programme.pulse_threshold),
+        "attendance_threshold": "75",
+    }
+    assert client.post(url, {**form, "name": "Renamed"}).status_code == 302
+    assert not AuditEvent.objects.filter(action=SetAction.REPORTING_CHANGED).exists()
+
+    was = world.programme.time_zone
+    changed = {**form, "time_zone": "Pacific/Auckland", "pulse_threshold": "5"}
+    assert client.post(url, changed).status_code == 302
+
+    event = AuditEvent.objects.get(action=SetAction.REPORTING_CHANGED)
+    assert event.actor == world.admin and event.programme_id == world.programme.pk
+    assert event.detail == {
+        "time_zone": {"from": was, "to": "Pacific/Auckland"},
+        "pulse_threshold": {"from": str(world.programme.pulse_threshold), "to": "5"},
+    }
+    log = client.get(reverse("sets:audit", args=[world.programme.pk])).content.decode()
+    assert "Changed the time zone or pulse threshold its reports are counted by, of" in log
+
+
+def test_a_new_programme_s_settings_are_not_a_change(client, world):
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("sets:programme_create"),
+        {
+            "name": "Leaders 2027",
+            "time_zone": "Pacific/Auckland",
+            "pulse_threshold": "6",
+            "attendance_threshold": "75",
+        },
+    )
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action=SetAction.REPORTING_CHANGED).exists()
