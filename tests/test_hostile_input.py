@@ -373,7 +373,7 @@ def own_closing_entry(p):
     return entry
 
 
-def story_sharing_case(p):
+def own_story(p):
     story, _ = ValueStory.objects.get_or_create(
         report_back=own_report_back(p),
         defaults={
@@ -383,6 +383,11 @@ def story_sharing_case(p):
             "cycle": "applied",
         },
     )
+    return story
+
+
+def story_sharing_case(p):
+    story = own_story(p)
     return Case(
         p.world.member,
         url("meetings:value_story_sharing", story.pk),
@@ -766,6 +771,10 @@ CASES = {
         p.world.member, url("meetings:closing_story", own_closing_entry(p).pk), STORY_FIELDS
     ),
     "value_story_sharing": story_sharing_case,
+    # The confirm step has no fields: whatever else is sent, it deletes the story or is refused.
+    "value_story_delete": lambda p: Case(
+        p.world.member, url("meetings:value_story_delete", own_story(p).pk), {}
+    ),
     "api_token_create": lambda p: Case(
         p.world.admin,
         url("api:tokens", p.world.programme.pk),
