@@ -524,6 +524,13 @@ def test_the_schema_is_public_and_names_every_endpoint(client, db):
     assert all(list(operation) == ["get"] for operation in schema["paths"].values()), (
         "the API only reads"
     )
+    # Every list documents its cursor, and its pages their `next` (docs/api.md#pages).
+    for path in ("/api/v1/sets", "/api/v1/members", "/api/v1/meetings", "/api/v1/attendance"):
+        names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        assert {"cursor", "page_size"} <= names and "page" not in names, path
+        answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        page = schema["components"]["schemas"][answer["schema"]["$ref"].rsplit("/", 1)[1]]
+        assert set(page["properties"]) == {"items", "next"}, path
 
 
 def test_writing_is_refused(client, token):
