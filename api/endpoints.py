@@ -7,24 +7,27 @@ notes, reviews or a meeting's video link."""
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
 from api import queries, ratelimit, tokens
+from api.cursors import (
+    KeysetPagination,
+    PageInput,
+    page_size,
+    refuse_page_numbers,
+    windowed_page,
+)
 from api.forms import ApiFilterForm
 from api.models import ApiToken
 from api.services import stamp_use
 from sessions.reports.attendance import ReportScope
 from sets.models import LearningSet
-
-# The highest page and page size anyone may ask for: past them is bad input, not a query.
-MAX_PAGE = 1_000_000
 
 
 class TokenAuth(HttpBearer):
@@ -59,18 +62,6 @@ api = NinjaAPI(
     urls_namespace="api:api_v1",
     docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP refuses
 )
-
-
-class ApiPagination(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
-
-    def _get_page_size(self, requested_page_size: int | None) -> int:
-        """API_PAGE_SIZE rows, or as many as asked for up to API_MAX_PAGE_SIZE."""
-        if requested_page_size is None:
-            return int(settings.API_PAGE_SIZE)
-        return min(requested_page_size, settings.API_MAX_PAGE_SIZE)
 
 
 # Errors, as JSON with a `detail`
@@ -134,6 +125,10 @@ class AttendanceFilters(SetPeriod):
     )
 
 
+class AttendanceQuery(AttendanceFilters, PageInput):
+    pass
+
+
 class ProgrammeOut(Schema):
     id: int
     name: str
@@ -182,6 +177,13 @@ class AttendanceOut(Schema):
     apologies_sent_at: datetime | None = Field(alias="apologies_at")
 
 
+class AttendancePage(Schema):
+    items: list[AttendanceOut]
+    next: str | None = Field(
+        description="Send it as `cursor` for the page after this one; null on the last"
+    )
+
+
 # Endpoints
 
 
@@ -192,7 +194,7 @@ def programme(request: HttpRequest) -> Any:
 
 
 @api.get("/sets", response=list[SetOut], url_name="sets")
-@paginate(ApiPagination)
+@paginate(KeysetPagination, keys=queries.SET_ORDER)
 def sets(request: HttpRequest) -> Any:
     """The programme's sets, by name."""
     return queries.api_sets(request.auth.programme)  # type: ignore[attr-defined]
@@ -213,22 +215,22 @@ def learning_set(request: HttpRequest, set_id: int) -> Any:
 
 
 @api.get("/sets/{int:set_id}/members", response=list[MembershipOut], url_name="set_members")
-@paginate(ApiPagination)
+@paginate(KeysetPagination, keys=queries.ROSTER_ORDER)
 def set_members(request: HttpRequest, set_id: int, filters: Query[Period]) -> Any:
     """Everyone who was in the set (members and facilitators) at any time in the period,
-    with their role and when they joined and left."""
+    with their role and when they joined and left, in the order the memberships were made."""
     return queries.api_roster(_scope(request, learning_set=_set(request, set_id)))
 
 
 @api.get("/members", response=list[MembershipOut], url_name="members")
-@paginate(ApiPagination)
+@paginate(KeysetPagination, keys=queries.ROSTER_ORDER)
 def members(request: HttpRequest, filters: Query[SetPeriod]) -> Any:
-    """The rosters of every set of the programme, or of one."""
+    """The rosters of every set of the programme, or of one, by set and membership."""
     return queries.api_roster(_scope(request))
 
 
 @api.get("/meetings", response=list[MeetingOut], url_name="meetings")
-@paginate(ApiPagination)
+@paginate(KeysetPagination, keys=queries.MEETING_ORDER)
 def meetings(request: HttpRequest, filters: Query[SetPeriod]) -> Any:
     """The schedule: every meeting starting in the period, whatever its status, by start."""
     return queries.api_meetings(_scope(request))
@@ -242,9 +244,17 @@ def meeting(request: HttpRequest, meeting_id: int) -> Any:
     return found
 
 
-@api.get("/attendance", response=list[AttendanceOut], url_name="attendance")
-@paginate(ApiPagination)
-def attendance(request: HttpRequest, filters: Query[AttendanceFilters]) -> Any:
-    """The attendance export's rows: one per counted record of a held meeting, by set,
-    meeting start and member."""
-    return queries.api_attendance(_scope(request, with_status=True))
+@api.get("/attendance", response=AttendancePage, url_name="attendance")
+def attendance(request: HttpRequest, filters: Query[AttendanceQuery]) -> Any:
+    """The attendance export's rows: one per counted record of a held meeting, by meeting
+    start, meeting and record, read a window of meetings at a time (api.cursors)."""
+    refuse_page_numbers(request)
+    scope = _scope(request, with_status=True)
+    return windowed_page(
+        queries.api_attendance(scope),
+        queries.ATTENDANCE_ORDER,
+        queries.api_held_meetings(scope),
+        queries.MEETING_ORDER,
+        filters.cursor,
+        page_size(filters.page_size),
+    )

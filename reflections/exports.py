@@ -1,7 +1,9 @@
 """A person's own data, for them to download: each journal entry as a Markdown file and one
 JSON file with the entries, drafts, actions and report-backs, bids for airtime, prompts they
-posed, what they added to meetings' process reviews, their words in sets' closing reviews and
-their value stories with who may read each.
+posed, what they added to meetings' process reviews, their words in sets' closing reviews,
+their value stories with who may read each, the programmes they signed up to through single
+sign-on while they wait for a set, and the identity-provider accounts linked to theirs (the
+provider and the person's id there: no provider's tokens are kept, nor exported).
 
 A person's own actions are their personal data: every action they own, with every report-back
 on it whoever recorded it, in every set they have been in, even where they are now a former
@@ -14,6 +16,7 @@ import io
 import json
 import zipfile
 
+from allauth.socialaccount.models import SocialAccount
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.debug import sensitive_variables
@@ -21,7 +24,7 @@ from django.views.decorators.debug import sensitive_variables
 from alsspace.models import User
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action, Bid, ReviewContribution, ValueStory
-from sets.models import ClosingReviewEntry
+from sets.models import ClosingReviewEntry, Membership, ProgrammeEntrant
 
 README = """\
 Everything you wrote in ALS Space, downloaded on {day}.
@@ -31,8 +34,10 @@ my-data.json   the same entries, any unsaved drafts, the actions you own with th
                report-backs (whoever recorded them, in every set you have been in, also
                sets you have left), the bids for airtime you brought to meetings, the
                prompts you posed to a set, what you added to meetings' process reviews
-               and your words in sets' closing reviews, and your value stories with who
-               may read each
+               and your words in sets' closing reviews, your value stories with who
+               may read each, the programmes you signed up to through single sign-on
+               (and whether you still wait for a set there), and the identity-provider
+               accounts linked to yours (the provider and your id there)
 
 Keep this file somewhere safe: your journal is private, and this copy is not encrypted.
 """
@@ -198,6 +203,31 @@ def my_data(user):
         .defer("report_back__meeting__process_review")
         .order_by("created_at", "pk")
     ]
+    # Where they signed up through single sign-on without a set (docs/sso.md), and whether
+    # they wait for one there still: one query for the entries, one for the programmes whose
+    # sets they are in.
+    in_programmes = set(
+        Membership.objects.filter(user=user).values_list("learning_set__programme_id", flat=True)
+    )
+    programme_entries = [
+        {
+            "programme": entry.programme.name,
+            "signed_up_through": entry.provider_id,
+            "signed_up_at": _iso(entry.entered_at),
+            "waiting_for_a_set": entry.programme_id not in in_programmes,
+        }
+        for entry in ProgrammeEntrant.objects.filter(user=user)
+        .select_related("programme")
+        .order_by("entered_at", "pk")
+    ]
+    # The provider and the person's id there; never extra_data (the provider's claims) nor
+    # any token.
+    linked_accounts = [
+        {"provider": provider, "uid": uid}
+        for provider, uid in SocialAccount.objects.filter(user=user)
+        .order_by("provider", "uid")
+        .values_list("provider", "uid")
+    ]
     return {
         "exported_at": _iso(timezone.now()),
         "account": {
@@ -214,6 +244,8 @@ def my_data(user):
         "process_review_contributions": reviews,
         "closing_reviews": closing,
         "value_stories": stories,
+        "programme_entries": programme_entries,
+        "identity_provider_accounts": linked_accounts,
     }
 
 

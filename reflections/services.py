@@ -21,7 +21,7 @@ from reflections.audit_actions import ReflectionAction
 from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action as SetAction
 from sessions.services.reporting import erase_attendance
-from sets.models import LearningSet, Membership, Programme
+from sets.models import LearningSet, Membership, Programme, ProgrammeEntrant
 
 if TYPE_CHECKING:
     from reflections.forms import EntryForm, PromptForm
@@ -161,8 +161,9 @@ def programmes_only_administered_by(user: User) -> QuerySet[Programme]:
 @transaction.atomic
 def erase_account(*, actor: User, ip: str | None = None) -> None:
     """Erase the signed-in person: their journal, drafts, review words, value stories,
-    addresses, authenticators and account are deleted; their attendance and actions stay for
-    the set's record with no name on them. The view signs them out.
+    addresses, authenticators, linked identity-provider accounts, programme sign-ups and
+    account are deleted; their attendance and actions stay for the set's record with no name
+    on them. The view signs them out.
 
     The person's memberships go with the account, so rosters no longer show them; the
     attendance rows the reports count are what keep them adding up, each as they were.
@@ -180,6 +181,12 @@ def erase_account(*, actor: User, ip: str | None = None) -> None:
     for membership in memberships:
         learning_set = membership.learning_set
         sets_by_programme.setdefault(learning_set.programme_id, set()).add(learning_set.name)
+    # A programme they signed up to through single sign-on, still waiting for a set, lists
+    # them too (docs/sso.md#signing-up-without-an-invitation): its log records the erasure.
+    for programme_id in ProgrammeEntrant.objects.filter(user=user).values_list(
+        "programme_id", flat=True
+    ):
+        sets_by_programme.setdefault(programme_id, set())
     subject = f"Account {user.pk}"
     for programme_id, set_names in sets_by_programme.items():
         record(
@@ -198,8 +205,9 @@ def erase_account(*, actor: User, ip: str | None = None) -> None:
     Prompt.objects.filter(posed_by=user).update(posed_by=None)
     erase_attendance(user)
     SetAction.objects.filter(owner=user).update(owner=None)
-    # Deleting the account takes its email addresses, authenticators, memberships, contract
-    # acceptances, calendar feed, its words in the set's process reviews and closing reviews,
+    # Deleting the account takes its email addresses, authenticators, linked identity-provider
+    # accounts, programme sign-ups waiting for a set, memberships, contract acceptances,
+    # calendar feed, its words in the set's process reviews and closing reviews,
     # and its value stories, shared with the programme or not (so they leave its evaluation
     # report with it: docs/confidentiality.md#value-stories); everything else that names it is
     # set to null.

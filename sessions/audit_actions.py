@@ -16,6 +16,7 @@ class MeetingAction(models.TextChoices):
         "How a value story is shared with the programme changed",
     )
     STORY_WITHDRAWN = "value_story.withdrawn", "A value story withdrawn from the programme"
+    STORY_DELETED = "value_story.deleted", "A value story deleted by its author"
     PULSE_ITEMS_CHANGED = "pulse.items_changed", "Pulse statements changed"
 
 
@@ -32,5 +33,6 @@ MEETING_ACTIONS = (
         "Changed how the programme may read a value story from",
     ),
     describe(MeetingAction.STORY_WITHDRAWN, SET, "Withdrew from the programme a value story from"),
+    describe(MeetingAction.STORY_DELETED, SET, "Deleted their value story from"),
     describe(MeetingAction.PULSE_ITEMS_CHANGED, PROGRAMME, "Changed the pulse statements of"),
 )

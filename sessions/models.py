@@ -66,7 +66,11 @@ class Meeting(RulesModel):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["learning_set", "starts_at"])]
+        indexes = [
+            models.Index(fields=["learning_set", "starts_at"]),
+            # The order the API's meetings and attendance are paged in (api.cursors).
+            models.Index(fields=["starts_at", "id"], name="meeting_start_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
@@ -127,6 +131,8 @@ class Attendance(models.Model):
 
     class Meta:
         verbose_name_plural = "attendance"
+        # A meeting's records in the order the API's attendance is paged in (api.cursors).
+        indexes = [models.Index(fields=["meeting", "id"], name="attendance_meeting_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "user"],

@@ -236,10 +236,15 @@ can_change_story = is_story_author & of_its_set(can_view_set_content & is_open_s
 # also once they have left the set or it has closed.
 can_share_story = is_story_author
 
+# Deleting a story is its author's at any time too: it is what they wrote, and a story that
+# was shared leaves the programme's reports with it.
+can_delete_story = is_story_author
+
 rules.add_perm("meetings.tell_story_reportback", can_tell_report_back_story)
 rules.add_perm("meetings.tell_story_closingreviewentry", can_tell_closing_story)
 rules.add_perm("meetings.change_valuestory", can_change_story)
 rules.add_perm("meetings.share_valuestory", can_share_story)
+rules.add_perm("meetings.delete_valuestory", can_delete_story)
 
 
 # Closing a slot as "learning noted, no action" (docs/product.md#learning-noted-no-action)

@@ -73,6 +73,7 @@ urlpatterns = [
     path(
         "stories/<int:pk>/sharing/", stories.StoryConsentView.as_view(), name="value_story_sharing"
     ),
+    path("stories/<int:pk>/delete/", stories.DeleteStoryView.as_view(), name="value_story_delete"),
     path(
         "report-backs/<int:pk>/story/",
         stories.ReportBackStoryView.as_view(),

@@ -11,7 +11,7 @@ database refuses a date off the calendar, so a form that let one through fails h
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote_plus
 
 import pytest
@@ -22,6 +22,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.cursors import encode_cursor
+from api.queries import ATTENDANCE_ORDER, MEETING_ORDER
 from api.services import create_token as create_api_token
 from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Bid, InactionPrompt, ReportBack, ValueStory
@@ -373,7 +375,7 @@ def own_closing_entry(p):
     return entry
 
 
-def story_sharing_case(p):
+def own_story(p):
     story, _ = ValueStory.objects.get_or_create(
         report_back=own_report_back(p),
         defaults={
@@ -383,6 +385,11 @@ def story_sharing_case(p):
             "cycle": "applied",
         },
     )
+    return story
+
+
+def story_sharing_case(p):
+    story = own_story(p)
     return Case(
         p.world.member,
         url("meetings:value_story_sharing", story.pk),
@@ -397,6 +404,16 @@ def api_token(p):
         p.world.programme, name="HR", last_day=None, actor=p.world.admin, ip=None
     )
     return str(token.pk), raw
+
+
+# Cursors as the API makes them (api.cursors), to send beside hostile ones.
+ATTENDANCE_CURSOR = encode_cursor(
+    ATTENDANCE_ORDER,
+    {"meeting_starts_at": datetime(2025, 2, 11, 9, 30, tzinfo=UTC), "meeting_id": 1, "id": 1},
+)
+MEETINGS_CURSOR = encode_cursor(
+    MEETING_ORDER, {"starts_at": datetime(2025, 2, 11, 9, 30, tzinfo=UTC), "id": 1}
+)
 
 
 def api_case(p, name, fields):
@@ -766,6 +783,10 @@ CASES = {
         p.world.member, url("meetings:closing_story", own_closing_entry(p).pk), STORY_FIELDS
     ),
     "value_story_sharing": story_sharing_case,
+    # The confirm step has no fields: whatever else is sent, it deletes the story or is refused.
+    "value_story_delete": lambda p: Case(
+        p.world.member, url("meetings:value_story_delete", own_story(p).pk), {}
+    ),
     "api_token_create": lambda p: Case(
         p.world.admin,
         url("api:tokens", p.world.programme.pk),
@@ -782,7 +803,7 @@ CASES = {
             "from": DATES[:1],
             "to": DATES[1:],
             "status": ["", "present", "not_recorded"],
-            "page": ["1", "2"],
+            "cursor": [ATTENDANCE_CURSOR],
             "page_size": ["", "10"],
         },
     ),
@@ -790,7 +811,9 @@ CASES = {
         p, "members", {"set": [str(p.world.learning_set.pk)], "from": DATES[:1], "to": DATES[1:]}
     ),
     "api_meetings": lambda p: api_case(
-        p, "meetings", {"set": [str(p.world.learning_set.pk)], "from": DATES[:1], "page": ["2"]}
+        p,
+        "meetings",
+        {"set": [str(p.world.learning_set.pk)], "from": DATES[:1], "cursor": [MEETINGS_CURSOR]},
     ),
     "erase_account_wrong_password": lambda p: Case(
         p.world.member,

@@ -382,6 +382,9 @@ MATRIX = [
     # tell a story on them; only its author shares one, and the empty posts are bad input.
     ("meetings:my_value_stories", None, "get", expect(**EVERYONE)),
     ("meetings:value_story_sharing", _story, "post", expect(member=400)),
+    # Only its author deletes a story: the confirm step, and the post that deletes it.
+    ("meetings:value_story_delete", _story, "get", expect(member=200)),
+    ("meetings:value_story_delete", _story, "post", expect(member=302)),
     (
         "meetings:report_back_story",
         _report_back,

@@ -1,8 +1,8 @@
 """Value stories (docs/product.md#value-stories): a member tells the difference the set made
 on their own report-back or closing review words, and decides, story by story, whether the
-programme may read it, named or anonymised. Every consent given, changed or taken back is an
-audit event that names the story's number and set, never its text
-(docs/confidentiality.md#value-stories)."""
+programme may read it, named or anonymised, or deletes it. Every consent given, changed or
+taken back, and every story deleted, is an audit event that names the story's number and set,
+never its text (docs/confidentiality.md#value-stories)."""
 
 from datetime import datetime
 
@@ -14,7 +14,12 @@ from alsspace.audit import record
 from alsspace.models import User
 from sessions.audit_actions import MeetingAction as Audit
 from sessions.models import ReportBack, ValueStory
-from sessions.rules import can_change_story, can_tell_closing_story, can_tell_report_back_story
+from sessions.rules import (
+    can_change_story,
+    can_delete_story,
+    can_tell_closing_story,
+    can_tell_report_back_story,
+)
 from sets.models import ClosingReviewEntry
 
 CYCLES = {choice.value for choice in ValueStory.Cycle}
@@ -126,6 +131,36 @@ def share_story(
     locked.save(update_fields=["consent", "consented_at", "updated_at"])
     _audit_consent(locked, before=before, actor=actor, ip=ip)
     return locked
+
+
+@transaction.atomic
+def delete_story(story: ValueStory, *, actor: User, ip: str | None = None) -> str:
+    """Delete the story for good: its author may, at any time, also once they have left the set
+    or it has closed. A story that was shared leaves the programme's reports at once, since
+    sessions.queries.consented_stories reads the stories that exist now. One audit event, like
+    a consent's: the set and the story's number and the consent it had, never its text, and
+    without the programme (docs/confidentiality.md#value-stories). Returns the set's name."""
+    locked = (
+        ValueStory.objects.select_for_update(of=("self",))
+        .select_related("learning_set")
+        .filter(pk=story.pk)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError("That value story is already deleted.")
+    if not can_delete_story(actor, locked):
+        raise ValidationError("Only its author deletes a story.")
+    number, set_name, consent = locked.pk, locked.learning_set.name, str(locked.consent)
+    locked.delete()
+    record(
+        Audit.STORY_DELETED,
+        actor=actor,
+        ip=ip,
+        subject=set_name,
+        story=number,
+        consent=consent,
+    )
+    return set_name
 
 
 def _audit_consent(story: ValueStory, *, before: str, actor: User, ip: str | None) -> None:

@@ -4,6 +4,7 @@ Only the author writes, changes and shares a story; within the set it is read wh
 report-back or the closing review it belongs to is read
 (docs/confidentiality.md#value-stories)."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -172,3 +173,31 @@ class StoryConsentView(SubmitOnceMixin, PermittedObjectMixin, MyStoriesMixin, Fo
     def form_invalid(self, form):
         context = self.stories_context(failed=self.permitted_object, failed_form=form)
         return self.render_to_response(self.get_context_data(**context), status=400)
+
+
+class DeleteStoryView(SubmitOnceMixin, PermittedObjectMixin, InvalidIs400Mixin, FormView):
+    """Its author deletes a story for good, after a confirm step that says where it is read
+    now; a shared story leaves the programme's evaluation report at once."""
+
+    scope = staticmethod(queries.my_value_stories)
+    permission = "meetings.delete_valuestory"
+    form_class = forms.Form
+    template_name = "sessions/value_story_confirm_delete.html"
+    extra_context = {"nav_section": "stories"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(story=self.permitted_object, **kwargs)
+
+    def form_valid(self, form):
+        story = self.permitted_object
+        was_shared = story.is_shared
+        try:
+            stories.delete_story(story, actor=self.request.user, ip=client_ip(self.request))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        message = "Your value story is deleted."
+        if was_shared:
+            message += " It is no longer on the programme's evaluation report."
+        messages.success(self.request, message)
+        return redirect(MY_STORIES)

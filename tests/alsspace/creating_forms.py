@@ -483,6 +483,15 @@ FORMS = {
         prepare=own_story,
         page=lambda w: reverse("meetings:my_value_stories"),
     ),
+    "value story deletion": Form(
+        "member",
+        lambda w: reverse("meetings:value_story_delete", args=[w.story.pk]),
+        lambda w: {},
+        lambda w: int(not ValueStory.objects.filter(pk=w.story.pk).exists()),
+        1,
+        audits={MeetingAction.STORY_DELETED: 1},
+        prepare=own_story,
+    ),
     "review contribution": Form(
         "member",
         lambda w: reverse("meetings:meeting_review_contribution", args=[w.held.pk]),

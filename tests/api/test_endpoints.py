@@ -2,6 +2,7 @@
 export's data and nothing more, docs/api.md#what-it-serves), pagination, filters, bad input,
 the rate limit and query counts."""
 
+import base64
 import json
 from datetime import timedelta
 
@@ -189,8 +190,11 @@ def test_attendance_is_the_exports_rows(client, world, token):
         (row[1], row[4], row[5], row[6])
         for row in exports.attendance_rows(ReportScope(world.programme))
     ]
-    assert body["count"] == len(exported) == 13
-    assert rows == exported
+    # The same rows; the API's in the order its pages walk: by meeting start, meeting, record.
+    assert len(rows) == len(exported) == 13 and body["next"] is None
+    assert sorted(rows) == sorted(exported)
+    starts = [(r["meeting_starts_at"], r["meeting_id"]) for r in body["items"]]
+    assert starts == sorted(starts)
     erased = [r for r in body["items"] if r["member"] == "Former member (erased)"]
     assert len(erased) == 1 and erased[0]["email"] == "" and erased[0]["status"] == "absent"
     apologies = [r for r in body["items"] if r["status"] == "apologies"]
@@ -339,18 +343,109 @@ def test_confidential_text_never_appears(client, world, token):
 # Pagination and dates
 
 
-def test_pages(client, world, token, settings):
+def walk(client, raw, name, **query):
+    """Every page of a list, following `next`: the pages' items."""
+    pages, cursor = [], None
+    while True:
+        body = get(client, raw, url(name), **query, **({"cursor": cursor} if cursor else {}))
+        assert body.status_code == 200, body.content
+        pages.append(body.json()["items"])
+        cursor = body.json()["next"]
+        if cursor is None:
+            return pages
+
+
+def test_pages_follow_the_cursor_of_the_page_before(client, world, token, settings):
     settings.API_PAGE_SIZE = 2
     for day in range(1, 6):
         MeetingFactory(learning_set=world.learning_set, starts_at=london(2025, 5, day))
     _, raw = token
-    first = get(client, raw, url("meetings")).json()
-    third = get(client, raw, url("meetings"), page=3).json()
-    assert first["count"] == third["count"] == 5
-    assert [m["starts_at"][:10] for m in first["items"]] == ["2025-05-01", "2025-05-02"]
-    assert [m["starts_at"][:10] for m in third["items"]] == ["2025-05-05"]
-    assert get(client, raw, url("meetings"), page=4).json()["items"] == []
-    assert len(get(client, raw, url("meetings"), page_size=4).json()["items"]) == 4
+    pages = walk(client, raw, "meetings")
+    assert [[m["starts_at"][:10] for m in page] for page in pages] == [
+        ["2025-05-01", "2025-05-02"],
+        ["2025-05-03", "2025-05-04"],
+        ["2025-05-05"],
+    ]
+    first = get(client, raw, url("meetings"), page_size=4).json()
+    assert len(first["items"]) == 4 and first["next"] is not None
+    assert get(client, raw, url("meetings"), page_size=5).json()["next"] is None
+
+
+def test_meetings_at_the_same_moment_are_each_read_once(client, world, token, settings):
+    """The order ends in the id, so rows that tie on the start are split across pages
+    without one being lost or read twice."""
+    settings.API_PAGE_SIZE = 2
+    same = [
+        MeetingFactory(learning_set=learning_set, starts_at=london(2025, 5, 1))
+        for learning_set in (world.learning_set, world.other_set, world.learning_set)
+    ]
+    _, raw = token
+    pages = walk(client, raw, "meetings")
+    assert [m["id"] for page in pages for m in page] == sorted(m.pk for m in same)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 100])
+def test_walking_attendance_reads_every_record_once_whatever_the_page_size(
+    client, world, token, size
+):
+    build_attendance(world)
+    # Held meetings with no counted record make windows of meetings without rows.
+    for day in (1, 2, 3):
+        held(world.learning_set, london(2025, 4, day))
+    _, raw = token
+    whole = get(client, raw, url("attendance"), page_size=500).json()["items"]
+    pages = walk(client, raw, "attendance", page_size=size)
+    assert [row for page in pages for row in page] == whole
+    assert all(len(page) <= size for page in pages)
+    # The filters hold on every page.
+    absent = walk(client, raw, "attendance", page_size=size, status="absent")
+    assert {row["status"] for page in absent for row in page} == {"absent"}
+    assert sum(map(len, absent)) == sum(row["status"] == "absent" for row in whole)
+
+
+def test_members_and_sets_walk_by_cursor_too(client, world, token, settings):
+    settings.API_PAGE_SIZE = 2
+    _, raw = token
+    whole = get(client, raw, url("members"), page_size=500).json()["items"]
+    assert len(whole) > 2
+    assert [row for page in walk(client, raw, "members") for row in page] == whole
+    sets = [row["name"] for page in walk(client, raw, "sets") for row in page]
+    assert sets == ["Set Alpha", "Set Beta"]
+
+
+def cursor_of(data):
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"by": ["starts_at", "id"], "after": ["2025-05-01T08:00:00+00:00", 1]},  # meetings'
+        {"by": ["meeting_starts_at", "meeting_id", "id"], "after": ["yesterday", 1, 1]},
+        {"by": ["meeting_starts_at", "meeting_id", "id"], "after": ["2025-05-01T08:00:00", 1, 1]},
+        {"by": ["meeting_starts_at", "meeting_id", "id"], "after": ["2025-05-01T08:00Z", "1", 1]},
+        {"by": ["meeting_starts_at", "meeting_id", "id"], "after": ["2025-05-01T08:00Z", 1, 2**70]},
+        {"by": ["meeting_starts_at", "meeting_id", "id"], "after": ["2025-05-01T08:00Z", 1, True]},
+        {"by": ["meeting_starts_at", "meeting_id", "id"], "after": ["2025-05-01T08:00Z", 1]},
+        ["2025-05-01T08:00Z", 1, 1],
+    ],
+)
+def test_a_cursor_we_did_not_make_is_400_and_reads_nothing(client, world, token, data):
+    build_attendance(world)
+    _, raw = token
+    with CaptureQueriesContext(connection) as captured:
+        response = get(client, raw, url("attendance"), cursor=cursor_of(data))
+    assert response.status_code == 400
+    assert "cursor" in response.json()["detail"]
+    assert not any("meetings_attendance" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_name_with_a_nul_in_a_sets_cursor_is_400(client, token):
+    _, raw = token
+    response = get(
+        client, raw, url("sets"), cursor=cursor_of({"by": ["name", "id"], "after": ["a\x00", 1]})
+    )
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -363,10 +458,13 @@ def test_pages(client, world, token, settings):
         {"from": "2025-03-01", "to": "2025-02-01"},
         {"set": "abc"},
         {"set": "99999999999999999999999"},
-        {"page": "0"},
+        {"page": "2"},
         {"page": "x"},
-        {"page": "99999999999999999999"},
         {"page_size": "0"},
+        {"page_size": "99999999999999999999"},
+        {"cursor": "garbled!"},
+        {"cursor": ""},
+        {"cursor": "x" * 401},
     ],
 )
 def test_bad_filters_are_400(client, token, query):
@@ -382,10 +480,10 @@ def test_dates_are_whole_days_in_the_programmes_zone(client, world, token):
     _, raw = token
     body = get(client, raw, url("attendance"), **{"from": "2025-02-11", "to": "2025-02-11"}).json()
     assert {r["meeting_starts_at"] for r in body["items"]} == {"2025-02-11T09:30:00Z"}
-    assert body["count"] == 4
+    assert len(body["items"]) == 4
     after = get(client, raw, url("attendance"), **{"from": "2025-02-12"}).json()
     assert {r["set_name"] for r in after["items"]} == {"Set Alpha", "Set Beta"}
-    assert after["count"] == 2 + 3  # Beta in February, Alpha in July (Lena's not expected)
+    assert len(after["items"]) == 2 + 3  # Beta in February, Alpha in July (Lena's not expected)
 
 
 # Rate limit
@@ -429,6 +527,10 @@ def test_query_counts_do_not_grow_with_data(client, world, token, name):
     small = _queries(client, raw, url(name))
     _grow(world, 12, 10)
     assert _queries(client, raw, url(name)) == small
+    # A page reached by cursor, deep in the list, takes as many.
+    cursor = get(client, raw, url(name), page_size=3).json()["next"]
+    assert cursor is not None
+    assert _queries(client, raw, url(name) + f"?page_size=3&cursor={cursor}") == small
 
 
 def test_the_schema_is_public_and_names_every_endpoint(client, db):
@@ -447,6 +549,13 @@ def test_the_schema_is_public_and_names_every_endpoint(client, db):
     assert all(list(operation) == ["get"] for operation in schema["paths"].values()), (
         "the API only reads"
     )
+    # Every list documents its cursor, and its pages their `next` (docs/api.md#pages).
+    for path in ("/api/v1/sets", "/api/v1/members", "/api/v1/meetings", "/api/v1/attendance"):
+        names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        assert {"cursor", "page_size"} <= names and "page" not in names, path
+        answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        page = schema["components"]["schemas"][answer["schema"]["$ref"].rsplit("/", 1)[1]]
+        assert set(page["properties"]) == {"items", "next"}, path
 
 
 def test_writing_is_refused(client, token):

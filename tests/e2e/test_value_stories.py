@@ -1,7 +1,8 @@
 """A value story in the browser: a member reports back on their action, tells a value story on
 the report-back and shares it with the programme without their name, finds it on "My value
 stories" from the account menu, and takes the consent back; the facilitator reads the story
-with the report-back. Each page is scanned with axe at 1280, 768 and 390 pixels wide."""
+with the report-back. Another, told on closing review words, is deleted after a confirm step.
+Each page is scanned with axe at 1280, 768 and 390 pixels wide."""
 
 import re
 
@@ -107,3 +108,15 @@ def test_a_member_tells_a_value_story_on_their_closing_review(
     expect(page.get_by_role("link", name="Change my value story")).to_be_visible()
     scan_at_each_width(page, axe_check, shot, "closing-review-value-story")
     assert [s.author_name for s in consented_stories(world.programme)] == ["Maya Member"]
+
+    # Then she deletes it, after a confirm step: it leaves the evaluation report at once.
+    page.goto(f"{live_server.url}/stories/")
+    page.get_by_role("link", name=re.compile("Delete the story")).click()
+    expect(page.locator("h1")).to_have_text("Delete your value story?")
+    expect(page.locator("main")).to_contain_text("leaves the programme's evaluation report")
+    scan_at_each_width(page, axe_check, shot, "value-story-delete")
+    page.get_by_role("button", name="Delete the story").click()
+    expect(page.locator(".messages")).to_contain_text("Your value story is deleted.")
+    expect(page.locator("main")).not_to_contain_text(STORY)
+    assert consented_stories(world.programme) == []
+    assert not ValueStory.objects.exists()

@@ -10,6 +10,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +29,8 @@ from sessions.models import (
     ReviewContribution,
     ValueStory,
 )
-from sets.models import ClosingReview, ClosingReviewEntry, Membership
-from tests.factories import PASSWORD, UserFactory
+from sets.models import ClosingReview, ClosingReviewEntry, Membership, ProgrammeEntrant
+from tests.factories import PASSWORD, ProgrammeFactory, UserFactory
 from tests.reflections.factories import JournalEntryFactory, PromptFactory
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -417,3 +418,82 @@ def test_value_stories_are_in_their_authors_download_with_who_may_read_each(clie
     response = client.post(reverse("reflections:my_data_download"))
     data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("my-data.json"))
     assert data["value_stories"] == []
+
+
+# Single sign-on: where a person signed up without a set, and the accounts linked to theirs
+# (docs/confidentiality.md#personal-data, docs/sso.md#signing-up-without-an-invitation).
+
+
+def sign_ups(world):
+    """Maya signed up through Acme to a programme with no set of hers, and to Set Alpha's
+    programme before she was invited; her account is linked to an Acme identity whose
+    provider's claims hold what must never leave."""
+    waiting = ProgrammeFactory(name="Southfield Leaders")
+    ProgrammeEntrant.objects.create(programme=waiting, user=world.member, provider_id="acme")
+    ProgrammeEntrant.objects.create(
+        programme=world.programme, user=world.member, provider_id="acme"
+    )
+    SocialAccount.objects.create(
+        user=world.member,
+        provider="acme",
+        uid="maya-7",
+        extra_data={"email": "maya@acme.example", "access_token": "PLANTED-IDP-TOKEN"},
+    )
+    SocialAccount.objects.create(user=world.facilitator, provider="acme", uid="fay-3")
+    ProgrammeEntrant.objects.create(programme=waiting, user=world.facilitator, provider_id="acme")
+    return waiting
+
+
+def my_data_json(client, user):
+    response = download(client, user)
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    return archive, json.loads(archive.read("my-data.json"))
+
+
+def test_programme_sign_ups_and_linked_accounts_are_in_the_download(client, world):
+    sign_ups(world)
+
+    archive, data = my_data_json(client, world.member)
+
+    assert data["programme_entries"] == [
+        {
+            "programme": "Southfield Leaders",
+            "signed_up_through": "acme",
+            "signed_up_at": data["programme_entries"][0]["signed_up_at"],
+            "waiting_for_a_set": True,
+        },
+        {
+            "programme": world.programme.name,
+            "signed_up_through": "acme",
+            "signed_up_at": data["programme_entries"][1]["signed_up_at"],
+            "waiting_for_a_set": False,
+        },
+    ]
+    assert data["identity_provider_accounts"] == [{"provider": "acme", "uid": "maya-7"}]
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"PLANTED-IDP-TOKEN" not in everything
+    assert b"fay-3" not in everything
+    assert b"identity-provider" in archive.read("README.txt")
+
+
+def test_without_sign_ups_the_download_says_so_with_empty_lists(client, world):
+    _, data = my_data_json(client, world.member)
+    assert (data["programme_entries"], data["identity_provider_accounts"]) == ([], [])
+
+
+def test_erasure_deletes_sign_ups_and_linked_accounts_and_tells_each_programme(client, world):
+    waiting = sign_ups(world)
+    member_pk = world.member.pk
+
+    assert erase(client, world.member).status_code == 302
+
+    assert not ProgrammeEntrant.objects.filter(user_id=member_pk).exists()
+    assert not SocialAccount.objects.filter(user_id=member_pk).exists()
+    # Nobody else's go with them.
+    assert ProgrammeEntrant.objects.filter(user=world.facilitator).count() == 1
+    assert SocialAccount.objects.filter(user=world.facilitator).count() == 1
+    events = AuditEvent.objects.filter(action=ReflectionAction.ACCOUNT_ERASED)
+    assert sorted((e.programme_id, tuple(e.detail["sets"])) for e in events) == sorted(
+        [(world.programme.pk, ("Set Alpha",)), (waiting.pk, ())]
+    )

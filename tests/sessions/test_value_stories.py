@@ -10,7 +10,12 @@ from alsspace.models import AuditEvent
 from reflections.services import erase_account
 from sessions.models import Action, ReportBack, ValueStory
 from sessions.queries import consented_stories
-from sessions.services.stories import share_story, tell_closing_story, tell_report_back_story
+from sessions.services.stories import (
+    delete_story,
+    share_story,
+    tell_closing_story,
+    tell_report_back_story,
+)
 from sets.models import ClosingReview, ClosingReviewEntry
 from tests.factories import ContractAcceptanceFactory, MembershipFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
@@ -213,6 +218,64 @@ def test_every_consent_given_changed_or_taken_back_is_audited_without_the_text(w
         )
         assert event.detail["story"] == story.pk
         assert "PLANTED-STORY" not in repr(event.detail) + event.subject
+
+
+# Deleting a story
+
+
+def test_deleting_a_shared_story_takes_it_off_the_programmes_report_at_once(world, report_back):
+    story = tell(report_back, world.member, consent="named")
+    kept = add_member_story(world, 1, "anonymised")
+    assert len(consented_stories(world.programme)) == 2
+    assert delete_story(story, actor=world.member) == "Set Alpha"
+    assert [s.text for s in consented_stories(world.programme)] == ["Story 1"]
+    assert list(ValueStory.objects.all()) == [kept]
+    # The report-back it was told on stays as it was.
+    assert ReportBack.objects.get(pk=report_back.pk).outcome == "done"
+
+
+def test_deleting_is_audited_like_consent_without_the_text_or_the_programme(world, report_back):
+    story = tell(report_back, world.member, consent="anonymised")
+    number = story.pk
+    delete_story(story, actor=world.member, ip="192.0.2.7")
+    event = AuditEvent.objects.get(action="value_story.deleted")
+    assert (event.actor, event.programme_id, event.subject, event.ip_address) == (
+        world.member,
+        None,
+        "Set Alpha",
+        "192.0.2.7",
+    )
+    assert event.detail == {"story": number, "consent": "anonymised"}
+    assert "PLANTED-STORY" not in repr(event.detail) + event.subject
+
+
+@pytest.mark.parametrize("who", ["facilitator", "admin", "outsider", "other_member"])
+def test_nobody_but_its_author_deletes_a_story(world, report_back, who):
+    story = tell(report_back, world.member, consent="named")
+    with pytest.raises(ValidationError):
+        delete_story(story, actor=world.role(who))
+    assert ValueStory.objects.get().pk == story.pk
+    assert not AuditEvent.objects.filter(action="value_story.deleted").exists()
+
+
+def test_an_author_who_left_a_closed_set_still_deletes_their_story(world, closing_entry):
+    story = tell_closing_story(
+        closing_entry, actor=world.member, text=STORY, cycle="realised", consent="named"
+    )
+    world.learning_set.memberships.filter(user=world.member).update(left_at=story.created_at)
+    world.learning_set.status = "closed"
+    world.learning_set.save()
+    delete_story(story, actor=world.member)
+    assert consented_stories(world.programme) == []
+    assert ClosingReviewEntry.objects.filter(pk=closing_entry.pk).exists()
+
+
+def test_deleting_a_story_already_deleted_changes_nothing_more(world, report_back):
+    story = tell(report_back, world.member)
+    delete_story(story, actor=world.member)
+    with pytest.raises(ValidationError, match="already deleted"):
+        delete_story(story, actor=world.member)
+    assert AuditEvent.objects.filter(action="value_story.deleted").count() == 1
 
 
 def test_the_programmes_reading_takes_one_query_whatever_the_number_of_stories(world, report_back):

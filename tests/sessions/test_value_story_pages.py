@@ -14,6 +14,7 @@ from alsspace.models import AuditEvent
 from sessions.models import Action, ReportBack, ValueStory
 from sessions.queries import consented_stories
 from sets.models import ClosingReview, ClosingReviewEntry
+from tests.alsspace.creating_forms import key_on
 from tests.factories import ContractAcceptanceFactory, MembershipFactory, SetFactory
 from tests.sessions.factories import MeetingFactory, days_from_now
 
@@ -228,6 +229,67 @@ def test_a_member_who_left_still_withdraws_their_story(client, world, report_bac
     assert response.status_code == 302
     assert consented_stories(world.programme) == []
     assert tell(client, report_back, text="Later").status_code == 404
+
+
+# Deleting a story
+
+
+def delete_url(story):
+    return reverse("meetings:value_story_delete", args=[story.pk])
+
+
+def test_the_author_confirms_then_deletes_a_shared_story(client, world, report_back):
+    story = story_of(world.member, consent="named", report_back=report_back)
+    client.force_login(world.member)
+    assert f'href="{delete_url(story)}"' in client.get(MY_STORIES).content.decode()
+    confirm = client.get(delete_url(story)).content.decode()
+    assert STORY in confirm
+    assert "leaves the programme's evaluation report at once" in confirm
+    assert ValueStory.objects.filter(pk=story.pk).exists()  # asking deletes nothing
+
+    response = client.post(delete_url(story), {"form_key": key_on(client.get(delete_url(story)))})
+    assert response.status_code == 302 and response["Location"] == MY_STORIES
+    assert not ValueStory.objects.exists()
+    assert consented_stories(world.programme) == []
+    page = client.get(MY_STORIES).content.decode()
+    assert "Your value story is deleted. It is no longer on the programme" in page
+    assert STORY not in page
+    assert ReportBack.objects.filter(pk=report_back.pk).exists()
+    [event] = AuditEvent.objects.all()
+    assert (event.action, event.detail) == (
+        "value_story.deleted",
+        {"story": story.pk, "consent": "named"},
+    )
+
+
+def test_the_delete_form_sent_twice_deletes_once_and_says_so(client, world, report_back):
+    story = story_of(world.member, report_back=report_back)
+    client.force_login(world.member)
+    key = key_on(client.get(delete_url(story)))
+    first = client.post(delete_url(story), {"form_key": key})
+    again = client.post(delete_url(story), {"form_key": key})
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert "it was saved once" in client.get(again["Location"]).content.decode()
+    assert AuditEvent.objects.filter(action="value_story.deleted").count() == 1
+
+
+def test_nobody_else_sees_the_confirm_step_or_deletes_my_story(client, world, report_back):
+    story = story_of(world.member, consent="anonymised", report_back=report_back)
+    for who in ("facilitator", "admin", "other_member", "outsider"):
+        client.force_login(getattr(world, who))
+        assert client.get(delete_url(story)).status_code == 404
+        assert client.post(delete_url(story)).status_code == 404
+        assert STORY not in client.get(MY_STORIES).content.decode()
+    assert ValueStory.objects.get().consent == "anonymised"
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_member_who_left_still_deletes_their_story(client, world, report_back):
+    story = story_of(world.member, consent="named", report_back=report_back)
+    world.learning_set.memberships.filter(user=world.member).update(left_at=report_back.created_at)
+    client.force_login(world.member)
+    assert client.post(delete_url(story)).status_code == 302
+    assert consented_stories(world.programme) == []
 
 
 def test_my_value_stories_takes_the_same_queries_for_two_stories_or_eight(client, world, meetings):
