@@ -41,8 +41,8 @@ class ValueStoryForm(forms.Form):
             for value, label in ValueStory.Cycle.choices
         ],
         widget=forms.RadioSelect,
-        help_text="The cycle of value creation it speaks to (Wenger-Trayner). Choose the one "
-        "that fits best; a story can move on to the next later.",
+        help_text="Choose the one that fits best: the kinds build on each other, and a story "
+        "can move on to the next one later.",
         error_messages={
             "required": "Choose which kind of value the story speaks of.",
             "invalid_choice": "Choose which kind of value the story speaks of from the list.",
