@@ -8,15 +8,15 @@ from sessions.models import ValueStory
 STORY_MAX = 4000
 
 CONSENT_CHOICES = [
-    (ValueStory.Consent.NONE, "Only the set: it is read where this belongs, as now"),
+    (ValueStory.Consent.NONE, "Only the set: it is read beside your report-back or closing review"),
     (
         ValueStory.Consent.ANONYMISED,
-        "The set, and the programme without my name: on the programme's evaluation report, "
-        "with the set's name and nothing that names me",
+        "The set, and the programme without my name: on the programme’s evaluation report, "
+        "with the set’s name and nothing that names me",
     ),
     (
         ValueStory.Consent.NAMED,
-        "The set, and the programme with my name: on the programme's evaluation report",
+        "The set, and the programme with my name: on the programme’s evaluation report",
     ),
 ]
 

@@ -68,7 +68,7 @@ def test_a_member_tells_a_value_story_shares_it_anonymised_and_takes_it_back(
     expect(story).to_contain_text("Shared with the programme, without your name")
     scan_at_each_width(page, axe_check, shot, "my-value-stories")
 
-    story.get_by_label(re.compile("Only the set: it is read")).check()
+    story.get_by_label(re.compile("Only the set: it is read beside your report-back")).check()
     story.get_by_role("button", name="Save who may read it").click()
     expect(page.locator(".messages")).to_contain_text("Saved: Only the set reads it.")
     expect(page.get_by_role("article")).to_contain_text("Kept in the set")
