@@ -50,6 +50,13 @@ def test_an_admin_chooses_the_months_downloads_and_prints_the_report(
     for name, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         shot(page, f"evaluation-{name}")
+        # Every column of every table is on screen, a phone's included: none hides sideways.
+        hidden = page.evaluate(
+            "[...document.querySelectorAll('main .table-responsive')]"
+            ".filter(e => e.scrollWidth > e.clientWidth)"
+            ".map(e => e.getAttribute('aria-labelledby'))"
+        )
+        assert hidden == [], f"Tables wider than the screen at {width} px: {hidden}"
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Months the wrong way round are refused, with the reason beside the field.
