@@ -265,8 +265,8 @@ def test_a_programme_admin_sets_the_thresholds(client, world):
     client.force_login(world.admin)
     url = reverse("meetings:signal_thresholds", args=[world.programme.pk])
     programme_page = client.get(world.programme.get_absolute_url()).content.decode()
-    assert f'href="{url}">Inaction prompts</a>' in programme_page
-    assert "Inaction prompts" in client.get(url).content.decode()
+    assert f'href="{url}">Prompt thresholds</a>' in programme_page
+    assert "Prompt thresholds" in client.get(url).content.decode()
     assert not SignalThresholds.objects.exists()  # the defaults, until they are first saved
 
     response = client.post(
