@@ -12,6 +12,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=100,
         help_text="What the token is for, for example “HR system nightly import”.",
+        error_messages={"required": "Name the token: say which system it is for."},
     )
     last_day = BoundedDateField(
         required=False,

@@ -128,8 +128,10 @@ class ShareForm(forms.Form):
 
 
 class PromptForm(forms.ModelForm):
+    # Two lines, so that a library question is read whole on a phone before it is posed.
     question = forms.CharField(
         max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One open question, such as “What did you notice about your own questions "
         "today?”",
     )
@@ -167,6 +169,10 @@ class PromptForm(forms.ModelForm):
         meeting.queryset = learning_set.meetings.exclude(status="cancelled").order_by("-starts_at")
         meeting.empty_label = "Not tied to a meeting"
         meeting.error_messages["invalid_choice"] = "Choose a meeting of this set."
+
+    def clean_question(self):
+        # One line however it was typed: it is shown as a heading.
+        return " ".join(self.cleaned_data["question"].split())
 
     def clean(self):
         # The library prompt is a hidden field: its error is the form's, shown at its top.

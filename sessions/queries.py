@@ -117,8 +117,13 @@ def meeting_attendance(meeting: Meeting) -> QuerySet[Attendance]:
 
 
 def meeting_airtime(meeting: Meeting) -> QuerySet[AirtimeSlot]:
-    return meeting.airtime_slots.select_related("presenter", "learning_noted_by").prefetch_related(
-        "phases"
+    """The meeting's slots, each with `has_action`: whether an action was agreed in it, so
+    that a slot that has one is not offered a close as "learning noted, no action"
+    (docs/product.md#learning-noted-no-action)."""
+    return (
+        meeting.airtime_slots.select_related("presenter", "learning_noted_by")
+        .prefetch_related("phases")
+        .annotate(has_action=Exists(Action.objects.filter(slot=OuterRef("pk"))))
     )
 
 

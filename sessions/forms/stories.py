@@ -8,15 +8,15 @@ from sessions.models import ValueStory
 STORY_MAX = 4000
 
 CONSENT_CHOICES = [
-    (ValueStory.Consent.NONE, "Only the set: it is read where this belongs, as now"),
+    (ValueStory.Consent.NONE, "Only the set: it is read beside your report-back or closing review"),
     (
         ValueStory.Consent.ANONYMISED,
-        "The set, and the programme without my name: on the programme's evaluation report, "
-        "with the set's name and nothing that names me",
+        "The set, and the programme without my name: on the programme’s evaluation report, "
+        "with the set’s name and nothing that names me",
     ),
     (
         ValueStory.Consent.NAMED,
-        "The set, and the programme with my name: on the programme's evaluation report",
+        "The set, and the programme with my name: on the programme’s evaluation report",
     ),
 ]
 
@@ -41,8 +41,8 @@ class ValueStoryForm(forms.Form):
             for value, label in ValueStory.Cycle.choices
         ],
         widget=forms.RadioSelect,
-        help_text="The cycle of value creation it speaks to (Wenger-Trayner). Choose the one "
-        "that fits best; a story can move on to the next later.",
+        help_text="Choose the one that fits best: the kinds build on each other, and a story "
+        "can move on to the next one later.",
         error_messages={
             "required": "Choose which kind of value the story speaks of.",
             "invalid_choice": "Choose which kind of value the story speaks of from the list.",

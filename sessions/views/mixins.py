@@ -331,8 +331,12 @@ class MeetingPage:
             )
             slot.phase_plan = phase_plan(slot)
             slot.meeting = self.meeting  # asked by the rule below, without a query
-            slot.can_note = self.notes_open and self.user.has_perm(
-                "meetings.note_learning_airtimeslot", slot
+            # A slot in which an action was agreed is offered no close with none; one
+            # already closed is always offered its "Open again".
+            slot.can_note = (
+                self.notes_open
+                and (slot.learning_noted_at is not None or not slot.has_action)
+                and self.user.has_perm("meetings.note_learning_airtimeslot", slot)
             )
         return slots
 

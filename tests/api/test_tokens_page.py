@@ -158,3 +158,12 @@ def test_the_page_lists_tokens_in_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as large:
         assert client.get(page(world)).status_code == 200
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_token_with_no_name_is_refused_saying_what_to_write(client, world, name):
+    client.force_login(world.admin)
+    response = client.post(page(world), {"name": name, "last_day": ""})
+    assert response.status_code == 400
+    assert "Name the token: say which system it is for." in response.content.decode()
+    assert not ApiToken.objects.exists()

@@ -110,3 +110,22 @@ def test_a_member_answers_the_pulse(page, live_server, carried, sign_in, axe_che
     expect(page.locator("main")).to_contain_text("Not enough responses yet")
     axe_check(page)
     shot(page, "pulse-results-waiting")
+
+
+def test_the_attendance_key_reads_in_full_on_a_phone(page, live_server, carried, sign_in, shot):
+    """The attendance grid scrolls sideways on a narrow screen; its key of marks stays below it,
+    whole, in the width of the page rather than the width of the grid."""
+    sign_in(page, live_server, carried.facilitator)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/sets/{carried.learning_set.pk}/dashboard/")
+
+    key = page.locator("#attendance-key")
+    expect(key).to_contain_text("✓ present · L late · E left early · A apologies · ✗ absent")
+    grid = page.get_by_role("table", name="Attendance at each meeting held")
+    expect(grid).to_have_attribute("aria-describedby", "attendance-key")
+    box = key.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    scroller = grid.locator("xpath=..")
+    wrapper = scroller.bounding_box()
+    assert wrapper is not None and box["x"] + box["width"] <= wrapper["x"] + wrapper["width"]
+    shot(page, "dashboard-attendance-390")

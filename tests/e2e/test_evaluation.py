@@ -41,12 +41,22 @@ def test_an_admin_chooses_the_months_downloads_and_prints_the_report(
     stories = page.get_by_role("region", name="Value stories")
     expect(stories).to_contain_text("The night shift now briefs the board.")
     expect(stories).to_contain_text(f"told by {SECRET_NAME}")
+    realised = stories.locator("figure", has_text="The night shift now briefs the board.")
+    expect(realised).to_contain_text("Realised value — It made a difference I can see.")
+    expect(realised).to_contain_text(f"Set Large · told by {SECRET_NAME}")
     expect(stories).to_contain_text("I ask before I answer now.")
     expect(stories).to_contain_text("shared without the author’s name")
     axe_check(page)
     for name, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         shot(page, f"evaluation-{name}")
+        # Every column of every table is on screen, a phone's included: none hides sideways.
+        hidden = page.evaluate(
+            "[...document.querySelectorAll('main .table-responsive')]"
+            ".filter(e => e.scrollWidth > e.clientWidth)"
+            ".map(e => e.getAttribute('aria-labelledby'))"
+        )
+        assert hidden == [], f"Tables wider than the screen at {width} px: {hidden}"
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Months the wrong way round are refused, with the reason beside the field.

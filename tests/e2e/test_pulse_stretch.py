@@ -104,5 +104,7 @@ def test_an_admin_turns_challenge_on_and_the_facilitator_reads_stretch(
     expect(main).to_contain_text("how safe the set felt")
     expect(main).to_contain_text("how far the set stretched its members")
     expect(main).to_contain_text("largest standard error")
+    expect(main).to_contain_text("a mean can easily be off")
+    expect(page.get_by_role("heading", name="Safety")).to_be_visible()
     expect(page.get_by_role("heading", name="Challenge")).to_be_visible()
     shots(page, "pulse-results-challenge")

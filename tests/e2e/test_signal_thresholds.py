@@ -12,8 +12,8 @@ def test_an_admin_sets_the_programme_s_inaction_thresholds(
 ):
     sign_in(page, live_server, world.admin)
     page.goto(live_server.url + world.programme.get_absolute_url())
-    page.get_by_role("link", name="Inaction prompts").click()
-    expect(page.locator("h1")).to_have_text("Inaction prompts")
+    page.get_by_role("link", name="Prompt thresholds").click()
+    expect(page.locator("h1")).to_have_text("Prompt thresholds")
     axe_check(page)
     for width, height in ((1280, 900), (768, 1000), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})

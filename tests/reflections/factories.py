@@ -13,8 +13,14 @@ from tests.factories import UserFactory
 
 FIRST = importlib.import_module("reflections.migrations.0002_library_prompts")
 IDEAS = importlib.import_module("reflections.migrations.0006_library_ideas_and_safe_enough_prompts")
+PLAIN = importlib.import_module("reflections.migrations.0007_library_sources_in_plain_words")
 LIBRARY = [
-    {**prompt, "idea": IDEAS.IDEAS[prompt["slug"]]} for prompt in FIRST.LIBRARY
+    {
+        **prompt,
+        "idea": IDEAS.IDEAS[prompt["slug"]],
+        "source": PLAIN.SOURCES.get(prompt["slug"], (prompt["source"],))[0],
+    }
+    for prompt in FIRST.LIBRARY
 ] + IDEAS.LIBRARY
 
 

@@ -59,3 +59,19 @@ def test_the_library_is_tagged_and_grows_and_going_back_leaves_the_rest(migrated
     back = migrate(BEFORE).get_model("reflections", "Prompt")
     assert not back.objects.filter(slug__in=ADDED).exists()
     assert back.objects.filter(slug="vince-avoiding").exists()
+
+
+NAMES = ("Vince", "Wenger", "Trayner")
+
+
+def test_the_library_says_what_each_prompt_is_about_without_naming_authors(migrated_back):
+    migrate(latest())
+    sources = dict(Prompt.objects.filter(learning_set=None).values_list("slug", "source"))
+    assert sources["vince-avoiding"] == "On learning inaction: what it suits us not to do"
+    assert sources["wenger-trayner-difference"].startswith("On value creation: ")
+    assert sources["saga"] == "A structure for reflecting on one situation"
+    assert not [source for source in sources.values() if any(n in source for n in NAMES)]
+
+    back = migrate([("reflections", "0006_library_ideas_and_safe_enough_prompts")])
+    named = back.get_model("reflections", "Prompt").objects.get(slug="vince-avoiding")
+    assert named.source == "Russ Vince, on learning inaction"

@@ -49,6 +49,21 @@ def test_a_facilitator_poses_a_prompt_the_sets_members_see(client, world):
     )
 
 
+def test_a_question_typed_over_two_lines_is_kept_as_one(client, world):
+    """The question box is two lines high, so that a long question is read whole; what is
+    posed is one line, as it is shown as a heading."""
+    client.force_login(world.facilitator)
+    url = reverse("reflections:set_prompt_create", args=[world.learning_set.pk])
+    form = client.get(url).content.decode()
+    assert '<textarea name="question" cols="40" rows="2"' in form
+
+    response = client.post(url, {"question": "  Where did you hold back\r\n today?  "})
+
+    assert response.status_code == 302
+    prompt = Prompt.objects.get(learning_set=world.learning_set)
+    assert prompt.question == "Where did you hold back today?"
+
+
 @pytest.mark.parametrize("someone", ["pending", "former", "admin", "other_member", "outsider"])
 def test_a_sets_prompts_stay_in_the_set(client, world, someone):
     PromptFactory(learning_set=world.learning_set, question="Alpha-only question?")

@@ -429,7 +429,8 @@ def test_the_dashboard_shows_a_set_wide_prompt_with_its_evidence(client, all_don
     page = lxml.html.fromstring(body)
 
     (card,) = page.xpath(f'//article[@id="prompt-{prompt.pk}"]')
-    assert card.xpath("string(.//h3)").strip() == "Playing safe"  # the set, no member
+    # The set, no member, and the heading says so.
+    assert card.xpath("string(.//h3)").strip() == "Playing safe: the whole set"
     links = [a.get("href") for a in card.xpath('.//a[starts-with(@href, "/meetings/")]')]
     assert links == [f"/meetings/{m.pk}/" for m in (m2, m3, m4)]
     text = " ".join(card.text_content().split())

@@ -117,6 +117,7 @@ def test_open_prompts_come_first_with_evidence_question_and_forms(client, record
     assert prompts_at < body.index("Attendance") < body.index("Airtime")
     assert body.index("Airtime") < body.index("Action flow") < body.index('id="pulse-heading"')
     assert "Carried action: Maya Member" in body
+    assert "Carried action: Maya Member<span" not in body  # about her, not the whole set
     assert "Raise the merger with the CFO" in body
     # The set's question first; the one to Maya offered after it, without her name first.
     set_question = body.index("What might we be avoiding together when an action stays open")
@@ -264,8 +265,8 @@ def test_a_programme_admin_sets_the_thresholds(client, world):
     client.force_login(world.admin)
     url = reverse("meetings:signal_thresholds", args=[world.programme.pk])
     programme_page = client.get(world.programme.get_absolute_url()).content.decode()
-    assert f'href="{url}">Inaction prompts</a>' in programme_page
-    assert "Inaction prompts" in client.get(url).content.decode()
+    assert f'href="{url}">Prompt thresholds</a>' in programme_page
+    assert "Prompt thresholds" in client.get(url).content.decode()
     assert not SignalThresholds.objects.exists()  # the defaults, until they are first saved
 
     response = client.post(

@@ -266,6 +266,21 @@ def test_a_slot_with_an_action_is_not_closed_with_none(client, world, maya_slot)
     assert maya_slot.learning_noted_at is None
 
 
+def test_the_page_offers_no_close_to_a_slot_with_an_action(client, world, maya_slot):
+    """The close is offered beside the slot that has none, and not beside the one whose
+    presenter agreed an action in it, where it could only fail."""
+    other = MembershipFactory(learning_set=world.learning_set, user__name="Tom Third").user
+    ContractAcceptanceFactory(contract=world.contract, user=other)
+    toms = AirtimeSlot.objects.create(meeting=maya_slot.meeting, presenter=other, order=1)
+    action(maya_slot.meeting, other, slot=toms)
+    client.force_login(world.facilitator)
+
+    body = client.get(maya_slot.meeting.get_absolute_url()).content.decode()
+
+    assert "(Maya Member’s slot)" in body
+    assert "(Tom Third’s slot)" not in body
+
+
 def test_no_slot_is_closed_before_the_meeting_starts(client, world, meeting):
     ahead = AirtimeSlot.objects.create(meeting=meeting, presenter=world.member, order=0)
     client.force_login(world.member)

@@ -265,6 +265,8 @@ def test_results_show_safety_and_challenge_apart(client, world):
     assert "how far the set stretched its members" in page
     assert page.index(pulse.ITEMS[6].text) < page.index("Challenge</h2>")
     assert page.index("Challenge</h2>") < page.index(pulse.CHALLENGE_ITEMS[0].text)
+    # Each part under its own heading: safety first, then challenge.
+    assert page.index("Safety</h2>") < page.index(pulse.ITEMS[0].text)
 
 
 def test_results_stay_one_query_however_many_meetings_and_statements(
@@ -295,6 +297,9 @@ def test_a_mean_of_few_answers_carries_its_margin(client, world):
     assert pulse.result(few).overall_margin == 1.4
     assert "± 1.4" in few_page
     assert "largest standard error" in few_page
+    assert "a mean can easily be off" in few_page
+    # A programme that asks no challenge statements has one part, and no heading for it.
+    assert "Safety</h2>" not in few_page
     assert pulse.result(many).overall_margin is None
     assert "±" not in many_page
     dashboard = client.get(reverse("meetings:dashboard", args=[world.learning_set.pk]))

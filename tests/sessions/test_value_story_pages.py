@@ -136,7 +136,7 @@ def test_the_facilitator_reads_the_story_on_the_meeting_page_but_cannot_tell_it(
     assert tell(client, report_back, text="Not mine").status_code == 403
     page = client.get(report_back.meeting.get_absolute_url()).content.decode()
     assert STORY in page
-    assert "Value story · Applied value" in page
+    assert 'Value story · Applied value</span> <span class="text-body-secondary">— I did' in page
     assert ValueStory.objects.get().text == STORY
 
 
