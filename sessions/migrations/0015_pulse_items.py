@@ -33,6 +33,12 @@ def give_every_programme_the_seven(apps, schema_editor):
     )
 
 
+def drop_tallies_beyond_the_seven(apps, schema_editor):
+    """Undoing: the schema before statements knows items 1–7 only, so the tallies of a
+    programme's own statements (numbered from 8) cannot be kept."""
+    apps.get_model("meetings", "PulseTally").objects.filter(item__gt=7).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -60,6 +66,7 @@ class Migration(migrations.Migration):
             model_name='pulsetally',
             name='pulse_tally_on_the_seven_point_scale',
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_tallies_beyond_the_seven),
         migrations.AlterField(
             model_name='pulsetally',
             name='item',
