@@ -21,7 +21,36 @@ def _day(moment):
     return date_format(moment, "j F Y")
 
 
-class AttendanceFilterForm(forms.Form):
+class PeriodForm(forms.Form):
+    """A "from" and a "to" day, both optional, in the programme's time zone; the last may not
+    come before the first. Subclasses word the days' help."""
+
+    from_help = "First day, in the programme’s time zone ({zone})."
+    to_help = "Last day, included."
+
+    def add_period_fields(self, programme):
+        self.fields["from"] = BoundedDateField(
+            required=False,
+            widget=DateInput(),
+            help_text=self.from_help.format(zone=programme.time_zone),
+        )
+        self.fields["to"] = BoundedDateField(
+            required=False, widget=DateInput(), help_text=self.to_help
+        )
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("from"), data.get("to")
+        if first and last and first > last:
+            self.add_error(
+                "to",
+                f"The last day, {_day(last)}, is before the first, {_day(first)}. Choose a last "
+                "day on or after the first.",
+            )
+        return data
+
+
+class AttendanceFilterForm(PeriodForm):
     """Which set (on a programme's report) and which days. `scope()` turns a valid form into
     what the report or export covers."""
 
@@ -39,26 +68,7 @@ class AttendanceFilterForm(forms.Form):
                     "list, or all sets."
                 },
             )
-        zone = programme.time_zone
-        self.fields["from"] = BoundedDateField(
-            required=False,
-            widget=DateInput(),
-            help_text=f"First day, in the programme’s time zone ({zone}).",
-        )
-        self.fields["to"] = BoundedDateField(
-            required=False, widget=DateInput(), help_text="Last day, included."
-        )
-
-    def clean(self):
-        data = super().clean()
-        first, last = data.get("from"), data.get("to")
-        if first and last and first > last:
-            self.add_error(
-                "to",
-                f"The last day, {_day(last)}, is before the first, {_day(first)}. Choose a last "
-                "day on or after the first.",
-            )
-        return data
+        self.add_period_fields(programme)
 
     def set_options(self):
         """The set filter's options as (value, label, selected), for the page to write out:
@@ -159,35 +169,19 @@ def _month_words(day):
     return date_format(day, "F Y")
 
 
-class EvaluationFilterForm(forms.Form):
+class EvaluationFilterForm(PeriodForm):
     """The evaluation report's period: whole calendar months in the programme's time zone, so
     that a month's figures are the same in every period that covers it
     (docs/reports.md#disclosure-control). A day is read as its month, both ends included;
     both are optional."""
 
+    from_help = "Its month is the first counted, in the programme’s time zone ({zone})."
+    to_help = "Its month is the last counted."
+
     def __init__(self, data, *, programme):
         super().__init__(data)
         self.programme = programme
-        zone = programme.time_zone
-        self.fields["from"] = BoundedDateField(
-            required=False,
-            widget=DateInput(),
-            help_text=f"Its month is the first counted, in the programme’s time zone ({zone}).",
-        )
-        self.fields["to"] = BoundedDateField(
-            required=False, widget=DateInput(), help_text="Its month is the last counted."
-        )
-
-    def clean(self):
-        data = super().clean()
-        first, last = data.get("from"), data.get("to")
-        if first and last and first > last:
-            self.add_error(
-                "to",
-                f"The last day, {_day(last)}, is before the first, {_day(first)}. Choose a last "
-                "day on or after the first.",
-            )
-        return data
+        self.add_period_fields(programme)
 
     def months(self):
         """The first day of the first and of the last month, or None where open."""
