@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.sessions.builders import add_members
 from tests.sessions.factories import MeetingFactory, days_from_now
 
 
@@ -49,3 +50,11 @@ def post_panel(client):
         return client.post(reverse(f"meetings:{name}", args=[meeting.pk]), data, **headers)
 
     return post
+
+
+@pytest.fixture
+def alpha(world):
+    """Set Alpha with four current members: Maya, Pat (pending the contract) and two more."""
+    world.others = add_members(world.learning_set, 2, world.contract)
+    world.members = [world.member, world.pending, *world.others]
+    return world

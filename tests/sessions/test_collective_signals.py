@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from sessions.inaction import detection, history
 from sessions.inaction.detection import same_topic, topic_words
-from sessions.inaction.reconcile import detect_inaction
 from sessions.inaction.thresholds import Thresholds
 from sessions.models import InactionPrompt, ReportBack, SignalThresholds
 from sets.models import LearningSet
@@ -28,30 +27,10 @@ from tests.sessions.builders import (
     safe_pulse,
     slot,
 )
+from tests.sessions.signals_support import detect, only_open, prompts
 
 Signal = InactionPrompt.Signal
 Status = InactionPrompt.Status
-
-
-@pytest.fixture
-def alpha(world):
-    """Set Alpha with four current members: Maya, Pat (pending the contract) and two more."""
-    world.others = add_members(world.learning_set, 2, world.contract)
-    world.members = [world.member, world.pending, *world.others]
-    return world
-
-
-def detect(world):
-    return detect_inaction(world.learning_set)
-
-
-def prompts(world, signal, **filters):
-    return InactionPrompt.objects.filter(learning_set=world.learning_set, signal=signal, **filters)
-
-
-def only_open(world, signal):
-    (prompt,) = prompts(world, signal, status=Status.OPEN)
-    return prompt
 
 
 def assert_idempotent(world, signal):

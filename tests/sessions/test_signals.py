@@ -11,14 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sessions.inaction import schedule_detection
-from sessions.inaction.reconcile import detect_inaction
 from sessions.models import Attendance, InactionPrompt, SignalThresholds
 from sessions.services import prompts as prompt_services
 from sessions.services import running, scheduling
 from sets.models import LearningSet
 from tests.sessions.builders import (
     action,
-    add_members,
     attend,
     attend_all,
     held_meetings,
@@ -27,30 +25,10 @@ from tests.sessions.builders import (
     safe_pulse,
     slot,
 )
+from tests.sessions.signals_support import detect, only_open, prompts
 
 Signal = InactionPrompt.Signal
 Status = InactionPrompt.Status
-
-
-@pytest.fixture
-def alpha(world):
-    """Set Alpha with four current members: Maya, Pat (pending the contract) and two more."""
-    world.others = add_members(world.learning_set, 2, world.contract)
-    world.members = [world.member, world.pending, *world.others]
-    return world
-
-
-def detect(world):
-    return detect_inaction(world.learning_set)
-
-
-def prompts(world, signal, **filters):
-    return InactionPrompt.objects.filter(learning_set=world.learning_set, signal=signal, **filters)
-
-
-def only_open(world, signal):
-    (prompt,) = prompts(world, signal, status=Status.OPEN)
-    return prompt
 
 
 def assert_idempotent(world, signal):
