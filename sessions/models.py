@@ -631,6 +631,18 @@ class SignalThresholds(models.Model):
         help_text="Prompt when the set's mean pulse score fell by this much or more between "
         "two meetings.",
     )
+    stretch_mark = models.DecimalField(
+        "pulse dip read as stretch (challenge score, out of 7)",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("5"),
+        # Below 4, the scale's middle, members who did not feel stretched would count as
+        # stretched (docs/signals.md#pulse-dip).
+        validators=[MinValueValidator(Decimal("4")), MaxValueValidator(Decimal("7"))],
+        help_text="When the programme asks how far its sets stretch their members, a dip "
+        "in safety while the challenge score is this or more is read as stretch, the useful "
+        "discomfort of being challenged, rather than as the set feeling less safe.",
+    )
     apologies_pattern_count = models.PositiveSmallIntegerField(
         "apologies with notice (meetings)",
         default=2,

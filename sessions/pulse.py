@@ -27,6 +27,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -51,10 +52,6 @@ MIN_RESPONSES = 3
 
 # Up to this many answers a mean is shown with how uncertain it is (`margin`).
 FEW_RESPONSES = 6
-
-# A challenge score at or above this ("somewhat agree" on average) reads a dip in safety as
-# stretch rather than danger (docs/signals.md#pulse-dip).
-STRETCH_MARK = Fraction(5)
 
 SAFETY, CHALLENGE = PulseItem.Dimension.SAFETY.value, PulseItem.Dimension.CHALLENGE.value
 
@@ -271,10 +268,10 @@ class Result:
     def challenge_margin(self) -> float | None:
         return None if self.challenge is None else margin(self.challenge, self.responses)
 
-    @property
-    def stretched(self) -> bool:
-        """Whether the challenge score reached the mark that reads a dip as stretch."""
-        return self.challenge is not None and self.challenge >= STRETCH_MARK
+    def stretched(self, mark: Decimal) -> bool:
+        """Whether the challenge score reached the programme's stretch mark, the score that
+        reads a dip in safety as stretch (docs/signals.md#pulse-dip)."""
+        return self.challenge is not None and self.challenge >= Fraction(mark)
 
     @property
     def safety_items(self) -> list[ItemResult]:

@@ -279,6 +279,7 @@ def threshold_fields(p):
         "attendance_window": ["4"],
         "talk_without_action_slots": ["2"],
         "pulse_dip": ["1"],
+        "stretch_mark": ["5"],
         "apologies_pattern_count": ["2"],
         "apologies_pattern_window": ["3"],
         "playing_safe_meetings": ["3"],

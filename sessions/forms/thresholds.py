@@ -14,6 +14,7 @@ THRESHOLD_FIELDS = [
     "attendance_window",
     "talk_without_action_slots",
     "pulse_dip",
+    "stretch_mark",
     "apologies_pattern_count",
     "apologies_pattern_window",
     "playing_safe_meetings",

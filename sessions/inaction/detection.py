@@ -270,8 +270,8 @@ def talk_without_action(history: SetHistory, thresholds: Thresholds) -> Iterator
 def pulse_dip(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
     """The set's mean safety score fell by the threshold or more from one meeting whose
     results are shown to the next. Where the later meeting also asked the challenge
-    statements and its challenge score reached pulse.STRETCH_MARK, the dip reads as stretch
-    (productive discomfort) rather than danger; the facts say which
+    statements and its challenge score reached the programme's stretch mark, the dip reads
+    as stretch (productive discomfort) rather than danger; the facts say which
     (docs/signals.md#pulse-dip)."""
     shown = [m for m in history.held if history.pulse[m.pk].shown]
     if len(shown) < 2:
@@ -289,7 +289,7 @@ def pulse_dip(history: SetHistory, thresholds: Thresholds) -> Iterator[Finding]:
                 "was": round(float(was), 1),
                 "now": round(float(now), 1),
                 "challenge": latest.challenge_rounded,
-                "reading": "stretch" if latest.stretched else "danger",
+                "reading": "stretch" if latest.stretched(thresholds.stretch_mark) else "danger",
             },
         )
 

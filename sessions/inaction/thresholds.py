@@ -19,6 +19,7 @@ class Thresholds:
     attendance_window: int
     talk_without_action_slots: int
     pulse_dip: Decimal
+    stretch_mark: Decimal
     pulse_minimum: int
     apologies_pattern_count: int
     apologies_pattern_window: int
@@ -44,6 +45,7 @@ class Thresholds:
             attendance_window=stored.attendance_window,
             talk_without_action_slots=stored.talk_without_action_slots,
             pulse_dip=stored.pulse_dip,
+            stretch_mark=stored.stretch_mark,
             pulse_minimum=pulse.minimum_responses(programme),
             apologies_pattern_count=stored.apologies_pattern_count,
             apologies_pattern_window=stored.apologies_pattern_window,

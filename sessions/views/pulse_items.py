@@ -11,7 +11,7 @@ from django.views.generic import FormView
 from alsspace.audit import client_ip
 from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
 from alsspace.submissions import SubmitOnceMixin
-from sessions import pulse
+from sessions import pulse, queries
 from sessions.forms.pulse_items import PulseItemsForm
 from sessions.services.pulse_items import MAX_ITEMS, save_pulse_items
 from sets.queries import administered_programmes
@@ -42,7 +42,7 @@ class PulseItemsView(SubmitOnceMixin, PermittedObjectMixin, InvalidIs400Mixin, F
             programme=self.programme,
             scale=pulse.SCALE,
             max_items=MAX_ITEMS,
-            stretch_mark=int(pulse.STRETCH_MARK),
+            stretch_mark=queries.signal_thresholds(self.programme).stretch_mark,
             **kwargs,
         )
 

@@ -291,6 +291,9 @@ def test_a_programme_admin_sets_the_thresholds(client, world):
         ({"attendance_missed": "4", "attendance_window": "3"}, "cannot be more than"),
         ({"airtime_share_percent": "5"}, "greater than or equal to 10"),
         ({"pulse_dip": "9"}, "less than or equal to 6"),
+        ({"stretch_mark": "3.5"}, "greater than or equal to 4"),
+        ({"stretch_mark": "7.5"}, "less than or equal to 7"),
+        ({"stretch_mark": "five"}, "Enter a number"),
         ({"carried_action_meetings": "two"}, "Enter a whole number"),
     ],
 )
@@ -305,6 +308,23 @@ def test_bad_thresholds_are_refused(client, world, changes, message):
     assert message in response.content.decode()
     stored = SignalThresholds.objects.get(programme=world.programme)
     assert (stored.attendance_missed, stored.attendance_window) == (2, 4)
+    assert stored.stretch_mark == 5
+
+
+def test_a_programme_admin_sets_the_stretch_mark(client, world):
+    client.force_login(world.admin)
+    url = reverse("meetings:signal_thresholds", args=[world.programme.pk])
+    page = client.get(url).content.decode()
+    assert "Pulse dip read as stretch (challenge score, out of 7)" in page
+    assert "rather than as the set feeling less safe" in page  # its help, in plain words
+
+    response = client.post(url, {"stretch_mark": "5.5", "pulse_dip": ""})
+
+    assert response.status_code == 302
+    stored = Thresholds.for_set(world.learning_set)
+    assert (str(stored.stretch_mark), str(stored.pulse_dip)) == ("5.50", "0.50")
+    pulse_page = client.get(reverse("meetings:pulse_items", args=[world.programme.pk]))
+    assert "its challenge is 5.5 or more out of 7" in pulse_page.content.decode()
 
 
 def test_a_programme_admin_sets_the_collective_thresholds(client, world):

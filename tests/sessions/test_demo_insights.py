@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from sessions import pulse
+from sessions import pulse, queries
 from sessions.demo.insights import seed_set_insights
 from sessions.models import Action, InactionPrompt, PulseReceipt, PulseTally
 from sets.models import LearningSet
@@ -87,7 +87,8 @@ def test_set_aurora_reads_its_dip_as_stretch_and_set_birch_as_danger(demo_sets, 
         prompt = InactionPrompt.objects.get(
             learning_set=learning_set, signal="pulse_dip", status="open"
         )
-        readings[name] = ("reads as stretch" in prompt.summary, latest.stretched)
+        mark = queries.signal_thresholds(learning_set.programme).stretch_mark
+        readings[name] = ("reads as stretch" in prompt.summary, latest.stretched(mark))
     assert readings == {"Set Aurora": (True, True), "Set Birch": (False, False)}
 
     aurora = by_name["Set Aurora"]

@@ -3,15 +3,16 @@ dip in safety with low or no challenge prompts as danger, a dip with challenge a
 mark or above prompts as stretch, no dip prompts nothing, and a programme that switched
 challenge off is read as before."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
-from sessions import pulse
 from sessions.inaction import history
 from sessions.inaction.detection import pulse_dip
 from sessions.inaction.reconcile import detect_inaction
 from sessions.inaction.thresholds import Thresholds
-from sessions.models import InactionPrompt, PulseItem
+from sessions.models import InactionPrompt, PulseItem, SignalThresholds
 from tests.sessions.builders import ask_challenge, held_meetings, safe_pulse, stretch_pulse
 
 Signal = InactionPrompt.Signal
@@ -57,7 +58,35 @@ def test_challenge_exactly_at_the_mark_is_stretch_and_just_below_is_danger(world
     (finding,) = findings(world)
     assert finding.facts["reading"] == "danger"
     assert finding.facts["challenge"] == 4.7
-    assert pulse.STRETCH_MARK == 5
+    assert Thresholds.for_set(world.learning_set).stretch_mark == 5  # the default mark
+
+
+@pytest.mark.parametrize(
+    ("mark", "reading"),
+    [("4.5", "stretch"), ("4.66", "stretch"), ("4.67", "danger"), ("6", "danger")],
+)
+def test_a_programme_sets_its_own_stretch_mark(world, meetings, mark, reading):
+    """Challenge 14/3 (4.666…, shown as 4.7) reaches a mark of 4.5 or 4.66, so the dip is
+    stretch; a mark of 4.67 is just above it, so the same dip is danger."""
+    before, after = meetings
+    ask_challenge(world.programme)
+    SignalThresholds.objects.create(programme=world.programme, stretch_mark=Decimal(mark))
+    stretch_pulse(before, 3, 6, 5)
+    stretch_pulse(after, 2, 5, 5)
+    stretch_pulse(after, 1, 5, 4)
+
+    (finding,) = findings(world)
+    assert finding.facts["reading"] == reading
+    assert ("reads as stretch" in the_prompt(world).summary) == (reading == "stretch")
+
+
+def test_a_programme_mark_does_not_make_a_dip_without_challenge_stretch(world, meetings):
+    before, after = meetings
+    SignalThresholds.objects.create(programme=world.programme, stretch_mark=Decimal("4"))
+    safe_pulse(before, 3, 6)
+    safe_pulse(after, 3, 4)
+    (finding,) = findings(world)
+    assert finding.facts["reading"] == "danger"
 
 
 def test_a_dip_with_low_challenge_stays_a_danger_prompt(world, meetings):
