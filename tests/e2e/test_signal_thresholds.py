@@ -21,10 +21,12 @@ def test_an_admin_sets_the_programme_s_inaction_thresholds(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_label("attendance drift (meetings missed)").fill("5")
+    page.get_by_label("pulse dip read as stretch (challenge score, out of 7)").fill("3")
     page.get_by_role("button", name="Save thresholds").click()
     expect(page.locator("main")).to_contain_text(
         "Meetings missed cannot be more than the meetings looked at."
     )
+    expect(page.locator("main")).to_contain_text("Ensure this value is greater than or equal to 4.")
     axe_check(page)
     shot(page, "signal-thresholds-refused")
     assert not SignalThresholds.objects.exists()
@@ -32,8 +34,10 @@ def test_an_admin_sets_the_programme_s_inaction_thresholds(
     page.get_by_label("attendance drift (meetings missed)").fill("2")
     page.get_by_label("carried action (meetings in a row)").fill("4")
     page.get_by_label("playing safe (meetings)").fill("4")
+    page.get_by_label("pulse dip read as stretch (challenge score, out of 7)").fill("5.5")
     page.get_by_role("button", name="Save thresholds").click()
     expect(page.locator("h1")).to_have_text(world.programme.name)
     expect(page.locator(".messages")).to_contain_text("Inaction prompt thresholds saved.")
     saved = SignalThresholds.objects.get(programme=world.programme)
     assert (saved.carried_action_meetings, saved.playing_safe_meetings) == (4, 4)
+    assert str(saved.stretch_mark) == "5.50"
