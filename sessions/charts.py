@@ -108,6 +108,35 @@ class Point:
 
 
 @dataclass
+class Square:
+    """A point of the pulse chart's second line: square and amber, where the first line's
+    points are round and teal, so the two stay apart in black and white too."""
+
+    x: float
+    y: float
+    title: str = ""
+
+    def svg(self):
+        return (
+            f'<rect x="{_at(self.x - 5)}" y="{_at(self.y - 5)}" width="10" height="10" '
+            f'fill="{AMBER}" stroke="#ffffff" stroke-width="2">{_tooltip(self.title)}</rect>'
+        )
+
+
+@dataclass
+class Dashed:
+    """The pulse chart's second line, dashed and amber, through `points` ("x,y x,y …")."""
+
+    points: str
+
+    def svg(self):
+        return (
+            f'<polyline points="{self.points}" fill="none" stroke="{AMBER}" '
+            'stroke-width="2.5" stroke-dasharray="7 4" stroke-linejoin="round"/>'
+        )
+
+
+@dataclass
 class Chart:
     id: str
     title: str
@@ -119,6 +148,8 @@ class Chart:
     labels: list = field(default_factory=list)
     points: list = field(default_factory=list)
     polyline: str = ""
+    dashed: list = field(default_factory=list)
+    squares: list = field(default_factory=list)
 
     @property
     def hatch_id(self):
@@ -129,9 +160,10 @@ class Chart:
 
     @property
     def shapes(self):
-        """The SVG elements, drawn in order: grid lines, bars, the trend line, its points,
-        then the labels on top. Written here rather than by a template loop: a chart has a
-        couple of hundred elements, and template tags cost far more per element."""
+        """The SVG elements, drawn in order: grid lines, bars, the trend line, a second
+        (dashed) line, their points, then the labels on top. Written here rather than by a
+        template loop: a chart has a couple of hundred elements, and template tags cost far
+        more per element."""
         elements = [line.svg() for line in self.lines]
         elements += [rect.svg(self.fill_of(rect)) for rect in self.rects]
         if self.polyline:
@@ -139,7 +171,9 @@ class Chart:
                 f'<polyline points="{self.polyline}" fill="none" stroke="{TEAL}" '
                 'stroke-width="3" stroke-linejoin="round"/>'
             )
+        elements += [line.svg() for line in self.dashed]
         elements += [point.svg() for point in self.points]
+        elements += [square.svg() for square in self.squares]
         elements += [label.svg() for label in self.labels]
         return mark_safe("\n  ".join(elements))  # noqa: S308 - the shapes escape their text
 
@@ -243,32 +277,65 @@ def _flow_description(title, flows, days):
     return f"{title}. {parts}."
 
 
-# A line: the pulse trend
+# A line: the pulse trend, with challenge beside it when the programme asks it
 
 
 def pulse_chart(chart_id, title, results, days):
     """`results` are sessions.pulse.Result whose scores are shown, earliest first, and
     `days` their meetings' days as the page writes them; the scale runs from 1 (least safe)
-    to 7 (safest)."""
-    left, right, top, bottom_space, step, inset = 44, 40, 24, 34, 84, 16
+    to 7 (safest). Where a meeting was also asked the challenge statements, its challenge
+    score is drawn beside safety as a dashed amber line with square points, under a legend
+    naming both lines; a set never asked challenge gets the safety line alone
+    (docs/product.md#pulse-statements)."""
+    challenged = any(result.challenge is not None for result in results)
+    left, right, step, inset = 44, 40, 84, 16
+    top, bottom_space = (48, 34) if challenged else (24, 34)
     width = max(420, left + inset + max(len(results) - 1, 0) * step + right)
     plot_height = 180
     height = top + plot_height + bottom_space
     chart = Chart(chart_id, title, _pulse_description(title, results, days), width, height)
     base = top + plot_height
+
+    def y_of(score):
+        return base - plot_height * (float(score) - 1) / 6
+
     for score in range(1, 8):
-        y = base - plot_height * (score - 1) / 6
+        y = y_of(score)
         chart.lines.append(Line(left, y, width - 12, y))
         chart.labels.append(Label(left - 8, y + 4, str(score), "end", MUTED, 12))
-    coordinates = []
+    if challenged:
+        chart.lines.append(Line(left, 14, left + 28, 14, TEAL, width=3))
+        chart.points.append(Point(left + 14, 14))
+        chart.labels.append(Label(left + 36, 18, "Safety", size=12))
+        chart.lines.append(Line(left + 110, 14, left + 138, 14, AMBER, dashed=True, width=2.5))
+        chart.squares.append(Square(left + 124, 14))
+        chart.labels.append(Label(left + 146, 18, "Challenge (how stretched)", size=12))
+    coordinates, stretch, runs = [], [], []
     for index, (result, day) in enumerate(zip(results, days, strict=True)):
         x = left + inset + index * step
-        y = base - plot_height * (float(result.overall) - 1) / 6
+        y = y_of(result.overall)
         coordinates.append(f"{x:.1f},{y:.1f}")
         chart.points.append(Point(x, y, f"{day}: {_pulse_score(result)} out of 7"))
-        chart.labels.append(Label(x, y - 10, str(result.overall_rounded), "middle", bold=True))
+        # Each line's number on the side away from the other line: safety's above its point
+        # unless challenge is higher there.
+        higher = result.challenge is not None and result.challenge > result.overall
+        safety_y = y + 20 if higher else y - 10
+        chart.labels.append(Label(x, safety_y, str(result.overall_rounded), "middle", bold=True))
         chart.labels.append(Label(x, base + 20, day, "middle", MUTED, 12))
+        if result.challenge is None:
+            runs.append(stretch)
+            stretch = []
+            continue
+        cy = y_of(result.challenge)
+        stretch.append(f"{x:.1f},{cy:.1f}")
+        chart.squares.append(Square(x, cy, f"{day}: challenge {_challenge_score(result)} out of 7"))
+        challenge_y = cy - 10 if higher else cy + 20
+        chart.labels.append(
+            Label(x, challenge_y, str(result.challenge_rounded), "middle", AMBER, bold=True)
+        )
+    runs.append(stretch)
     chart.polyline = " ".join(coordinates) if len(coordinates) > 1 else ""
+    chart.dashed = [Dashed(" ".join(run)) for run in runs if len(run) > 1]
     return chart
 
 
@@ -278,8 +345,24 @@ def _pulse_score(result):
     return f"{result.overall_rounded}" + (f" ± {margin}" if margin is not None else "")
 
 
+def _challenge_score(result):
+    margin = result.challenge_margin
+    return f"{result.challenge_rounded}" + (f" ± {margin}" if margin is not None else "")
+
+
 def _pulse_description(title, results, days):
     if not results:
         return f"{title}: no meeting has had enough responses yet."
-    parts = ", ".join(f"{day} {_pulse_score(r)}" for r, day in zip(results, days, strict=True))
-    return f"{title}, out of 7, at each meeting with enough responses: {parts}."
+    pairs = list(zip(results, days, strict=True))
+    parts = ", ".join(f"{day} {_pulse_score(r)}" for r, day in pairs)
+    if all(r.challenge is None for r in results):
+        return f"{title}, out of 7, at each meeting with enough responses: {parts}."
+    stretched = ", ".join(
+        f"{day} {_challenge_score(r) if r.challenge is not None else 'not asked'}"
+        for r, day in pairs
+    )
+    return (
+        f"{title}, out of 7, at each meeting with enough responses. Safety, the solid line "
+        f"with round points: {parts}. Challenge, how far the set stretched its members, the "
+        f"dashed line with square points: {stretched}."
+    )

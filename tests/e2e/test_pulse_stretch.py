@@ -7,6 +7,7 @@ widths."""
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +18,7 @@ from sessions.models import Meeting, PulseItem
 from tests.sessions.builders import attend, held_meetings, pulse_answers, safe_pulse
 
 WIDTHS = (1280, 768, 390)
+SCREENSHOTS = Path(__file__).parents[2] / "test-results" / "screenshots"
 
 
 @pytest.fixture
@@ -97,7 +99,12 @@ def test_an_admin_turns_challenge_on_and_the_facilitator_reads_stretch(
     table = page.get_by_role("table", name="The pulse at each meeting held.")
     expect(table).to_contain_text("Challenge")
     expect(table).to_contain_text("± ")
+    chart = page.get_by_role("img", name="The set’s pulse")
+    expect(chart).to_have_accessible_name(re.compile(r"Challenge, .* the dashed line"))
+    expect(chart.locator("polyline[stroke-dasharray]")).to_have_count(0)  # one meeting: a point
+    expect(chart.locator("text", has_text="Challenge (how stretched)")).to_be_visible()
     shots(page, "dashboard-stretch")
+    chart.screenshot(path=str(SCREENSHOTS / "dashboard-stretch-chart.png"))
 
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/pulse/results/")
     main = page.locator("main")
