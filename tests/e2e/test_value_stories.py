@@ -116,9 +116,12 @@ def test_a_member_tells_a_value_story_on_their_closing_review(
     scan_at_each_width(page, axe_check, shot, "closing-review-value-story")
     assert [s.author_name for s in consented_stories(world.programme)] == ["Maya Member"]
 
-    # Then she deletes it, after a confirm step: it leaves the evaluation report at once.
-    page.goto(f"{live_server.url}/stories/")
-    page.get_by_role("link", name=re.compile("Delete the story")).click()
+    # Then she deletes it from its change page, after a confirm step: it leaves the
+    # evaluation report at once.
+    page.get_by_role("link", name="Change my value story").click()
+    expect(page.locator("h1")).to_have_text("Change your value story")
+    scan_at_each_width(page, axe_check, shot, "value-story-change")
+    page.get_by_role("link", name="Delete the story").click()
     expect(page.locator("h1")).to_have_text("Delete your value story?")
     expect(page.locator("main")).to_contain_text("leaves the programme's evaluation report")
     scan_at_each_width(page, axe_check, shot, "value-story-delete")

@@ -284,6 +284,26 @@ def test_nobody_else_sees_the_confirm_step_or_deletes_my_story(client, world, re
     assert not AuditEvent.objects.exists()
 
 
+def test_the_change_page_of_a_story_links_to_deleting_it(client, world, report_back, closing_entry):
+    client.force_login(world.member)
+    closing_page = reverse("meetings:closing_story", args=[closing_entry.pk])
+    for page in (story_url(report_back), closing_page):  # no story yet: nothing to delete
+        assert "Delete the story" not in client.get(page).content.decode()
+    on_report = story_of(world.member, report_back=report_back)
+    on_closing = ValueStory.objects.create(
+        learning_set=world.learning_set,
+        author=world.member,
+        closing_entry=closing_entry,
+        text="Closing words",
+        cycle="reframing",
+    )
+    for page, story in ((story_url(report_back), on_report), (closing_page, on_closing)):
+        body = client.get(page).content.decode()
+        assert f'href="{delete_url(story)}">Delete the story</a>' in body
+        assert "Delete your value story?" in client.get(delete_url(story)).content.decode()
+    assert ValueStory.objects.count() == 2  # following the link deletes nothing
+
+
 def test_a_member_who_left_still_deletes_their_story(client, world, report_back):
     story = story_of(world.member, consent="named", report_back=report_back)
     world.learning_set.memberships.filter(user=world.member).update(left_at=report_back.created_at)
