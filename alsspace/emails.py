@@ -8,6 +8,9 @@ the rerun) and only a kill in the instant between the send and the marker can re
 transaction is open during the send: a slow mail server never holds the database's write
 lock (on SQLite, the whole file's). Two runs of one task do not overlap, since a task is only
 queued again once its worker has stopped beating.
+
+Each email is in its recipient's language: the one chosen on their account page, otherwise
+British English. Dates and numbers in it follow that language too.
 """
 
 import hashlib
@@ -19,10 +22,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.utils import translation
 from django_tasks import TaskResult
 from django_tasks.signals import task_finished, task_started
 
-from alsspace.models import SentEmail
+from alsspace.models import SentEmail, User
 
 # Ids of the task runs in progress in this thread, innermost last: an immediate backend runs
 # a task enqueued by another task inside it.
@@ -39,15 +43,31 @@ def _task_finished(sender: object, task_result: TaskResult[Any], **kwargs: objec
     running_tasks.set(running_tasks.get()[:-1])
 
 
+def language_of(to: User | str) -> str:
+    """The language to write to someone in: their account's choice, found by address when
+    only an address is known, otherwise British English (settings.LANGUAGE_CODE)."""
+    if isinstance(to, str):
+        chosen = User.objects.filter(email__iexact=to).values_list("language", flat=True).first()
+    else:
+        chosen = to.language
+    return chosen or settings.LANGUAGE_CODE
+
+
 def send_templated_email(
     template_prefix: str,
-    to: str,
+    to: User | str,
     context: Mapping[str, Any],
     attachments: Iterable[tuple[str, str | bytes, str]] = (),
+    language: str | None = None,
 ) -> None:
+    """Render and send one email to a person or an address, in `language` if given,
+    otherwise in the recipient's (`language_of`)."""
+    language = language or language_of(to)
+    to = to if isinstance(to, str) else to.email
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
-    body = render_to_string(f"{template_prefix}_message.txt", context)
+    with translation.override(language):
+        subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
+        body = render_to_string(f"{template_prefix}_message.txt", context)
     message = EmailMultiAlternatives(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, [to]
     )

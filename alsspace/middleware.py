@@ -1,6 +1,6 @@
 """The database going away: a 503 page that says so, instead of a 500. Reads that do not
 queue behind writes on SQLite. Signing out a session left idle. And refusing a NUL byte
-before anything reads it."""
+before anything reads it. And pages in the language a person chose."""
 
 import logging
 import time
@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
+from django.utils import translation
 
 from alsspace.inputs import has_nul
 
@@ -82,6 +83,22 @@ class SQLiteReadingRequestsMiddleware:
 LAST_SEEN_KEY = "alsspace_last_seen"
 # The stamp is rewritten at most this often, so most requests do not save the session.
 TOUCH_EVERY_SECONDS = 60
+
+
+class AccountLanguageMiddleware:
+    """A signed-in person's pages are in the language chosen on their account page, whatever
+    their browser asks for. Sits after LocaleMiddleware, which picks the language of anyone
+    else (the language cookie, then Accept-Language), and after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.user.language if request.user.is_authenticated else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 def start_idle_clock(sender, request, user, **kwargs):

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alsspace import audit_actions
 
@@ -42,6 +43,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(max_length=150)
     time_zone = models.CharField(
         max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    # Blank: the language the browser asks for. Emails follow it too (alsspace.emails).
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(

@@ -99,9 +99,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alsspace.middleware.SQLiteReadingRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a page: a signed-in person's choice on their account page
+    # (alsspace.middleware.AccountLanguageMiddleware, below), otherwise the language cookie
+    # or the browser's Accept-Language, otherwise British English (docs/languages.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alsspace.middleware.AccountLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "alsspace.middleware.IdleTimeoutMiddleware",
@@ -335,7 +340,15 @@ API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_PAGE_SIZE = 100
 API_MAX_PAGE_SIZE = 500
 
+# British English is the source language: every string is written in it and marked for
+# translation; Welsh has a complete catalogue in locale/ (docs/languages.md).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "alsspace_language"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
 if TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(f"TIME_ZONE {TIME_ZONE!r} is not a known time zone.")

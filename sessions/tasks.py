@@ -15,11 +15,11 @@ kind and occasion, so it too never nudges anyone twice.
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django_tasks import task
 
-from alsspace.emails import send_templated_email
+from alsspace.emails import language_of, send_templated_email
 from sessions import nudging
 from sessions.calendars import calendar_bytes, file_name
 from sessions.models import Meeting
@@ -51,14 +51,15 @@ def _calendar_file(meetings):
     return (name, calendar_bytes(meetings, method="PUBLISH").decode(), "text/calendar")
 
 
-def _email_set(learning_set, template, context, calendar_file=None):
-    attachments = [calendar_file] if calendar_file else []
+def _email_set(learning_set, template, context, calendar_meetings=None):
     for person in _recipients(learning_set):
-        # Each person reads the times in their own time zone.
-        with timezone.override(person.time_zone):
+        # Each person reads the times in their own time zone, and the email and its calendar
+        # entries in their own language.
+        with timezone.override(person.time_zone), translation.override(language_of(person)):
+            attachments = [_calendar_file(calendar_meetings)] if calendar_meetings else []
             send_templated_email(
                 f"sessions/email/{template}",
-                person.email,
+                person,
                 {"person": person, "learning_set": learning_set, **context},
                 attachments=attachments,
             )
@@ -74,7 +75,7 @@ def send_meetings_scheduled(meeting_ids):
         meetings[0].learning_set,
         "meetings_scheduled",
         {"meetings": meetings},
-        _calendar_file(meetings),
+        calendar_meetings=meetings,
     )
 
 
@@ -90,7 +91,7 @@ def send_meeting_changed(meeting_id, previous_starts_at=None):
         meeting.learning_set,
         "meeting_changed",
         {"meeting": meeting, "previous_starts_at": previous},
-        _calendar_file([meeting]),
+        calendar_meetings=[meeting],
     )
 
 
@@ -103,7 +104,7 @@ def send_meeting_cancelled(meeting_id):
         meeting.learning_set,
         "meeting_cancelled",
         {"meeting": meeting},
-        _calendar_file([meeting]),
+        calendar_meetings=[meeting],
     )
 
 

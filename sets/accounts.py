@@ -11,8 +11,10 @@ from django import forms
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from alsspace.audit import client_ip
+from alsspace.models import User
 from sets.models import Invitation, Membership
 from sets.services import accept_invitation
 
@@ -37,18 +39,21 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, extra_context):
         """allauth's emails (confirmations, password resets), rendered as allauth does but
         sent once the request's transaction has committed: a slow mail server holds no
-        database lock (on SQLite, the whole file's), and a request that fails sends nothing."""
+        database lock (on SQLite, the whole file's), and a request that fails sends nothing.
+        In the language of the account the address belongs to, otherwise the page's."""
         request = context.request
-        message = self.render_mail(
-            template_prefix,
-            email,
-            {
-                "request": request,
-                "email": email,
-                "current_site": get_current_site(request),
-                **extra_context,
-            },
-        )
+        chosen = User.objects.filter(email__iexact=email).values_list("language", flat=True)
+        with translation.override(chosen.first() or translation.get_language()):
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {
+                    "request": request,
+                    "email": email,
+                    "current_site": get_current_site(request),
+                    **extra_context,
+                },
+            )
         transaction.on_commit(message.send)
 
     def is_open_for_signup(self, request):

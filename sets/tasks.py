@@ -1,7 +1,8 @@
 from django.utils import timezone
 from django_tasks import task
 
-from alsspace.emails import send_templated_email
+from alsspace.emails import language_of, send_templated_email
+from alsspace.models import User
 from sets import queries
 from sets.models import Amendment, ClosingReview, Invitation, Membership, Nudge, NudgeOptOut
 
@@ -16,7 +17,14 @@ def send_invitation(invitation_id):
     )
     if invitation is None:  # revoked or used before the worker got to it
         return
-    send_templated_email("sets/email/invitation", invitation.email, {"invitation": invitation})
+    # Someone with no account yet gets it in the language of the person who invited them.
+    invitee = User.objects.filter(email__iexact=invitation.email).first()
+    send_templated_email(
+        "sets/email/invitation",
+        invitation.email,
+        {"invitation": invitation},
+        language=language_of(invitee or invitation.invited_by),
+    )
 
 
 @task()
@@ -33,7 +41,7 @@ def send_approval_request(invitation_id):
     for approver in queries.approvers(invitation):
         send_templated_email(
             "sets/email/approval_request",
-            approver.email,
+            approver,
             {"invitation": invitation, "approver": approver},
         )
 
@@ -53,7 +61,7 @@ def announce_newcomer(membership_id):
     for participant in queries.participants(membership.learning_set).exclude(pk=membership.pk):
         send_templated_email(
             "sets/email/newcomer",
-            participant.user.email,
+            participant.user,
             {"membership": membership, "recipient": participant.user},
         )
 
@@ -74,7 +82,7 @@ def announce_amendment(amendment_id):
     ):
         send_templated_email(
             "sets/email/amendment_proposed",
-            participant.user.email,
+            participant.user,
             {"amendment": amendment, "recipient": participant.user},
         )
 
@@ -95,7 +103,7 @@ def announce_amendment_decision(amendment_id):
     ):
         send_templated_email(
             "sets/email/amendment_decided",
-            participant.user.email,
+            participant.user,
             {"amendment": amendment, "recipient": participant.user},
         )
 
@@ -113,7 +121,7 @@ def announce_closing_review(review_id):
     for participant in queries.participants(review.learning_set).exclude(user=review.opened_by_id):
         send_templated_email(
             "sets/email/closing_review",
-            participant.user.email,
+            participant.user,
             {"review": review, "recipient": participant.user},
         )
 
@@ -131,7 +139,7 @@ def tell_assigned_facilitator(membership_id):
     if membership is None:  # left or changed again before the worker got to it
         return
     send_templated_email(
-        "sets/email/facilitator_assigned", membership.user.email, {"membership": membership}
+        "sets/email/facilitator_assigned", membership.user, {"membership": membership}
     )
 
 
@@ -164,7 +172,7 @@ def send_nudge(nudge_id):
     with timezone.override(person.time_zone):
         send_templated_email(
             f"sets/email/nudge_{nudge.kind}",
-            person.email,
+            person,
             {"nudge": nudge, "person": person, "learning_set": nudge.learning_set},
         )
     Nudge.objects.filter(pk=nudge.pk).update(emailed_at=timezone.now())
