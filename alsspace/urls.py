@@ -2,7 +2,9 @@
 module imports no app above alsspace."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from alsspace import views
 
@@ -12,6 +14,15 @@ handler500 = "alsspace.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The words our scripts show (static/js), in the page's language: gettext() and friends.
+    path(
+        "jsi18n/",
+        login_not_required(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
+    # Choosing a language before signing in (the language cookie); signed-in people choose
+    # on their account page.
+    path("language/", login_not_required(set_language), name="set_language"),
     # The home page and the sign-up page, un-namespaced; before allauth's, which they replace.
     path("", include("sets.urls.site")),
     path("accounts/", include("allauth.urls")),
