@@ -18,7 +18,10 @@ import zipfile
 
 from allauth.socialaccount.models import SocialAccount
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.debug import sensitive_variables
 
 from alsspace.models import User
@@ -26,7 +29,7 @@ from reflections.models import JournalDraft, JournalEntry, Prompt
 from sessions.models import Action, Bid, ReviewContribution, ValueStory
 from sets.models import ClosingReviewEntry, Membership, ProgrammeEntrant
 
-README = """\
+README = gettext_noop("""\
 Everything you wrote in ALS Space, downloaded on {day}.
 
 journal/       one Markdown file per journal entry, with its details at the top
@@ -40,7 +43,7 @@ my-data.json   the same entries, any unsaved drafts, the actions you own with th
                accounts linked to yours (the provider and your id there)
 
 Keep this file somewhere safe: your journal is private, and this copy is not encrypted.
-"""
+""")
 
 
 def _iso(moment):
@@ -187,9 +190,10 @@ def my_data(user):
         {
             "set": story.learning_set.name,
             "told_on": (
-                f"report-back for the meeting on {story.report_back.meeting.starts_at:%Y-%m-%d}"
+                _("report-back for the meeting on %(day)s")
+                % {"day": f"{story.report_back.meeting.starts_at:%Y-%m-%d}"}
                 if story.report_back
-                else "closing review"
+                else _("closing review")
             ),
             "story": story.text,
             "cycle": story.get_cycle_display(),
@@ -254,8 +258,8 @@ def my_data_zip(user: User) -> bytes:
     data = my_data(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        day = timezone.localdate().strftime("%-d %B %Y")
-        archive.writestr("README.txt", README.format(day=day))
+        day = date_format(timezone.localdate(), "j F Y")
+        archive.writestr("README.txt", _(README).format(day=day))
         for record in data["journal_entries"]:
             archive.writestr(record["file"], entry_markdown(record))
         archive.writestr("my-data.json", json.dumps(data, ensure_ascii=False, indent=2))

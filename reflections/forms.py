@@ -5,11 +5,14 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from reflections import queries
 from reflections.models import BODY_MAX_CHARS, TITLE_MAX_CHARS, Idea, JournalEntry, Prompt
 
-ERASE_CONFIRMATION = "erase my account"
+ERASE_CONFIRMATION = gettext_noop("erase my account")
 
 
 class EntryForm(forms.ModelForm):
@@ -18,23 +21,30 @@ class EntryForm(forms.ModelForm):
     title = forms.CharField(
         max_length=TITLE_MAX_CHARS,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text="A few words you will recognise later.",
+        help_text=gettext_lazy("A few words you will recognise later."),
     )
     body = forms.CharField(
-        label="Reflection",
+        label=gettext_lazy("Reflection"),
         max_length=BODY_MAX_CHARS,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
-        help_text="Markdown works: **bold**, _italic_, lists, ## headings and [links](https://…).",
+        help_text=gettext_lazy(
+            "Markdown works: **bold**, _italic_, lists, ## headings and [links](https://…)."
+        ),
     )
 
     class Meta:
         model = JournalEntry
         fields = ["title", "body", "prompt", "learning_set", "meeting"]
-        labels = {"learning_set": "Set", "prompt": "Written against a prompt"}
+        labels = {
+            "learning_set": pgettext_lazy("noun", "Set"),
+            "prompt": gettext_lazy("Written against a prompt"),
+        }
         help_texts = {
-            "learning_set": "Optional. Linking a set does not share the entry with it.",
-            "meeting": "Optional: the meeting you are reflecting on.",
+            "learning_set": gettext_lazy(
+                "Optional. Linking a set does not share the entry with it."
+            ),
+            "meeting": gettext_lazy("Optional: the meeting you are reflecting on."),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -42,20 +52,20 @@ class EntryForm(forms.ModelForm):
         prompts = queries.filter_prompts(user)
         self.fields["prompt"].queryset = prompts
         choices = queries.prompt_choices(prompts.only("learning_set", "question"))
-        self.fields["prompt"].choices = [("", "No prompt"), *choices]
+        self.fields["prompt"].choices = [("", _("No prompt")), *choices]
         self.fields["learning_set"].queryset = queries.filter_sets(user)
-        self.fields["learning_set"].empty_label = "No set"
+        self.fields["learning_set"].empty_label = _("No set")
         self.fields["meeting"].queryset = queries.linkable_meetings(user)
-        self.fields["meeting"].empty_label = "No meeting"
+        self.fields["meeting"].empty_label = _("No meeting")
         for name in ("prompt", "learning_set", "meeting"):
-            self.fields[name].error_messages["invalid_choice"] = (
+            self.fields[name].error_messages["invalid_choice"] = _(
                 "Choose one of the options in the list."
             )
 
     def clean_body(self):
         body = self.cleaned_data["body"]
         if not body.strip():
-            raise ValidationError("Write something before saving.")
+            raise ValidationError(_("Write something before saving."))
         return body
 
     def clean(self):
@@ -63,7 +73,10 @@ class EntryForm(forms.ModelForm):
         meeting = cleaned.get("meeting")
         learning_set = cleaned.get("learning_set")
         if meeting and learning_set and meeting.learning_set_id != learning_set.pk:
-            self.add_error("meeting", f"That meeting belongs to {meeting.learning_set}.")
+            self.add_error(
+                "meeting",
+                _("That meeting belongs to %(set)s.") % {"set": meeting.learning_set},
+            )
         elif meeting and not learning_set:
             cleaned["learning_set"] = meeting.learning_set
         return cleaned
@@ -80,9 +93,13 @@ class JournalFilterForm(forms.Form):
     """The journal's filters. Their options are listed once as (id, label) pairs, which both
     the page and the check of a choice use: no model instances, no query per use."""
 
-    learning_set = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Set")
-    prompt = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Prompt")
-    q = forms.CharField(label="Search", max_length=200, required=False)
+    learning_set = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label=pgettext_lazy("noun", "Set")
+    )
+    prompt = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label=gettext_lazy("Prompt")
+    )
+    q = forms.CharField(label=gettext_lazy("Search"), max_length=200, required=False)
 
     def __init__(self, *args, user, content_sets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,10 +108,10 @@ class JournalFilterForm(forms.Form):
         prompts = queries.prompt_choices(
             queries.filter_prompts(user, content_sets).only("learning_set", "question")
         )
-        self.fields["learning_set"].choices = [("", "All sets"), *sets]
-        self.fields["prompt"].choices = [("", "All prompts"), *prompts]
+        self.fields["learning_set"].choices = [("", _("All sets")), *sets]
+        self.fields["prompt"].choices = [("", _("All prompts")), *prompts]
         for name in ("learning_set", "prompt"):
-            self.fields[name].error_messages["invalid_choice"] = "Choose one from the list."
+            self.fields[name].error_messages["invalid_choice"] = _("Choose one from the list.")
 
     @property
     def is_filtered(self):
@@ -105,20 +122,22 @@ class IdeaFilterForm(forms.Form):
     """The prompts page's filter: the library's prompts that speak to one idea."""
 
     idea = forms.ChoiceField(
-        choices=[("", "Every idea"), *Idea.choices],
+        choices=[("", gettext_lazy("Every idea")), *Idea.choices],
         required=False,
-        error_messages={"invalid_choice": "Choose one of the ideas in the list."},
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the ideas in the list.")},
     )
 
 
 class ShareForm(forms.Form):
     learning_set = forms.ModelChoiceField(
         queryset=None,
-        label="Share with",
+        label=gettext_lazy("Share with"),
         empty_label=None,
         error_messages={
-            "required": "Choose the set to share with.",
-            "invalid_choice": "You can share only with a set whose contract you have accepted.",
+            "required": gettext_lazy("Choose the set to share with."),
+            "invalid_choice": gettext_lazy(
+                "You can share only with a set whose contract you have accepted."
+            ),
         },
     )
 
@@ -132,43 +151,48 @@ class PromptForm(forms.ModelForm):
     question = forms.CharField(
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One open question, such as “What did you notice about your own questions "
-        "today?”",
+        help_text=gettext_lazy(
+            "One open question, such as “What did you notice about your own questions today?”"
+        ),
     )
     guidance = forms.CharField(
-        label="A few words to help them begin",
+        label=gettext_lazy("A few words to help them begin"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional.",
+        help_text=gettext_lazy("Optional."),
     )
 
     idea = forms.ChoiceField(
-        label="The idea it speaks to",
-        choices=[("", "None in particular"), *Idea.choices],
+        label=gettext_lazy("The idea it speaks to"),
+        choices=[("", gettext_lazy("None in particular")), *Idea.choices],
         required=False,
-        help_text="Optional. Members see it beside the question.",
-        error_messages={"invalid_choice": "Choose one of the ideas in the list, or none."},
+        help_text=gettext_lazy("Optional. Members see it beside the question."),
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose one of the ideas in the list, or none.")
+        },
     )
     # Posing a prompt from the library: its starter comes with it.
     library = forms.ModelChoiceField(
         queryset=queries.library_prompts(),
         required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "That is not one of the library’s prompts."},
+        error_messages={
+            "invalid_choice": gettext_lazy("That is not one of the library’s prompts.")
+        },
     )
 
     class Meta:
         model = Prompt
         fields = ["question", "guidance", "idea", "meeting"]
-        help_texts = {"meeting": "Optional: the meeting this prompt follows."}
+        help_texts = {"meeting": gettext_lazy("Optional: the meeting this prompt follows.")}
 
     def __init__(self, *args, learning_set, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = self.fields["meeting"]
         meeting.queryset = learning_set.meetings.exclude(status="cancelled").order_by("-starts_at")
-        meeting.empty_label = "Not tied to a meeting"
-        meeting.error_messages["invalid_choice"] = "Choose a meeting of this set."
+        meeting.empty_label = _("Not tied to a meeting")
+        meeting.error_messages["invalid_choice"] = _("Choose a meeting of this set.")
 
     def clean_question(self):
         # One line however it was typed: it is shown as a heading.
@@ -186,18 +210,21 @@ class EraseAccountForm(forms.Form):
     when they have set one up."""
 
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     code = forms.CharField(
-        label="Code from your authenticator app (or a recovery code)",
+        label=gettext_lazy("Code from your authenticator app (or a recovery code)"),
         required=False,
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+    # The words to type are the person's language's; the English ones are always accepted.
     confirmation = forms.CharField(
-        label=f"Type “{ERASE_CONFIRMATION}” to confirm",
+        label=format_lazy(
+            gettext_lazy("Type “{phrase}” to confirm"), phrase=gettext_lazy(ERASE_CONFIRMATION)
+        ),
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -213,25 +240,27 @@ class EraseAccountForm(forms.Form):
     def clean_password(self):
         # allauth's limit on confirming who you are (10 a minute): no guessing at speed.
         if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
-            raise ValidationError("Too many attempts. Wait a minute, then try again.")
+            raise ValidationError(_("Too many attempts. Wait a minute, then try again."))
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise ValidationError("That is not your password.")
+            raise ValidationError(_("That is not your password."))
         return password
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().replace(" ", "")
         if not code:
-            raise ValidationError("Enter the code from your authenticator app.")
+            raise ValidationError(_("Enter the code from your authenticator app."))
         authenticators = Authenticator.objects.filter(user=self.user).exclude(
             type=Authenticator.Type.WEBAUTHN
         )
         if not any(authenticator.wrap().validate_code(code) for authenticator in authenticators):
-            raise ValidationError("That code is not right. Codes change every 30 seconds.")
+            raise ValidationError(_("That code is not right. Codes change every 30 seconds."))
         return code
 
     def clean_confirmation(self):
         confirmation = self.cleaned_data["confirmation"]
-        if confirmation.strip().lower() != ERASE_CONFIRMATION:
-            raise ValidationError(f"Type “{ERASE_CONFIRMATION}” exactly.")
+        if confirmation.strip().lower() not in {ERASE_CONFIRMATION, _(ERASE_CONFIRMATION).lower()}:
+            raise ValidationError(
+                _("Type “%(phrase)s” exactly.") % {"phrase": _(ERASE_CONFIRMATION)}
+            )
         return confirmation

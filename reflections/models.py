@@ -5,6 +5,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from rules.contrib.models import RulesModel
 
 from alsspace.crypto import EncryptedTextField
@@ -20,22 +21,22 @@ class Idea(models.TextChoices):
     """The ideas ALS Space draws on, which a prompt may speak to
     (docs/product.md#prompts)."""
 
-    INACTION = "inaction", "Learning inaction"
-    SAFE_ENOUGH = "safe_enough", "Safe-enough spaces"
-    VALUE = "value", "Value creation"
+    INACTION = "inaction", gettext_lazy("Learning inaction")
+    SAFE_ENOUGH = "safe_enough", gettext_lazy("Safe-enough spaces")
+    VALUE = "value", gettext_lazy("Value creation")
 
 
 # Each idea in plain words, as the prompts page explains it.
 IDEA_IN_PLAIN_WORDS = {
-    Idea.INACTION: (
+    Idea.INACTION: gettext_lazy(
         "We often know, somewhere, when it suits us not to act, and a set can quietly agree "
         "to keep things comfortable. These prompts help you notice what you are avoiding."
     ),
-    Idea.SAFE_ENOUGH: (
+    Idea.SAFE_ENOUGH: gettext_lazy(
         "Learning means being uncomfortable in front of others. A set is safe enough when you "
         "can stay with that discomfort, and owning what you are unsure of becomes a strength."
     ),
-    Idea.VALUE: (
+    Idea.VALUE: gettext_lazy(
         "What difference is this making, and for whom? These prompts help you notice what "
         "your learning changes, for you and for the people around you."
     ),
@@ -48,11 +49,15 @@ class Prompt(RulesModel):
     nobody's business but the writer's."""
 
     question = EncryptedTextField(max_length=300)
-    guidance = EncryptedTextField(blank=True, help_text="A few sentences to help someone begin.")
-    starter = models.TextField(blank=True, help_text="Markdown placed in a new entry's body.")
+    guidance = EncryptedTextField(
+        blank=True, help_text=gettext_lazy("A few sentences to help someone begin.")
+    )
+    starter = models.TextField(
+        blank=True, help_text=gettext_lazy("Markdown placed in a new entry's body.")
+    )
     source = models.CharField(max_length=200, blank=True)
     idea = models.CharField(
-        "the idea it speaks to", max_length=12, choices=Idea.choices, blank=True
+        gettext_lazy("the idea it speaks to"), max_length=12, choices=Idea.choices, blank=True
     )
     slug = models.SlugField(unique=True, null=True, blank=True, editable=False)
     learning_set = models.ForeignKey(
@@ -93,7 +98,7 @@ class JournalEntry(RulesModel):
     body = EncryptedTextField(max_length=BODY_MAX_CHARS)
     learning_set = models.ForeignKey(
         LearningSet,
-        verbose_name="set",
+        verbose_name=pgettext_lazy("noun", "set"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -113,7 +118,7 @@ class JournalEntry(RulesModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "journal entries"
+        verbose_name_plural = gettext_lazy("journal entries")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["author", "-created_at"]),

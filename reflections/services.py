@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from alsspace.audit import record
@@ -173,8 +174,11 @@ def erase_account(*, actor: User, ip: str | None = None) -> None:
     if stranded:
         names = ", ".join(programme.name for programme in stranded)
         raise ValidationError(
-            f"You are the only admin of {names}. Add another admin first, so that the "
-            "programme is not left without one."
+            _(
+                "You are the only admin of %(programmes)s. Add another admin first, so that the "
+                "programme is not left without one."
+            )
+            % {"programmes": names}
         )
     memberships = Membership.objects.filter(user=user).select_related("learning_set")
     sets_by_programme: dict[int, set[str]] = {}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import time_format
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView, View
 
@@ -126,7 +127,7 @@ class EntryCreateView(JournalFormMixin, SubmitOnceMixin, CreateView):
 
     def form_valid(self, form):
         entry = services.save_entry(form, author=self.request.user)
-        messages.success(self.request, "Saved. Only you can read this entry in ALS Space.")
+        messages.success(self.request, _("Saved. Only you can read this entry in ALS Space."))
         return redirect(entry)
 
 
@@ -171,7 +172,7 @@ class EntryEditView(JournalFormMixin, OwnEntryMixin, UpdateView):
 
     def form_valid(self, form):
         entry = services.save_entry(form, author=self.request.user)
-        messages.success(self.request, "Your changes are saved.")
+        messages.success(self.request, _("Your changes are saved."))
         return redirect(entry)
 
 
@@ -183,9 +184,12 @@ class EntryDeleteView(OwnEntryMixin, DeleteView):
     def form_valid(self, form):
         was_shared = self.entry.shared_with
         services.delete_entry(self.entry)
-        message = "The entry is deleted."
         if was_shared:
-            message += f" {was_shared} can no longer read it."
+            message = _("The entry is deleted. %(set)s can no longer read it.") % {
+                "set": was_shared
+            }
+        else:
+            message = _("The entry is deleted.")
         messages.success(self.request, message)
         return redirect("reflections:journal")
 
@@ -211,7 +215,7 @@ class DraftMixin:
     def post(self, request, *args, **kwargs):
         if "discard" in request.POST:
             services.discard_draft(request.user, self.entry)
-            messages.info(request, "The draft is discarded.")
+            messages.info(request, _("The draft is discarded."))
             return redirect(self.form_page())
         form = DraftForm(request.POST)
         if not form.is_valid():
@@ -222,7 +226,10 @@ class DraftMixin:
             return redirect(self.form_page())
         saved_at = timezone.localtime(draft.saved_at if draft else timezone.now())
         return JsonResponse(
-            {"saved": True, "label": f"Draft saved at {time_format(saved_at, 'H:i')}"}
+            {
+                "saved": True,
+                "label": _("Draft saved at %(time)s") % {"time": time_format(saved_at, "H:i")},
+            }
         )
 
 

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView, View
 
@@ -45,7 +47,10 @@ class MyDataDownloadView(PrivatePageMixin, View):
 class EraseAccountView(PrivatePageMixin, FormView):
     template_name = "reflections/erase_account.html"
     form_class = EraseAccountForm
-    extra_context = {"nav_section": "account", "confirmation_phrase": ERASE_CONFIRMATION}
+    extra_context = {
+        "nav_section": "account",
+        "confirmation_phrase": gettext_lazy(ERASE_CONFIRMATION),
+    }
 
     @method_decorator(sensitive_post_parameters("password", "code"))
     def dispatch(self, request, *args, **kwargs):
@@ -74,7 +79,9 @@ class EraseAccountView(PrivatePageMixin, FormView):
         logout(self.request)
         messages.success(
             self.request,
-            "Your account is erased: your journal is deleted and your name is gone from "
-            "attendance records. You have been signed out.",
+            _(
+                "Your account is erased: your journal is deleted and your name is gone from "
+                "attendance records. You have been signed out."
+            ),
         )
         return redirect("account_login")

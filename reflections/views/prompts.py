@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import CreateView, TemplateView
 
 from alsspace.inputs import positive_id
@@ -121,7 +122,10 @@ class SetPromptCreateView(PrivatePageMixin, SubmitOnceMixin, PermittedObjectMixi
         services.pose_prompt(form, self.learning_set, posed_by=self.request.user)
         messages.success(
             self.request,
-            f"Your prompt is now on the Prompts page of every member of {self.learning_set}. "
-            "Nobody, you included, will see who writes against it.",
+            _(
+                "Your prompt is now on the Prompts page of every member of %(set)s. "
+                "Nobody, you included, will see who writes against it."
+            )
+            % {"set": self.learning_set},
         )
         return redirect(reverse("reflections:prompts") + f"#set-{self.learning_set.pk}")

@@ -4,6 +4,7 @@ shared reflections."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
 from alsspace.audit import client_ip
@@ -33,8 +34,11 @@ class EntryShareView(EntryPageMixin, DetailView):
         services.share_entry(self.entry, learning_set, actor=request.user, ip=client_ip(request))
         messages.success(
             request,
-            f"Shared with {learning_set}. Its members and facilitator can read it now, with "
-            "your name. Take it back whenever you like.",
+            _(
+                "Shared with %(set)s. Its members and facilitator can read it now, with "
+                "your name. Take it back whenever you like."
+            )
+            % {"set": learning_set},
         )
         return redirect(self.entry)
 
@@ -47,7 +51,10 @@ class EntryUnshareView(OwnEntryMixin, View):
         learning_set = self.entry.shared_with
         services.unshare_entry(self.entry, actor=request.user, ip=client_ip(request))
         if learning_set:
-            messages.success(request, f"Taken back. {learning_set} can no longer read this entry.")
+            messages.success(
+                request,
+                _("Taken back. %(set)s can no longer read this entry.") % {"set": learning_set},
+            )
         return redirect(self.entry)
 
 

@@ -8,6 +8,7 @@
 // it back. The page works without this file; only the autosave is lost.
 (function () {
   'use strict'
+  /* global gettext */
 
   const PREFIX = 'alsspace.journal.draft.'
   const SERVER_SAVE_DELAY_MS = 4000
@@ -100,7 +101,7 @@
       }).then(function (response) {
         return response.json().then(function (data) {
           if (!response.ok) {
-            say(data.error || 'The draft could not be saved; this browser is keeping it.')
+            say(data.error || gettext('The draft could not be saved; this browser is keeping it.'))
             return
           }
           lastSent = values
@@ -110,7 +111,7 @@
           }
         })
       }).catch(function () {
-        say('Offline: this browser is keeping your draft until the connection is back.')
+        say(gettext('Offline: this browser is keeping your draft until the connection is back.'))
       })
     }
 
@@ -139,13 +140,13 @@
       }
       box.querySelector('[data-draft-restore-time]').textContent = new Date(
         stored.savedAt
-      ).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+      ).toLocaleString(document.documentElement.lang || 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
       box.querySelector('[data-draft-restore-accept]').addEventListener('click', function () {
         title.value = stored.title
         body.value = stored.body
         box.hidden = true
         body.focus()
-        say('Restored. Saving the draft…')
+        say(gettext('Restored. Saving the draft…'))
         scheduleServerSave()
       })
       box.querySelector('[data-draft-restore-dismiss]').addEventListener('click', function () {
@@ -170,7 +171,7 @@
         return
       }
       write(key, { title: title.value, body: body.value, savedAt: Date.now() })
-      say('Saving the draft…')
+      say(gettext('Saving the draft…'))
       scheduleServerSave()
     })
 
