@@ -11,15 +11,17 @@ from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alsspace import audit_actions
 from alsspace.audit import record
 from alsspace.audit_actions import AccountAction
 from alsspace.models import AuditEvent, User
 
-admin.site.site_header = "ALS Space operations"
-admin.site.site_title = "ALS Space operations"
-admin.site.index_title = "Support"
+admin.site.site_header = gettext_lazy("ALS Space operations")
+admin.site.site_title = gettext_lazy("ALS Space operations")
+admin.site.index_title = gettext_lazy("Support")
 
 
 class EmailLoginFormMixin:
@@ -29,7 +31,7 @@ class EmailLoginFormMixin:
         email = self.cleaned_data["email"].strip().lower()
         others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
         if others.exists():
-            raise ValidationError("Someone already signs in with this email address.")
+            raise ValidationError(_("Someone already signs in with this email address."))
         return email
 
 
@@ -48,7 +50,7 @@ class UserChangeForm(EmailLoginFormMixin, auth_forms.UserChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password"].help_text = (
+        self.fields["password"].help_text = _(
             "Only its owner sets a password: someone who has lost theirs chooses a new one "
             "through “Forgot your password?” on the sign-in page, by email."
         )

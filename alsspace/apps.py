@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AlsSpaceConfig(AppConfig):
     name = "alsspace"
-    verbose_name = "ALS Space"
+    verbose_name = gettext_lazy("ALS Space")
 
     def ready(self):
         from allauth.mfa.signals import authenticator_removed

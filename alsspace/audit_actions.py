@@ -10,6 +10,7 @@ operator admin and the programme's audit log read their labels and filters from 
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 # What an event's subject is, which decides how the audit log shows it.
 PERSON, SET, PROGRAMME, ACCOUNT, ATTENDANCE = "person", "set", "programme", "account", "attendance"
@@ -46,9 +47,8 @@ def describe(
     filter_label: str = "",
 ) -> AuditAction:
     """An `AuditAction` from a member of an app's enum of acts."""
-    return AuditAction(
-        str(choice.value), str(choice.label), subject, doing, own_doing, filter_label
-    )
+    # The label stays lazy: it is said in the language of whoever reads the log.
+    return AuditAction(str(choice.value), choice.label, subject, doing, own_doing, filter_label)
 
 
 def is_registered(value: str) -> bool:
@@ -82,11 +82,13 @@ class AccountAction(models.TextChoices):
     """This app's own acts: signing in and two-factor authentication (alsspace/audit_signals.py
     and the operator admin)."""
 
-    SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
-    MFA_CHANGED = "auth.mfa_changed", "Two-factor authentication changed"
+    SIGN_IN_FAILED = "auth.sign_in_failed", gettext_lazy("Sign-in failed")
+    MFA_CHANGED = "auth.mfa_changed", gettext_lazy("Two-factor authentication changed")
 
 
 ACCOUNT_ACTIONS = (
-    describe(AccountAction.SIGN_IN_FAILED, PERSON, "Failed to sign in as"),
-    describe(AccountAction.MFA_CHANGED, PERSON, "Changed the two-factor authentication of"),
+    describe(AccountAction.SIGN_IN_FAILED, PERSON, gettext_lazy("Failed to sign in as")),
+    describe(
+        AccountAction.MFA_CHANGED, PERSON, gettext_lazy("Changed the two-factor authentication of")
+    ),
 )

@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -33,9 +35,11 @@ def in_words(day):
 
 
 def out_of_range_message(day):
-    return (
-        f"Choose a date between {in_words(EARLIEST)} and {in_words(LATEST)}, not {day.isoformat()}."
-    )
+    return _("Choose a date between %(earliest)s and %(latest)s, not %(day)s.") % {
+        "earliest": in_words(EARLIEST),
+        "latest": in_words(LATEST),
+        "day": day.isoformat(),
+    }
 
 
 def validate_date_in_range(day):
@@ -47,7 +51,9 @@ class BoundedDateField(forms.DateField):
     """A date a set can use; the browser's date picker offers only those."""
 
     default_validators = [validate_date_in_range]
-    default_error_messages = {"invalid": "Enter a date as year-month-day, such as 2026-03-31."}
+    default_error_messages = {
+        "invalid": gettext_lazy("Enter a date as year-month-day, such as 2026-03-31.")
+    }
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

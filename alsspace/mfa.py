@@ -28,6 +28,8 @@ from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alsspace.models import User
 
@@ -44,7 +46,7 @@ ALLOWED_URL_NAMES = frozenset({"account_logout", "account_reauthenticate", "heal
 ALLOWED_URL_PREFIX = "mfa_"
 
 NAME_MAX_LENGTH = 100
-UNREADABLE_KEY = "Your key’s answer could not be read. Try again."
+UNREADABLE_KEY = gettext_lazy("Your key’s answer could not be read. Try again.")
 
 _requirements: list[Requirement] = []
 
@@ -146,14 +148,14 @@ class AddKeyForm(ReadsKeyAnswersMixin, AddWebAuthnForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["name"].label = "Name"
-        self.fields["name"].help_text = "Where the key is, such as “Work laptop” or “Phone”."
+        self.fields["name"].label = _("Name")
+        self.fields["name"].help_text = _("Where the key is, such as “Work laptop” or “Phone”.")
         self.fields["name"].validators.append(MaxLengthValidator(NAME_MAX_LENGTH))
         self.fields["name"].widget.attrs["maxlength"] = NAME_MAX_LENGTH
         if "passwordless" in self.fields:
             self.fields["passwordless"].initial = True
-            self.fields["passwordless"].label = "Sign in with it alone, without a password"
-            self.fields["passwordless"].help_text = (
+            self.fields["passwordless"].label = _("Sign in with it alone, without a password")
+            self.fields["passwordless"].help_text = _(
                 "A passkey asks for your fingerprint, face or PIN each time. Untick for a "
                 "security key that is asked for after your password."
             )

@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from alsspace.inputs import has_nul
 
@@ -127,8 +128,14 @@ class IdleTimeoutMiddleware:
             logout(request)
             messages.info(
                 request,
-                f"You were signed out after {settings.SESSION_IDLE_MINUTES} minutes without "
-                "activity. Sign in again to carry on.",
+                ngettext(
+                    "You were signed out after %(minutes)d minute without activity. Sign in "
+                    "again to carry on.",
+                    "You were signed out after %(minutes)d minutes without activity. Sign in "
+                    "again to carry on.",
+                    settings.SESSION_IDLE_MINUTES,
+                )
+                % {"minutes": settings.SESSION_IDLE_MINUTES},
             )
         elif last_seen is None or now - last_seen >= TOUCH_EVERY_SECONDS:
             request.session[LAST_SEEN_KEY] = now

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alsspace import audit_actions
@@ -12,7 +13,10 @@ from alsspace import audit_actions
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a time zone we know, such as Europe/London.")
+        raise ValidationError(
+            gettext("%(zone)s is not a time zone we know, such as Europe/London.")
+            % {"zone": repr(value)}
+        )
 
 
 class UserManager(BaseUserManager):
@@ -39,7 +43,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; one person may hold different roles in different sets."""
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(max_length=150)
     time_zone = models.CharField(
         max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
@@ -50,7 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="Operators who may use the Django admin for support."
+        default=False, help_text=_("Operators who may use the Django admin for support.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -96,7 +100,7 @@ class AuditEvent(models.Model):
     # checks: a plain string, since most acts belong to the apps above this one.
     action = models.CharField(max_length=40)
     programme_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    subject = models.CharField(max_length=300, blank=True, help_text="What the act was about.")
+    subject = models.CharField(max_length=300, blank=True, help_text=_("What the act was about."))
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
@@ -126,7 +130,9 @@ class SentEmail(models.Model):
     """An email a background task has sent: a task run again after its worker died skips
     the people it already emailed (see alsspace.emails)."""
 
-    key = models.CharField(max_length=64, unique=True, help_text="Task run, email and recipient.")
+    key = models.CharField(
+        max_length=64, unique=True, help_text=_("Task run, email and recipient.")
+    )
     sent_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
@@ -150,7 +156,7 @@ class SubmittedForm(models.Model):
     identical one, sent at the same moment or after, is sent where the first went.
     """
 
-    key = models.CharField(max_length=64, unique=True, help_text="Digest of key and values.")
+    key = models.CharField(max_length=64, unique=True, help_text=_("Digest of key and values."))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -28,6 +28,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alsspace.models import SubmittedForm
 
@@ -97,14 +99,14 @@ class SubmitOnceMixin:
     and error reports (never_cache, sensitive_post_parameters), so they cover it too.
     """
 
-    already_saved_message = "That form had already been sent, and it was saved once."
+    already_saved_message = gettext_lazy("That form had already been sent, and it was saved once.")
 
     def dispatch(self, request, *args, **kwargs):
         key = request.POST.get(FIELD, "") if request.method == "POST" else ""
         if not key:
             return super().dispatch(request, *args, **kwargs)
         if not KEY_PATTERN.fullmatch(key):
-            return HttpResponseBadRequest("This form's key is not one ALS Space made.")
+            return HttpResponseBadRequest(_("This form's key is not one ALS Space made."))
         user = request.user if request.user.is_authenticated else None
         with transaction.atomic():
             prune(timezone.now())
@@ -121,6 +123,6 @@ class SubmitOnceMixin:
 
     def already_submitted(self, earlier, user):
         if earlier.user_id != getattr(user, "pk", None) or not earlier.redirect_to:
-            return HttpResponseBadRequest("This form has already been sent.")
+            return HttpResponseBadRequest(_("This form has already been sent."))
         messages.info(self.request, self.already_saved_message)
         return redirect(earlier.redirect_to)
