@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 # What an event's subject is, which decides how the audit log shows it.
 PERSON, SET, PROGRAMME, ACCOUNT, ATTENDANCE = "person", "set", "programme", "account", "attendance"
@@ -19,11 +20,12 @@ PERSON, SET, PROGRAMME, ACCOUNT, ATTENDANCE = "person", "set", "programme", "acc
 @dataclass(frozen=True)
 class AuditAction:
     value: str
-    label: str  # what happened, as the operator admin and the log's filter name it
+    label: StrOrPromise  # what happened, as the operator admin and the log's filter name it
     subject: str  # PERSON, SET, ...: what the event's subject is
-    doing: str  # the log's words for it, said of the one who acted
-    own_doing: str = ""  # the words when they acted on themselves, where they read differently
-    filter_label: str = ""  # the filter's words, where the label does not cover every row
+    doing: StrOrPromise  # the log's words for it, said of the one who acted
+    # the words when they acted on themselves, where they read differently
+    own_doing: StrOrPromise = ""
+    filter_label: StrOrPromise = ""  # the filter's words, where the label does not cover every row
 
 
 _actions: dict[str, AuditAction] = {}
@@ -42,9 +44,9 @@ def register(*actions: AuditAction) -> None:
 def describe(
     choice: models.TextChoices,
     subject: str,
-    doing: str,
-    own_doing: str = "",
-    filter_label: str = "",
+    doing: StrOrPromise,
+    own_doing: StrOrPromise = "",
+    filter_label: StrOrPromise = "",
 ) -> AuditAction:
     """An `AuditAction` from a member of an app's enum of acts."""
     # The label stays lazy: it is said in the language of whoever reads the log.
@@ -61,7 +63,7 @@ def get(value: str) -> AuditAction | None:
 
 def label(value: str) -> str:
     action = _actions.get(value)
-    return action.label if action is not None else value
+    return str(action.label) if action is not None else value
 
 
 def actions() -> list[AuditAction]:

@@ -43,10 +43,13 @@ def _task_finished(sender: object, task_result: TaskResult[Any], **kwargs: objec
     running_tasks.set(running_tasks.get()[:-1])
 
 
-def language_of(to: User | str) -> str:
+def language_of(to: User | str | None) -> str:
     """The language to write to someone in: their account's choice, found by address when
-    only an address is known, otherwise British English (settings.LANGUAGE_CODE)."""
-    if isinstance(to, str):
+    only an address is known, otherwise (nobody, as an invitation whose sender's account was
+    erased) British English (settings.LANGUAGE_CODE)."""
+    if to is None:
+        chosen = ""
+    elif isinstance(to, str):
         chosen = User.objects.filter(email__iexact=to).values_list("language", flat=True).first()
     else:
         chosen = to.language
