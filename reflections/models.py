@@ -5,7 +5,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 from rules.contrib.models import RulesModel
 
 from alsspace.crypto import EncryptedTextField
@@ -26,17 +26,17 @@ class Idea(models.TextChoices):
     VALUE = "value", gettext_lazy("Value creation")
 
 
-# Each idea in plain words, as the prompts page explains it.
+# Each idea in plain words, as the prompts page explains it (in the reader's language there).
 IDEA_IN_PLAIN_WORDS = {
-    Idea.INACTION: gettext_lazy(
+    Idea.INACTION: gettext_noop(
         "We often know, somewhere, when it suits us not to act, and a set can quietly agree "
         "to keep things comfortable. These prompts help you notice what you are avoiding."
     ),
-    Idea.SAFE_ENOUGH: gettext_lazy(
+    Idea.SAFE_ENOUGH: gettext_noop(
         "Learning means being uncomfortable in front of others. A set is safe enough when you "
         "can stay with that discomfort, and owning what you are unsure of becomes a strength."
     ),
-    Idea.VALUE: gettext_lazy(
+    Idea.VALUE: gettext_noop(
         "What difference is this making, and for whom? These prompts help you notice what "
         "your learning changes, for you and for the people around you."
     ),

@@ -49,7 +49,9 @@ class PromptsView(PrivatePageMixin, TemplateView):
         user = self.request.user
         page = reverse("reflections:prompts")
         ideas = [
-            IdeaLink(value, label, IDEA_IN_PLAIN_WORDS[Idea(value)], f"{page}?idea={value}", False)
+            IdeaLink(
+                value, label, _(IDEA_IN_PLAIN_WORDS[Idea(value)]), f"{page}?idea={value}", False
+            )
             for value, label in Idea.choices
         ]
         for link in ideas:
