@@ -3,12 +3,13 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from alsspace.models import User
 from sets.forms.programmes import TIME_ZONE_CHOICES
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, str | StrPromise]]:
     """Each language named in itself (settings.LANGUAGES), so that someone who cannot read
     the page still finds theirs."""
     return [("", _("The language my browser asks for")), *settings.LANGUAGES]
