@@ -42,8 +42,10 @@ class AccountAdapter(DefaultAccountAdapter):
         database lock (on SQLite, the whole file's), and a request that fails sends nothing.
         In the language of the account the address belongs to, otherwise the page's."""
         request = context.request
-        chosen = User.objects.filter(email__iexact=email).values_list("language", flat=True)
-        with translation.override(chosen.first() or translation.get_language()):
+        account = User.objects.filter(email__iexact=email).first()
+        with translation.override(
+            (account.chosen_language if account else "") or translation.get_language()
+        ):
             message = self.render_mail(
                 template_prefix,
                 email,

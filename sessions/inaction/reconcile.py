@@ -50,11 +50,9 @@ def _evidence(prompt: InactionPrompt) -> tuple[set[int], set[int]]:
 def prompt_language(learning_set: LearningSet) -> str:
     """The language most of the set's facilitators chose; a tie, or none chosen, is British
     English (settings.LANGUAGE_CODE)."""
+    facilitators = queries.participants(learning_set).filter(role=Membership.Role.FACILITATOR)
     chosen = Counter(
-        queries.participants(learning_set)
-        .filter(role=Membership.Role.FACILITATOR)
-        .exclude(user__language="")
-        .values_list("user__language", flat=True)
+        language for m in facilitators if (language := m.user.chosen_language)
     ).most_common(2)
     if not chosen or (len(chosen) == 2 and chosen[0][1] == chosen[1][1]):
         return settings.LANGUAGE_CODE

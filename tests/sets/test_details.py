@@ -96,3 +96,11 @@ def test_a_new_name_and_time_zone_are_saved_tidied(client, person):
     person.refresh_from_db()
     assert (person.name, person.time_zone) == ("Rhian Evans-Jones", "America/Toronto")
     assert "Your details are saved." in client.get(DETAILS).content.decode()
+
+
+@pytest.mark.parametrize("stored", ["xx", "fr", "de-at"])
+def test_a_stored_language_we_do_not_speak_is_ignored(client, person, stored):
+    User.objects.filter(pk=person.pk).update(language=stored)
+    response = client.get(DETAILS, HTTP_ACCEPT_LANGUAGE="en-GB")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en-gb"
