@@ -58,7 +58,7 @@ def test_the_checker_finds_words_outside_tags_and_passes_words_inside(tmp_path):
         "<p>{{ meeting.date }} &middot; 3</p>\n"
         "<script>const words = 'not here'</script>\n"
         "{# a comment #}<!-- a comment -->\n"
-        '<button type="submit" value="Send">{% translate "Send" %}</button>\n'
+        '<input type="submit" value="Send"><button name="do" value="approve">…</button>\n'
         "<p>Held</p>\n"
     )
     found = [(f.line, f.text) for f in untranslated(page)]
