@@ -12,6 +12,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alsspace.audit import client_ip
 from alsspace.models import User
@@ -81,7 +83,11 @@ class AccountAdapter(DefaultAccountAdapter):
 class SignupForm(AllauthSignupForm):
     """allauth's signup form with the person's name, filled in from the invitation."""
 
-    name = forms.CharField(max_length=150, label="Your name", help_text="As your set will see it.")
+    name = forms.CharField(
+        max_length=150,
+        label=gettext_lazy("Your name"),
+        help_text=gettext_lazy("As your set will see it."),
+    )
     field_order = ["name", "email", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
@@ -95,6 +101,7 @@ class SignupForm(AllauthSignupForm):
         email = super().clean_email()
         if self.invitation and email.lower() != self.invitation.email.lower():
             raise forms.ValidationError(
-                f"Sign up with the address your invitation was sent to: {self.invitation.email}."
+                _("Sign up with the address your invitation was sent to: %(email)s.")
+                % {"email": self.invitation.email}
             )
         return email
