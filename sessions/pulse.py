@@ -37,9 +37,8 @@ from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from alsspace.models import User
 from sessions.models import (
@@ -63,7 +62,7 @@ SAFETY, CHALLENGE = PulseItem.Dimension.SAFETY.value, PulseItem.Dimension.CHALLE
 @dataclass(frozen=True)
 class Item:
     number: int
-    text: str | Promise
+    text: str
     reverse: bool = False
     dimension: str = SAFETY
 
@@ -76,32 +75,33 @@ class Item:
         return self.dimension == CHALLENGE
 
 
-# Edmondson's seven: every programme's statements until its admins change them.
+# Edmondson's seven: every programme's statements until its admins change them, stored in the
+# language of whoever creates the programme.
 ITEMS = [
     Item(
         1,
-        gettext_lazy("If you make a mistake in this set, it is often held against you."),
+        gettext_noop("If you make a mistake in this set, it is often held against you."),
         reverse=True,
     ),
-    Item(2, gettext_lazy("Members of this set are able to bring up problems and tough issues.")),
+    Item(2, gettext_noop("Members of this set are able to bring up problems and tough issues.")),
     Item(
         3,
-        gettext_lazy("People in this set sometimes reject others for being different."),
+        gettext_noop("People in this set sometimes reject others for being different."),
         reverse=True,
     ),
-    Item(4, gettext_lazy("It is safe to take a risk in this set.")),
+    Item(4, gettext_noop("It is safe to take a risk in this set.")),
     Item(
-        5, gettext_lazy("It is difficult to ask other members of this set for help."), reverse=True
+        5, gettext_noop("It is difficult to ask other members of this set for help."), reverse=True
     ),
     Item(
         6,
-        gettext_lazy(
+        gettext_noop(
             "No one in this set would deliberately act in a way that undermines my efforts."
         ),
     ),
     Item(
         7,
-        gettext_lazy(
+        gettext_noop(
             "Working with members of this set, my unique skills and talents are valued and "
             "utilised."
         ),
@@ -110,10 +110,10 @@ ITEMS = [
 
 # The challenge statements a programme asks when it switches challenge on and names none.
 CHALLENGE_ITEMS = [
-    Item(8, gettext_lazy("The set stretched my thinking this time."), dimension=CHALLENGE),
+    Item(8, gettext_noop("The set stretched my thinking this time."), dimension=CHALLENGE),
     Item(
         9,
-        gettext_lazy("I was challenged to act on something I had been avoiding."),
+        gettext_noop("I was challenged to act on something I had been avoiding."),
         dimension=CHALLENGE,
     ),
 ]
@@ -140,7 +140,7 @@ def default_items(programme: Programme) -> list[PulseItem]:
             programme=programme,
             number=item.number,
             position=item.number,
-            text=str(item.text),
+            text=_(item.text),
             reverse=item.reverse,
             dimension=item.dimension,
         )

@@ -13,10 +13,15 @@ from django.utils.translation import gettext_lazy
 
 from alsspace.inputs import BoundedDateField
 from sessions.forms.schedule import DateInput
-from sessions.reports.attendance import STATUS_CHOICES, ReportScope
+from sessions.models import Attendance
+from sessions.reports.attendance import NOT_RECORDED, NOT_RECORDED_LABEL, ReportScope
 
 FORMATS = [("csv", "CSV"), ("xlsx", gettext_lazy("Excel (.xlsx)"))]
-STATUSES = [("", gettext_lazy("All statuses")), *STATUS_CHOICES]
+STATUSES = [
+    ("", gettext_lazy("All statuses")),
+    *Attendance.Status.choices,
+    (NOT_RECORDED, NOT_RECORDED_LABEL),
+]
 
 
 def _day(moment):

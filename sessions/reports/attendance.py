@@ -62,7 +62,8 @@ CHART_MAX_SETS = 12
 NOT_RECORDED = "not_recorded"
 NOT_RECORDED_LABEL = gettext_lazy("Not recorded")
 # What an export can be narrowed to: each recorded status, or records left blank.
-STATUS_CHOICES = [*Attendance.Status.choices, (NOT_RECORDED, NOT_RECORDED_LABEL)]
+# The labels here are stored (in the audit log) as they are; pages and exports translate them.
+STATUS_CHOICES = [*Attendance.Status.choices, (NOT_RECORDED, "Not recorded")]
 
 # The SQL of the member table's rows and its params (`_member_rows`).
 SQL = tuple[str, tuple[Any, ...]]

@@ -49,7 +49,7 @@ def _with_challenge(wanted: Sequence[Wanted], challenge: bool) -> list[Wanted]:
     """Without challenge, its statements go; with it and none named, the two defaults come."""
     kept = [w for w in wanted if challenge or w.dimension != pulse.CHALLENGE]
     if challenge and not any(w.dimension == pulse.CHALLENGE for w in kept):
-        kept += [Wanted(None, str(i.text), i.reverse, i.dimension) for i in pulse.CHALLENGE_ITEMS]
+        kept += [Wanted(None, _(i.text), i.reverse, i.dimension) for i in pulse.CHALLENGE_ITEMS]
     return kept
 
 
