@@ -33,7 +33,7 @@ from openpyxl.styles import Font
 
 from sessions.models import Attendance, Meeting
 from sessions.reports.attendance import (
-    ERASED_NAME,
+    ERASED_LABEL,
     NOT_RECORDED_LABEL,
     Tally,
     exported_attendance,
@@ -237,7 +237,7 @@ def attendance_parts(scope, render=tuple):
 def _member_cells_of(scope, render):
     members_ever = Membership.objects.filter(learning_set__in=report_sets(scope))
     people = get_user_model().objects.filter(pk__in=members_ever.values("user"))
-    return _MemberCells(people, render, erased=render((str(ERASED_NAME), "")))
+    return _MemberCells(people, render, erased=render((str(ERASED_LABEL), "")))
 
 
 def _csv_lines(scope):

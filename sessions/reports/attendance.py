@@ -53,7 +53,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from sessions.models import Attendance, Meeting
 from sets.models import LearningSet, Membership, Programme
 
-ERASED_NAME = gettext_lazy("Former member (erased)")
+# An erased person, as the API names them; pages and exports say it in the reader's language.
+ERASED_NAME = "Former member (erased)"
+ERASED_LABEL = gettext_lazy("Former member (erased)")
 MEMBERS_PER_PAGE = 50
 # Above this many sets the chart shows the programme's monthly total instead of a row per set;
 # each set's own report has its months.
@@ -302,7 +304,7 @@ def member_summaries(scope: ReportScope) -> list[MemberSummary]:
                 set_id=set_id,
                 set_name=row["meeting__learning_set__name"],
                 user_id=user_id,
-                name=(row["user__name"] or row["user__email"]) if user_id else str(ERASED_NAME),
+                name=(row["user__name"] or row["user__email"]) if user_id else str(ERASED_LABEL),
                 email=row["user__email"] or "",
                 tally=tally,
                 current=(set_id, user_id) in current_by_key,
@@ -541,7 +543,7 @@ def member_page(
             set_id=row["set_pk"],
             set_name=row["set_name"],
             user_id=row["person"],
-            name=(row["name"] or row["email"]) if row["person"] else str(ERASED_NAME),
+            name=(row["name"] or row["email"]) if row["person"] else str(ERASED_LABEL),
             email=row["email"] or "",
             tally=Tally.of(row),
             current=bool(row["is_current"]),
