@@ -253,17 +253,6 @@ def _decide(invitation: Invitation, user: User) -> Invitation:
     return invitation
 
 
-def decision(invitation: Invitation) -> str:
-    """How a request to approve someone's own invitation was decided, in words that follow
-    "This request has already been"; `decided` says it in a whole sentence."""
-    if invitation.approved_at:
-        by = invitation.approved_by or pgettext("approved by", "someone no longer here")
-        return pgettext("this request has already been", "approved by %(person)s") % {"person": by}
-    if invitation.revoked_at:
-        return pgettext("this request has already been", "declined or withdrawn")
-    return pgettext("this request has already been", "left undecided")
-
-
 def decided(invitation: Invitation) -> str:
     """How a request to approve someone's own invitation was decided, in a sentence."""
     if invitation.approved_at:

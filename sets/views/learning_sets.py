@@ -347,7 +347,6 @@ class InvitationApprovalView(SetPageMixin, TemplateView):
         return super().get_context_data(
             invitation=invitation,
             may_decide=self.request.user.has_perm("sets.approve_invitation", invitation),
-            decision=services.decision(invitation),
             decided=services.decided(invitation),
             **kwargs,
         )
