@@ -8,10 +8,13 @@ operator admin and the programme's audit log read their labels and filters from 
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy
-from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # What an event's subject is, which decides how the audit log shows it.
 PERSON, SET, PROGRAMME, ACCOUNT, ATTENDANCE = "person", "set", "programme", "account", "attendance"
@@ -20,12 +23,13 @@ PERSON, SET, PROGRAMME, ACCOUNT, ATTENDANCE = "person", "set", "programme", "acc
 @dataclass(frozen=True)
 class AuditAction:
     value: str
-    label: StrOrPromise  # what happened, as the operator admin and the log's filter name it
+    label: "StrOrPromise"  # what happened, as the operator admin and the log's filter name it
     subject: str  # PERSON, SET, ...: what the event's subject is
-    doing: StrOrPromise  # the log's words for it, said of the one who acted
+    doing: "StrOrPromise"  # the log's words for it, said of the one who acted
     # the words when they acted on themselves, where they read differently
-    own_doing: StrOrPromise = ""
-    filter_label: StrOrPromise = ""  # the filter's words, where the label does not cover every row
+    own_doing: "StrOrPromise" = ""
+    # the filter's words, where the label does not cover every row
+    filter_label: "StrOrPromise" = ""
 
 
 _actions: dict[str, AuditAction] = {}
@@ -44,9 +48,9 @@ def register(*actions: AuditAction) -> None:
 def describe(
     choice: models.TextChoices,
     subject: str,
-    doing: StrOrPromise,
-    own_doing: StrOrPromise = "",
-    filter_label: StrOrPromise = "",
+    doing: "StrOrPromise",
+    own_doing: "StrOrPromise" = "",
+    filter_label: "StrOrPromise" = "",
 ) -> AuditAction:
     """An `AuditAction` from a member of an app's enum of acts."""
     # The label stays lazy: it is said in the language of whoever reads the log.
