@@ -4,8 +4,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from alsspace.audit_actions import PROGRAMME
-from sets.audit_actions import describe
+from alsspace.audit_actions import PROGRAMME, describe
 
 
 class ApiAction(models.TextChoices):

@@ -1,35 +1,11 @@
 """The acts of this app the audit log records, registered in sets/apps.py
 (alsspace/audit_actions.py)."""
 
-from typing import TYPE_CHECKING, cast
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from alsspace.audit_actions import PERSON, PROGRAMME, SET, AuditAction
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-def describe(
-    choice: models.TextChoices,
-    subject: str,
-    doing: "StrOrPromise",
-    own_doing: "StrOrPromise" = "",
-    filter_label: "StrOrPromise" = "",
-) -> AuditAction:
-    """An `AuditAction` whose words stay lazy, so that the log and its filter read in the
-    language of whoever reads them, not the one the app started in."""
-    return AuditAction(
-        str(choice.value),
-        choice.label,
-        subject,
-        cast(str, doing),
-        cast(str, own_doing),
-        cast(str, filter_label),
-    )
+from alsspace.audit_actions import PERSON, PROGRAMME, SET, describe
 
 
 class SetAction(models.TextChoices):
