@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.views.generic import TemplateView
 
 from alsspace.mixins import PermittedObjectMixin
@@ -510,7 +510,8 @@ def form_messages(form):
 
 # The panels
 
-CONFLICT = gettext_lazy(
+# Translated where it is shown; tests compare the English.
+CONFLICT = gettext_noop(
     "Someone else changed this meeting a moment ago — here are the current values; "
     "make your change again."
 )
@@ -583,7 +584,7 @@ class PanelView(MeetingPageMixin, TemplateView):
         if name:
             values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
             forms = {name: type(form)(meeting=self.meeting, initial=values)}
-        notice = Notice(self.panel, "warning", [CONFLICT], self.unsaved_text(form))
+        notice = Notice(self.panel, "warning", [gettext(CONFLICT)], self.unsaved_text(form))
         return self.panel_response(notice, 409, forms)
 
     def unsaved_text(self, form):
