@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 USE_JOURNAL_KEY = export JOURNAL_KEYS="$${JOURNAL_KEYS:-$$(cat $(KEY_FILE))}"
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format typecheck layers check-deploy bench
+.PHONY: help install run test lint format typecheck layers check-deploy bench messages
 
 help:
 	@echo "make run           install, migrate, load the demo data and serve it on http://$(ADDRESS)/"
@@ -26,6 +26,7 @@ help:
 	@echo "make layers        the import contract: (reflections | api) -> sessions -> sets -> alsspace"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make install       create .venv and install requirements.txt"
+	@echo "make messages      extract every marked string into locale/cy and compile the catalogues"
 	@echo "make bench         page latency, load and export benchmark on PostgreSQL (BENCH_ARGS=--quick)"
 
 install: $(INSTALLED)
@@ -76,6 +77,16 @@ $(IDP_INSTALLED): $(IDP_DIR)/package.json $(IDP_DIR)/package-lock.json
 # -rfEs: the summary names failures, errors and skips with their reasons.
 test: $(INSTALLED) $(KEY_FILE) $(IDP_INSTALLED)
 	@$(USE_JOURNAL_KEY); $(BIN)/pytest -rfEs $(PYTEST_ARGS)
+
+# The Welsh catalogues (docs/languages.md): every marked string from the code, templates and
+# scripts into locale/cy/LC_MESSAGES/*.po (translate the new ones there), then compiled to
+# .mo, which are committed so that the app runs without gettext. Needs GNU gettext.
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=node_modules --ignore=staticfiles \
+	--ignore=bench --ignore=docs --ignore=static/vendor
+messages: $(INSTALLED)
+	$(MANAGE) makemessages --locale cy --no-obsolete $(MESSAGES_IGNORE)
+	$(MANAGE) makemessages --domain djangojs --locale cy --no-obsolete $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages --locale cy --ignore=.venv --ignore=tests --ignore=node_modules
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -46,11 +46,8 @@ def _task_finished(sender: object, task_result: TaskResult[Any], **kwargs: objec
 def language_of(to: User | str) -> str:
     """The language to write to someone in: their account's choice, found by address when
     only an address is known, otherwise British English (settings.LANGUAGE_CODE)."""
-    if isinstance(to, str):
-        chosen = User.objects.filter(email__iexact=to).values_list("language", flat=True).first()
-    else:
-        chosen = to.language
-    return chosen or settings.LANGUAGE_CODE
+    person = User.objects.filter(email__iexact=to).first() if isinstance(to, str) else to
+    return (person.chosen_language if person else "") or settings.LANGUAGE_CODE
 
 
 def send_templated_email(

@@ -94,7 +94,7 @@ class AccountLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = request.user.language if request.user.is_authenticated else ""
+        language = request.user.chosen_language if request.user.is_authenticated else ""
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from alsspace import audit_actions
@@ -65,6 +65,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.name or self.email
+
+    @property
+    def chosen_language(self) -> str:
+        """The language chosen on Your details if it is one we speak, otherwise "": a value
+        stored before a language was withdrawn, or written around the form, is ignored."""
+        if not self.language:
+            return ""
+        try:
+            return translation.get_supported_language_variant(self.language)
+        except LookupError:
+            return ""
 
     def get_full_name(self):
         return self.name

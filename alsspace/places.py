@@ -14,11 +14,13 @@ app's URLs or tags (docs/architecture.md#templates-and-the-import-direction).
 
 from dataclasses import dataclass
 
+from django_stubs_ext import StrPromise
+
 
 @dataclass(frozen=True)
 class Place:
     section: str  # the page's `nav_section` that marks this link as the current one
-    label: str
+    label: str | StrPromise  # lazy, so that each page shows it in its own language
     url_name: str
     order: int
     shown_if: str = ""  # a context variable that must be true for the link to be shown

@@ -344,7 +344,11 @@ API_MAX_PAGE_SIZE = 500
 # translation; Welsh has a complete catalogue in locale/ (docs/languages.md).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    # Welsh for django-allauth's own messages, which it does not ship.
+    BASE_DIR / "locale" / "allauth",
+]
 LANGUAGE_COOKIE_NAME = "alsspace_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alsspace.audit import record
 from alsspace.models import User
@@ -35,7 +36,7 @@ def create_token(
     be shown only now."""
     expires_at = expiry_of(programme, last_day)
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError("A token must work for at least the rest of today.")
+        raise ValidationError(gettext("A token must work for at least the rest of today."))
     made = tokens.new_token()
     token = ApiToken.objects.create(
         programme=programme,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
@@ -64,7 +65,9 @@ class ApiTokensView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailView):
                     "pk": token.pk,
                     "token": crypto.encrypt(raw),
                 }
-                messages.success(self.request, f"Token “{token.name}” created.")
+                messages.success(
+                    self.request, _("Token “%(name)s” created.") % {"name": token.name}
+                )
                 return redirect("api:tokens", self.programme.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -75,5 +78,7 @@ class ApiTokensView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailView):
             )
         token = form.cleaned_data["revoke"]
         services.revoke_token(token, actor=self.request.user, ip=client_ip(self.request))
-        messages.success(self.request, f"Token “{token.name}” revoked: it no longer works.")
+        messages.success(
+            self.request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name}
+        )
         return redirect("api:tokens", self.programme.pk)

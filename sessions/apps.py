@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class MeetingsConfig(AppConfig):
     # django.contrib.sessions already owns the label "sessions".
     name = "sessions"
     label = "meetings"
-    verbose_name = "Meetings"
+    verbose_name = gettext_lazy("Meetings")
 
     def ready(self):
         from django.core import checks
@@ -26,12 +27,16 @@ class MeetingsConfig(AppConfig):
 
         # The navigation's links to this app's pages, and its parts of the sets app's pages
         # (alsspace/places.py), so that their templates never name this app's URLs or tags.
-        places.register_place(places.Place("actions", "My actions", "meetings:my_actions", 20))
-        places.register_place(places.Place("calendar", "My calendar", "meetings:my_calendar", 30))
+        places.register_place(
+            places.Place("actions", gettext_lazy("My actions"), "meetings:my_actions", 20)
+        )
+        places.register_place(
+            places.Place("calendar", gettext_lazy("My calendar"), "meetings:my_calendar", 30)
+        )
         places.register_place(
             places.Place(
                 "dashboard",
-                "Dashboard",
+                gettext_lazy("Dashboard"),
                 "meetings:dashboards",
                 order=50,
                 shown_if="nav_is_facilitator",

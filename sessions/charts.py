@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 INK = "#1c2b33"
 MUTED = "#5b6670"
@@ -210,14 +212,18 @@ def share_chart(chart_id, title, rows, threshold=None):
     if threshold is not None:
         x = left + plot * threshold / 100
         chart.lines.append(Line(x, top - 10, x, bottom, AMBER, dashed=True, width=2))
-        chart.labels.append(Label(x, top - 16, f"Prompt above {threshold}%", "middle", AMBER, 12))
+        above = _("Prompt above %(threshold)s%%") % {"threshold": threshold}
+        chart.labels.append(Label(x, top - 16, above, "middle", AMBER, 12))
     return chart
 
 
 def _share_description(title, rows, threshold):
-    parts = ", ".join(f"{name} {percent}%" for name, percent in rows) or "no airtime yet"
-    limit = f" A prompt fires above {threshold}%." if threshold is not None else ""
-    return f"{title}: {parts}.{limit}"
+    parts = ", ".join(f"{name} {percent}%" for name, percent in rows) or _("no airtime yet")
+    text = _("%(title)s: %(parts)s.") % {"title": title, "parts": parts}
+    if threshold is None:
+        return text
+    limit = _("A prompt fires above %(threshold)s%%.") % {"threshold": threshold}
+    return f"{text} {limit}"
 
 
 def _clip(text, length):
@@ -227,11 +233,18 @@ def _clip(text, length):
 # Grouped bars: the action flow per meeting
 
 FLOW_SERIES = [
-    ("committed", "Committed", TEAL),
-    ("done", "Done", SOFT_TEAL),
-    ("carried", "Carried forward", HATCH),
-    ("dropped", "Dropped", PALE),
+    ("committed", pgettext_lazy("actions", "Committed"), TEAL),
+    ("done", pgettext_lazy("actions", "Done"), SOFT_TEAL),
+    ("carried", gettext_lazy("Carried forward"), HATCH),
+    ("dropped", pgettext_lazy("actions", "Dropped"), PALE),
 ]
+# What a bar says on hover: its meeting's day and its count of actions.
+FLOW_TIPS = {
+    "committed": gettext_lazy("%(day)s: %(n)s committed"),
+    "done": gettext_lazy("%(day)s: %(n)s done"),
+    "carried": gettext_lazy("%(day)s: %(n)s carried forward"),
+    "dropped": gettext_lazy("%(day)s: %(n)s dropped"),
+}
 
 
 def flow_chart(chart_id, title, flows, days):
@@ -242,7 +255,7 @@ def flow_chart(chart_id, title, flows, days):
     plot_height = 170
     height = top + plot_height + bottom_space
     top_value = _nice_ceiling(
-        max((getattr(f, key) for f in flows for key, _, _ in FLOW_SERIES), default=0)
+        max((getattr(f, key) for f in flows for key, _name, _fill in FLOW_SERIES), default=0)
     )
     chart = Chart(chart_id, title, _flow_description(title, flows, days), width, height)
     base = top + plot_height
@@ -253,13 +266,13 @@ def flow_chart(chart_id, title, flows, days):
     for index, (_key, name, fill) in enumerate(FLOW_SERIES):
         x = left + index * 130
         chart.rects.append(Rect(x, 8, 14, 14, fill))
-        chart.labels.append(Label(x + 20, 20, name, size=12))
+        chart.labels.append(Label(x + 20, 20, str(name), size=12))
     for index, (flow, day) in enumerate(zip(flows, days, strict=True)):
         x0 = left + 10 + index * group
-        for offset, (key, name, fill) in enumerate(FLOW_SERIES):
+        for offset, (key, _name, fill) in enumerate(FLOW_SERIES):
             value = getattr(flow, key)
             h = plot_height * value / top_value
-            tip = f"{day}: {value} {name.lower()}"
+            tip = FLOW_TIPS[key] % {"day": day, "n": value}
             chart.rects.append(Rect(x0 + offset * bar, base - h, bar - 2, max(h, 0.5), fill, tip))
         chart.labels.append(Label(x0 + 2 * bar - 1, base + 20, day, "middle", MUTED, 12))
     chart.lines.append(Line(left, base, width - 8, base, INK))
@@ -268,13 +281,23 @@ def flow_chart(chart_id, title, flows, days):
 
 def _flow_description(title, flows, days):
     if not flows:
-        return f"{title}: no meetings held yet."
+        return _("%(title)s: no meetings held yet.") % {"title": title}
+    each = _(
+        "%(day)s: %(committed)s committed, %(done)s done, %(carried)s carried forward, "
+        "%(dropped)s dropped"
+    )
     parts = "; ".join(
-        f"{day}: {f.committed} committed, {f.done} done, "
-        f"{f.carried} carried forward, {f.dropped} dropped"
+        each
+        % {
+            "day": day,
+            "committed": f.committed,
+            "done": f.done,
+            "carried": f.carried,
+            "dropped": f.dropped,
+        }
         for f, day in zip(flows, days, strict=True)
     )
-    return f"{title}. {parts}."
+    return _("%(title)s. %(parts)s.") % {"title": title, "parts": parts}
 
 
 # A line: the pulse trend, with challenge beside it when the programme asks it
@@ -306,16 +329,17 @@ def pulse_chart(chart_id, title, results, days):
     if challenged:
         chart.lines.append(Line(left, 14, left + 28, 14, TEAL, width=3))
         chart.points.append(Point(left + 14, 14))
-        chart.labels.append(Label(left + 36, 18, "Safety", size=12))
+        chart.labels.append(Label(left + 36, 18, _("Safety"), size=12))
         chart.lines.append(Line(left + 110, 14, left + 138, 14, AMBER, dashed=True, width=2.5))
         chart.squares.append(Square(left + 124, 14))
-        chart.labels.append(Label(left + 146, 18, "Challenge (how stretched)", size=12))
+        chart.labels.append(Label(left + 146, 18, _("Challenge (how stretched)"), size=12))
     coordinates, stretch, runs = [], [], []
     for index, (result, day) in enumerate(zip(results, days, strict=True)):
         x = left + inset + index * step
         y = y_of(result.overall)
         coordinates.append(f"{x:.1f},{y:.1f}")
-        chart.points.append(Point(x, y, f"{day}: {_pulse_score(result)} out of 7"))
+        point = _("%(day)s: %(score)s out of 7") % {"day": day, "score": _pulse_score(result)}
+        chart.points.append(Point(x, y, point))
         # Each line's number on the side away from the other line: safety's above its point
         # unless challenge is higher there.
         higher = result.challenge is not None and result.challenge > result.overall
@@ -328,7 +352,11 @@ def pulse_chart(chart_id, title, results, days):
             continue
         cy = y_of(result.challenge)
         stretch.append(f"{x:.1f},{cy:.1f}")
-        chart.squares.append(Square(x, cy, f"{day}: challenge {_challenge_score(result)} out of 7"))
+        square = _("%(day)s: challenge %(score)s out of 7") % {
+            "day": day,
+            "score": _challenge_score(result),
+        }
+        chart.squares.append(Square(x, cy, square))
         challenge_y = cy - 10 if higher else cy + 20
         chart.labels.append(
             Label(x, challenge_y, str(result.challenge_rounded), "middle", AMBER, bold=True)
@@ -352,17 +380,20 @@ def _challenge_score(result):
 
 def _pulse_description(title, results, days):
     if not results:
-        return f"{title}: no meeting has had enough responses yet."
+        return _("%(title)s: no meeting has had enough responses yet.") % {"title": title}
     pairs = list(zip(results, days, strict=True))
     parts = ", ".join(f"{day} {_pulse_score(r)}" for r, day in pairs)
     if all(r.challenge is None for r in results):
-        return f"{title}, out of 7, at each meeting with enough responses: {parts}."
+        return _("%(title)s, out of 7, at each meeting with enough responses: %(parts)s.") % {
+            "title": title,
+            "parts": parts,
+        }
+    not_asked = _("not asked")
     stretched = ", ".join(
-        f"{day} {_challenge_score(r) if r.challenge is not None else 'not asked'}"
-        for r, day in pairs
+        f"{day} {_challenge_score(r) if r.challenge is not None else not_asked}" for r, day in pairs
     )
-    return (
-        f"{title}, out of 7, at each meeting with enough responses. Safety, the solid line "
-        f"with round points: {parts}. Challenge, how far the set stretched its members, the "
-        f"dashed line with square points: {stretched}."
-    )
+    return _(
+        "%(title)s, out of 7, at each meeting with enough responses. Safety, the solid line "
+        "with round points: %(parts)s. Challenge, how far the set stretched its members, the "
+        "dashed line with square points: %(stretched)s."
+    ) % {"title": title, "parts": parts, "stretched": stretched}

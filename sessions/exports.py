@@ -23,6 +23,9 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -30,7 +33,7 @@ from openpyxl.styles import Font
 
 from sessions.models import Attendance, Meeting
 from sessions.reports.attendance import (
-    ERASED_NAME,
+    ERASED_LABEL,
     NOT_RECORDED_LABEL,
     Tally,
     exported_attendance,
@@ -58,28 +61,46 @@ XLSX_DATETIME = "yyyy-mm-dd hh:mm"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_LABELS = {**dict(Attendance.Status.choices), "": NOT_RECORDED_LABEL}
 
+# Each export's words are in the language of the person who downloads it.
 ATTENDANCE_HEADER = (
-    "Programme",
-    "Set",
-    "Meeting start",
-    "Time zone",
-    "Member",
-    "Email",
-    "Status",
-    "Apologies sent at",
+    gettext_lazy("Programme"),
+    gettext_lazy("Set"),
+    gettext_lazy("Meeting start"),
+    gettext_lazy("Time zone"),
+    gettext_lazy("Member"),
+    gettext_lazy("Email"),
+    gettext_lazy("Status"),
+    gettext_lazy("Apologies sent at"),
 )
-TALLY_HEADER = ("Attended", "Apologies", "Absent", "Not recorded", "Attendance rate (%)")
+TALLY_HEADER = (
+    gettext_lazy("Attended"),
+    gettext_lazy("Apologies"),
+    pgettext_lazy("count of absences", "Absent"),
+    gettext_lazy("Not recorded"),
+    gettext_lazy("Attendance rate (%)"),
+)
 MEMBERS_HEADER = (
-    "Set",
-    "Member",
-    "Email",
-    "Still in the set",
-    "Meetings expected",
+    gettext_lazy("Set"),
+    gettext_lazy("Member"),
+    gettext_lazy("Email"),
+    gettext_lazy("Still in the set"),
+    gettext_lazy("Meetings expected"),
     *TALLY_HEADER,
-    "Below threshold",
+    gettext_lazy("Below threshold"),
 )
-SETS_HEADER = ("Set", "Facilitators", "Meetings held", "Attendances expected", *TALLY_HEADER)
-ALL_SETS = "All sets"
+SETS_HEADER = (
+    gettext_lazy("Set"),
+    gettext_lazy("Facilitators"),
+    gettext_lazy("Meetings held"),
+    gettext_lazy("Attendances expected"),
+    *TALLY_HEADER,
+)
+ALL_SETS = gettext_lazy("All sets")
+
+
+def texts(values):
+    """Words marked for translation, in the active language, as plain text."""
+    return tuple(str(value) if isinstance(value, Promise) else value for value in values)
 
 
 @dataclass(frozen=True)
@@ -205,7 +226,7 @@ def attendance_parts(scope, render=tuple):
     zone = scope.zone
     meetings = _meeting_cells(scope, render)
     members = _member_cells_of(scope, render)
-    statuses = {status: render((label,)) for status, label in STATUS_LABELS.items()}
+    statuses = {status: render((str(label),)) for status, label in STATUS_LABELS.items()}
     apologies = Attendance.Status.APOLOGIES
     for chunk in _attendance_chunks(scope):
         for meeting_id, user_id, status, sent in chunk:
@@ -216,7 +237,7 @@ def attendance_parts(scope, render=tuple):
 def _member_cells_of(scope, render):
     members_ever = Membership.objects.filter(learning_set__in=report_sets(scope))
     people = get_user_model().objects.filter(pk__in=members_ever.values("user"))
-    return _MemberCells(people, render, erased=render((ERASED_NAME, "")))
+    return _MemberCells(people, render, erased=render((str(ERASED_LABEL), "")))
 
 
 def _csv_lines(scope):
@@ -258,8 +279,8 @@ def _tally_cells(tally):
 def member_rows(members):
     for m in members:
         tally = m.tally
-        below = "Yes" if m.below else ("No" if tally.expected else "")
-        still = "" if m.erased else ("Yes" if m.current else "No")
+        below = _("Yes") if m.below else (_("No") if tally.expected else "")
+        still = "" if m.erased else (_("Yes") if m.current else _("No"))
         yield (m.set_name, m.name, m.email, still, tally.expected, *_tally_cells(tally), below)
 
 
@@ -276,7 +297,7 @@ def set_rows(sets):
             *_tally_cells(s.tally),
         )
     held = sum(s.meetings_held for s in sets)
-    yield (ALL_SETS, "", held, total.expected, *_tally_cells(total))
+    yield (str(ALL_SETS), "", held, total.expected, *_tally_cells(total))
 
 
 # CSV
@@ -315,6 +336,8 @@ def _xlsx_value(sheet, value):
     """Strings are always text (never a formula or an error code), without the control
     characters the format forbids, and an empty one is an empty cell; times get a readable
     format."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
         text = ILLEGAL_CHARACTERS_RE.sub("", value)
         if not text:
@@ -341,11 +364,11 @@ def xlsx_file(sheets):
     """The workbook in a temporary file on disk, rewound to its start."""
     workbook = Workbook(write_only=True)
     for sheet in sheets:
-        worksheet = workbook.create_sheet(sheet.title)
+        worksheet = workbook.create_sheet(str(sheet.title))
         for index, width in enumerate(sheet.widths):
             worksheet.column_dimensions[chr(ord("A") + index)].width = width
         worksheet.freeze_panes = "A2"
-        worksheet.append([_header_cell(worksheet, text) for text in sheet.header])
+        worksheet.append([_header_cell(worksheet, text) for text in texts(sheet.header)])
         for row in sheet.rows:
             worksheet.append([_xlsx_value(worksheet, value) for value in row])
     # The response streams the file and closes it, which deletes it.
@@ -365,7 +388,7 @@ def xlsx_file(sheets):
 def attendance_csv(scope):
     """CSV as UTF-8 bytes with a byte-order mark (so that Excel reads accents and non-Latin
     names): the header at once, then a chunk of ROWS_PER_WRITE lines at a time."""
-    yield (BOM + csv_line(ATTENDANCE_HEADER)).encode()
+    yield (BOM + csv_line(texts(ATTENDANCE_HEADER))).encode()
     for lines in _csv_lines(scope):
         yield lines.encode()
 
@@ -378,74 +401,84 @@ def attendance_xlsx(scope, *, now):
     return xlsx_file(
         [
             Sheet(
-                "Attendance",
+                _("Attendance"),
                 ATTENDANCE_HEADER,
                 attendance_rows(scope),
                 (28, 24, 18, 16, 28, 32, 14, 18),
             ),
             Sheet(
-                "Members",
+                _("Members"),
                 MEMBERS_HEADER,
                 member_rows(members),
                 (24, 28, 32, 14, 18, 10, 10, 10, 13, 18, 15),
             ),
-            Sheet("Sets", SETS_HEADER, set_rows(sets), (24, 32, 14, 20, 10, 10, 10, 13, 18)),
+            Sheet(_("Sets"), SETS_HEADER, set_rows(sets), (24, 32, 14, 20, 10, 10, 10, 13, 18)),
         ]
     )
 
 
 # The evaluation report (sessions/reports/evaluation.py)
 
-EVALUATION_HEADER = ("Section", "Set or month", "Item", "Value")
-HELD_BACK = "held back"
+EVALUATION_HEADER = (
+    gettext_lazy("Section"),
+    gettext_lazy("Set or month"),
+    gettext_lazy("Item"),
+    gettext_lazy("Value"),
+)
+HELD_BACK = gettext_lazy("held back")
 
 
 def _figure(value):
-    return HELD_BACK if value is None else value
+    return str(HELD_BACK) if value is None else value
 
 
 def story_teller(story):
     """Who a shared value story is by, as its author chose: their name, or no one."""
-    return f"told by {story.author_name}" if story.author_name else "anonymised"
+    if story.author_name:
+        return _("told by %(name)s") % {"name": story.author_name}
+    return _("anonymised")
 
 
 def evaluation_rows(report, period):
     """The report's figures, one per row: what the page shows, with "held back" where it
     holds a figure back; then each value story shared with the programme, with its author's
     name only where they chose to be named. Nothing else said in a set, no member's name."""
-    yield ("Report", "", "Programme", report.scope.programme.name)
-    yield ("Report", "", "Period", period)
-    yield ("Report", "", "Fewest people behind a figure", report.minimum)
+    report_, attendance = _("Report"), _("Attendance")
+    yield (report_, "", _("Programme"), report.scope.programme.name)
+    yield (report_, "", _("Period"), period)
+    yield (report_, "", _("Fewest people behind a figure"), report.minimum)
     for row in [*report.attendance, report.attendance_total]:
         for label, value in (
-            ("Attendances expected", row.expected),
-            ("Attended", row.attended),
-            ("Attended or apologies with notice", row.committed),
+            (_("Attendances expected"), row.expected),
+            (_("Attended"), row.attended),
+            (_("Attended or apologies with notice"), row.committed),
         ):
-            yield ("Attendance", row.name, label, _figure(value))
+            yield (attendance, row.name, label, _figure(value))
         if not row.held:
-            yield ("Attendance", row.name, "Attendance rate (%)", row.rate)
-            yield ("Attendance", row.name, "Commitment rate (%)", row.commitment_rate)
+            yield (attendance, row.name, _("Attendance rate (%)"), row.rate)
+            yield (attendance, row.name, _("Commitment rate (%)"), row.commitment_rate)
+    outcomes = _("Action outcomes")
     for row in [*report.outcomes, report.outcomes_total]:
         for label, value in (
-            ("Done", row.done),
-            ("Carried forward", row.carried),
-            ("Dropped", row.dropped),
-            ("Total", row.total),
+            (pgettext("actions", "Done"), row.done),
+            (_("Carried forward"), row.carried),
+            (pgettext("actions", "Dropped"), row.dropped),
+            (_("Total"), row.total),
         ):
-            yield ("Action outcomes", row.name, label, _figure(value))
+            yield (outcomes, row.name, label, _figure(value))
     # As on the page: no pulse rows when no pulse was published in the period.
+    pulse = _("Pulse")
     for month in [*report.pulse, report.pulse_total] if report.pulse else []:
-        yield ("Pulse", month.label, "Answers", _figure(month.answers))
-        yield ("Pulse", month.label, "Mean safety (1 to 7)", _figure(month.rounded))
+        yield (pulse, month.label, _("Answers"), _figure(month.answers))
+        yield (pulse, month.label, _("Mean safety (1 to 7)"), _figure(month.rounded))
     for story in report.stories:
         item = f"{story.cycle_label}, {story_teller(story)}"
-        yield ("Value story", story.set_name, item, story.text)
+        yield (_("Value story"), story.set_name, item, story.text)
 
 
 def evaluation_csv(report, period):
     """The report as CSV text, with a byte-order mark for spreadsheets; cells that would run as
     a formula are neutralised (a set's name is its facilitator's choice)."""
-    yield BOM + csv_line(EVALUATION_HEADER)
+    yield BOM + csv_line(texts(EVALUATION_HEADER))
     for row in evaluation_rows(report, period):
         yield csv_line(row)

@@ -36,6 +36,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from alsspace.models import User
 from sessions.models import (
@@ -72,33 +75,57 @@ class Item:
         return self.dimension == CHALLENGE
 
 
-# Edmondson's seven: every programme's statements until its admins change them.
+# Edmondson's seven: every programme's statements until its admins change them, stored in the
+# language of whoever creates the programme.
 ITEMS = [
-    Item(1, "If you make a mistake in this set, it is often held against you.", reverse=True),
-    Item(2, "Members of this set are able to bring up problems and tough issues."),
-    Item(3, "People in this set sometimes reject others for being different.", reverse=True),
-    Item(4, "It is safe to take a risk in this set."),
-    Item(5, "It is difficult to ask other members of this set for help.", reverse=True),
-    Item(6, "No one in this set would deliberately act in a way that undermines my efforts."),
     Item(
-        7, "Working with members of this set, my unique skills and talents are valued and utilised."
+        1,
+        gettext_noop("If you make a mistake in this set, it is often held against you."),
+        reverse=True,
+    ),
+    Item(2, gettext_noop("Members of this set are able to bring up problems and tough issues.")),
+    Item(
+        3,
+        gettext_noop("People in this set sometimes reject others for being different."),
+        reverse=True,
+    ),
+    Item(4, gettext_noop("It is safe to take a risk in this set.")),
+    Item(
+        5, gettext_noop("It is difficult to ask other members of this set for help."), reverse=True
+    ),
+    Item(
+        6,
+        gettext_noop(
+            "No one in this set would deliberately act in a way that undermines my efforts."
+        ),
+    ),
+    Item(
+        7,
+        gettext_noop(
+            "Working with members of this set, my unique skills and talents are valued and "
+            "utilised."
+        ),
     ),
 ]
 
 # The challenge statements a programme asks when it switches challenge on and names none.
 CHALLENGE_ITEMS = [
-    Item(8, "The set stretched my thinking this time.", dimension=CHALLENGE),
-    Item(9, "I was challenged to act on something I had been avoiding.", dimension=CHALLENGE),
+    Item(8, gettext_noop("The set stretched my thinking this time."), dimension=CHALLENGE),
+    Item(
+        9,
+        gettext_noop("I was challenged to act on something I had been avoiding."),
+        dimension=CHALLENGE,
+    ),
 ]
 
 SCALE = [
-    (1, "Strongly disagree"),
-    (2, "Disagree"),
-    (3, "Somewhat disagree"),
-    (4, "Neither agree nor disagree"),
-    (5, "Somewhat agree"),
-    (6, "Agree"),
-    (7, "Strongly agree"),
+    (1, gettext_lazy("Strongly disagree")),
+    (2, gettext_lazy("Disagree")),
+    (3, gettext_lazy("Somewhat disagree")),
+    (4, gettext_lazy("Neither agree nor disagree")),
+    (5, gettext_lazy("Somewhat agree")),
+    (6, gettext_lazy("Agree")),
+    (7, gettext_lazy("Strongly agree")),
 ]
 
 
@@ -113,7 +140,7 @@ def default_items(programme: Programme) -> list[PulseItem]:
             programme=programme,
             number=item.number,
             position=item.number,
-            text=item.text,
+            text=_(item.text),
             reverse=item.reverse,
             dimension=item.dimension,
         )
@@ -441,19 +468,33 @@ def reopen_refusal(reopened: Sequence[Meeting], now: datetime) -> str:
     first = reopened[0]
     zone = ZoneInfo(first.learning_set.programme.time_zone)
     start = first.starts_at.astimezone(zone)
-    day = f"{start.day} {start:%B %Y}"
+    day = date_format(start, "j F Y")
     longest = min((now - meeting.ends_at).days for meeting in reopened)
     others = len(reopened) - 1
-    also = f" (and {others} later meeting{'s' if others > 1 else ''})" if others else ""
-    return (
-        f"The pulse results of the meeting on {day}{also} have been shown, and shown results "
-        "never change, so that pulse cannot take answers again. "
-        + (
-            f"Choose a window of at most {longest} day{'s' if longest != 1 else ''}."
-            if longest >= 1
-            else "Keep the window as it is."
-        )
-    )
+    if others:
+        shown = ngettext(
+            "The pulse results of the meeting on %(day)s (and %(others)d later meeting) have "
+            "been shown, and shown results never change, so that pulse cannot take answers "
+            "again.",
+            "The pulse results of the meeting on %(day)s (and %(others)d later meetings) have "
+            "been shown, and shown results never change, so that pulse cannot take answers "
+            "again.",
+            others,
+        ) % {"day": day, "others": others}
+    else:
+        shown = _(
+            "The pulse results of the meeting on %(day)s have been shown, and shown results "
+            "never change, so that pulse cannot take answers again."
+        ) % {"day": day}
+    if longest >= 1:
+        choose = ngettext(
+            "Choose a window of at most %(n)d day.",
+            "Choose a window of at most %(n)d days.",
+            longest,
+        ) % {"n": longest}
+    else:
+        choose = _("Keep the window as it is.")
+    return f"{shown} {choose}"
 
 
 # Checks on the sets app's models, registered in sets/validators.py by sessions/apps.py.

@@ -12,6 +12,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alsspace.audit import client_ip
 from alsspace.models import User
@@ -42,8 +44,10 @@ class AccountAdapter(DefaultAccountAdapter):
         database lock (on SQLite, the whole file's), and a request that fails sends nothing.
         In the language of the account the address belongs to, otherwise the page's."""
         request = context.request
-        chosen = User.objects.filter(email__iexact=email).values_list("language", flat=True)
-        with translation.override(chosen.first() or translation.get_language()):
+        account = User.objects.filter(email__iexact=email).first()
+        with translation.override(
+            (account.chosen_language if account else "") or translation.get_language()
+        ):
             message = self.render_mail(
                 template_prefix,
                 email,
@@ -79,7 +83,11 @@ class AccountAdapter(DefaultAccountAdapter):
 class SignupForm(AllauthSignupForm):
     """allauth's signup form with the person's name, filled in from the invitation."""
 
-    name = forms.CharField(max_length=150, label="Your name", help_text="As your set will see it.")
+    name = forms.CharField(
+        max_length=150,
+        label=gettext_lazy("Your name"),
+        help_text=gettext_lazy("As your set will see it."),
+    )
     field_order = ["name", "email", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
@@ -93,6 +101,7 @@ class SignupForm(AllauthSignupForm):
         email = super().clean_email()
         if self.invitation and email.lower() != self.invitation.email.lower():
             raise forms.ValidationError(
-                f"Sign up with the address your invitation was sent to: {self.invitation.email}."
+                _("Sign up with the address your invitation was sent to: %(email)s.")
+                % {"email": self.invitation.email}
             )
         return email

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alsspace.audit import record
 from alsspace.models import User
@@ -24,6 +25,17 @@ from sets.tasks import announce_amendment, announce_amendment_decision
 
 class ContractMovedOn(ValidationError):
     """A proposal adopted over a version newer than the one it was read against."""
+
+
+def already_decided_message(amendment: Amendment) -> str:
+    """What a person is told who acts on a proposal someone has decided meanwhile."""
+    if amendment.status == Amendment.Status.ADOPTED:
+        return _("This proposal has already been adopted.")
+    if amendment.status == Amendment.Status.DECLINED:
+        return _("This proposal has already been declined.")
+    if amendment.status == Amendment.Status.WITHDRAWN:
+        return _("This proposal has already been withdrawn.")
+    return _("This proposal has already been decided.")
 
 
 def _normalised(text: str) -> str:
@@ -43,9 +55,7 @@ def _locked_open(amendment: Amendment) -> Amendment:
         .get(pk=amendment.pk)
     )
     if not locked.is_open:
-        raise ValidationError(
-            f"This proposal has already been {locked.get_status_display().lower()}."
-        )
+        raise ValidationError(already_decided_message(locked))
     return locked
 
 
@@ -71,15 +81,16 @@ def propose_amendment(
         raise PermissionDenied
     contract = current_contract(learning_set)
     if contract is None:
-        raise ValidationError("The set has no contract yet to propose a change to.")
+        raise ValidationError(_("The set has no contract yet to propose a change to."))
     text, reason = _normalised(text), reason.strip()
     if not text:
-        raise ValidationError("Write the contract as you propose it.")
+        raise ValidationError(_("Write the contract as you propose it."))
     if not reason:
-        raise ValidationError("Say why you propose this change.")
+        raise ValidationError(_("Say why you propose this change."))
     if text == _normalised(contract.text):
         raise ValidationError(
-            f"This is the same as version {contract.version}: change the wording you propose."
+            _("This is the same as version %(version)s: change the wording you propose.")
+            % {"version": contract.version}
         )
     amendment = Amendment.objects.create(
         learning_set=learning_set, based_on=contract, text=text, reason=reason, proposed_by=actor
@@ -110,8 +121,11 @@ def adopt_amendment(
     current = current_contract(amendment.learning_set)
     if version is not None and current is not None and current.version != version:
         raise ContractMovedOn(
-            f"The contract changed to version {current.version} while you were reading. "
-            "Nothing was adopted: check the proposal against it below, then adopt it again."
+            _(
+                "The contract changed to version %(version)s while you were reading. Nothing was "
+                "adopted: check the proposal against it below, then adopt it again."
+            )
+            % {"version": current.version}
         )
     contract = new_contract_version(
         amendment.learning_set, _normalised(text), change=change, note=note, actor=actor, ip=ip
@@ -146,7 +160,7 @@ def decline_amendment(
         raise PermissionDenied
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Say why the proposal is declined: the set reads it.")
+        raise ValidationError(_("Say why the proposal is declined: the set reads it."))
     amendment.status = Amendment.Status.DECLINED
     amendment.decided_by = actor
     amendment.decided_at = timezone.now()

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class SetsConfig(AppConfig):
     name = "sets"
-    verbose_name = "Programmes and sets"
+    verbose_name = gettext_lazy("Programmes and sets")
 
     def ready(self) -> None:
         from alsspace import audit_actions, mfa, places
@@ -17,11 +18,11 @@ class SetsConfig(AppConfig):
         mfa.register_requirement(is_required_to_use_mfa)
 
         # The navigation's links to this app's pages (alsspace/places.py).
-        places.register_place(places.Place("home", "My sets", "home", order=10))
+        places.register_place(places.Place("home", gettext_lazy("My sets"), "home", order=10))
         places.register_place(
             places.Place(
                 "programmes",
-                "Programmes",
+                gettext_lazy("Programmes"),
                 "sets:programmes",
                 order=60,
                 shown_if="nav_is_programme_admin",

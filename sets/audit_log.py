@@ -9,6 +9,9 @@ of the names of the people their subjects name, read once per page.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from alsspace import audit_actions
 from alsspace.audit_actions import ACCOUNT, ATTENDANCE, PERSON, PROGRAMME, SET
 from alsspace.models import AuditEvent
@@ -17,37 +20,37 @@ from alsspace.models import AuditEvent
 # each act's subject is, and the words for it, come with the act from the app that registered
 # it (alsspace/audit_actions.py).
 TARGET_LABELS = {
-    PERSON: "Person:",
-    SET: "Set:",
-    PROGRAMME: "Programme:",
+    PERSON: gettext_lazy("Person:"),
+    SET: gettext_lazy("Set:"),
+    PROGRAMME: gettext_lazy("Programme:"),
     ACCOUNT: "",
-    ATTENDANCE: "Attendance of",
+    ATTENDANCE: gettext_lazy("Attendance of"),
 }
 
 
 DETAIL_LABELS = {
-    "set": "Set",
-    "sets": "Sets",
-    "role": "Role",
-    "old": "Role before",
-    "new": "Role now",
-    "version": "Contract version",
-    "amendment": "Proposal",
-    "meeting": "Meeting",
-    "count": "People",
-    "entry": "Journal entry",
-    "format": "Format",
-    "was": "Status before",
-    "status": "Status",
-    "rows": "Rows",
-    "from": "From",
-    "to": "To",
-    "change": "Change",
-    "kind": "Kind",
-    "step": "Step",
-    "token": "API token",
+    "set": gettext_lazy("Set"),
+    "sets": gettext_lazy("Sets"),
+    "role": gettext_lazy("Role"),
+    "old": gettext_lazy("Role before"),
+    "new": gettext_lazy("Role now"),
+    "version": gettext_lazy("Contract version"),
+    "amendment": gettext_lazy("Proposal"),
+    "meeting": gettext_lazy("Meeting"),
+    "count": gettext_lazy("People"),
+    "entry": gettext_lazy("Journal entry"),
+    "format": pgettext_lazy("audit detail: file format", "Format"),
+    "was": gettext_lazy("Status before"),
+    "status": gettext_lazy("Status"),
+    "rows": gettext_lazy("Rows"),
+    "from": pgettext_lazy("audit detail: what it was before", "From"),
+    "to": pgettext_lazy("audit detail: what it became", "To"),
+    "change": pgettext_lazy("audit detail: kind of change", "Change"),
+    "kind": pgettext_lazy("audit detail", "Kind"),
+    "step": pgettext_lazy("audit detail", "Step"),
+    "token": gettext_lazy("API token"),
 }
-NO_ACTOR = "An erased account"
+NO_ACTOR = gettext_lazy("An erased account")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def _detail_value(key, value):
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if key == "entry":
-        return f"number {value}"
+        return _("number %(number)s") % {"number": value}
     return str(value)
 
 
@@ -97,7 +100,7 @@ def describe(event, names):
         doing = (themselves and action.own_doing) or action.doing or action.label
     target = subject
     if kind == PERSON and names.get(subject.casefold()):
-        target = f"{names[subject.casefold()]} ({subject})"
+        target = _("%(name)s (%(email)s)") % {"name": names[subject.casefold()], "email": subject}
     return AuditRow(
         event=event,
         actor=(actor.name or actor.email) if actor is not None else NO_ACTOR,

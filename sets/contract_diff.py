@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 Kind = Literal["same", "removed", "added"]
 Status = Literal["same", "changed", "added", "removed"]
 
@@ -59,12 +62,28 @@ class Difference:
     def summary(self) -> str:
         """In words, leaving out what did not happen: "1 paragraph reworded, 2 added"."""
         counts = [(self.changed, "reworded"), (self.added, "added"), (self.removed, "removed")]
-        parts = [f"{n} {verb}" for n, verb in counts if n]
+        parts = [(n, kind) for n, kind in counts if n]
         if not parts:
-            return "No paragraph changed."
-        first = parts[0].split(" ", 1)
-        noun = "paragraph" if int(first[0]) == 1 else "paragraphs"
-        return f"{first[0]} {noun} {first[1]}" + "".join(f", {p}" for p in parts[1:]) + "."
+            return _("No paragraph changed.")
+        phrases = [_counted(n, kind, first=i == 0) for i, (n, kind) in enumerate(parts)]
+        return ", ".join(phrases) + "."
+
+
+def _counted(n: int, kind: str, first: bool) -> str:
+    """One count of the summary: the first names the paragraphs ("2 paragraphs added"), the
+    others follow on from it ("1 removed")."""
+    if first:
+        if kind == "reworded":
+            text = ngettext("%(n)d paragraph reworded", "%(n)d paragraphs reworded", n)
+        elif kind == "added":
+            text = ngettext("%(n)d paragraph added", "%(n)d paragraphs added", n)
+        else:
+            text = ngettext("%(n)d paragraph removed", "%(n)d paragraphs removed", n)
+    elif kind == "added":
+        text = ngettext("%(n)d added", "%(n)d added", n)
+    else:
+        text = ngettext("%(n)d removed", "%(n)d removed", n)
+    return text % {"n": n}
 
 
 def paragraphs(text: str) -> list[str]:

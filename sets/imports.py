@@ -19,6 +19,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from alsspace.inputs import has_nul
 from sets import queries, shape
@@ -73,10 +75,12 @@ def check_text(programme, text):
     check = ImportCheck()
     first_seen = {}
     for number, record, extra_cells in records:
-        reasons = ["The row has more cells than there are columns."] if extra_cells else []
+        reasons = [_("The row has more cells than there are columns.")] if extra_cells else []
         key = ((record.get("email") or "").lower(), (record.get("set") or "").casefold())
         if all(key) and key in first_seen:
-            reasons.append(f"Duplicate of row {first_seen[key]}: same email and set.")
+            reasons.append(
+                _("Duplicate of row %(row)s: same email and set.") % {"row": first_seen[key]}
+            )
         first_seen.setdefault(key, number)
         row = _check_row(number, record, sets_by_name, reasons)
         if row is not None:
@@ -110,35 +114,41 @@ def read_upload(upload):
     # The size is known before the content is read, so an oversized file is never loaded.
     if upload.size > limit:
         raise ImportFileError(
-            f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}. "
-            "Split it into smaller files."
+            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
     raw = upload.read(limit + 1)
     if len(raw) > limit:
-        raise ImportFileError(f"The file is larger than {filesizeformat(limit)}.")
+        raise ImportFileError(
+            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}
+        )
     if raw.startswith(XLSX_SIGNATURE):
         raise ImportFileError(
-            "This is an Excel workbook, not a CSV file. "
-            "In Excel, use Save As and choose “CSV UTF-8”."
+            _(
+                "This is an Excel workbook, not a CSV file. In Excel, use Save As and choose "
+                "“CSV UTF-8”."
+            )
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError(
-            "The file is not UTF-8 text. In Excel, use Save As and choose “CSV UTF-8”."
+            _("The file is not UTF-8 text. In Excel, use Save As and choose “CSV UTF-8”.")
         ) from None
     return text
 
 
 def _read_records(text):
     if not text.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(_("The file is empty."))
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise ImportFileError(f"The file is not a readable CSV ({error}).") from None
+        raise ImportFileError(
+            _("The file is not a readable CSV (%(error)s).") % {"error": error}
+        ) from None
     header = [cell.strip().casefold() for cell in rows[0]]
     _check_header(header)
 
@@ -149,11 +159,14 @@ def _read_records(text):
         record = dict(zip(header, (cell.strip() for cell in cells), strict=False))
         records.append((index, record, len(cells) > len(header)))
     if not records:
-        raise ImportFileError("The file has the column headings but no people in it.")
+        raise ImportFileError(_("The file has the column headings but no people in it."))
     if len(records) > MAX_ROWS:
         raise ImportFileError(
-            f"The file has {len(records):,} people; the limit is {MAX_ROWS:,}. "
-            "Split it into smaller files."
+            _("The file has %(count)s people; the limit is %(limit)s. Split it into smaller files.")
+            % {
+                "count": number_format(len(records), force_grouping=True),
+                "limit": number_format(MAX_ROWS, force_grouping=True),
+            }
         )
     return records
 
@@ -169,9 +182,10 @@ def _check_header(header):
     missing = [column for column in COLUMNS if column not in header]
     unexpected = [column for column in header if column not in COLUMNS]
     if missing or unexpected or len(set(header)) != len(header):
-        found = ", ".join(header) or "nothing"
+        found = ", ".join(header) or _("nothing")
         raise ImportFileError(
-            f"The first row must be the column headings {expected}. It has {found}."
+            _("The first row must be the column headings %(expected)s. It has %(found)s.")
+            % {"expected": expected, "found": found}
         )
 
 
@@ -180,34 +194,39 @@ def _check_row(number, record, sets_by_name, reasons):
     with_nul = [column for column in COLUMNS if has_nul(record.get(column) or "")]
     if with_nul:
         reasons.extend(
-            f"The {column} holds a NUL character, which cannot be stored. Delete it and "
-            "save the file again."
+            _(
+                "The %(column)s holds a NUL character, which cannot be stored. Delete it and "
+                "save the file again."
+            )
+            % {"column": column}
             for column in with_nul
         )
         return None
     name, email = record.get("name") or "", (record.get("email") or "").lower()
     set_name, role = record.get("set") or "", (record.get("role") or "").lower()
     if not name:
-        reasons.append("Name is missing.")
+        reasons.append(_("Name is missing."))
     elif len(name) > NAME_MAX_LENGTH:
-        reasons.append(f"Name is longer than {NAME_MAX_LENGTH} characters.")
+        reasons.append(_("Name is longer than %(max)d characters.") % {"max": NAME_MAX_LENGTH})
     if not email:
-        reasons.append("Email is missing.")
+        reasons.append(_("Email is missing."))
     else:
         try:
             validate_email(email)
         except ValidationError:
-            reasons.append(f"“{email}” is not a valid email address.")
+            reasons.append(_("“%(email)s” is not a valid email address.") % {"email": email})
     learning_set = sets_by_name.get(set_name.casefold())
     if not set_name:
-        reasons.append("Set is missing.")
+        reasons.append(_("Set is missing."))
     elif learning_set is None:
-        reasons.append(f"There is no set called “{set_name}” in this programme.")
+        reasons.append(
+            _("There is no set called “%(name)s” in this programme.") % {"name": set_name}
+        )
     elif learning_set.is_closed:
-        reasons.append(f"{learning_set} is closed.")
+        reasons.append(_("%(set)s is closed.") % {"set": learning_set})
     role = role or Membership.Role.MEMBER
     if role not in Membership.Role.values:
-        reasons.append(f"“{role}” is not a role; use facilitator or member.")
+        reasons.append(_("“%(role)s” is not a role; use facilitator or member.") % {"role": role})
     if reasons:
         return None
     return ImportRow(number, name, email, learning_set, role)
@@ -235,7 +254,7 @@ def set_warnings(rows):
     sets = {row.learning_set.pk: row.learning_set for row in rows}
     in_file = Counter(row.learning_set.pk for row in rows if row.role == Membership.Role.MEMBER)
     return [
-        f"{learning_set}: {warning}"
+        _("%(set)s: %(warning)s") % {"set": learning_set, "warning": warning}
         for pk, learning_set in sorted(sets.items(), key=lambda item: item[1].name.casefold())
         for warning in shape.size_warnings(*queries.set_size(learning_set), in_file[pk])
     ]
@@ -253,15 +272,15 @@ def unsign(programme, payload):
         data = signing.loads(payload, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
     except signing.SignatureExpired:
         raise ImportFileError(
-            "This preview is more than an hour old. Upload the file again to check it afresh."
+            _("This preview is more than an hour old. Upload the file again to check it afresh.")
         ) from None
     except signing.BadSignature:
         raise ImportFileError(
-            "This is not a preview of an import. Upload the file again."
+            _("This is not a preview of an import. Upload the file again.")
         ) from None
     if not isinstance(data, dict) or data.get("programme") != programme.pk:
-        raise ImportFileError("This preview is of another programme's import.")
+        raise ImportFileError(_("This preview is of another programme's import."))
     text = data.get("csv")
     if not isinstance(text, str):
-        raise ImportFileError("This is not a preview of an import. Upload the file again.")
+        raise ImportFileError(_("This is not a preview of an import. Upload the file again."))
     return text

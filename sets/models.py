@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModel
 
 from alsspace.crypto import EncryptedTextField
@@ -34,19 +36,23 @@ class Programme(RulesModel):
     pulse_threshold = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(3), MaxValueValidator(50)],
-        help_text="Pulse results are shown only once this many members have answered (at least 3).",
+        help_text=_(
+            "Pulse results are shown only once this many members have answered (at least 3)."
+        ),
     )
     attendance_threshold = models.PositiveSmallIntegerField(
         default=75,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Members below this attendance rate (%) are picked out for certification.",
+        help_text=_("Members below this attendance rate (%) are picked out for certification."),
     )
     require_mfa = models.BooleanField(
-        "Require two-factor sign-in",
+        _("Require two-factor sign-in"),
         default=False,
-        help_text="Its admins and the facilitators of its sets must sign in with a second "
-        "factor (an authenticator app's code, or a passkey) and not a password alone. Anyone "
-        "without one is asked to set it up when they next sign in. Members are not asked.",
+        help_text=_(
+            "Its admins and the facilitators of its sets must sign in with a second "
+            "factor (an authenticator app's code, or a passkey) and not a password alone. Anyone "
+            "without one is asked to set it up when they next sign in. Members are not asked."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -96,13 +102,13 @@ class LearningSet(RulesModel):
     """An action learning set: 4–8 members and a facilitator within a programme."""
 
     class Status(models.TextChoices):
-        FORMING = "forming", "Forming"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        FORMING = "forming", pgettext_lazy("set status", "Forming")
+        ACTIVE = "active", pgettext_lazy("set status", "Active")
+        CLOSED = "closed", pgettext_lazy("set status", "Closed")
 
     class AirtimeMode(models.TextChoices):
-        EQUAL = "equal", "Equal time for each presenter"
-        BID = "bid", "Members bid for time"
+        EQUAL = "equal", _("Equal time for each presenter")
+        BID = "bid", _("Members bid for time")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sets")
     name = models.CharField(max_length=200)
@@ -114,30 +120,32 @@ class LearningSet(RulesModel):
     airtime_mode = models.CharField(
         max_length=10, choices=AirtimeMode.choices, default=AirtimeMode.EQUAL
     )
-    default_place = models.CharField("usual place", max_length=300, blank=True)
-    default_video_link = models.URLField("usual video link", blank=True)
+    default_place = models.CharField(_("usual place"), max_length=300, blank=True)
+    default_video_link = models.URLField(_("usual video link"), blank=True)
     default_length_minutes = models.PositiveSmallIntegerField(
-        "usual length (minutes)",
+        _("usual length (minutes)"),
         default=240,
         validators=[MinValueValidator(15), MaxValueValidator(720)],
     )
     reminder_hours = models.PositiveSmallIntegerField(
-        "reminder (hours before)",
+        _("reminder (hours before)"),
         default=48,
         validators=[MaxValueValidator(336)],
-        help_text="Members get an email this many hours before each meeting; 0 sends none.",
+        help_text=_("Members get an email this many hours before each meeting; 0 sends none."),
     )
     pulse_window_days = models.PositiveSmallIntegerField(
-        "pulse window (days)",
+        _("pulse window (days)"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(PULSE_WINDOW_MAX_DAYS)],
-        help_text="Members present at a meeting can answer its pulse for this many days after it.",
+        help_text=_(
+            "Members present at a meeting can answer its pulse for this many days after it."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "set"
+        verbose_name = _("set")
         ordering = ["programme__name", "name"]
         constraints = [
             # Case-insensitive, as the form checks it: imports find sets by name regardless
@@ -188,8 +196,8 @@ class Membership(models.Model):
     """A person in a set as facilitator or member. Leaving ends access and keeps history."""
 
     class Role(models.TextChoices):
-        FACILITATOR = "facilitator", "Facilitator"
-        MEMBER = "member", "Member"
+        FACILITATOR = "facilitator", _("Facilitator")
+        MEMBER = "member", _("Member")
 
     learning_set = models.ForeignKey(
         LearningSet, on_delete=models.CASCADE, related_name="memberships"
@@ -347,8 +355,8 @@ class Contract(models.Model):
     again; a minor one (wording) carries their acceptances over (docs/product.md#contracts)."""
 
     class Change(models.TextChoices):
-        MATERIAL = "material", "Material: everyone accepts again"
-        MINOR = "minor", "Minor: wording only, acceptances carry over"
+        MATERIAL = "material", _("Material: everyone accepts again")
+        MINOR = "minor", _("Minor: wording only, acceptances carry over")
 
     learning_set = models.ForeignKey(
         LearningSet, on_delete=models.CASCADE, related_name="contracts"
@@ -357,7 +365,7 @@ class Contract(models.Model):
     text = EncryptedTextField()
     # Every version before minor edits existed asked everyone to accept again.
     change = models.CharField(max_length=10, choices=Change.choices, default=Change.MATERIAL)
-    note = EncryptedTextField("what changed and why", blank=True, default="")
+    note = EncryptedTextField(_("what changed and why"), blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -404,18 +412,18 @@ class Amendment(RulesModel):
     new version) or declines it, with a reason. What it says is set content."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ADOPTED = "adopted", "Adopted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        OPEN = "open", pgettext_lazy("proposal", "Open")
+        ADOPTED = "adopted", pgettext_lazy("proposal", "Adopted")
+        DECLINED = "declined", pgettext_lazy("proposal", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal", "Withdrawn")
 
     learning_set = models.ForeignKey(
         LearningSet, on_delete=models.CASCADE, related_name="amendments"
     )
     # The version the proposal rewrites: its text is the contract as the proposer would have it.
     based_on = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="proposals")
-    text = EncryptedTextField("the contract as proposed")
-    reason = EncryptedTextField("why")
+    text = EncryptedTextField(_("the contract as proposed"))
+    reason = EncryptedTextField(_("why"))
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -480,14 +488,14 @@ class ClosingReviewEntry(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="closing_review_entries"
     )
-    learned = EncryptedTextField("what I learned")
-    keep_doing = EncryptedTextField("what I will keep doing")
-    story = EncryptedTextField("a story of the difference the set made", blank=True)
+    learned = EncryptedTextField(_("what I learned"))
+    keep_doing = EncryptedTextField(_("what I will keep doing"))
+    story = EncryptedTextField(_("a story of the difference the set made"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "closing review entries"
+        verbose_name_plural = _("closing review entries")
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -507,10 +515,10 @@ class Nudge(RulesModel):
     occasion, so a sweep that runs twice, or two at once, nudges nobody twice."""
 
     class Kind(models.TextChoices):
-        PULSE_OPEN = "pulse_open", "The pulse is open for a meeting you attended"
-        ACTIONS_DUE = "actions_due", "Your actions are due at your set's next meeting"
-        CONTRACT_WAITING = "contract_waiting", "The contract waits for your acceptance"
-        BRING_ISSUE = "bring_issue", "You can bring an issue to your set's next meeting"
+        PULSE_OPEN = "pulse_open", _("The pulse is open for a meeting you attended")
+        ACTIONS_DUE = "actions_due", _("Your actions are due at your set's next meeting")
+        CONTRACT_WAITING = "contract_waiting", _("The contract waits for your acceptance")
+        BRING_ISSUE = "bring_issue", _("You can bring an issue to your set's next meeting")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges"

@@ -313,3 +313,5 @@ def is_signed_in(user: Person) -> bool:
 
 
 rules.add_perm("sets.choose_nudges", is_signed_in)
+# One's own name, time zone and language.
+rules.add_perm("sets.change_own_details", is_signed_in)

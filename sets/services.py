@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from alsspace.audit import record
 from alsspace.models import User
@@ -102,7 +103,9 @@ def add_programme_admin(
     # Locking the programme makes the same admin added twice at once one addition.
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if programme.admins.filter(pk=user.pk).exists():
-        raise ValidationError(f"{user} is already an admin of this programme.")
+        raise ValidationError(
+            gettext("%(person)s is already an admin of this programme.") % {"person": user}
+        )
     programme.admins.add(user)
     record(
         SetAction.PROGRAMME_ADMIN_ADDED, actor=actor, ip=ip, programme=programme, subject=user.email
@@ -118,9 +121,13 @@ def remove_programme_admin(
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     admins = programme.admins.all()
     if not admins.filter(pk=user.pk).exists():
-        raise ValidationError(f"{user} is not an admin of this programme.")
+        raise ValidationError(
+            gettext("%(person)s is not an admin of this programme.") % {"person": user}
+        )
     if admins.count() == 1:
-        raise ValidationError("A programme needs at least one admin. Add another admin first.")
+        raise ValidationError(
+            gettext("A programme needs at least one admin. Add another admin first.")
+        )
     programme.admins.remove(user)
     record(
         SetAction.PROGRAMME_ADMIN_REMOVED,
@@ -161,20 +168,27 @@ def _send(invitation: Invitation) -> None:
 def check_can_invite(learning_set: LearningSet, email: str, role: str) -> None:
     """Raise ValidationError when this person cannot be invited to this set in this role."""
     if role not in Membership.Role.values:
-        raise ValidationError(f"“{role}” is not a role; use facilitator or member.")
+        raise ValidationError(
+            gettext("“%(role)s” is not a role; use facilitator or member.") % {"role": role}
+        )
     if (
         Membership.objects.current()
         .filter(learning_set=learning_set, user__email__iexact=email)
         .exists()
     ):
-        raise ValidationError(f"{email} is already in {learning_set}.")
+        raise ValidationError(
+            gettext("%(email)s is already in %(set)s.") % {"email": email, "set": learning_set}
+        )
     if Invitation.objects.filter(
         learning_set=learning_set,
         email__iexact=email,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).exists():
-        raise ValidationError(f"{email} already has an open invitation to {learning_set}.")
+        raise ValidationError(
+            gettext("%(email)s already has an open invitation to %(set)s.")
+            % {"email": email, "set": learning_set}
+        )
 
 
 @transaction.atomic
@@ -205,7 +219,8 @@ def invite(
     except IntegrityError:
         # The same person was invited to the same set a moment ago, by another request.
         raise ValidationError(
-            f"{email} already has an open invitation to {learning_set}."
+            gettext("%(email)s already has an open invitation to %(set)s.")
+            % {"email": email, "set": learning_set}
         ) from None
     if needs_approval:
         transaction.on_commit(lambda: send_approval_request.enqueue(invitation.pk))
@@ -234,18 +249,18 @@ def _decide(invitation: Invitation, user: User) -> Invitation:
     if not can_approve_invitation(user, invitation):
         raise PermissionDenied
     if not invitation.awaits_approval:
-        raise ValidationError(f"This request has already been {decision(invitation)}.")
+        raise ValidationError(decided(invitation))
     return invitation
 
 
-def decision(invitation: Invitation) -> str:
-    """How a request to approve someone's own invitation was decided, in words."""
+def decided(invitation: Invitation) -> str:
+    """How a request to approve someone's own invitation was decided, in a sentence."""
     if invitation.approved_at:
-        by = invitation.approved_by or "someone no longer here"
-        return f"approved by {by}"
+        by = invitation.approved_by or pgettext("approved by", "someone no longer here")
+        return gettext("This request has already been approved by %(person)s.") % {"person": by}
     if invitation.revoked_at:
-        return "declined or withdrawn"
-    return "left undecided"
+        return gettext("This request has already been declined or withdrawn.")
+    return gettext("This request has already been left undecided.")
 
 
 def _record_decision(action: str, invitation: Invitation, actor: User, ip: str | None) -> None:
@@ -308,7 +323,9 @@ def resend_invitation(invitation: Invitation, *, actor: User, ip: str | None = N
     """Send the link again with a fresh expiry; an expired invitation comes back to life.
     One awaiting approval is not sent until it is approved."""
     if invitation.awaits_approval:
-        raise ValidationError("This invitation is waiting for approval; it is sent once approved.")
+        raise ValidationError(
+            gettext("This invitation is waiting for approval; it is sent once approved.")
+        )
     invitation.expires_at = Invitation._meta.get_field("expires_at").default()
     invitation.save(update_fields=["expires_at"])
     _send(invitation)
@@ -342,14 +359,20 @@ def accept_invitation(invitation: Invitation, *, actor: User, ip: str | None = N
     """Join the set in the invited role. The invitation is used up."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
-        raise ValidationError("This invitation has already been used, revoked or has expired.")
+        raise ValidationError(
+            gettext("This invitation has already been used, revoked or has expired.")
+        )
     if invitation.email.lower() != actor.email.lower():
-        raise ValidationError(f"This invitation was sent to {invitation.email}.")
+        raise ValidationError(
+            gettext("This invitation was sent to %(email)s.") % {"email": invitation.email}
+        )
     if invitation.invited_by_id == actor.pk and invitation.approved_by_id is None:
         # Sent to another address that has since become the sender's own: still their own.
         raise ValidationError(
-            "You sent this invitation yourself, so it cannot let you in: ask another admin of "
-            "the programme or the set's facilitator to invite you."
+            gettext(
+                "You sent this invitation yourself, so it cannot let you in: ask another admin "
+                "of the programme or the set's facilitator to invite you."
+            )
         )
     learning_set = invitation.learning_set
     membership = Membership.objects.current().filter(learning_set=learning_set, user=actor).first()
@@ -413,7 +436,7 @@ def change_role(membership: Membership, role: str, *, actor: User, ip: str | Non
     promoted = role == Membership.Role.FACILITATOR and old != role
     if promoted and membership.user_id == actor.pk:
         raise ValidationError(
-            "You cannot make yourself the set's facilitator: another programme admin must."
+            gettext("You cannot make yourself the set's facilitator: another programme admin must.")
         )
     membership.role = role
     fields = ["role"]
@@ -491,11 +514,11 @@ def assign_facilitator(
     and everyone in the set are told, with who let them in."""
     if person.pk == actor.pk:
         raise ValidationError(
-            "You cannot make yourself the set's facilitator: another programme admin must."
+            gettext("You cannot make yourself the set's facilitator: another programme admin must.")
         )
     LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
     if learning_set.is_closed:
-        raise ValidationError(f"{learning_set} is closed.")
+        raise ValidationError(gettext("%(set)s is closed.") % {"set": learning_set})
     membership = Membership.objects.current().filter(learning_set=learning_set, user=person).first()
     if membership is None:
         membership = Membership.objects.create(
@@ -515,7 +538,10 @@ def assign_facilitator(
             assigned=True,
         )
     elif membership.role == Membership.Role.FACILITATOR:
-        raise ValidationError(f"{person} is already a facilitator of {learning_set}.")
+        raise ValidationError(
+            gettext("%(person)s is already a facilitator of %(set)s.")
+            % {"person": person, "set": learning_set}
+        )
     else:
         membership.role = Membership.Role.FACILITATOR
         membership.granted_by = actor
@@ -557,15 +583,18 @@ def new_contract_version(
     content to every member until they accept it; a minor one (wording) carries over the
     acceptances of the version it rewords. The first version is always accepted afresh."""
     if change not in Contract.Change.values:
-        raise ValidationError("Choose whether the change is minor or material.")
+        raise ValidationError(gettext("Choose whether the change is minor or material."))
     LearningSet.objects.select_for_update().filter(pk=learning_set.pk).first()
     previous = learning_set.contracts.order_by("-version").first()
     if previous is None:
         change = Contract.Change.MATERIAL
     elif text.replace("\r\n", "\n") == previous.text.replace("\r\n", "\n"):
         raise ValidationError(
-            f"This is the same as version {previous.version}. Change the text before saving "
-            "a new version."
+            gettext(
+                "This is the same as version %(version)s. Change the text before saving a "
+                "new version."
+            )
+            % {"version": previous.version}
         )
     contract = Contract.objects.create(
         learning_set=learning_set,
@@ -635,10 +664,12 @@ def set_status(
     """The facilitator says whether the set is still forming or active. Closing is
     `close_set`, and a closed set stays closed."""
     if status not in (LearningSet.Status.FORMING, LearningSet.Status.ACTIVE):
-        raise ValidationError("Choose forming or active.")
+        raise ValidationError(gettext("Choose forming or active."))
     locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if locked.is_closed:
-        raise ValidationError(f"{learning_set} is closed, so its status stays closed.")
+        raise ValidationError(
+            gettext("%(set)s is closed, so its status stays closed.") % {"set": learning_set}
+        )
     if locked.status == status:
         return
     old = locked.status
@@ -677,7 +708,7 @@ def open_closing_review(
     changes nothing."""
     locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if locked.is_closed:
-        raise ValidationError(f"{learning_set} is closed.")
+        raise ValidationError(gettext("%(set)s is closed.") % {"set": learning_set})
     review, created = ClosingReview.objects.get_or_create(
         learning_set=learning_set, defaults={"opened_by": actor}
     )
@@ -701,13 +732,16 @@ def write_closing_review_entry(
     is open."""
     locked = LearningSet.objects.select_for_update().get(pk=learning_set.pk)
     if locked.is_closed:
-        raise ValidationError(f"{learning_set} is closed, so its closing review is read-only.")
+        raise ValidationError(
+            gettext("%(set)s is closed, so its closing review is read-only.")
+            % {"set": learning_set}
+        )
     review = closing_review(learning_set)
     if review is None:
-        raise ValidationError("The facilitator has not opened the closing review yet.")
+        raise ValidationError(gettext("The facilitator has not opened the closing review yet."))
     learned, keep_doing, story = learned.strip(), keep_doing.strip(), story.strip()
     if not (learned and keep_doing):
-        raise ValidationError("Write what you learned and what you will keep doing.")
+        raise ValidationError(gettext("Write what you learned and what you will keep doing."))
     entry, _ = ClosingReviewEntry.objects.update_or_create(
         review=review,
         author=actor,

@@ -9,6 +9,9 @@ import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+
 SMALLEST = 4
 LARGEST = 8
 SHORTEST_GAP = timedelta(weeks=2)
@@ -16,7 +19,7 @@ LONGEST_GAP = timedelta(weeks=8)
 
 
 def _people(count: int) -> str:
-    return f"{count} member{'' if count == 1 else 's'}"
+    return ngettext("%(n)d member", "%(n)d members", count) % {"n": count}
 
 
 def too_large(members: int, invited: int = 0, in_file: int = 0) -> str | None:
@@ -24,10 +27,23 @@ def too_large(members: int, invited: int = 0, in_file: int = 0) -> str | None:
     about to be invited from an import file pass 8."""
     if members + invited + in_file <= LARGEST:
         return None
+    more = _more(invited, in_file)
+    words = {"members": _people(members), "more": more, "smallest": SMALLEST, "largest": LARGEST}
+    if more:
+        return (
+            gettext(
+                "The set has %(members)s, with %(more)s: more than %(largest)d. Sets work best "
+                "with %(smallest)d to %(largest)d members, so that each has airtime at every "
+                "meeting."
+            )
+            % words
+        )
     return (
-        f"The set has {_people(members)}{_aside(', with {}', invited, in_file)}: more than "
-        f"{LARGEST}. Sets work best with {SMALLEST} to {LARGEST} members, so that each has "
-        "airtime at every meeting."
+        gettext(
+            "The set has %(members)s: more than %(largest)d. Sets work best with %(smallest)d to "
+            "%(largest)d members, so that each has airtime at every meeting."
+        )
+        % words
     )
 
 
@@ -37,22 +53,41 @@ def too_small(members: int, invited: int = 0, in_file: int = 0) -> str | None:
     offered."""
     if members + invited + in_file >= SMALLEST:
         return None
+    more = _more(invited, in_file)
+    words = {"members": _people(members), "more": more, "smallest": SMALLEST, "largest": LARGEST}
+    if more:
+        return (
+            gettext(
+                "The set has %(members)s (%(more)s): fewer than %(smallest)d. Sets work best "
+                "with %(smallest)d to %(largest)d members, enough for both challenge and "
+                "support."
+            )
+            % words
+        )
     return (
-        f"The set has {_people(members)}{_aside(' ({})', invited, in_file)}: fewer than "
-        f"{SMALLEST}. Sets work best with {SMALLEST} to {LARGEST} members, enough for both "
-        "challenge and support."
+        gettext(
+            "The set has %(members)s: fewer than %(smallest)d. Sets work best with %(smallest)d "
+            "to %(largest)d members, enough for both challenge and support."
+        )
+        % words
     )
 
 
-def _aside(form: str, invited: int, in_file: int) -> str:
-    """The people still to come, e.g. "1 more invited and 2 more in this file", put into
-    `form`; nothing when there are none."""
-    parts = [
-        f"{invited} more invited" if invited else "",
-        f"{in_file} more in this file" if in_file else "",
-    ]
-    said = " and ".join(part for part in parts if part)
-    return form.format(said) if said else ""
+def _more(invited: int, in_file: int) -> str:
+    """The people still to come, e.g. "1 more invited and 2 more in this file"; nothing when
+    there are none."""
+    said_invited = ngettext("%(n)d more invited", "%(n)d more invited", invited) % {"n": invited}
+    said_in_file = ngettext("%(n)d more in this file", "%(n)d more in this file", in_file) % {
+        "n": in_file
+    }
+    if invited and in_file:
+        return gettext("%(invited)s and %(in_file)s") % {
+            "invited": said_invited,
+            "in_file": said_in_file,
+        }
+    if invited:
+        return said_invited
+    return said_in_file if in_file else ""
 
 
 def size_warnings(members: int, invited: int = 0, in_file: int = 0) -> list[str]:
@@ -64,8 +99,8 @@ def _weeks(gap: timedelta) -> str:
     days = gap.days
     if days % 7 == 0:
         weeks = days // 7
-        return f"{weeks} week{'' if weeks == 1 else 's'}"
-    return f"{days} day{'' if days == 1 else 's'}"
+        return ngettext("%(n)d week", "%(n)d weeks", weeks) % {"n": weeks}
+    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
 
 
 def gap_warnings(starts: Sequence[datetime]) -> list[str]:
@@ -78,15 +113,28 @@ def gap_warnings(starts: Sequence[datetime]) -> list[str]:
     if short:
         gap, earlier, later = min(short)
         warnings.append(
-            f"Some meetings are only {_weeks(gap)} apart ({earlier:%-d %b} and "
-            f"{later:%-d %b %Y}). Sets usually meet every 2 to 8 weeks, leaving time to act "
-            "between meetings."
+            gettext(
+                "Some meetings are only %(gap)s apart (%(earlier)s and %(later)s). Sets usually "
+                "meet every 2 to 8 weeks, leaving time to act between meetings."
+            )
+            % _gap_words(gap, earlier, later)
         )
     long = [gap for gap in gaps if gap[0] > LONGEST_GAP]
     if long:
         gap, earlier, later = max(long)
         warnings.append(
-            f"Some meetings are {_weeks(gap)} apart ({earlier:%-d %b} and {later:%-d %b %Y}). "
-            "Sets usually meet every 2 to 8 weeks; a longer gap loses the thread of actions."
+            gettext(
+                "Some meetings are %(gap)s apart (%(earlier)s and %(later)s). Sets usually meet "
+                "every 2 to 8 weeks; a longer gap loses the thread of actions."
+            )
+            % _gap_words(gap, earlier, later)
         )
     return warnings
+
+
+def _gap_words(gap: timedelta, earlier: datetime, later: datetime) -> dict[str, str]:
+    return {
+        "gap": _weeks(gap),
+        "earlier": date_format(earlier, "j M"),
+        "later": date_format(later, "j M Y"),
+    }

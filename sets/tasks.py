@@ -18,12 +18,14 @@ def send_invitation(invitation_id):
     if invitation is None:  # revoked or used before the worker got to it
         return
     # Someone with no account yet gets it in the language of the person who invited them.
+    # (Neither, when nobody has the address yet and the inviter's account is gone: English.)
     invitee = User.objects.filter(email__iexact=invitation.email).first()
+    chooser = invitee or invitation.invited_by
     send_templated_email(
         "sets/email/invitation",
         invitation.email,
         {"invitation": invitation},
-        language=language_of(invitee or invitation.invited_by),
+        language=language_of(chooser) if chooser else None,
     )
 
 

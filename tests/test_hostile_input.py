@@ -493,6 +493,11 @@ CASES = {
         url("sets:notifications"),
         {"kinds": ["pulse_open", "bring_issue", "actions_due", "contract_waiting"]},
     ),
+    "details": lambda p: Case(
+        p.world.member,
+        url("sets:details"),
+        {"name": ["Maya Patel"], "time_zone": ["Europe/London"], "language": ["cy", ""]},
+    ),
     "contract_edit": lambda p: Case(
         p.world.facilitator,
         url("sets:contract_edit", p.world.learning_set.pk),

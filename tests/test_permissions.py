@@ -171,6 +171,9 @@ def _shared_entry(w):
 MATRIX = [
     ("home", None, "get", expect(**EVERYONE)),
     ("healthz", None, "get", expect(anonymous=200, **EVERYONE)),
+    # The words of the page's scripts, and the language switch of the signed-out pages.
+    ("javascript-catalog", None, "get", expect(anonymous=200, **EVERYONE)),
+    ("set_language", None, "post", expect(anonymous=302, **SIGNED_IN_302)),
     ("sets:programmes", None, "get", expect(**EVERYONE)),
     (
         "sets:programme_create",
@@ -214,6 +217,9 @@ MATRIX = [
     # Everyone chooses their own nudges; an empty post turns every optional kind off.
     ("sets:notifications", None, "get", expect(**EVERYONE)),
     ("sets:notifications", None, "post", expect(**SIGNED_IN_302)),
+    ("sets:details", None, "get", expect(**EVERYONE)),
+    # The matrix posts nothing: no name is bad input.
+    ("sets:details", None, "post", expect(**{role: 400 for role in EVERYONE})),
     # A notice is its person's alone: anyone else is told it does not exist.
     ("sets:nudge_dismiss", lambda w: {"pk": w.nudge.pk}, "post", expect(member=302)),
     ("sets:set_edit", _set, "get", expect(pending=403, member=403, facilitator=403, admin=200)),

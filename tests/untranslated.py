@@ -1,6 +1,6 @@
 """Words in a template that no translation tag holds: text between HTML tags, and the
-attributes a person reads or hears (alt, title, placeholder, aria-label and the like, a
-button's value, and data- attributes the page's scripts show). Run on its own, it lists them:
+attributes a person reads or hears (alt, title, placeholder, aria-label and the like, an
+input button's value, and data- attributes the page's scripts show). Run on its own, it lists them:
 
     python -m tests.untranslated templates/sets/set_detail.html ...
 
@@ -77,8 +77,11 @@ class _Reader(HTMLParser):
         for name, value in attrs:
             if not value or not _has_words(value):
                 continue
+            # An input button shows its value; a <button>'s value is only sent.
             read = name in READ_ATTRIBUTES or (
-                name == "value" and (values.get("type") or "").lower() in BUTTON_TYPES
+                tag == "input"
+                and name == "value"
+                and (values.get("type") or "").lower() in BUTTON_TYPES
             )
             # A data- attribute with a phrase in it is words a script shows.
             if read or (name.startswith("data-") and " " in value.strip()):

@@ -3,6 +3,8 @@ it with a note. Several prompts share the dashboard, so each form takes the prom
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 NOTE_MAX = 2000
 
@@ -13,7 +15,10 @@ def prefix_for(prompt):
 
 def meeting_label(meeting, zone):
     when = date_format(meeting.starts_at.astimezone(zone), "l j F Y")
-    return f"{when} ({meeting.get_status_display().lower()})"
+    return _("%(when)s (%(status)s)") % {
+        "when": when,
+        "status": meeting.get_status_display().lower(),
+    }
 
 
 class PromptForm(forms.Form):
@@ -30,19 +35,19 @@ class PromptForm(forms.Form):
 class RaisePromptForm(PromptForm):
     id_format = "id_raise_%s"
     meeting = forms.TypedChoiceField(
-        label="Raised at the meeting on",
+        label=gettext_lazy("Raised at the meeting on"),
         coerce=int,
         error_messages={
-            "required": "Choose the meeting where you raised it.",
-            "invalid_choice": "Choose one of this set's meetings.",
+            "required": gettext_lazy("Choose the meeting where you raised it."),
+            "invalid_choice": gettext_lazy("Choose one of this set's meetings."),
         },
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=gettext_lazy("Note (optional)"),
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only the set's facilitators see it.",
+        help_text=gettext_lazy("Only the set's facilitators see it."),
     )
 
     def __init__(self, *args, meetings, zone, **kwargs):
@@ -62,15 +67,17 @@ class RaisePromptForm(PromptForm):
 class DismissPromptForm(PromptForm):
     id_format = "id_dismiss_%s"
     note = forms.CharField(
-        label="Why dismiss it?",
+        label=gettext_lazy("Why dismiss it?"),
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only the set's facilitators see this note.",
-        error_messages={"required": "Say in a few words why you are dismissing this prompt."},
+        help_text=gettext_lazy("Only the set's facilitators see this note."),
+        error_messages={
+            "required": gettext_lazy("Say in a few words why you are dismissing this prompt.")
+        },
     )
 
     def clean_note(self):
         note = self.cleaned_data["note"].strip()
         if not note:
-            raise forms.ValidationError("Say in a few words why you are dismissing this prompt.")
+            raise forms.ValidationError(_("Say in a few words why you are dismissing this prompt."))
         return note

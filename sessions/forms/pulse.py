@@ -5,6 +5,8 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout
 from django import forms
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from sessions import pulse
 
@@ -18,10 +20,14 @@ class PulseForm(forms.Form):
             if item.challenge and not any(i.challenge for i in self.items[: index - 1]):
                 layout.append(
                     HTML(
-                        '<h2 class="h5 mt-4">How far did the set stretch you?</h2>'
-                        '<p class="text-body-secondary">Being stretched can feel '
-                        "uncomfortable; these statements tell that apart from feeling "
-                        "unsafe.</p>"
+                        format_html(
+                            '<h2 class="h5 mt-4">{}</h2><p class="text-body-secondary">{}</p>',
+                            _("How far did the set stretch you?"),
+                            _(
+                                "Being stretched can feel uncomfortable; these statements tell "
+                                "that apart from feeling unsafe."
+                            ),
+                        )
                     )
                 )
             self.fields[item.field] = forms.TypedChoiceField(
@@ -30,8 +36,8 @@ class PulseForm(forms.Form):
                 coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": "Choose how far you agree with this statement.",
-                    "invalid_choice": "Choose one of the seven points on the scale.",
+                    "required": _("Choose how far you agree with this statement."),
+                    "invalid_choice": _("Choose one of the seven points on the scale."),
                 },
             )
             layout.append(InlineRadios(item.field))

@@ -3,6 +3,8 @@ the programme asks now has a row; emptying its words takes it away. Empty rows b
 new ones."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sessions import pulse
 from sessions.models import PulseItem
@@ -13,10 +15,14 @@ NEW_ROWS = 3
 
 class PulseItemsForm(forms.Form):
     challenge = forms.BooleanField(
-        label="Also ask how far the set stretched its members (the challenge statements)",
+        label=gettext_lazy(
+            "Also ask how far the set stretched its members (the challenge statements)"
+        ),
         required=False,
-        help_text="A dip in safety with high challenge then reads as stretch, not danger. "
-        "Switching it off stops asking the challenge statements.",
+        help_text=gettext_lazy(
+            "A dip in safety with high challenge then reads as stretch, not danger. "
+            "Switching it off stops asking the challenge statements."
+        ),
     )
 
     def __init__(self, *args, items, **kwargs):
@@ -32,18 +38,18 @@ class PulseItemsForm(forms.Form):
     def _row(self, prefix, item):
         names = (f"{prefix}-text", f"{prefix}-reverse", f"{prefix}-dimension")
         self.fields[names[0]] = forms.CharField(
-            label="Statement" if item else "New statement",
+            label=_("Statement") if item else _("New statement"),
             max_length=300,
             required=False,
             initial=item.text if item else "",
         )
         self.fields[names[1]] = forms.BooleanField(
-            label="Reverse-scored (disagreeing scores high)",
+            label=_("Reverse-scored (disagreeing scores high)"),
             required=False,
             initial=item.reverse if item else False,
         )
         self.fields[names[2]] = forms.ChoiceField(
-            label="Dimension",
+            label=_("Dimension"),
             choices=PulseItem.Dimension.choices,
             initial=item.dimension if item else pulse.SAFETY,
             required=False,  # a row sent without one is a safety statement

@@ -8,13 +8,20 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alsspace.inputs import BoundedDateField
 from sessions.forms.schedule import DateInput
-from sessions.reports.attendance import STATUS_CHOICES, ReportScope
+from sessions.models import Attendance
+from sessions.reports.attendance import NOT_RECORDED, NOT_RECORDED_LABEL, ReportScope
 
-FORMATS = [("csv", "CSV"), ("xlsx", "Excel (.xlsx)")]
-STATUSES = [("", "All statuses"), *STATUS_CHOICES]
+FORMATS = [("csv", "CSV"), ("xlsx", gettext_lazy("Excel (.xlsx)"))]
+STATUSES = [
+    ("", gettext_lazy("All statuses")),
+    *Attendance.Status.choices,
+    (NOT_RECORDED, NOT_RECORDED_LABEL),
+]
 
 
 def _day(moment):
@@ -25,17 +32,18 @@ class PeriodForm(forms.Form):
     """A "from" and a "to" day, both optional, in the programme's time zone; the last may not
     come before the first. Subclasses word the days' help."""
 
-    from_help = "First day, in the programme’s time zone ({zone})."
-    to_help = "Last day, included."
+    from_help = gettext_lazy("First day, in the programme’s time zone (%(zone)s).")
+    to_help = gettext_lazy("Last day, included.")
 
     def add_period_fields(self, programme):
         self.fields["from"] = BoundedDateField(
+            label=_("From"),
             required=False,
             widget=DateInput(),
-            help_text=self.from_help.format(zone=programme.time_zone),
+            help_text=self.from_help % {"zone": programme.time_zone},
         )
         self.fields["to"] = BoundedDateField(
-            required=False, widget=DateInput(), help_text=self.to_help
+            label=_("To"), required=False, widget=DateInput(), help_text=self.to_help
         )
 
     def clean(self):
@@ -44,8 +52,11 @@ class PeriodForm(forms.Form):
         if first and last and first > last:
             self.add_error(
                 "to",
-                f"The last day, {_day(last)}, is before the first, {_day(first)}. Choose a last "
-                "day on or after the first.",
+                _(
+                    "The last day, %(last)s, is before the first, %(first)s. Choose a last day "
+                    "on or after the first."
+                )
+                % {"last": _day(last), "first": _day(first)},
             )
         return data
 
@@ -62,10 +73,12 @@ class AttendanceFilterForm(PeriodForm):
             self.fields["set"] = forms.ModelChoiceField(
                 queryset=programme.sets.order_by("name"),
                 required=False,
-                empty_label="All sets",
+                label=_("Set"),
+                empty_label=_("All sets"),
                 error_messages={
-                    "invalid_choice": "That set is not in this programme. Choose one from the "
-                    "list, or all sets."
+                    "invalid_choice": _(
+                        "That set is not in this programme. Choose one from the list, or all sets."
+                    )
                 },
             )
         self.add_period_fields(programme)
@@ -101,12 +114,12 @@ class AttendanceFilterForm(PeriodForm):
         """The chosen days in words."""
         first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
         if first and last:
-            return f"{_day(first)} to {_day(last)}"
+            return _("%(first)s to %(last)s") % {"first": _day(first), "last": _day(last)}
         if first:
-            return f"from {_day(first)}"
+            return _("from %(day)s") % {"day": _day(first)}
         if last:
-            return f"up to {_day(last)}"
-        return "all dates"
+            return _("up to %(day)s") % {"day": _day(last)}
+        return _("all dates")
 
     def query(self):
         """The filters as query-string values, for links to exports of the same rows."""
@@ -119,7 +132,10 @@ class AttendanceFilterForm(PeriodForm):
         }
 
 
-MEMBER_CHOICES = [("all", "All members"), ("below", "Below threshold only")]
+MEMBER_CHOICES = [
+    ("all", gettext_lazy("All members")),
+    ("below", gettext_lazy("Below threshold only")),
+]
 
 
 class ReportFilterForm(AttendanceFilterForm):
@@ -132,7 +148,7 @@ class ReportFilterForm(AttendanceFilterForm):
             choices=MEMBER_CHOICES,
             required=False,
             error_messages={
-                "invalid_choice": "“%(value)s” is not a choice of members. Choose all or below."
+                "invalid_choice": _("“%(value)s” is not a choice of members. Choose all or below.")
             },
         )
 
@@ -149,15 +165,17 @@ class AttendanceExportForm(AttendanceFilterForm):
             choices=STATUSES,
             required=False,
             error_messages={
-                "invalid_choice": "“%(value)s” is not an attendance status. Choose present, "
-                "late, left_early, apologies, absent or not_recorded, or leave it out for all."
+                "invalid_choice": _(
+                    "“%(value)s” is not an attendance status. Choose present, late, left_early, "
+                    "apologies, absent or not_recorded, or leave it out for all."
+                )
             },
         )
         self.fields["format"] = forms.ChoiceField(
             choices=FORMATS,
             required=False,
             error_messages={
-                "invalid_choice": "“%(value)s” is not a format we export. Choose csv or xlsx."
+                "invalid_choice": _("“%(value)s” is not a format we export. Choose csv or xlsx.")
             },
         )
 
@@ -175,8 +193,10 @@ class EvaluationFilterForm(PeriodForm):
     (docs/reports.md#disclosure-control). A day is read as its month, both ends included;
     both are optional."""
 
-    from_help = "Its month is the first counted, in the programme’s time zone ({zone})."
-    to_help = "Its month is the last counted."
+    from_help = gettext_lazy(
+        "Its month is the first counted, in the programme’s time zone (%(zone)s)."
+    )
+    to_help = gettext_lazy("Its month is the last counted.")
 
     def __init__(self, data, *, programme):
         super().__init__(data)
@@ -204,12 +224,15 @@ class EvaluationFilterForm(PeriodForm):
         if first and last:
             if first == last:
                 return _month_words(first)
-            return f"{_month_words(first)} to {_month_words(last)}"
+            return _("%(first)s to %(last)s") % {
+                "first": _month_words(first),
+                "last": _month_words(last),
+            }
         if first:
-            return f"from {_month_words(first)}"
+            return _("from %(day)s") % {"day": _month_words(first)}
         if last:
-            return f"up to {_month_words(last)}"
-        return "all months"
+            return _("up to %(day)s") % {"day": _month_words(last)}
+        return _("all months")
 
     def query(self):
         first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")

@@ -2,6 +2,7 @@
 admins' form for the programme's `SignalThresholds` (docs/signals.md#thresholds)."""
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from sessions.models import SignalThresholds
 
@@ -46,12 +47,13 @@ class SignalThresholdsForm(forms.ModelForm):
         missed, window = cleaned.get("attendance_missed"), cleaned.get("attendance_window")
         if missed and window and missed > window:
             self.add_error(
-                "attendance_missed", "Meetings missed cannot be more than the meetings looked at."
+                "attendance_missed",
+                _("Meetings missed cannot be more than the meetings looked at."),
             )
         count, of = cleaned.get("apologies_pattern_count"), cleaned.get("apologies_pattern_window")
         if count and of and count > of:
             self.add_error(
                 "apologies_pattern_count",
-                "Meetings with apologies cannot be more than the meetings looked at.",
+                _("Meetings with apologies cannot be more than the meetings looked at."),
             )
         return cleaned

@@ -4,27 +4,36 @@ trend. Plain numbers here; sessions.charts draws them."""
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from alsspace.models import User
 from sessions.inaction.history import SetHistory, airtime_seconds
 from sessions.models import Attendance, Meeting, ReportBack
 from sessions.pulse import Result
 
 # What a grid cell shows: a short mark for the eye and the words for everyone else.
-MARKS = {
-    Attendance.Status.PRESENT: ("✓", "Present"),
-    Attendance.Status.LATE: ("L", "Late"),
-    Attendance.Status.LEFT_EARLY: ("E", "Left early"),
-    Attendance.Status.APOLOGIES: ("A", "Apologies"),
-    Attendance.Status.ABSENT: ("✗", "Absent"),
-    "": ("·", "Not recorded"),
+MARKS: dict[str, tuple[str | Promise, str | Promise]] = {
+    Attendance.Status.PRESENT: ("✓", gettext_lazy("Present")),
+    Attendance.Status.LATE: (pgettext_lazy("attendance mark for late", "L"), gettext_lazy("Late")),
+    Attendance.Status.LEFT_EARLY: (
+        pgettext_lazy("attendance mark for left early", "E"),
+        gettext_lazy("Left early"),
+    ),
+    Attendance.Status.APOLOGIES: (
+        pgettext_lazy("attendance mark for apologies", "A"),
+        gettext_lazy("Apologies"),
+    ),
+    Attendance.Status.ABSENT: ("✗", gettext_lazy("Absent")),
+    "": ("·", gettext_lazy("Not recorded")),
 }
 
 
 @dataclass(frozen=True)
 class Cell:
     status: str
-    mark: str
-    words: str
+    mark: str | Promise
+    words: str | Promise
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,26 @@ whose finding is still there is brought up to date (its evidence may have grown)
 prompt whose signal no longer fires resolves itself. A prompt the facilitator raised or
 dismissed stays as they left it, and the same finding does not open it again. Running twice
 changes nothing the second time.
+
+A prompt's words are written in the language of the set's facilitators, who read them: the
+one most of them chose on their account page, otherwise British English. When that changes,
+the next run rewords the open prompts, as it does whenever their words would differ.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sessions.inaction import detection, history, prompts
 from sessions.inaction.detection import Finding, Identity
 from sessions.inaction.thresholds import Thresholds
 from sessions.models import InactionPrompt
-from sets.models import LearningSet
+from sets import queries
+from sets.models import LearningSet, Membership
 
 Status = InactionPrompt.Status
 
@@ -38,6 +45,18 @@ def _evidence(prompt: InactionPrompt) -> tuple[set[int], set[int]]:
         {m.pk for m in prompt.evidence_meetings.all()},
         {a.pk for a in prompt.evidence_actions.all()},
     )
+
+
+def prompt_language(learning_set: LearningSet) -> str:
+    """The language most of the set's facilitators chose; a tie, or none chosen, is British
+    English (settings.LANGUAGE_CODE)."""
+    facilitators = queries.participants(learning_set).filter(role=Membership.Role.FACILITATOR)
+    chosen = Counter(
+        language for m in facilitators if (language := m.user.chosen_language)
+    ).most_common(2)
+    if not chosen or (len(chosen) == 2 and chosen[0][1] == chosen[1][1]):
+        return settings.LANGUAGE_CODE
+    return chosen[0][0]
 
 
 def _open_prompt(learning_set: LearningSet, finding: Finding, words: prompts.Words) -> None:
@@ -98,10 +117,12 @@ def detect_inaction(learning_set: LearningSet, now: datetime | None = None) -> O
         outcome.resolved = InactionPrompt.objects.filter(pk__in=cleared).update(
             status=Status.RESOLVED, closed_at=now, updated_at=now
         )
+    language = prompt_language(locked)
     for identity, finding in findings.items():
         if identity in handled:
             continue
-        words = prompts.describe(finding, set_history)
+        with translation.override(language):
+            words = prompts.describe(finding, set_history)
         if identity in open_prompts:
             outcome.updated += _bring_up_to_date(open_prompts[identity], finding, words)
         else:

@@ -48,20 +48,24 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import LessThan
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from sessions.models import Attendance, Meeting
 from sets.models import LearningSet, Membership, Programme
 
+# An erased person, as the API names them; pages and exports say it in the reader's language.
 ERASED_NAME = "Former member (erased)"
+ERASED_LABEL = gettext_lazy("Former member (erased)")
 MEMBERS_PER_PAGE = 50
 # Above this many sets the chart shows the programme's monthly total instead of a row per set;
 # each set's own report has its months.
 CHART_MAX_SETS = 12
 # How filters and exports name a record left blank.
 NOT_RECORDED = "not_recorded"
-NOT_RECORDED_LABEL = "Not recorded"
+NOT_RECORDED_LABEL = gettext_lazy("Not recorded")
 # What an export can be narrowed to: each recorded status, or records left blank.
-STATUS_CHOICES = [*Attendance.Status.choices, (NOT_RECORDED, NOT_RECORDED_LABEL)]
+# The labels here are stored (in the audit log) as they are; pages and exports translate them.
+STATUS_CHOICES = [*Attendance.Status.choices, (NOT_RECORDED, "Not recorded")]
 
 # The SQL of the member table's rows and its params (`_member_rows`).
 SQL = tuple[str, tuple[Any, ...]]
@@ -184,7 +188,8 @@ class AttendanceReport:
         """(key in `monthly`, name) for each row of the chart."""
         if self.chart_per_set:
             return [(s.learning_set.pk, s.learning_set.name) for s in self.sets]
-        return [(None, f"All {len(self.sets)} sets")]
+        count = len(self.sets)
+        return [(None, ngettext("All %(n)d set", "All %(n)d sets", count) % {"n": count})]
 
     @property
     def months(self) -> list[date]:
@@ -299,7 +304,7 @@ def member_summaries(scope: ReportScope) -> list[MemberSummary]:
                 set_id=set_id,
                 set_name=row["meeting__learning_set__name"],
                 user_id=user_id,
-                name=(row["user__name"] or row["user__email"]) if user_id else ERASED_NAME,
+                name=(row["user__name"] or row["user__email"]) if user_id else str(ERASED_LABEL),
                 email=row["user__email"] or "",
                 tally=tally,
                 current=(set_id, user_id) in current_by_key,
@@ -538,7 +543,7 @@ def member_page(
             set_id=row["set_pk"],
             set_name=row["set_name"],
             user_id=row["person"],
-            name=(row["name"] or row["email"]) if row["person"] else ERASED_NAME,
+            name=(row["name"] or row["email"]) if row["person"] else str(ERASED_LABEL),
             email=row["email"] or "",
             tally=Tally.of(row),
             current=bool(row["is_current"]),

@@ -10,7 +10,10 @@ the SVG, with a title, a description and the same figures as a table beside it.
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 LABEL_WIDTH = 190
 COLUMN_WIDTH = 72
@@ -25,12 +28,12 @@ WELL_BELOW = 25
 @dataclass(frozen=True)
 class Band:
     key: str
-    label: str
+    label: str | Promise
     fill: str
     ink: str  # text on the fill, at a contrast of at least 4.5:1
 
 
-NO_DATA = Band("none", "No held meeting", "#f1f3f5", "#495057")
+NO_DATA = Band("none", gettext_lazy("No held meeting"), "#f1f3f5", "#495057")
 
 
 def bands(threshold):
@@ -42,7 +45,7 @@ def bands(threshold):
     if threshold > 0:
         result.append(Band("below", f"{low}–{threshold - 1}%", "#f1aeb5", "#58151c"))
     if low > 0:
-        result.append(Band("far", f"Under {low}%", "#b02a37", "#ffffff"))
+        result.append(Band("far", _("Under %(low)s%%") % {"low": low}, "#b02a37", "#ffffff"))
     return result
 
 
@@ -129,8 +132,11 @@ class Heatmap:
 def _cell_words(tally):
     """The square's text, its spoken title and its table cell."""
     if tally is None or not tally.expected:
-        return "—", "no held meeting", "—"
-    counts = f"{tally.attended} of {tally.expected} attended"
+        return "—", _("no held meeting"), "—"
+    counts = _("%(attended)s of %(expected)s attended") % {
+        "attended": tally.attended,
+        "expected": tally.expected,
+    }
     return f"{tally.rate}%", f"{counts} ({tally.rate}%)", f"{tally.rate}% ({counts})"
 
 
@@ -179,15 +185,32 @@ def attendance_heatmap(report, title):
 def _description(columns, threshold, zone, lowest, per_set):
     span = columns[0].full_label
     if len(columns) > 1:
-        span = f"{span} to {columns[-1].full_label}"
-    whose = "each set" if per_set else "all sets together"
-    text = (
-        f"Attendance rate of {whose} in each month, {span} ({zone}). Each square shows the "
-        f"share of expected attendances that were attended; green squares are at or above "
-        f"the {threshold}% threshold, red ones below it."
-    )
+        span = _("%(first)s to %(last)s") % {"first": span, "last": columns[-1].full_label}
+    if per_set:
+        text = _(
+            "Attendance rate of each set in each month, %(span)s (%(zone)s). Each square shows "
+            "the share of expected attendances that were attended; green squares are at or "
+            "above the %(threshold)s%% threshold, red ones below it."
+        )
+    else:
+        text = _(
+            "Attendance rate of all sets together in each month, %(span)s (%(zone)s). Each "
+            "square shows the share of expected attendances that were attended; green squares "
+            "are at or above the %(threshold)s%% threshold, red ones below it."
+        )
+    text %= {"span": span, "zone": zone, "threshold": threshold}
     if lowest is not None:
         rate, name, month = lowest
-        where = f"{name} in {month}" if per_set else month
-        text += f" The lowest is {where}, at {rate}%."
+        if per_set:
+            lowest_text = _("The lowest is %(name)s in %(month)s, at %(rate)s%%.") % {
+                "name": name,
+                "month": month,
+                "rate": rate,
+            }
+        else:
+            lowest_text = _("The lowest is %(month)s, at %(rate)s%%.") % {
+                "month": month,
+                "rate": rate,
+            }
+        text = f"{text} {lowest_text}"
     return text

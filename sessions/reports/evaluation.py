@@ -48,6 +48,8 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from sessions import pulse
 from sessions.models import (
@@ -518,7 +520,7 @@ def evaluation(scope: ReportScope) -> Evaluation:
         )
         pulse_rows.append(
             PulseFigures(
-                f"{month:%B %Y}",
+                date_format(month, "F Y"),
                 answers if shown else None,
                 points / answers if shown else None,
             )
@@ -527,9 +529,9 @@ def evaluation(scope: ReportScope) -> Evaluation:
         answers = sum(values[0] for values in pulses.values())
         points = sum((values[1] for values in pulses.values()), Fraction(0))
         mean = points / answers if answers else None
-        pulse_total = PulseFigures("The period", answers, mean)
+        pulse_total = PulseFigures(gettext("The period"), answers, mean)
     else:
-        pulse_total = PulseFigures("The period", None, None)
+        pulse_total = PulseFigures(gettext("The period"), None, None)
 
     return Evaluation(
         scope=scope,
@@ -537,9 +539,9 @@ def evaluation(scope: ReportScope) -> Evaluation:
         attendance=[
             attendance_figures(name, disclosure.cell(pk, ATTENDANCE), pk) for pk, name in sets
         ],
-        attendance_total=attendance_figures("All sets", disclosure.ALL, None),
+        attendance_total=attendance_figures(gettext("All sets"), disclosure.ALL, None),
         outcomes=[outcome_figures(name, pk) for pk, name in sets],
-        outcomes_total=outcome_figures("All sets", None),
+        outcomes_total=outcome_figures(gettext("All sets"), None),
         pulse=pulse_rows,
         pulse_total=pulse_total,
         stories=consented_stories(scope.programme),

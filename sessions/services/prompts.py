@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alsspace.models import User
 from sessions.models import InactionPrompt, Meeting
@@ -17,9 +18,14 @@ def _locked_open(prompt: InactionPrompt) -> InactionPrompt:
         InactionPrompt.objects.select_for_update().select_related("learning_set").get(pk=prompt.pk)
     )
     if locked.learning_set.is_closed:
-        raise ValidationError(f"{locked.learning_set} is closed, so its prompts stay as they are.")
+        raise ValidationError(
+            _("%(set)s is closed, so its prompts stay as they are.") % {"set": locked.learning_set}
+        )
     if not locked.is_open:
-        raise ValidationError(f"This prompt is already {locked.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This prompt is already %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
@@ -45,9 +51,9 @@ def raise_prompt(
 ) -> InactionPrompt:
     locked = _locked_open(prompt)
     if meeting.learning_set_id != locked.learning_set_id:
-        raise ValidationError("Choose one of this set's meetings.")
+        raise ValidationError(_("Choose one of this set's meetings."))
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("That meeting was cancelled; choose the one where you raised it.")
+        raise ValidationError(_("That meeting was cancelled; choose the one where you raised it."))
     locked.raised_at_meeting = meeting
     return _close(locked, InactionPrompt.Status.RAISED, note=note, by=by, now=now)
 
@@ -57,6 +63,6 @@ def dismiss_prompt(
     prompt: InactionPrompt, *, note: str, by: User, now: datetime | None = None
 ) -> InactionPrompt:
     if not note.strip():
-        raise ValidationError("Say in a few words why you are dismissing this prompt.")
+        raise ValidationError(_("Say in a few words why you are dismissing this prompt."))
     locked = _locked_open(prompt)
     return _close(locked, InactionPrompt.Status.DISMISSED, note=note, by=by, now=now)

@@ -37,6 +37,8 @@ from typing import TypeGuard
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alsspace.models import User
 from sessions import pulse
@@ -45,10 +47,12 @@ from sets import nudges
 from sets.models import Nudge, Programme
 
 REFUSALS = {
-    pulse.State.NOT_HELD: "The pulse opens once the facilitator marks the meeting as held.",
-    pulse.State.NOT_PRESENT: "Only members who were at the meeting answer its pulse.",
-    pulse.State.CLOSED: "The pulse for this meeting has closed.",
-    pulse.State.ANSWERED: "You have already answered the pulse for this meeting.",
+    pulse.State.NOT_HELD: gettext_lazy(
+        "The pulse opens once the facilitator marks the meeting as held."
+    ),
+    pulse.State.NOT_PRESENT: gettext_lazy("Only members who were at the meeting answer its pulse."),
+    pulse.State.CLOSED: gettext_lazy("The pulse for this meeting has closed."),
+    pulse.State.ANSWERED: gettext_lazy("You have already answered the pulse for this meeting."),
 }
 
 
@@ -60,7 +64,9 @@ def answer_pulse(
     receipt and the count are written, or neither."""
     meeting = Meeting.objects.select_for_update().select_related("learning_set").get(pk=meeting.pk)
     if meeting.learning_set.is_closed:
-        raise ValidationError(f"{meeting.learning_set} is closed, so its pulse is closed too.")
+        raise ValidationError(
+            _("%(set)s is closed, so its pulse is closed too.") % {"set": meeting.learning_set}
+        )
     state = pulse.state(meeting, member, now)
     if state is not pulse.State.OPEN:
         raise ValidationError(REFUSALS[state])
@@ -69,12 +75,14 @@ def answer_pulse(
     fields = {item.field for item in items}
     if set(answers) - fields:
         raise ValidationError(
-            "The statements of this pulse changed while you answered. Nothing was sent: "
-            "please answer the statements as they are now."
+            _(
+                "The statements of this pulse changed while you answered. Nothing was sent: "
+                "please answer the statements as they are now."
+            )
         )
     values = {item.field: answers.get(item.field) for item in items}
     if not _on_the_scale(values):
-        raise ValidationError("Answer every statement on the scale from 1 to 7.")
+        raise ValidationError(_("Answer every statement on the scale from 1 to 7."))
     try:
         with transaction.atomic():
             PulseReceipt.objects.create(meeting=meeting, user=member)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alsspace.audit import record
 from alsspace.models import User
@@ -48,7 +49,7 @@ def _with_challenge(wanted: Sequence[Wanted], challenge: bool) -> list[Wanted]:
     """Without challenge, its statements go; with it and none named, the two defaults come."""
     kept = [w for w in wanted if challenge or w.dimension != pulse.CHALLENGE]
     if challenge and not any(w.dimension == pulse.CHALLENGE for w in kept):
-        kept += [Wanted(None, i.text, i.reverse, i.dimension) for i in pulse.CHALLENGE_ITEMS]
+        kept += [Wanted(None, _(i.text), i.reverse, i.dimension) for i in pulse.CHALLENGE_ITEMS]
     return kept
 
 
@@ -68,13 +69,15 @@ def save_pulse_items(
     wanted = _with_challenge(wanted, challenge)
     if any(w.number is not None and w.number not in current for w in wanted):
         raise ValidationError(
-            "The statements changed while you were editing them. Nothing was saved: "
-            "look at them as they are now and make your change again."
+            _(
+                "The statements changed while you were editing them. Nothing was saved: "
+                "look at them as they are now and make your change again."
+            )
         )
     if not any(w.dimension == pulse.SAFETY for w in wanted):
-        raise ValidationError("Keep at least one safety statement: the pulse is about safety.")
+        raise ValidationError(_("Keep at least one safety statement: the pulse is about safety."))
     if len(wanted) > MAX_ITEMS:
-        raise ValidationError(f"Ask at most {MAX_ITEMS} statements.")
+        raise ValidationError(_("Ask at most %(most)d statements.") % {"most": MAX_ITEMS})
     numbers = PulseItem.objects.filter(programme=programme.pk).aggregate(top=Max("number"))
     next_number = (numbers["top"] or 0) + 1
     now = timezone.now()
@@ -88,7 +91,7 @@ def save_pulse_items(
                 PulseItem.objects.filter(pk=item.pk).update(position=position)
             continue
         if next_number > PULSE_ITEM_NUMBERS[1]:
-            raise ValidationError("This programme has changed its statements too many times.")
+            raise ValidationError(_("This programme has changed its statements too many times."))
         PulseItem.objects.create(
             programme=programme,
             number=next_number,

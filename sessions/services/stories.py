@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alsspace.audit import record
 from alsspace.models import User
@@ -29,11 +30,11 @@ CONSENTS = {choice.value for choice in ValueStory.Consent}
 def _checked(text: str, cycle: str, consent: str) -> str:
     text = text.strip()
     if not text:
-        raise ValidationError("Write the story: what difference did the set make, and for whom?")
+        raise ValidationError(_("Write the story: what difference did the set make, and for whom?"))
     if cycle not in CYCLES:
-        raise ValidationError("Choose which kind of value the story speaks of.")
+        raise ValidationError(_("Choose which kind of value the story speaks of."))
     if consent not in CONSENTS:
-        raise ValidationError("Choose who may read the story.")
+        raise ValidationError(_("Choose who may read the story."))
     return text
 
 
@@ -52,8 +53,10 @@ def tell_report_back_story(
     report_back = ReportBack.objects.select_related("action__learning_set").get(pk=report_back.pk)
     if not can_tell_report_back_story(actor, report_back):
         raise ValidationError(
-            "Only the action's owner tells a story on its report-back, while they are in the "
-            "set under its current contract and the set is open."
+            _(
+                "Only the action's owner tells a story on its report-back, while they are in the "
+                "set under its current contract and the set is open."
+            )
         )
     story = ValueStory.objects.select_for_update().filter(report_back=report_back).first()
     if story is None:
@@ -80,8 +83,10 @@ def tell_closing_story(
     entry = ClosingReviewEntry.objects.select_related("review__learning_set").get(pk=entry.pk)
     if not can_tell_closing_story(actor, entry):
         raise ValidationError(
-            "Only the author of these closing review words tells a story on them, while the "
-            "set is open."
+            _(
+                "Only the author of these closing review words tells a story on them, while the "
+                "set is open."
+            )
         )
     story = ValueStory.objects.select_for_update().filter(closing_entry=entry).first()
     if story is None:
@@ -95,7 +100,7 @@ def _save(
     story: ValueStory, *, actor: User, text: str, cycle: str, consent: str, ip: str | None
 ) -> ValueStory:
     if story.pk is not None and not can_change_story(actor, story):
-        raise ValidationError("Only its author changes a story, while the set is open.")
+        raise ValidationError(_("Only its author changes a story, while the set is open."))
     story.text, story.cycle = text, cycle
     before = story.consent
     if consent != before:
@@ -119,10 +124,10 @@ def share_story(
     time, also once they have left the set or it has closed; a consent taken back takes the
     story off the programme's reports at once (sessions.queries.consented_stories)."""
     if consent not in CONSENTS:
-        raise ValidationError("Choose who may read the story.")
+        raise ValidationError(_("Choose who may read the story."))
     locked = ValueStory.objects.select_for_update().select_related("learning_set").get(pk=story.pk)
     if locked.author_id != actor.pk:
-        raise ValidationError("Only its author decides who reads a story.")
+        raise ValidationError(_("Only its author decides who reads a story."))
     before = locked.consent
     if consent == before:
         return locked
@@ -147,9 +152,9 @@ def delete_story(story: ValueStory, *, actor: User, ip: str | None = None) -> st
         .first()
     )
     if locked is None:
-        raise ValidationError("That value story is already deleted.")
+        raise ValidationError(_("That value story is already deleted."))
     if not can_delete_story(actor, locked):
-        raise ValidationError("Only its author deletes a story.")
+        raise ValidationError(_("Only its author deletes a story."))
     number, set_name, consent = locked.pk, locked.learning_set.name, str(locked.consent)
     locked.delete()
     record(

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
@@ -29,17 +31,25 @@ from sets.views.mixins import SetPageMixin
 CHART_MEETINGS = 12
 # An attendance grid cell: the mark for the eye, the words for screen readers and on hover.
 # The grid has a cell per member and meeting but one kind per status: each kind is written
-# once here, which costs far less than template tags in every cell.
-GRID_CELLS = {
-    status: format_html(
-        '<td class="text-center" title="{}"><span aria-hidden="true">{}</span>'
-        '<span class="visually-hidden">{}</span></td>',
-        words,
-        mark,
-        words,
-    )
-    for status, (mark, words) in figures.MARKS.items()
-}
+# once per language, which costs far less than template tags in every cell.
+GRID_CELLS = {}
+
+
+def cells_for_language():
+    """Each kind of grid cell, in the active language."""
+    language = get_language()
+    if language not in GRID_CELLS:
+        GRID_CELLS[language] = {
+            status: format_html(
+                '<td class="text-center" title="{}"><span aria-hidden="true">{}</span>'
+                '<span class="visually-hidden">{}</span></td>',
+                words,
+                mark,
+                words,
+            )
+            for status, (mark, words) in figures.MARKS.items()
+        }
+    return GRID_CELLS[language]
 
 
 def dashboard_url(learning_set):
@@ -58,7 +68,8 @@ def label_meetings(meetings, zone):
 
 def grid_cells(row):
     """A grid row's cells, as markup."""
-    cells = "".join(GRID_CELLS[cell.status] for cell in row.cells)
+    kinds = cells_for_language()
+    cells = "".join(kinds[cell.status] for cell in row.cells)
     return mark_safe(cells)  # noqa: S308 - each of GRID_CELLS is escaped
 
 
@@ -83,7 +94,7 @@ class DashboardsView(TemplateView):
     one set there is nothing to choose between: straight to its dashboard."""
 
     template_name = "sessions/dashboards.html"
-    extra_context = {"nav_section": "dashboard", "page_title": "Dashboard"}
+    extra_context = {"nav_section": "dashboard", "page_title": gettext_lazy("Dashboard")}
 
     def get(self, request, *args, **kwargs):
         self.sets = list(queries.dashboard_sets(request.user))
@@ -98,7 +109,7 @@ class DashboardsView(TemplateView):
 class DashboardView(SetPageMixin, TemplateView):
     permission = "meetings.view_dashboard_learningset"
     template_name = "sessions/dashboard.html"
-    extra_context = {"nav_section": "dashboard", "page_title": "Dashboard"}
+    extra_context = {"nav_section": "dashboard"}
 
     def get_context_data(self, **kwargs):
         learning_set = self.learning_set
@@ -134,18 +145,24 @@ class DashboardView(SetPageMixin, TemplateView):
             grid_columns=columns,
             grid_rows=[(row, grid_cells(row)) for row in rows],
             airtime_window=window,
+            airtime_days=", ".join(meeting.day for meeting in window),
             airtime_shares=shares,
             airtime_total=airtime_total,
             airtime_chart=charts.share_chart(
                 "airtime-chart",
-                f"Share of airtime over the last {len(window)} meetings",
+                ngettext(
+                    "Share of airtime over the last %(n)d meeting",
+                    "Share of airtime over the last %(n)d meetings",
+                    len(window),
+                )
+                % {"n": len(window)},
                 [(share.member.name or share.member.email, share.percent) for share in shares],
                 threshold=thresholds.airtime_share_percent,
             ),
             flows=flows,
             flow_chart=charts.flow_chart(
                 "flow-chart",
-                "Actions at each meeting",
+                _("Actions at each meeting"),
                 charted_flows,
                 [flow.meeting.day for flow in charted_flows],
             ),
@@ -153,7 +170,7 @@ class DashboardView(SetPageMixin, TemplateView):
             pulse_shown=shown,
             pulse_chart=charts.pulse_chart(
                 "pulse-chart",
-                "The set’s pulse",
+                _("The set’s pulse"),
                 charted_pulse,
                 [result.meeting.day for result in charted_pulse],
             ),
@@ -163,6 +180,7 @@ class DashboardView(SetPageMixin, TemplateView):
             thresholds=thresholds,
             chart_meetings=CHART_MEETINGS,
             set_reviews=set_reviews,
+            page_title=_("Dashboard"),
             **kwargs,
         )
 
@@ -207,7 +225,7 @@ class PromptActionView(PermittedObjectMixin, InvalidIs400Mixin, FormView):
 class PromptRaiseView(PromptActionView):
     form_class = RaisePromptForm
     action = "raise"
-    title = "Mark a prompt raised"
+    title = gettext_lazy("Mark a prompt raised")
 
     def get_form_kwargs(self):
         return {
@@ -226,13 +244,15 @@ class PromptRaiseView(PromptActionView):
         )
         zone = ZoneInfo(self.request.user.time_zone)
         day = date_format(meeting.starts_at.astimezone(zone), "j F Y")
-        messages.success(self.request, f"Marked as raised at the meeting on {day}.")
+        messages.success(
+            self.request, _("Marked as raised at the meeting on %(day)s.") % {"day": day}
+        )
 
 
 class PromptDismissView(PromptActionView):
     form_class = DismissPromptForm
     action = "dismiss"
-    title = "Dismiss a prompt"
+    title = gettext_lazy("Dismiss a prompt")
 
     def act(self, form):
         prompt_services.dismiss_prompt(
@@ -240,5 +260,5 @@ class PromptDismissView(PromptActionView):
         )
         messages.success(
             self.request,
-            "Prompt dismissed. Your note is kept with it, for the set's facilitators only.",
+            _("Prompt dismissed. Your note is kept with it, for the set's facilitators only."),
         )

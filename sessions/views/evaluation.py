@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from alsspace.audit import client_ip
@@ -40,7 +41,7 @@ class EvaluationView(EvaluationScopeMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         form = self.filter_form()
-        context = {"form": form, "page_title": "Evaluation report"}
+        context = {"form": form, "page_title": _("Evaluation report")}
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(**context), status=400)
         return self.render_to_response(
@@ -62,7 +63,7 @@ class EvaluationExportView(EvaluationScopeMixin, View):
             context = {
                 "form": form,
                 "programme": self.programme,
-                "report_name": "evaluation report",
+                "report_name": _("evaluation report"),
                 "report_url": reverse("meetings:evaluation", args=[self.programme.pk]),
             }
             return render(request, "sessions/export_invalid.html", context, status=400)

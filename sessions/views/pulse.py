@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import InvalidIs400Mixin
@@ -43,7 +44,7 @@ class PulseView(MeetingPageMixin, InvalidIs400Mixin, FormView):
             item_count=len(self.items),
             asks_challenge=pulse.asks_challenge(self.items),
             can_view_results=user.has_perm("meetings.view_pulse_meeting", self.meeting),
-            page_title="Pulse",
+            page_title=_("Pulse"),
             **kwargs,
         )
 
@@ -55,7 +56,7 @@ class PulseView(MeetingPageMixin, InvalidIs400Mixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Thank you. Your answers are in, with nothing to say they are yours.",
+            _("Thank you. Your answers are in, with nothing to say they are yours."),
         )
         return redirect(pulse_url(self.meeting))
 
@@ -69,6 +70,6 @@ class PulseResultsView(MeetingPageMixin, TemplateView):
             result=pulse.result(self.meeting),
             scale=pulse.SCALE,
             can_answer=self.request.user.has_perm("meetings.answer_pulse_meeting", self.meeting),
-            page_title="Pulse results",
+            page_title=_("Pulse results"),
             **kwargs,
         )

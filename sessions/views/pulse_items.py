@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from alsspace.audit import client_ip
@@ -24,7 +26,7 @@ class PulseItemsView(SubmitOnceMixin, PermittedObjectMixin, InvalidIs400Mixin, F
     permission = "meetings.configure_pulse_programme"
     template_name = "sessions/pulse_items.html"
     form_class = PulseItemsForm
-    extra_context = {"nav_section": "programmes", "page_title": "Pulse statements"}
+    extra_context = {"nav_section": "programmes", "page_title": gettext_lazy("Pulse statements")}
 
     @property
     def programme(self):
@@ -60,8 +62,11 @@ class PulseItemsView(SubmitOnceMixin, PermittedObjectMixin, InvalidIs400Mixin, F
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Pulse statements saved. Meetings already answered keep the statements they were asked."
+            _(
+                "Pulse statements saved. Meetings already answered keep the statements they "
+                "were asked."
+            )
             if changed
-            else "Nothing had changed, so nothing was saved.",
+            else _("Nothing had changed, so nothing was saved."),
         )
         return redirect(reverse("meetings:pulse_items", args=[self.programme.pk]))

@@ -15,9 +15,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from alsspace.audit import client_ip
@@ -135,7 +136,7 @@ class ReportView(TemplateView):
         form = ReportFilterForm(
             request.GET, programme=self.report_programme, learning_set=self.report_set
         )
-        context = {"form": form, "page_title": "Attendance", **self.urls()}
+        context = {"form": form, "page_title": _("Attendance"), **self.urls()}
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(**context), status=400)
         report = attendance_report(form.scope())
@@ -154,7 +155,9 @@ class ReportView(TemplateView):
                 below_only=below_only,
                 member_choices=choices,
                 page_query=urlencode({**filters, "members": "below" if below_only else "all"}),
-                chart=chart.attendance_heatmap(report, f"Attendance per month: {subject}"),
+                chart=chart.attendance_heatmap(
+                    report, _("Attendance per month: %(subject)s") % {"subject": subject}
+                ),
                 export_query=form.query(),
                 statuses=STATUSES,
                 **context,
@@ -197,9 +200,15 @@ class ExportView(View):
         if file_format == "xlsx" and rows > exports.XLSX_MAX_ROWS:
             form.add_error(
                 "format",
-                f"These filters select {rows:,} rows; an Excel download holds up to "
-                f"{exports.XLSX_MAX_ROWS:,}. Download CSV instead, which has no limit, or "
-                "choose one set or fewer dates.",
+                _(
+                    "These filters select %(rows)s rows; an Excel download holds up to "
+                    "%(most)s. Download CSV instead, which has no limit, or choose one set or "
+                    "fewer dates."
+                )
+                % {
+                    "rows": number_format(rows, force_grouping=True),
+                    "most": number_format(exports.XLSX_MAX_ROWS, force_grouping=True),
+                },
             )
             return self.refuse(form)
         name = _export_name(scope, form)

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from alsspace.audit import client_ip
@@ -23,11 +25,13 @@ from sets.queries import content_sets
 MY_STORIES = "meetings:my_value_stories"
 
 SHARED_MESSAGES = {
-    ValueStory.Consent.NONE: "Only the set reads it.",
-    ValueStory.Consent.NAMED: "The programme may read it, with your name, on its evaluation "
-    "report.",
-    ValueStory.Consent.ANONYMISED: "The programme may read it, without your name, on its "
-    "evaluation report.",
+    ValueStory.Consent.NONE: gettext_lazy("Only the set reads it."),
+    ValueStory.Consent.NAMED: gettext_lazy(
+        "The programme may read it, with your name, on its evaluation report."
+    ),
+    ValueStory.Consent.ANONYMISED: gettext_lazy(
+        "The programme may read it, without your name, on its evaluation report."
+    ),
 }
 
 
@@ -60,7 +64,8 @@ class TellStoryView(SubmitOnceMixin, PermittedObjectMixin, InvalidIs400Mixin, Fo
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(
-            self.request, f"Your value story is saved. {SHARED_MESSAGES[story.consent]}"
+            self.request,
+            _("Your value story is saved. %(shared)s") % {"shared": SHARED_MESSAGES[story.consent]},
         )
         return redirect(self.success_url_for())
 
@@ -81,7 +86,7 @@ class ReportBackStoryView(TellStoryView):
             report_back=report_back,
             learning_set=report_back.action.learning_set,
             back_url=reverse("meetings:my_actions"),
-            back_label="Back to my actions",
+            back_label=_("Back to my actions"),
             **kwargs,
         )
 
@@ -102,7 +107,7 @@ class ClosingStoryView(TellStoryView):
             closing_entry=entry,
             learning_set=entry.review.learning_set,
             back_url=closing_review_url(entry),
-            back_label="Back to the closing review",
+            back_label=_("Back to the closing review"),
             **kwargs,
         )
 
@@ -167,7 +172,9 @@ class StoryConsentView(SubmitOnceMixin, PermittedObjectMixin, MyStoriesMixin, Fo
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved: {SHARED_MESSAGES[story.consent]}")
+        messages.success(
+            self.request, _("Saved: %(shared)s") % {"shared": SHARED_MESSAGES[story.consent]}
+        )
         return redirect(reverse(MY_STORIES) + f"#story-{story.pk}")
 
     def form_invalid(self, form):
@@ -196,8 +203,10 @@ class DeleteStoryView(SubmitOnceMixin, PermittedObjectMixin, InvalidIs400Mixin, 
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        message = "Your value story is deleted."
+        message = _("Your value story is deleted.")
         if was_shared:
-            message += " It is no longer on the programme's evaluation report."
+            message = _(
+                "Your value story is deleted. It is no longer on the programme's evaluation report."
+            )
         messages.success(self.request, message)
         return redirect(MY_STORIES)

@@ -3,6 +3,7 @@ facilitators (docs/signals.md#thresholds). The programme's admins set them."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from alsspace.mixins import InvalidIs400Mixin, PermittedObjectMixin
@@ -34,5 +35,5 @@ class SignalThresholdsView(PermittedObjectMixin, InvalidIs400Mixin, FormView):
     def form_valid(self, form):
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         save_thresholds(self.programme, values, actor=self.request.user)
-        messages.success(self.request, "Inaction prompt thresholds saved.")
+        messages.success(self.request, _("Inaction prompt thresholds saved."))
         return redirect(self.programme)

@@ -2,12 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sets.models import Contract, Membership
 
 CONTRACT_MAX_CHARS = 20_000
 
-CONTRACT_STARTER = """\
+CONTRACT_STARTER = gettext_lazy("""\
 Our ground rules
 
 1. Confidentiality. What is said in the set stays in the set. We may share what we have \
@@ -28,31 +30,38 @@ facilitator moves the meeting.
 
 6. Reviewing this contract. We look at these rules again whenever someone asks, and at \
 least once during the programme.
-"""
+""")
 
 
 class InvitationForm(forms.Form):
     """Who to invite and in which role. Only programme admins may invite a facilitator."""
 
-    name = forms.CharField(max_length=150, help_text="As the set will see it.")
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=150,
+        help_text=gettext_lazy("As the set will see it."),
+    )
     email = forms.EmailField(
-        max_length=254, help_text="The invitation link goes to this address and works once."
+        label=gettext_lazy("Email"),
+        max_length=254,
+        help_text=gettext_lazy("The invitation link goes to this address and works once."),
     )
     role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
         choices=Membership.Role.choices,
         initial=Membership.Role.MEMBER,
-        error_messages={"invalid_choice": "Choose facilitator or member."},
+        error_messages={"invalid_choice": gettext_lazy("Choose facilitator or member.")},
     )
 
     def __init__(self, *args, may_invite_facilitators, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_invite_facilitators:
             # Facilitators invite members; a programme admin assigns facilitators.
-            self.fields["role"].choices = [(Membership.Role.MEMBER, "Member")]
-            self.fields["role"].error_messages["invalid_choice"] = (
+            self.fields["role"].choices = [(Membership.Role.MEMBER, _("Member"))]
+            self.fields["role"].error_messages["invalid_choice"] = _(
                 "Only a programme admin can invite a facilitator."
             )
-            self.fields["role"].help_text = "Facilitators are assigned by a programme admin."
+            self.fields["role"].help_text = _("Facilitators are assigned by a programme admin.")
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -68,13 +77,15 @@ class AssignFacilitatorForm(forms.Form):
 
     person = PersonChoiceField(
         queryset=None,
-        label="Who",
-        empty_label="Choose someone in the programme",
-        help_text="People in the programme's sets now, and its admins. Anyone else: invite "
-        "them as facilitator by email.",
+        label=gettext_lazy("Who"),
+        empty_label=gettext_lazy("Choose someone in the programme"),
+        help_text=gettext_lazy(
+            "People in the programme's sets now, and its admins. Anyone else: invite them as "
+            "facilitator by email."
+        ),
         error_messages={
-            "required": "Choose who will facilitate the set.",
-            "invalid_choice": "Choose someone from the list.",
+            "required": gettext_lazy("Choose who will facilitate the set."),
+            "invalid_choice": gettext_lazy("Choose someone from the list."),
         },
     )
 
@@ -106,8 +117,10 @@ class RemoveMemberForm(forms.Form):
     def clean(self):
         if self.is_last_facilitator_leaving:
             raise ValidationError(
-                "You are the set's only facilitator, so you cannot leave it. Ask a programme "
-                "admin to invite another facilitator first."
+                _(
+                    "You are the set's only facilitator, so you cannot leave it. Ask a "
+                    "programme admin to invite another facilitator first."
+                )
             )
         return super().clean()
 
@@ -117,24 +130,28 @@ REASON_MAX_CHARS = 2_000
 CHANGE_CHOICES = [
     (
         Contract.Change.MINOR,
-        "Minor: wording only. Members who accepted the contract need not accept it again.",
+        gettext_lazy(
+            "Minor: wording only. Members who accepted the contract need not accept it again."
+        ),
     ),
     (
         Contract.Change.MATERIAL,
-        "Material: the rules change. Every member accepts the contract again, and the set's "
-        "content stays closed to each of them until they do.",
+        gettext_lazy(
+            "Material: the rules change. Every member accepts the contract again, and the "
+            "set's content stays closed to each of them until they do."
+        ),
     ),
 ]
 
 
 def change_field():
     return forms.ChoiceField(
-        label="What kind of change is this?",
+        label=gettext_lazy("What kind of change is this?"),
         choices=CHANGE_CHOICES,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether the change is minor or material.",
-            "invalid_choice": "Choose whether the change is minor or material.",
+            "required": gettext_lazy("Choose whether the change is minor or material."),
+            "invalid_choice": gettext_lazy("Choose whether the change is minor or material."),
         },
     )
 
@@ -149,14 +166,14 @@ def note_field(label, help_text, required=False):
     )
 
 
-def contract_text_field(label="Ground rules"):
+def contract_text_field(label=None):
     return forms.CharField(
-        label=label,
+        label=label or gettext_lazy("Ground rules"),
         max_length=CONTRACT_MAX_CHARS,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 22}),
-        help_text="Plain text. Blank lines separate paragraphs.",
-        error_messages={"required": "Write the ground rules the set has agreed."},
+        help_text=gettext_lazy("Plain text. Blank lines separate paragraphs."),
+        error_messages={"required": gettext_lazy("Write the ground rules the set has agreed.")},
     )
 
 
@@ -167,8 +184,8 @@ class ContractForm(forms.Form):
     text = contract_text_field()
     change = change_field()
     note = note_field(
-        "What changed, and why (optional)",
-        "The set reads this beside the version in the contract's history.",
+        gettext_lazy("What changed, and why (optional)"),
+        gettext_lazy("The set reads this beside the version in the contract's history."),
     )
 
     def __init__(self, *args, current_contract, **kwargs):
@@ -183,8 +200,11 @@ class ContractForm(forms.Form):
         text = self.cleaned_data["text"].replace("\r\n", "\n")
         if self.current_contract and text == self.current_contract.text.replace("\r\n", "\n"):
             raise ValidationError(
-                f"This is the same as version {self.current_contract.version}. Change the text "
-                "before saving a new version."
+                _(
+                    "This is the same as version %(version)s. Change the text before saving a "
+                    "new version."
+                )
+                % {"version": self.current_contract.version}
             )
         return text
 
@@ -201,11 +221,14 @@ class AcceptContractForm(forms.Form):
     def clean_version(self):
         version = self.cleaned_data["version"]
         if self.current_contract is None:
-            raise ValidationError("This set has no contract to accept yet.")
+            raise ValidationError(_("This set has no contract to accept yet."))
         if version != self.current_contract.version:
             raise ValidationError(
-                f"The contract has changed since you opened it. Please read version "
-                f"{self.current_contract.version} below before accepting."
+                _(
+                    "The contract has changed since you opened it. Please read version "
+                    "%(version)s below before accepting."
+                )
+                % {"version": self.current_contract.version}
             )
         return version
 
@@ -213,29 +236,29 @@ class AcceptContractForm(forms.Form):
 class AmendmentForm(forms.Form):
     """A member's proposal: the contract as they would have it, and why."""
 
-    text = contract_text_field("The contract as you propose it")
+    text = contract_text_field(gettext_lazy("The contract as you propose it"))
     reason = note_field(
-        "Why do you propose this change?",
-        "The set and the facilitator read this with your proposal.",
+        gettext_lazy("Why do you propose this change?"),
+        gettext_lazy("The set and the facilitator read this with your proposal."),
         required=True,
     )
 
     def __init__(self, *args, current_contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.current_contract = current_contract
-        self.fields["text"].help_text = (
+        self.fields["text"].help_text = _(
             "Change the wording here; the set sees exactly what you changed. Blank lines "
             "separate paragraphs."
         )
-        self.fields["text"].error_messages["required"] = "Write the contract as you propose it."
-        self.fields["reason"].error_messages["required"] = "Say why you propose this change."
+        self.fields["text"].error_messages["required"] = _("Write the contract as you propose it.")
+        self.fields["reason"].error_messages["required"] = _("Say why you propose this change.")
 
     def clean_text(self):
         text = self.cleaned_data["text"].replace("\r\n", "\n")
         if self.current_contract and text == self.current_contract.text.replace("\r\n", "\n"):
             raise ValidationError(
-                f"This is the same as version {self.current_contract.version}: change the "
-                "wording you propose."
+                _("This is the same as version %(version)s: change the wording you propose.")
+                % {"version": self.current_contract.version}
             )
         return text
 
@@ -243,18 +266,20 @@ class AmendmentForm(forms.Form):
 class AdoptAmendmentForm(forms.Form):
     """The facilitator adopts a proposal as a new version, as proposed or edited."""
 
-    text = contract_text_field("The new version")
+    text = contract_text_field(gettext_lazy("The new version"))
     change = change_field()
     note = note_field(
-        "What changed, and why (optional)",
-        "The set reads this with the decision and in the contract's history.",
+        gettext_lazy("What changed, and why (optional)"),
+        gettext_lazy("The set reads this with the decision and in the contract's history."),
     )
     # The version the facilitator read the proposal against: adopting it over a newer one
     # would undo that version's change unseen.
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
-        error_messages={"required": "Reload the page: this form is missing its version."},
+        error_messages={
+            "required": gettext_lazy("Reload the page: this form is missing its version.")
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -264,14 +289,14 @@ class AdoptAmendmentForm(forms.Form):
 
 class DeclineAmendmentForm(forms.Form):
     reason = note_field(
-        "Why is it declined?",
-        "The set reads this with the proposal.",
+        gettext_lazy("Why is it declined?"),
+        gettext_lazy("The set reads this with the proposal."),
         required=True,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = (
+        self.fields["reason"].error_messages["required"] = _(
             "Say why the proposal is declined: the set reads it."
         )
 
@@ -280,6 +305,9 @@ class SetStatusForm(forms.Form):
     """Forming or active; a set is closed on its own page."""
 
     status = forms.ChoiceField(
-        choices=[("forming", "Forming"), ("active", "Active")],
-        error_messages={"invalid_choice": "Choose forming or active."},
+        choices=[
+            ("forming", pgettext_lazy("set status", "Forming")),
+            ("active", pgettext_lazy("set status", "Active")),
+        ],
+        error_messages={"invalid_choice": gettext_lazy("Choose forming or active.")},
     )

@@ -3,6 +3,8 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # The choice that unlinks the programme: sent explicitly, so that a form sent without the
 # field is refused rather than taken for turning single sign-on off.
@@ -14,15 +16,17 @@ MAX_DOMAINS = 20
 
 class SignOnForm(forms.Form):
     provider_id = forms.ChoiceField(
-        label="Identity provider",
-        help_text="The operator of ALS Space configures the identity providers you can choose.",
+        label=gettext_lazy("Identity provider"),
+        help_text=gettext_lazy(
+            "The operator of ALS Space configures the identity providers you can choose."
+        ),
     )
     open_domains = forms.CharField(
-        label="Email domains that may sign up without an invitation",
+        label=gettext_lazy("Email domains that may sign up without an invitation"),
         required=False,
         max_length=2000,
         widget=forms.TextInput(attrs={"placeholder": "acme.example, nhs.example"}),
-        help_text=(
+        help_text=gettext_lazy(
             "Separated by commas. People from these domains who sign in through the identity "
             "provider join the programme with no set until you invite them to one. Leave it "
             "empty to let in only people you invite."
@@ -31,7 +35,7 @@ class SignOnForm(forms.Form):
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider_id"].choices = [(OFF, "None: passwords only"), *providers.items()]
+        self.fields["provider_id"].choices = [(OFF, _("None: passwords only")), *providers.items()]
 
     def clean_open_domains(self):
         domains = []
@@ -41,18 +45,19 @@ class SignOnForm(forms.Form):
                 continue
             if not DOMAIN.match(domain):
                 raise forms.ValidationError(
-                    f"“{part}” is not an email domain: write it like acme.example."
+                    _("“%(part)s” is not an email domain: write it like acme.example.")
+                    % {"part": part}
                 )
             if domain not in domains:
                 domains.append(domain)
         if len(domains) > MAX_DOMAINS:
-            raise forms.ValidationError(f"At most {MAX_DOMAINS} domains.")
+            raise forms.ValidationError(_("At most %(max)d domains.") % {"max": MAX_DOMAINS})
         return domains
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("open_domains") and cleaned.get("provider_id") == OFF:
             self.add_error(
-                "open_domains", "Choose an identity provider for these domains to sign up with."
+                "open_domains", _("Choose an identity provider for these domains to sign up with.")
             )
         return cleaned

@@ -6,6 +6,7 @@ from django.urls import path
 from sets.views import (
     closing,
     contracts,
+    details,
     invitations,
     learning_sets,
     nudges,
@@ -110,6 +111,7 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", invitations.InvitationView.as_view(), name="invitation"),
     path("notifications/", nudges.NotificationsView.as_view(), name="notifications"),
+    path("account/details/", details.DetailsView.as_view(), name="details"),
     path(
         "notifications/<int:pk>/dismiss/",
         nudges.DismissNudgeView.as_view(),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, View
 
 from alsspace.audit import client_ip
@@ -78,7 +79,7 @@ class ClosingReviewView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVi
             and user.has_perm("sets.write_closing_review_learningset", learning_set),
             can_open=user.has_perm("sets.open_closing_review_learningset", learning_set),
             can_close=user.has_perm("sets.close_learningset", learning_set),
-            page_title="Closing review",
+            page_title=_("Closing review"),
             **kwargs,
         )
 
@@ -99,8 +100,10 @@ class ClosingReviewView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVi
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Your closing review is saved. The set can read it, and it is in your own data "
-            "download.",
+            _(
+                "Your closing review is saved. The set can read it, and it is in your own data "
+                "download."
+            ),
         )
         return redirect(closing_review_url(self.learning_set))
 
@@ -119,7 +122,9 @@ class OpenClosingReviewView(SubmitOnceMixin, SetPageMixin, View):
             return redirect(self.learning_set)
         messages.success(
             request,
-            "The closing review is open. Everyone in the set has been emailed to add their "
-            "own; close the set once they have.",
+            _(
+                "The closing review is open. Everyone in the set has been emailed to add their "
+                "own; close the set once they have."
+            ),
         )
         return redirect(closing_review_url(self.learning_set))

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from alsspace.audit import client_ip
@@ -46,8 +47,10 @@ class AmendmentCreateView(SubmitOnceMixin, CurrentContractMixin, InvalidIs400Mix
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Your proposal is with the set. The facilitator adopts or declines it, and you are "
-            "told which, and why, by email.",
+            _(
+                "Your proposal is with the set. The facilitator adopts or declines it, and you "
+                "are told which, and why, by email."
+            ),
         )
         return redirect("sets:amendment", self.learning_set.pk, amendment.pk)
 
@@ -101,7 +104,7 @@ class AmendmentView(SubmitOnceMixin, SetPageMixin, TemplateView):
         op = request.POST.get("op")
         if op not in self.OPS:
             return self.render_to_response(
-                self.get_context_data(error="Choose adopt, decline or withdraw."), status=400
+                self.get_context_data(error=_("Choose adopt, decline or withdraw.")), status=400
             )
         permission = "sets.withdraw_amendment" if op == "withdraw" else "sets.decide_amendment"
         if not request.user.has_perm(permission, self.amendment):
@@ -120,10 +123,7 @@ class AmendmentView(SubmitOnceMixin, SetPageMixin, TemplateView):
 
     def already_decided(self):
         return self.render_to_response(
-            self.get_context_data(
-                error=f"This proposal has already been "
-                f"{self.amendment.get_status_display().lower()}."
-            ),
+            self.get_context_data(error=amendments.already_decided_message(self.amendment)),
             status=409,
         )
 
@@ -148,7 +148,7 @@ class AmendmentView(SubmitOnceMixin, SetPageMixin, TemplateView):
                 raise
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(adopt_form=form), status=400)
-        messages.success(self.request, f"Adopted. {version_saved(contract)}")
+        messages.success(self.request, _("Adopted. %(saved)s") % {"saved": version_saved(contract)})
         return redirect("sets:contract", self.learning_set.pk)
 
     def decline(self):
@@ -161,14 +161,14 @@ class AmendmentView(SubmitOnceMixin, SetPageMixin, TemplateView):
             actor=self.request.user,
             ip=client_ip(self.request),
         )
-        messages.success(self.request, "Declined. The set is told, with your reason.")
+        messages.success(self.request, _("Declined. The set is told, with your reason."))
         return redirect("sets:amendment", self.learning_set.pk, self.amendment.pk)
 
     def withdraw(self):
         amendments.withdraw_amendment(
             self.amendment, actor=self.request.user, ip=client_ip(self.request)
         )
-        messages.success(self.request, "Your proposal is withdrawn.")
+        messages.success(self.request, _("Your proposal is withdrawn."))
         return redirect("sets:contract", self.learning_set.pk)
 
 

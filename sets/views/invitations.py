@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
 
@@ -53,7 +54,7 @@ class InvitationView(View):
             )
         user = self.request.user
         if user.is_authenticated and invitation.accepted_by_id == user.pk:
-            messages.info(self.request, "You have already joined this set.")
+            messages.info(self.request, _("You have already joined this set."))
             return redirect(invitation.learning_set)
         return render(
             self.request, "sets/invitation_invalid.html", {"state": invitation.state}, status=410
@@ -97,11 +98,14 @@ class InvitationView(View):
         if request.user.has_perm("sets.accept_contract_learningset", learning_set):
             messages.success(
                 request,
-                f"Welcome to {learning_set}. Please read the set's contract and accept it to "
-                "open the set's content.",
+                _(
+                    "Welcome to %(set)s. Please read the set's contract and accept it to open "
+                    "the set's content."
+                )
+                % {"set": learning_set},
             )
             return redirect("sets:contract", learning_set.pk)
-        messages.success(request, f"Welcome to {learning_set}.")
+        messages.success(request, _("Welcome to %(set)s.") % {"set": learning_set})
         return redirect(learning_set)
 
     def page(self, template_name, status=200, **context):

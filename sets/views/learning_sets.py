@@ -10,6 +10,8 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from alsspace.audit import client_ip
@@ -35,10 +37,14 @@ NEWCOMER_DAYS = timedelta(days=30)
 
 def usual_length(minutes):
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if minutes:
-        parts.append(f"{minutes} minutes")
-    return " ".join(parts)
+    said_hours = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    said_minutes = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    if hours and minutes:
+        # For example "1 hour 30 minutes".
+        return _("%(hours)s %(minutes)s") % {"hours": said_hours, "minutes": said_minutes}
+    if hours:
+        return said_hours
+    return said_minutes if minutes else ""
 
 
 def day(moment):
@@ -146,7 +152,8 @@ class SetCloseView(SubmitOnceMixin, SetPageMixin, TemplateView):
         services.close_set(self.learning_set, actor=request.user, ip=client_ip(request))
         messages.success(
             request,
-            f"{self.learning_set} is closed. Its pages stay readable; nothing can be changed.",
+            _("%(set)s is closed. Its pages stay readable; nothing can be changed.")
+            % {"set": self.learning_set},
         )
         return redirect(self.learning_set)
 
@@ -161,7 +168,7 @@ class SetStatusView(SubmitOnceMixin, SetPageMixin, View):
     def post(self, request, *args, **kwargs):
         form = SetStatusForm(request.POST)
         if not form.is_valid():
-            return HttpResponseBadRequest("Choose forming or active.")
+            return HttpResponseBadRequest(_("Choose forming or active."))
         services.set_status(
             self.learning_set,
             form.cleaned_data["status"],
@@ -169,7 +176,9 @@ class SetStatusView(SubmitOnceMixin, SetPageMixin, View):
             ip=client_ip(request),
         )
         messages.success(
-            request, f"{self.learning_set} is now {self.learning_set.get_status_display()}."
+            request,
+            _("%(set)s is now %(status)s.")
+            % {"set": self.learning_set, "status": self.learning_set.get_status_display()},
         )
         return redirect(self.learning_set)
 
@@ -181,7 +190,9 @@ def warn_if_too_large(request, learning_set):
     """Inviting past 8 members is allowed, and said (sets.shape)."""
     warning = shape.too_large(*queries.set_size(learning_set))
     if warning:
-        messages.warning(request, f"{learning_set}: {warning}")
+        messages.warning(
+            request, _("%(set)s: %(warning)s") % {"set": learning_set, "warning": warning}
+        )
 
 
 class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
@@ -211,22 +222,31 @@ class InviteView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormView):
             return self.form_invalid(form)
         if invitation.needs_approval:
             asked = (
-                "We have asked them; it is sent to you once approved."
+                _("We have asked them; it is sent to you once approved.")
                 if queries.approvers(invitation).exists()
-                else "Nobody can yet: add another programme admin, or invite the set's "
-                "facilitator, and they will see it on this set's page."
+                else _(
+                    "Nobody can yet: add another programme admin, or invite the set's "
+                    "facilitator, and they will see it on this set's page."
+                )
             )
             messages.info(
                 self.request,
-                "This invitation is to your own address, and would let you read what the set "
-                "says. Nobody may let themselves in on their own say-so: another programme "
-                f"admin or the set's facilitator must approve it first. {asked}",
+                _(
+                    "This invitation is to your own address, and would let you read what the "
+                    "set says. Nobody may let themselves in on their own say-so: another "
+                    "programme admin or the set's facilitator must approve it first. %(asked)s"
+                )
+                % {"asked": asked},
             )
             return redirect(self.learning_set)
         messages.success(
             self.request,
-            f"Invitation sent to {invitation.name} ({invitation.email}). The link works once, "
-            f"until {day(invitation.expires_at)}.",
+            _("Invitation sent to %(name)s (%(email)s). The link works once, until %(day)s.")
+            % {
+                "name": invitation.name,
+                "email": invitation.email,
+                "day": day(invitation.expires_at),
+            },
         )
         warn_if_too_large(self.request, self.learning_set)
         return redirect(self.learning_set)
@@ -262,8 +282,11 @@ class AssignFacilitatorView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, Fo
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"{person} is now the facilitator of {self.learning_set}. They and everyone in the "
-            "set have been told by email.",
+            _(
+                "%(person)s is now the facilitator of %(set)s. They and everyone in the set have "
+                "been told by email."
+            )
+            % {"person": person, "set": self.learning_set},
         )
         return redirect(self.learning_set)
 
@@ -289,8 +312,8 @@ class ResendInvitationView(InvitationActionView):
         services.resend_invitation(invitation, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
             self.request,
-            f"Invitation sent again to {invitation.email}. The new link works until "
-            f"{day(invitation.expires_at)}.",
+            _("Invitation sent again to %(email)s. The new link works until %(day)s.")
+            % {"email": invitation.email, "day": day(invitation.expires_at)},
         )
 
 
@@ -298,7 +321,9 @@ class RevokeInvitationView(InvitationActionView):
     def act(self, invitation):
         services.revoke_invitation(invitation, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
-            self.request, f"Invitation to {invitation.email} revoked. Its link no longer works."
+            self.request,
+            _("Invitation to %(email)s revoked. Its link no longer works.")
+            % {"email": invitation.email},
         )
 
 
@@ -322,7 +347,7 @@ class InvitationApprovalView(SetPageMixin, TemplateView):
         return super().get_context_data(
             invitation=invitation,
             may_decide=self.request.user.has_perm("sets.approve_invitation", invitation),
-            decision=services.decision(invitation),
+            decided=services.decided(invitation),
             **kwargs,
         )
 
@@ -332,7 +357,7 @@ class InvitationApprovalView(SetPageMixin, TemplateView):
         act = self.DECISIONS.get(request.POST.get("decision"))
         if act is None:
             return self.render_to_response(
-                self.get_context_data(error="Choose approve or decline."), status=400
+                self.get_context_data(error=_("Choose approve or decline.")), status=400
             )
         try:
             invitation = act(self.invitation, actor=request.user, ip=client_ip(request))
@@ -345,11 +370,16 @@ class InvitationApprovalView(SetPageMixin, TemplateView):
         if invitation.approved_at:
             messages.success(
                 request,
-                f"Approved: the invitation is on its way to {invitation.email}. Everyone in "
-                f"{self.learning_set} is told when {invitation.name} joins.",
+                _(
+                    "Approved: the invitation is on its way to %(email)s. Everyone in %(set)s "
+                    "is told when %(name)s joins."
+                )
+                % {"email": invitation.email, "set": self.learning_set, "name": invitation.name},
             )
         else:
-            messages.success(request, f"Declined: {invitation.name} is not invited.")
+            messages.success(
+                request, _("Declined: %(name)s is not invited.") % {"name": invitation.name}
+            )
         return redirect(self.learning_set)
 
 
@@ -389,12 +419,12 @@ class MemberRemoveView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVie
             self.membership, actor=self.request.user, ip=client_ip(self.request)
         )
         if self.leaving:
-            messages.success(self.request, f"You have left {self.learning_set}.")
+            messages.success(self.request, _("You have left %(set)s.") % {"set": self.learning_set})
             return redirect("home")
         messages.success(
             self.request,
-            f"{self.membership.user} has left {self.learning_set}. "
-            "Their attendance history is kept.",
+            _("%(person)s has left %(set)s. Their attendance history is kept.")
+            % {"person": self.membership.user, "set": self.learning_set},
         )
         return redirect(self.learning_set)
 
@@ -421,8 +451,11 @@ class ContractView(CurrentContractMixin, InvalidIs400Mixin, FormView):
         services.accept_contract(self.contract, actor=self.request.user, ip=client_ip(self.request))
         messages.success(
             self.request,
-            f"Thank you: you have accepted version {self.contract.version} of the contract. "
-            "Welcome to the set.",
+            _(
+                "Thank you: you have accepted version %(version)s of the contract. Welcome to "
+                "the set."
+            )
+            % {"version": self.contract.version},
         )
         return redirect(self.learning_set)
 

@@ -2,6 +2,7 @@
 set's pages and a programme's pages."""
 
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from alsspace.mixins import PermittedObjectMixin
 from sets import queries, services
@@ -62,17 +63,16 @@ class CurrentContractMixin(SetPageMixin):
 def version_saved(contract):
     """What the facilitator is told once a version is saved."""
     if contract.version == 1:
-        return (
+        return _(
             "The contract is saved. Every member is asked to accept it when they next open the set."
         )
     if contract.is_minor:
-        return (
-            f"Version {contract.version} of the contract is saved as a minor change. Members "
-            "who had accepted the contract stay accepted; the set can read what changed in its "
-            "history."
-        )
-    return (
-        f"Version {contract.version} of the contract is saved as a material change. Every "
-        "member must now accept it again before they can see the set's content; they are asked "
-        "when they next open the set."
-    )
+        return _(
+            "Version %(version)s of the contract is saved as a minor change. Members who had "
+            "accepted the contract stay accepted; the set can read what changed in its history."
+        ) % {"version": contract.version}
+    return _(
+        "Version %(version)s of the contract is saved as a material change. Every member must "
+        "now accept it again before they can see the set's content; they are asked when they "
+        "next open the set."
+    ) % {"version": contract.version}

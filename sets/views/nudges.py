@@ -3,6 +3,7 @@ notifications page which kinds they get (docs/product.md#nudges)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, View
 
 from alsspace.mixins import InvalidIs400Mixin, PermissionMixin, PermittedObjectMixin
@@ -27,7 +28,7 @@ class NotificationsView(SubmitOnceMixin, PermissionMixin, InvalidIs400Mixin, For
 
     def form_valid(self, form):
         nudges.choose_kinds(self.request.user, form.cleaned_data["kinds"])
-        messages.success(self.request, "Your choices are saved.")
+        messages.success(self.request, _("Your choices are saved."))
         return redirect("sets:notifications")
 
 

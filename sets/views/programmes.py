@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 
 from alsspace.audit import client_ip
@@ -50,7 +52,10 @@ class ProgrammeCreateView(
         programme = services.create_programme(
             form, actor=self.request.user, ip=client_ip(self.request)
         )
-        messages.success(self.request, f"Programme “{programme}” created. Next, add its first set.")
+        messages.success(
+            self.request,
+            _("Programme “%(name)s” created. Next, add its first set.") % {"name": programme},
+        )
         return redirect(programme)
 
 
@@ -75,7 +80,7 @@ class ProgrammeEditView(AdministeredProgrammeMixin, InvalidIs400Mixin, UpdateVie
         programme = services.save_programme(
             form, actor=self.request.user, ip=client_ip(self.request)
         )
-        messages.success(self.request, "Programme details saved.")
+        messages.success(self.request, _("Programme details saved."))
         return redirect(programme)
 
 
@@ -105,7 +110,9 @@ class ProgrammeAdminsView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailVie
         except ValidationError as error:
             form.add_error("email", error)
             return self.render_to_response(self.get_context_data(add_form=form), status=400)
-        messages.success(self.request, f"{form.user} is now an admin of this programme.")
+        messages.success(
+            self.request, _("%(person)s is now an admin of this programme.") % {"person": form.user}
+        )
         return redirect("sets:programme_admins", self.programme.pk)
 
     def remove_admin(self, form):
@@ -119,9 +126,15 @@ class ProgrammeAdminsView(SubmitOnceMixin, AdministeredProgrammeMixin, DetailVie
         except ValidationError as error:
             return self.refuse_removal(error.messages[0])
         if admin.pk == self.request.user.pk:
-            messages.success(self.request, f"You are no longer an admin of {self.programme}.")
+            messages.success(
+                self.request,
+                _("You are no longer an admin of %(programme)s.") % {"programme": self.programme},
+            )
             return redirect("sets:programmes")
-        messages.success(self.request, f"{admin} is no longer an admin of this programme.")
+        messages.success(
+            self.request,
+            _("%(person)s is no longer an admin of this programme.") % {"person": admin},
+        )
         return redirect("sets:programme_admins", self.programme.pk)
 
     def refuse_removal(self, reason):
@@ -145,7 +158,9 @@ class SetFormMixin(ProgrammeNavMixin, InvalidIs400Mixin):
                 return form.save()
         except IntegrityError:
             name = form.cleaned_data["name"]
-            form.add_error("name", f"This programme already has a set called “{name}”.")
+            form.add_error(
+                "name", _("This programme already has a set called “%(name)s”.") % {"name": name}
+            )
             return None
 
 
@@ -162,8 +177,11 @@ class SetCreateView(SubmitOnceMixin, SetFormMixin, PermittedObjectMixin, CreateV
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Set “{learning_set}” created. Next, give it a facilitator and members: invite "
-            "them here, or assign someone already in the programme as its facilitator.",
+            _(
+                "Set “%(name)s” created. Next, give it a facilitator and members: invite them "
+                "here, or assign someone already in the programme as its facilitator."
+            )
+            % {"name": learning_set},
         )
         return redirect(learning_set)
 
@@ -179,7 +197,7 @@ class SetEditView(SetFormMixin, PermittedObjectMixin, UpdateView):
         learning_set = self.save_set(form)
         if learning_set is None:
             return self.form_invalid(form)
-        messages.success(self.request, f"Set “{learning_set}” saved.")
+        messages.success(self.request, _("Set “%(name)s” saved.") % {"name": learning_set})
         return redirect(self.get_programme())
 
 
@@ -257,7 +275,7 @@ class ImportConfirmView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs40
         if check.problems:
             # Someone joined, was invited or a set closed since the preview.
             return self.refuse(
-                "Since the preview, the programme has changed. Nothing was imported.",
+                _("Since the preview, the programme has changed. Nothing was imported."),
                 check.problems,
             )
         try:
@@ -266,20 +284,28 @@ class ImportConfirmView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs40
             )
         except ValidationError as error:
             # Someone invited one of these people while the file was being checked.
-            return self.refuse(f"{error.messages[0]} Nothing was imported; please try again.")
+            return self.refuse(
+                _("%(reason)s Nothing was imported; please try again.")
+                % {"reason": error.messages[0]}
+            )
         count = len(invitations)
-        message = f"Invited {count} {'person' if count == 1 else 'people'}."
+        message = ngettext("Invited %(count)d person.", "Invited %(count)d people.", count) % {
+            "count": count
+        }
         if any(invitation.needs_approval for invitation in invitations):
-            message += (
-                " The invitation to your own address waits for another programme admin or "
-                "the set's facilitator to approve it."
+            message += " " + _(
+                "The invitation to your own address waits for another programme admin or the "
+                "set's facilitator to approve it."
             )
         messages.success(self.request, message)
         # Past 8 members is allowed, and said (sets.shape).
         for learning_set in {row.learning_set.pk: row.learning_set for row in check.rows}.values():
             warning = shape.too_large(*queries.set_size(learning_set))
             if warning:
-                messages.warning(self.request, f"{learning_set}: {warning}")
+                messages.warning(
+                    self.request,
+                    _("%(set)s: %(warning)s") % {"set": learning_set, "warning": warning},
+                )
         return redirect(self.programme)
 
 

@@ -5,6 +5,7 @@ email domains may sign up through it without an invitation, and who is waiting f
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from alsspace.audit import client_ip
@@ -41,7 +42,9 @@ class ProgrammeSignOnView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs
         providers = dict(self.providers)
         if self.sign_on is not None and self.sign_on.provider_id not in providers:
             # Kept choosable, so that saving the page does not unlink it by accident.
-            providers[self.sign_on.provider_id] = f"{self.sign_on.provider_id} (not configured)"
+            providers[self.sign_on.provider_id] = _("%(provider)s (not configured)") % {
+                "provider": self.sign_on.provider_id
+            }
         return {**super().get_form_kwargs(), "providers": providers}
 
     def get_context_data(self, **kwargs):
@@ -65,7 +68,9 @@ class ProgrammeSignOnView(SubmitOnceMixin, AdministeredProgrammeMixin, InvalidIs
             ip=client_ip(self.request),
         )
         if sign_on is None:
-            messages.success(self.request, "Single sign-on is off: people sign in with passwords.")
+            messages.success(
+                self.request, _("Single sign-on is off: people sign in with passwords.")
+            )
         else:
-            messages.success(self.request, "Single sign-on saved.")
+            messages.success(self.request, _("Single sign-on saved."))
         return redirect("sets:programme_sign_on", self.programme.pk)
