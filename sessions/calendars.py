@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from sessions.models import Meeting
@@ -29,18 +30,18 @@ def event_uid(meeting):
 def meeting_event(meeting, *, with_link=True):
     page = settings.SITE_URL + meeting.get_absolute_url()
     link = meeting.video_link if with_link else ""
-    description = [f"Meeting page: {page}"]
+    description = [gettext("Meeting page: %(url)s") % {"url": page}]
     if link:
-        description.append(f"Video link: {link}")
+        description.append(gettext("Video link: %(url)s") % {"url": link})
     if meeting.status == Meeting.Status.CANCELLED:
-        description.insert(0, "This meeting is cancelled.")
+        description.insert(0, gettext("This meeting is cancelled."))
     event = Event()
     event.add("uid", event_uid(meeting))
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", meeting.updated_at)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
-    event.add("summary", f"{meeting.learning_set.name} meeting")
+    event.add("summary", gettext("%(name)s meeting") % {"name": meeting.learning_set.name})
     if meeting.place or link:
         event.add("location", meeting.place or link)
     event.add("url", link or page)

@@ -1,17 +1,22 @@
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from rules.contrib.models import RulesModel
 
 from alsspace.crypto import EncryptedTextField
 from alsspace.inputs import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from sessions import rules as perms
 from sets.models import ClosingReviewEntry, LearningSet, Programme
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class MeetingSeries(models.Model):
@@ -35,9 +40,9 @@ class Meeting(RulesModel):
     """A scheduled gathering of a set. `uid` and `sequence` keep calendars in step."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", pgettext_lazy("meeting status", "Scheduled")
+        HELD = "held", pgettext_lazy("meeting status", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
     learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="meetings")
     series = models.ForeignKey(
@@ -109,11 +114,11 @@ class Attendance(models.Model):
     reports still add up and each erased person stays one row of them, without a name."""
 
     class Status(models.TextChoices):
-        PRESENT = "present", "Present"
-        LATE = "late", "Late"
-        LEFT_EARLY = "left_early", "Left early"
-        APOLOGIES = "apologies", "Apologies"
-        ABSENT = "absent", "Absent"
+        PRESENT = "present", gettext_lazy("Present")
+        LATE = "late", gettext_lazy("Late")
+        LEFT_EARLY = "left_early", gettext_lazy("Left early")
+        APOLOGIES = "apologies", gettext_lazy("Apologies")
+        ABSENT = "absent", gettext_lazy("Absent")
 
     ATTENDED = (Status.PRESENT, Status.LATE, Status.LEFT_EARLY)
 
@@ -152,18 +157,18 @@ class Attendance(models.Model):
 class Want(models.TextChoices):
     """What a presenter asks of the set for their time."""
 
-    QUESTIONS = "questions", "Questions to think with"
-    SOUNDING_BOARD = "sounding_board", "A sounding board"
-    CHECK_ACTION = "check_action", "A check on an action I plan"
+    QUESTIONS = "questions", gettext_lazy("Questions to think with")
+    SOUNDING_BOARD = "sounding_board", gettext_lazy("A sounding board")
+    CHECK_ACTION = "check_action", gettext_lazy("A check on an action I plan")
 
 
 class Phase(models.TextChoices):
     """The optional phases of a slot, in the order they are run: questions before advice."""
 
-    PRESENTING = "presenting", "Presenting"
-    QUESTIONS = "questions", "Questions"
-    REFLECTION = "reflection", "Reflection"
-    COMMITMENT = "commitment", "Commitment"
+    PRESENTING = "presenting", gettext_lazy("Presenting")
+    QUESTIONS = "questions", gettext_lazy("Questions")
+    REFLECTION = "reflection", gettext_lazy("Reflection")
+    COMMITMENT = "commitment", gettext_lazy("Commitment")
 
 
 class AirtimeSlot(models.Model):
@@ -270,9 +275,9 @@ class Action(models.Model):
     """What a member commits to at a meeting, owned by them until a report-back closes it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", gettext_lazy("Open")
+        DONE = "done", gettext_lazy("Done")
+        DROPPED = "dropped", gettext_lazy("Dropped")
 
     learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="actions")
     owner = models.ForeignKey(
@@ -312,11 +317,11 @@ class ReportBack(models.Model):
     """An action's outcome at a later meeting. Carrying forward keeps the action open."""
 
     class Outcome(models.TextChoices):
-        DONE = "done", "Done"
-        PARTLY = "partly", "Partly done"
-        NOT_DONE = "not_done", "Not done"
-        CARRIED = "carried", "Carried forward"
-        DROPPED = "dropped", "Dropped"
+        DONE = "done", gettext_lazy("Done")
+        PARTLY = "partly", gettext_lazy("Partly done")
+        NOT_DONE = "not_done", gettext_lazy("Not done")
+        CARRIED = "carried", gettext_lazy("Carried forward")
+        DROPPED = "dropped", gettext_lazy("Dropped")
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="report_backs")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="report_backs")
@@ -333,7 +338,7 @@ class ReportBack(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="last written by",
+        verbose_name=gettext_lazy("last written by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -358,26 +363,29 @@ class ValueStory(models.Model):
     any time (docs/confidentiality.md#value-stories)."""
 
     class Cycle(models.TextChoices):
-        IMMEDIATE = "immediate", "Immediate value"
-        POTENTIAL = "potential", "Potential value"
-        APPLIED = "applied", "Applied value"
-        REALISED = "realised", "Realised value"
-        REFRAMING = "reframing", "Reframing value"
+        IMMEDIATE = "immediate", gettext_lazy("Immediate value")
+        POTENTIAL = "potential", gettext_lazy("Potential value")
+        APPLIED = "applied", gettext_lazy("Applied value")
+        REALISED = "realised", gettext_lazy("Realised value")
+        REFRAMING = "reframing", gettext_lazy("Reframing value")
 
     # Each cycle in a member's own words, as the form and the pages explain it.
-    CYCLE_MEANINGS: dict[str, str] = {
-        Cycle.IMMEDIATE: "It was worth it there and then: the meeting itself helped me.",
-        Cycle.POTENTIAL: "I came away with something I can use: an idea, a question, a "
-        "contact, some confidence.",
-        Cycle.APPLIED: "I did something differently.",
-        Cycle.REALISED: "It made a difference I can see.",
-        Cycle.REFRAMING: "It changed what I think success is.",
+    CYCLE_MEANINGS: dict[str, "StrOrPromise"] = {
+        Cycle.IMMEDIATE: gettext_lazy(
+            "It was worth it there and then: the meeting itself helped me."
+        ),
+        Cycle.POTENTIAL: gettext_lazy(
+            "I came away with something I can use: an idea, a question, a contact, some confidence."
+        ),
+        Cycle.APPLIED: gettext_lazy("I did something differently."),
+        Cycle.REALISED: gettext_lazy("It made a difference I can see."),
+        Cycle.REFRAMING: gettext_lazy("It changed what I think success is."),
     }
 
     class Consent(models.TextChoices):
-        NONE = "none", "Kept in the set"
-        NAMED = "named", "Shared with the programme, with my name"
-        ANONYMISED = "anonymised", "Shared with the programme, without my name"
+        NONE = "none", gettext_lazy("Kept in the set")
+        NAMED = "named", gettext_lazy("Shared with the programme, with my name")
+        ANONYMISED = "anonymised", gettext_lazy("Shared with the programme, without my name")
 
     learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="+")
     # Erasing an account deletes its stories, shared or not (reflections.services.erase_account
@@ -433,7 +441,7 @@ class ValueStory(models.Model):
 
     @property
     def cycle_meaning(self) -> str:
-        return self.CYCLE_MEANINGS.get(self.cycle, "")
+        return str(self.CYCLE_MEANINGS.get(self.cycle, ""))
 
     @property
     def is_shared(self) -> bool:
@@ -468,8 +476,8 @@ class PulseItem(models.Model):
     and published results keep reading the words they were asked with."""
 
     class Dimension(models.TextChoices):
-        SAFETY = "safety", "Safety"
-        CHALLENGE = "challenge", "Challenge"
+        SAFETY = "safety", gettext_lazy("Safety")
+        CHALLENGE = "challenge", gettext_lazy("Challenge")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pulse_items")
     number = models.PositiveSmallIntegerField(
@@ -483,7 +491,7 @@ class PulseItem(models.Model):
     reverse = models.BooleanField(
         "reverse-scored",
         default=False,
-        help_text="Worded the other way round: disagreeing scores high.",
+        help_text=gettext_lazy("Worded the other way round: disagreeing scores high."),
     )
     dimension = models.CharField(max_length=10, choices=Dimension.choices, default=Dimension.SAFETY)
     # When the programme stopped asking it; it stays for the meetings that were asked it.
@@ -582,45 +590,57 @@ class SignalThresholds(models.Model):
         "carried action (meetings in a row)",
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when an action has been carried forward at this many meetings in a row.",
+        help_text=gettext_lazy(
+            "Prompt when an action has been carried forward at this many meetings in a row."
+        ),
     )
     silent_member_meetings = models.PositiveSmallIntegerField(
         "silent member (meetings)",
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when a member came to this many meetings in a row with no airtime.",
+        help_text=gettext_lazy(
+            "Prompt when a member came to this many meetings in a row with no airtime."
+        ),
     )
     airtime_share_percent = models.PositiveSmallIntegerField(
         "airtime imbalance (% of the set's airtime)",
         default=40,
         validators=[MinValueValidator(10), MaxValueValidator(100)],
-        help_text="Prompt when one member had more than this share of the set's airtime "
-        "over its latest meetings (counted below).",
+        help_text=gettext_lazy(
+            "Prompt when one member had more than this share of the set's airtime "
+            "over its latest meetings (counted below)."
+        ),
     )
     airtime_window_meetings = models.PositiveSmallIntegerField(
         "airtime imbalance (over meetings)",
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="How many of the set's latest meetings the airtime share is counted over.",
+        help_text=gettext_lazy(
+            "How many of the set's latest meetings the airtime share is counted over."
+        ),
     )
     attendance_missed = models.PositiveSmallIntegerField(
         "attendance drift (meetings missed)",
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when a member missed this many of the set's latest meetings "
-        "(counted below), or sent apologies on the day.",
+        help_text=gettext_lazy(
+            "Prompt when a member missed this many of the set's latest meetings "
+            "(counted below), or sent apologies on the day."
+        ),
     )
     attendance_window = models.PositiveSmallIntegerField(
         "attendance drift (of the latest meetings)",
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="How many of the set's latest meetings attendance drift looks at.",
+        help_text=gettext_lazy("How many of the set's latest meetings attendance drift looks at."),
     )
     talk_without_action_slots = models.PositiveSmallIntegerField(
         "talk without action (airtime slots in a row)",
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when a presenter ended this many airtime slots in a row with no action.",
+        help_text=gettext_lazy(
+            "Prompt when a presenter ended this many airtime slots in a row with no action."
+        ),
     )
     pulse_dip = models.DecimalField(
         "pulse dip (points on the 7-point scale)",
@@ -628,8 +648,9 @@ class SignalThresholds(models.Model):
         decimal_places=2,
         default=Decimal("0.5"),
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("6"))],
-        help_text="Prompt when the set's mean pulse score fell by this much or more between "
-        "two meetings.",
+        help_text=gettext_lazy(
+            "Prompt when the set's mean pulse score fell by this much or more between two meetings."
+        ),
     )
     stretch_mark = models.DecimalField(
         "pulse dip read as stretch (challenge score, out of 7)",
@@ -639,29 +660,37 @@ class SignalThresholds(models.Model):
         # Below 4, the scale's middle, members who did not feel stretched would count as
         # stretched (docs/signals.md#pulse-dip).
         validators=[MinValueValidator(Decimal("4")), MaxValueValidator(Decimal("7"))],
-        help_text="When the programme asks how far its sets stretch their members, a dip "
-        "in safety while the challenge score is this or more is read as stretch, the useful "
-        "discomfort of being challenged, rather than as the set feeling less safe.",
+        help_text=gettext_lazy(
+            "When the programme asks how far its sets stretch their members, a dip "
+            "in safety while the challenge score is this or more is read as stretch, the useful "
+            "discomfort of being challenged, rather than as the set feeling less safe."
+        ),
     )
     apologies_pattern_count = models.PositiveSmallIntegerField(
         "apologies with notice (meetings)",
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt, gently, when a member sent apologies ahead of the day for this many "
-        "of the set's latest meetings (counted below).",
+        help_text=gettext_lazy(
+            "Prompt, gently, when a member sent apologies ahead of the day for this many "
+            "of the set's latest meetings (counted below)."
+        ),
     )
     apologies_pattern_window = models.PositiveSmallIntegerField(
         "apologies with notice (of the latest meetings)",
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="How many of the set's latest meetings the apologies pattern looks at.",
+        help_text=gettext_lazy(
+            "How many of the set's latest meetings the apologies pattern looks at."
+        ),
     )
     playing_safe_meetings = models.PositiveSmallIntegerField(
         "playing safe (meetings)",
         default=3,
         validators=[MinValueValidator(2), MaxValueValidator(12)],
-        help_text="Prompt when at this many meetings in a row every report-back was done and "
-        "the pulse was flat and high.",
+        help_text=gettext_lazy(
+            "Prompt when at this many meetings in a row every report-back was done and "
+            "the pulse was flat and high."
+        ),
     )
     playing_safe_pulse_high = models.DecimalField(
         "playing safe (a high pulse, out of 7)",
@@ -669,7 +698,7 @@ class SignalThresholds(models.Model):
         decimal_places=2,
         default=Decimal("6"),
         validators=[MinValueValidator(Decimal("4")), MaxValueValidator(Decimal("7"))],
-        help_text="Every published pulse score of those meetings is at least this.",
+        help_text=gettext_lazy("Every published pulse score of those meetings is at least this."),
     )
     playing_safe_pulse_spread = models.DecimalField(
         "playing safe (a flat pulse varies by less than)",
@@ -677,34 +706,42 @@ class SignalThresholds(models.Model):
         decimal_places=2,
         default=Decimal("0.5"),
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("2"))],
-        help_text="The highest and lowest of those pulse scores are less than this apart.",
+        help_text=gettext_lazy(
+            "The highest and lowest of those pulse scores are less than this apart."
+        ),
     )
     recurring_topic_meetings = models.PositiveSmallIntegerField(
         "recurring topic (meetings)",
         default=3,
         validators=[MinValueValidator(2), MaxValueValidator(12)],
-        help_text="Prompt when a member brought the same topic to this many meetings without "
-        "committing to an action at any of them.",
+        help_text=gettext_lazy(
+            "Prompt when a member brought the same topic to this many meetings without "
+            "committing to an action at any of them."
+        ),
     )
     same_airtime_order_meetings = models.PositiveSmallIntegerField(
         "same airtime order (meetings in a row)",
         default=3,
         validators=[MinValueValidator(2), MaxValueValidator(12)],
-        help_text="Prompt when the members took airtime in the same order at this many "
-        "meetings in a row (three presenters or more each time).",
+        help_text=gettext_lazy(
+            "Prompt when the members took airtime in the same order at this many "
+            "meetings in a row (three presenters or more each time)."
+        ),
     )
     no_value_notes_meetings = models.PositiveSmallIntegerField(
         "no value notes (of the latest meetings)",
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Prompt when no report-back at this many of the set's latest meetings "
-        "carried a learning or value note…",
+        help_text=gettext_lazy(
+            "Prompt when no report-back at this many of the set's latest meetings "
+            "carried a learning or value note…"
+        ),
     )
     no_value_notes_reports = models.PositiveSmallIntegerField(
         "no value notes (at least this many report-backs)",
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="…and they had at least this many report-backs between them.",
+        help_text=gettext_lazy("…and they had at least this many report-backs between them."),
     )
 
     class Meta:
@@ -725,25 +762,25 @@ class InactionPrompt(RulesModel):
     """
 
     class Signal(models.TextChoices):
-        CARRIED_ACTION = "carried_action", "Carried action"
-        UNREPORTED_ACTION = "unreported_action", "Unreported action"
-        SILENT_MEMBER = "silent_member", "Silent member"
-        AIRTIME_IMBALANCE = "airtime_imbalance", "Airtime imbalance"
-        ATTENDANCE_DRIFT = "attendance_drift", "Attendance drift"
-        BELOW_QUORUM = "below_quorum", "Below quorum"
-        TALK_WITHOUT_ACTION = "talk_without_action", "Talk without action"
-        PULSE_DIP = "pulse_dip", "Pulse dip"
-        APOLOGIES_PATTERN = "apologies_pattern", "Apologies with notice"
-        PLAYING_SAFE = "playing_safe", "Playing safe"
-        RECURRING_TOPIC = "recurring_topic", "Recurring topic"
-        SAME_AIRTIME_ORDER = "same_airtime_order", "Same airtime order"
-        NO_VALUE_NOTES = "no_value_notes", "No value notes"
+        CARRIED_ACTION = "carried_action", gettext_lazy("Carried action")
+        UNREPORTED_ACTION = "unreported_action", gettext_lazy("Unreported action")
+        SILENT_MEMBER = "silent_member", gettext_lazy("Silent member")
+        AIRTIME_IMBALANCE = "airtime_imbalance", gettext_lazy("Airtime imbalance")
+        ATTENDANCE_DRIFT = "attendance_drift", gettext_lazy("Attendance drift")
+        BELOW_QUORUM = "below_quorum", gettext_lazy("Below quorum")
+        TALK_WITHOUT_ACTION = "talk_without_action", gettext_lazy("Talk without action")
+        PULSE_DIP = "pulse_dip", gettext_lazy("Pulse dip")
+        APOLOGIES_PATTERN = "apologies_pattern", gettext_lazy("Apologies with notice")
+        PLAYING_SAFE = "playing_safe", gettext_lazy("Playing safe")
+        RECURRING_TOPIC = "recurring_topic", gettext_lazy("Recurring topic")
+        SAME_AIRTIME_ORDER = "same_airtime_order", gettext_lazy("Same airtime order")
+        NO_VALUE_NOTES = "no_value_notes", gettext_lazy("No value notes")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RAISED = "raised", "Raised"
-        DISMISSED = "dismissed", "Dismissed"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", gettext_lazy("Open")
+        RAISED = "raised", gettext_lazy("Raised")
+        DISMISSED = "dismissed", gettext_lazy("Dismissed")
+        RESOLVED = "resolved", gettext_lazy("Resolved")
 
     learning_set = models.ForeignKey(
         LearningSet, on_delete=models.CASCADE, related_name="inaction_prompts"

@@ -444,7 +444,7 @@ def consented_stories(programme: Programme | int) -> list[ConsentedStory]:
         ConsentedStory(
             text=story.text,
             cycle=story.cycle,
-            cycle_label=ValueStory.Cycle(story.cycle).label,
+            cycle_label=str(ValueStory.Cycle(story.cycle).label),
             cycle_meaning=story.cycle_meaning,
             set_name=story.learning_set.name,
             author_name=(story.author.name or story.author.email)

@@ -16,6 +16,9 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+
 MAX_MEETINGS = 24
 MAX_INTERVAL = 12
 
@@ -27,6 +30,16 @@ FREQUENCIES = (WEEKLY, MONTHLY_WEEKDAY, MONTHLY_DATE)
 LAST = -1
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", LAST: "last"}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The weekday's name in a series' description ("the first %(weekday)s of every month").
+WEEKDAY_WORDS = (
+    pgettext_lazy("weekday in a series", "Monday"),
+    pgettext_lazy("weekday in a series", "Tuesday"),
+    pgettext_lazy("weekday in a series", "Wednesday"),
+    pgettext_lazy("weekday in a series", "Thursday"),
+    pgettext_lazy("weekday in a series", "Friday"),
+    pgettext_lazy("weekday in a series", "Saturday"),
+    pgettext_lazy("weekday in a series", "Sunday"),
+)
 
 
 class ScheduleError(ValueError):
@@ -47,7 +60,8 @@ def known_zones():
 def zone(name):
     if name not in known_zones():
         raise ScheduleError(
-            f"“{name}” is not a time zone we know. Choose one such as Europe/London.",
+            gettext("“%(name)s” is not a time zone we know. Choose one such as Europe/London.")
+            % {"name": name},
             field="time_zone",
         )
     return zoneinfo.ZoneInfo(name)
@@ -65,32 +79,88 @@ class Rule:
 
     def __post_init__(self):
         if self.frequency not in FREQUENCIES:
-            raise ScheduleError("Choose how often the set meets.", field="frequency")
+            raise ScheduleError(gettext("Choose how often the set meets."), field="frequency")
         if not 1 <= self.interval <= MAX_INTERVAL:
             raise ScheduleError(
-                f"Meetings repeat every 1 to {MAX_INTERVAL} weeks or months.", field="interval"
+                gettext("Meetings repeat every 1 to %(max)d weeks or months.")
+                % {"max": MAX_INTERVAL},
+                field="interval",
             )
         if self.frequency == MONTHLY_WEEKDAY:
             if self.ordinal not in ORDINALS:
                 raise ScheduleError(
-                    "Choose which one in the month: first, second, third, fourth or last.",
+                    gettext("Choose which one in the month: first, second, third, fourth or last."),
                     field="ordinal",
                 )
             if self.weekday not in range(7):
-                raise ScheduleError("Choose the day of the week.", field="weekday")
+                raise ScheduleError(gettext("Choose the day of the week."), field="weekday")
 
     def describe(self, first):
+        """The series in words, in the language active now: "The first Tuesday of every
+        month"."""
+        n = self.interval
         if self.frequency == WEEKLY:
-            every = "Every week" if self.interval == 1 else f"Every {self.interval} weeks"
-            return f"{every} on {WEEKDAYS[first.weekday()]}"
-        months = "every month" if self.interval == 1 else f"every {self.interval} months"
+            values = {"n": n, "weekday": WEEKDAY_WORDS[first.weekday()]}
+            if n == 1:
+                return gettext("Every week on %(weekday)s") % values
+            return (
+                ngettext("Every %(n)d week on %(weekday)s", "Every %(n)d weeks on %(weekday)s", n)
+                % values
+            )
         if self.frequency == MONTHLY_WEEKDAY:
-            return f"The {ORDINALS[self.ordinal]} {WEEKDAYS[self.weekday]} of {months}"
-        return f"Day {first.day} of {months}"
+            values = {"n": n, "weekday": WEEKDAY_WORDS[self.weekday]}
+            return _nth_weekday_words(self.ordinal, n) % values
+        values = {"n": n, "day": first.day}
+        if n == 1:
+            return gettext("Day %(day)d of every month") % values
+        return (
+            ngettext("Day %(day)d of every %(n)d month", "Day %(day)d of every %(n)d months", n)
+            % values
+        )
+
+
+def _nth_weekday_words(ordinal, n):
+    """ "The second %(weekday)s of every month", whole, so that each language can place the
+    ordinal and the weekday as it needs."""
+    if n == 1:
+        return {
+            1: gettext("The first %(weekday)s of every month"),
+            2: gettext("The second %(weekday)s of every month"),
+            3: gettext("The third %(weekday)s of every month"),
+            4: gettext("The fourth %(weekday)s of every month"),
+            LAST: gettext("The last %(weekday)s of every month"),
+        }[ordinal]
+    return {
+        1: ngettext(
+            "The first %(weekday)s of every %(n)d month",
+            "The first %(weekday)s of every %(n)d months",
+            n,
+        ),
+        2: ngettext(
+            "The second %(weekday)s of every %(n)d month",
+            "The second %(weekday)s of every %(n)d months",
+            n,
+        ),
+        3: ngettext(
+            "The third %(weekday)s of every %(n)d month",
+            "The third %(weekday)s of every %(n)d months",
+            n,
+        ),
+        4: ngettext(
+            "The fourth %(weekday)s of every %(n)d month",
+            "The fourth %(weekday)s of every %(n)d months",
+            n,
+        ),
+        LAST: ngettext(
+            "The last %(weekday)s of every %(n)d month",
+            "The last %(weekday)s of every %(n)d months",
+            n,
+        ),
+    }[ordinal]
 
 
 def _day(value):
-    return f"{value.day} {value:%B %Y}"
+    return date_format(value, "j F Y")
 
 
 def nth_weekday(year, month, ordinal, weekday):
@@ -131,18 +201,21 @@ def series_dates(rule, start, *, count=None, until=None):
     """The dates of a series of `count` meetings, or of every meeting up to `until`."""
     if (count is None) == (until is None):
         raise ScheduleError(
-            "Say how many meetings there are, or the date of the last one (not both).",
+            gettext("Say how many meetings there are, or the date of the last one (not both)."),
             field="count",
         )
     if count is not None and not 1 <= count <= MAX_MEETINGS:
         raise ScheduleError(
-            f"A series has 1 to {MAX_MEETINGS} meetings, so {count} is not possible. For a "
-            f"longer programme, schedule the first {MAX_MEETINGS} and add more later.",
+            gettext(
+                "A series has 1 to %(max)d meetings, so %(count)d is not possible. For a "
+                "longer programme, schedule the first %(max)d and add more later."
+            )
+            % {"max": MAX_MEETINGS, "count": count},
             field="count",
         )
     if until is not None and until < start:
         raise ScheduleError(
-            "The last date is before the first. Choose a last date after the first.",
+            gettext("The last date is before the first. Choose a last date after the first."),
             field="until",
         )
     dates = []
@@ -154,16 +227,20 @@ def series_dates(rule, start, *, count=None, until=None):
             if len(dates) == (count or MAX_MEETINGS + 1):
                 break
     except (OverflowError, ValueError):
-        raise ScheduleError("That series runs past the end of the calendar.") from None
+        raise ScheduleError(gettext("That series runs past the end of the calendar.")) from None
     if len(dates) > MAX_MEETINGS:
         raise ScheduleError(
-            f"Meetings up to {_day(until)} would make more than {MAX_MEETINGS}. Choose an "
-            f"earlier last date, or schedule the first {MAX_MEETINGS} and add more later.",
+            gettext(
+                "Meetings up to %(until)s would make more than %(max)d. Choose an "
+                "earlier last date, or schedule the first %(max)d and add more later."
+            )
+            % {"until": _day(until), "max": MAX_MEETINGS},
             field="until",
         )
     if not dates:
         raise ScheduleError(
-            f"No meeting of this series falls between {_day(start)} and {_day(until)}.",
+            gettext("No meeting of this series falls between %(start)s and %(until)s.")
+            % {"start": _day(start), "until": _day(until)},
             field="until",
         )
     return dates
@@ -176,8 +253,11 @@ def local_to_utc(day, clock, tz):
     moment = local.astimezone(UTC)
     if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ScheduleError(
-            f"{clock:%H:%M} does not exist on {_day(day)} in {tz.key}: the clocks go "
-            "forward then. Choose another time.",
+            gettext(
+                "%(time)s does not exist on %(day)s in %(zone)s: the clocks go "
+                "forward then. Choose another time."
+            )
+            % {"time": f"{clock:%H:%M}", "day": _day(day), "zone": tz.key},
             field="starts",
         )
     return moment
@@ -187,14 +267,14 @@ def meeting_times(dates, starts, ends, tz, *, now):
     """(start, end) in UTC for each date, at the same local times in `tz`."""
     if not isinstance(starts, time) or not isinstance(ends, time) or ends <= starts:
         raise ScheduleError(
-            "The meeting must end after it starts, on the same day. Check the end time.",
+            gettext("The meeting must end after it starts, on the same day. Check the end time."),
             field="ends",
         )
     times = [(local_to_utc(day, starts, tz), local_to_utc(day, ends, tz)) for day in dates]
     if times and times[0][0] <= now:
         raise ScheduleError(
-            f"{_day(dates[0])} at {starts:%H:%M} has already passed. Choose a date and "
-            "time in the future.",
+            gettext("%(day)s at %(time)s has already passed. Choose a date and time in the future.")
+            % {"day": _day(dates[0]), "time": f"{starts:%H:%M}"},
             field="date",
         )
     return times

@@ -5,6 +5,7 @@ only what belongs to this meeting: its set's members, its slots, its actions.
 """
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from alsspace.inputs import BoundedDateField
 from sessions import queries
@@ -23,7 +24,7 @@ class MemberChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault(
-            "invalid_choice", "Choose someone who is a member of this set."
+            "invalid_choice", gettext_lazy("Choose someone who is a member of this set.")
         )
         super().__init__(queryset=None, **kwargs)
 
@@ -46,9 +47,11 @@ class MeetingPageForm(forms.Form):
         min_value=0,
         widget=forms.HiddenInput,
         error_messages={
-            "required": "This form is missing the meeting's revision. Reload the page and "
-            "make your change again.",
-            "invalid": "This form's revision is not a number. Reload the page.",
+            "required": gettext_lazy(
+                "This form is missing the meeting's revision. Reload the page and "
+                "make your change again."
+            ),
+            "invalid": gettext_lazy("This form's revision is not a number. Reload the page."),
         },
     )
 
@@ -73,20 +76,22 @@ class AttendanceForm(MeetingPageForm):
     status = forms.ChoiceField(
         choices=Attendance.Status.choices,
         error_messages={
-            "required": "Choose present, late, left early, apologies or absent.",
-            "invalid_choice": "Choose present, late, left early, apologies or absent.",
+            "required": gettext_lazy("Choose present, late, left early, apologies or absent."),
+            "invalid_choice": gettext_lazy(
+                "Choose present, late, left early, apologies or absent."
+            ),
         },
     )
 
 
 def minutes_field(**kwargs):
     return forms.IntegerField(
-        label="Planned minutes",
+        label=gettext_lazy("Planned minutes"),
         min_value=1,
         max_value=MAX_PLANNED_MINUTES,
         error_messages={
-            "min_value": "Plan at least 1 minute.",
-            "max_value": f"Plan at most {MAX_PLANNED_MINUTES} minutes.",
+            "min_value": gettext_lazy("Plan at least 1 minute."),
+            "max_value": gettext_lazy("Plan at most %(limit_value)s minutes."),
         },
         **kwargs,
     )
@@ -94,16 +99,18 @@ def minutes_field(**kwargs):
 
 def topic_field():
     return forms.CharField(
-        label="Topic",
+        label=gettext_lazy("Topic"),
         max_length=TOPIC_MAX,
         required=False,
-        help_text="A few words the presenter is happy to have on the record.",
+        help_text=gettext_lazy("A few words the presenter is happy to have on the record."),
     )
 
 
 class SlotAddForm(MeetingPageForm):
     auto_id = "slot_%s"
-    presenter = MemberChoiceField(empty_label="Choose a presenter")
+    presenter = MemberChoiceField(
+        label=gettext_lazy("Presenter"), empty_label=gettext_lazy("Choose a presenter")
+    )
     topic = topic_field()
     planned_minutes = minutes_field(initial=30)
 
@@ -117,7 +124,9 @@ class SlotForm(MeetingPageForm):
 
     slot = forms.ModelChoiceField(
         queryset=None,
-        error_messages={"invalid_choice": "That airtime slot is not part of this meeting."},
+        error_messages={
+            "invalid_choice": gettext_lazy("That airtime slot is not part of this meeting.")
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -130,7 +139,7 @@ class SlotChangeForm(SlotForm):
     planned_minutes = minutes_field()
 
 
-def phase_minutes_field(label):
+def phase_minutes_field(label, required, invalid):
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -138,10 +147,10 @@ def phase_minutes_field(label):
         initial=0,
         widget=forms.NumberInput(attrs={"min": 0, "max": MAX_PLANNED_MINUTES}),
         error_messages={
-            "required": f"Give {label.lower()} its minutes, or 0 to leave it out.",
-            "min_value": "A phase cannot have fewer than 0 minutes.",
-            "max_value": f"A phase has at most {MAX_PLANNED_MINUTES} minutes.",
-            "invalid": f"The minutes for {label.lower()} are a whole number.",
+            "required": required,
+            "min_value": gettext_lazy("A phase cannot have fewer than 0 minutes."),
+            "max_value": gettext_lazy("A phase has at most %(limit_value)s minutes."),
+            "invalid": invalid,
         },
     )
 
@@ -149,10 +158,26 @@ def phase_minutes_field(label):
 class PhasesForm(SlotForm):
     """Plan a slot's phases; 0 leaves a phase out, all 0 runs the slot without phases."""
 
-    presenting = phase_minutes_field("Presenting")
-    questions = phase_minutes_field("Questions")
-    reflection = phase_minutes_field("Reflection")
-    commitment = phase_minutes_field("Commitment")
+    presenting = phase_minutes_field(
+        gettext_lazy("Presenting"),
+        gettext_lazy("Give presenting its minutes, or 0 to leave it out."),
+        gettext_lazy("The minutes for presenting are a whole number."),
+    )
+    questions = phase_minutes_field(
+        gettext_lazy("Questions"),
+        gettext_lazy("Give questions its minutes, or 0 to leave it out."),
+        gettext_lazy("The minutes for questions are a whole number."),
+    )
+    reflection = phase_minutes_field(
+        gettext_lazy("Reflection"),
+        gettext_lazy("Give reflection its minutes, or 0 to leave it out."),
+        gettext_lazy("The minutes for reflection are a whole number."),
+    )
+    commitment = phase_minutes_field(
+        gettext_lazy("Commitment"),
+        gettext_lazy("Give commitment its minutes, or 0 to leave it out."),
+        gettext_lazy("The minutes for commitment are a whole number."),
+    )
 
     @property
     def phase_minutes(self):
@@ -163,10 +188,12 @@ class PhasesForm(SlotForm):
 
 
 WANT_ERRORS = {
-    "required": "Choose what you want from the set: questions, a sounding board or a check on "
-    "an action.",
-    "invalid_choice": "Choose what you want from the set: questions, a sounding board or a "
-    "check on an action.",
+    "required": gettext_lazy(
+        "Choose what you want from the set: questions, a sounding board or a check on an action."
+    ),
+    "invalid_choice": gettext_lazy(
+        "Choose what you want from the set: questions, a sounding board or a check on an action."
+    ),
 }
 
 
@@ -176,29 +203,31 @@ class BidForm(MeetingPageForm):
 
     auto_id = "bid_%s"
     problem = forms.CharField(
-        label="The problem, in your own words",
+        label=gettext_lazy("The problem, in your own words"),
         max_length=PROBLEM_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A few lines. Only the set sees it: its facilitator and members.",
-        error_messages={"required": "Write a few lines on the problem you want to bring."},
+        help_text=gettext_lazy("A few lines. Only the set sees it: its facilitator and members."),
+        error_messages={
+            "required": gettext_lazy("Write a few lines on the problem you want to bring.")
+        },
     )
     want = forms.ChoiceField(
-        label="What you want from the set",
+        label=gettext_lazy("What you want from the set"),
         choices=Want.choices,
         widget=forms.RadioSelect,
         error_messages=WANT_ERRORS,
     )
     minutes = forms.IntegerField(
-        label="Minutes you ask for",
+        label=gettext_lazy("Minutes you ask for"),
         min_value=1,
         max_value=MAX_PLANNED_MINUTES,
         initial=20,
         widget=forms.NumberInput(attrs={"min": 1, "max": MAX_PLANNED_MINUTES}),
         error_messages={
-            "required": "Say how many minutes you ask for.",
-            "min_value": "Ask for at least 1 minute.",
-            "max_value": f"Ask for at most {MAX_PLANNED_MINUTES} minutes.",
-            "invalid": "The minutes are a whole number.",
+            "required": gettext_lazy("Say how many minutes you ask for."),
+            "min_value": gettext_lazy("Ask for at least 1 minute."),
+            "max_value": gettext_lazy("Ask for at most %(limit_value)s minutes."),
+            "invalid": gettext_lazy("The minutes are a whole number."),
         },
     )
 
@@ -215,7 +244,8 @@ class OwnBidMixin:
 
 class BidChangeForm(OwnBidMixin, BidForm):
     bid = forms.ModelChoiceField(
-        queryset=None, error_messages={"invalid_choice": "That is not a bid of yours here."}
+        queryset=None,
+        error_messages={"invalid_choice": gettext_lazy("That is not a bid of yours here.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -225,7 +255,8 @@ class BidChangeForm(OwnBidMixin, BidForm):
 
 class BidWithdrawForm(OwnBidMixin, forms.Form):
     bid = forms.ModelChoiceField(
-        queryset=None, error_messages={"invalid_choice": "That is not a bid of yours here."}
+        queryset=None,
+        error_messages={"invalid_choice": gettext_lazy("That is not a bid of yours here.")},
     )
 
     def __init__(self, *args, meeting, member, **kwargs):
@@ -239,7 +270,8 @@ class BidOrderForm(MeetingPageForm):
     """The facilitator moves a bid up or down the order, or to a place (by dragging)."""
 
     bid = forms.ModelChoiceField(
-        queryset=None, error_messages={"invalid_choice": "That bid has been withdrawn."}
+        queryset=None,
+        error_messages={"invalid_choice": gettext_lazy("That bid has been withdrawn.")},
     )
     position = forms.IntegerField(min_value=0, max_value=1000, required=False)
 
@@ -251,16 +283,18 @@ class BidOrderForm(MeetingPageForm):
 class BidsToAirtimeForm(MeetingPageForm):
     auto_id = "share_%s"
     available_minutes = forms.IntegerField(
-        label="Minutes for airtime",
+        label=gettext_lazy("Minutes for airtime"),
         min_value=1,
         max_value=24 * 60,
         required=False,
-        help_text="Split evenly among the members present. Leave time for check-in, "
-        "report-backs and the review.",
+        help_text=gettext_lazy(
+            "Split evenly among the members present. Leave time for check-in, "
+            "report-backs and the review."
+        ),
         error_messages={
-            "min_value": "Give at least 1 minute for airtime.",
-            "max_value": "Give at most 1440 minutes for airtime.",
-            "invalid": "The minutes for airtime are a whole number.",
+            "min_value": gettext_lazy("Give at least 1 minute for airtime."),
+            "max_value": gettext_lazy("Give at most 1440 minutes for airtime."),
+            "invalid": gettext_lazy("The minutes for airtime are a whole number."),
         },
     )
 
@@ -271,32 +305,38 @@ class ActionForm(MeetingPageForm):
     BY_DATE = "date"
 
     owner = MemberChoiceField(
-        empty_label="Choose whose action it is",
-        error_messages={"invalid_choice": "An action belongs to a member of this set."},
+        label=gettext_lazy("Owner"),
+        empty_label=gettext_lazy("Choose whose action it is"),
+        error_messages={
+            "invalid_choice": gettext_lazy("An action belongs to a member of this set.")
+        },
     )
     text = forms.CharField(
-        label="Action",
+        label=gettext_lazy("Action"),
         max_length=ACTION_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Write what the action is."},
+        error_messages={"required": gettext_lazy("Write what the action is.")},
     )
     due = forms.ChoiceField(
-        label="Due",
-        choices=[(NEXT_MEETING, "At the next meeting"), (BY_DATE, "By a date")],
+        label=gettext_lazy("Due"),
+        choices=[
+            (NEXT_MEETING, gettext_lazy("At the next meeting")),
+            (BY_DATE, gettext_lazy("By a date")),
+        ],
         initial=NEXT_MEETING,
         widget=forms.RadioSelect,
     )
     due_on = BoundedDateField(
-        label="Due date",
+        label=gettext_lazy("Due date"),
         required=False,
         widget=DateInput(),
-        help_text="Only when the action is due by a date.",
+        help_text=gettext_lazy("Only when the action is due by a date."),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("due") == self.BY_DATE and not cleaned.get("due_on"):
-            self.add_error("due_on", "Give the date the action is due by.")
+            self.add_error("due_on", gettext("Give the date the action is due by."))
         if cleaned.get("due") == self.NEXT_MEETING:
             cleaned["due_on"] = None
         return cleaned
@@ -305,7 +345,9 @@ class ActionForm(MeetingPageForm):
 class ActionRemoveForm(MeetingPageForm):
     action = forms.ModelChoiceField(
         queryset=None,
-        error_messages={"invalid_choice": "That action was not agreed at this meeting."},
+        error_messages={
+            "invalid_choice": gettext_lazy("That action was not agreed at this meeting.")
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -314,25 +356,29 @@ class ActionRemoveForm(MeetingPageForm):
 
 
 OUTCOME_ERRORS = {
-    "required": "Choose done, partly done, not done, carried forward or dropped.",
-    "invalid_choice": "Choose done, partly done, not done, carried forward or dropped.",
+    "required": gettext_lazy("Choose done, partly done, not done, carried forward or dropped."),
+    "invalid_choice": gettext_lazy(
+        "Choose done, partly done, not done, carried forward or dropped."
+    ),
 }
 
 
 def note_field():
     return forms.CharField(
-        label="Learning or value note",
+        label=gettext_lazy("Learning or value note"),
         max_length=NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional: what was learned, or what difference it made.",
+        help_text=gettext_lazy("Optional: what was learned, or what difference it made."),
     )
 
 
 class ReportBackForm(MeetingPageForm):
     action = forms.ModelChoiceField(
         queryset=None,
-        error_messages={"invalid_choice": "That action is not one to report on at this meeting."},
+        error_messages={
+            "invalid_choice": gettext_lazy("That action is not one to report on at this meeting.")
+        },
     )
     outcome = forms.ChoiceField(choices=ReportBack.Outcome.choices, error_messages=OUTCOME_ERRORS)
     note = note_field()
@@ -348,11 +394,13 @@ class ReportBackForm(MeetingPageForm):
 class ReviewForm(MeetingPageForm):
     auto_id = "review_%s"
     process_review = forms.CharField(
-        label="Review note",
+        label=gettext_lazy("Review note"),
         max_length=REVIEW_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="How did we work today? A few lines for the facilitators' record only.",
+        help_text=gettext_lazy(
+            "How did we work today? A few lines for the facilitators' record only."
+        ),
     )
 
 
@@ -365,17 +413,20 @@ class ApologiesForm(forms.Form):
     WITHDRAW = "withdraw"
 
     intent = forms.ChoiceField(
-        choices=[(SEND, "Send apologies"), (WITHDRAW, "Withdraw apologies")],
+        choices=[
+            (SEND, gettext_lazy("Send apologies")),
+            (WITHDRAW, gettext_lazy("Withdraw apologies")),
+        ],
         error_messages={
-            "required": "Choose whether to send or withdraw your apologies.",
-            "invalid_choice": "Choose whether to send or withdraw your apologies.",
+            "required": gettext_lazy("Choose whether to send or withdraw your apologies."),
+            "invalid_choice": gettext_lazy("Choose whether to send or withdraw your apologies."),
         },
     )
 
 
 class OwnReportBackForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="How did it go?",
+        label=gettext_lazy("How did it go?"),
         choices=ReportBack.Outcome.choices,
         widget=forms.RadioSelect,
         error_messages=OUTCOME_ERRORS,

@@ -1,6 +1,7 @@
 """The form of a person's contribution to a meeting's process review, which the set owns."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 CONTRIBUTION_MAX = 2000
 
@@ -10,17 +11,19 @@ class ReviewContributionForm(forms.Form):
     saved, the service refuses it."""
 
     how_we_worked = forms.CharField(
-        label="How did we work today?",
+        label=gettext_lazy("How did we work today?"),
         max_length=CONTRIBUTION_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The questions, the listening, the time, the challenge: what helped, what "
-        "got in the way.",
+        help_text=gettext_lazy(
+            "The questions, the listening, the time, the challenge: what helped, what "
+            "got in the way."
+        ),
     )
     do_differently = forms.CharField(
-        label="What will we do differently?",
+        label=gettext_lazy("What will we do differently?"),
         max_length=CONTRIBUTION_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One thing the set could try next time.",
+        help_text=gettext_lazy("One thing the set could try next time."),
     )

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from alsspace.inputs import EARLIEST, LATEST, BoundedDateField, in_words, moment_in_range
 from sessions import recurrence
@@ -48,29 +50,36 @@ class ScheduleForm(forms.Form):
     needed = TIME_FIELDS
 
     date = BoundedDateField(widget=DateInput())
-    starts = forms.TimeField(label="Starts at", widget=TimeInput())
-    ends = forms.TimeField(label="Ends at", widget=TimeInput())
+    starts = forms.TimeField(label=gettext_lazy("Starts at"), widget=TimeInput())
+    ends = forms.TimeField(label=gettext_lazy("Ends at"), widget=TimeInput())
     time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"),
         choices=_zone_choices,
         error_messages={
-            "invalid_choice": "“%(value)s” is not a time zone we know. Choose one from the "
-            "list, such as Europe/London."
+            "invalid_choice": gettext_lazy(
+                "“%(value)s” is not a time zone we know. Choose one from the "
+                "list, such as Europe/London."
+            )
         },
     )
-    place = forms.CharField(max_length=300, required=False)
-    video_link = forms.URLField(max_length=200, required=False, assume_scheme="https")
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=300, required=False)
+    video_link = forms.URLField(
+        label=gettext_lazy("Video link"), max_length=200, required=False, assume_scheme="https"
+    )
 
     def __init__(self, *args, learning_set, person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.learning_set = learning_set
         self.person = person
         programme_zone = learning_set.programme.time_zone
-        self.fields["time_zone"].help_text = (
-            f"The times above are local to this zone: {programme_zone}, the programme’s, "
+        self.fields["time_zone"].help_text = gettext(
+            "The times above are local to this zone: %(zone)s, the programme’s, "
             "unless you choose another. Members see them in their own time zone."
+        ) % {"zone": programme_zone}
+        self.fields["place"].help_text = gettext("A room and building, or “Online”.")
+        self.fields["video_link"].help_text = gettext(
+            "Optional. Members find it in their calendar."
         )
-        self.fields["place"].help_text = "A room and building, or “Online”."
-        self.fields["video_link"].help_text = "Optional. Members find it in their calendar."
         self.times = []
 
     def initial_for_set(self):
@@ -100,8 +109,11 @@ class ScheduleForm(forms.Form):
 
     def out_of_range(self, position):
         return ScheduleError(
-            f"A meeting must fall between {in_words(EARLIEST)} and {in_words(LATEST)}, in "
-            "the time zone chosen, the programme’s and your own. Choose another date.",
+            gettext(
+                "A meeting must fall between %(earliest)s and %(latest)s, in "
+                "the time zone chosen, the programme’s and your own. Choose another date."
+            )
+            % {"earliest": in_words(EARLIEST), "latest": in_words(LATEST)},
             field="date",
         )
 
@@ -133,7 +145,7 @@ class MeetingForm(ScheduleForm):
     def __init__(self, *args, learning_set, meeting=None, **kwargs):
         super().__init__(*args, learning_set=learning_set, **kwargs)
         self.meeting = meeting
-        self.fields["date"].label = "Date"
+        self.fields["date"].label = gettext("Date")
         if meeting is None:
             self.initial = {**self.initial_for_set(), **self.initial}
         else:
@@ -163,46 +175,57 @@ class SeriesForm(ScheduleForm):
     when. See sessions.recurrence for what happens on the 31st."""
 
     frequency = forms.ChoiceField(
-        label="How often",
+        label=gettext_lazy("How often"),
         widget=forms.RadioSelect,
         choices=[
-            (recurrence.MONTHLY_WEEKDAY, "Monthly on a weekday, such as the first Tuesday"),
-            (recurrence.MONTHLY_DATE, "Monthly on the same date, such as the 15th"),
-            (recurrence.WEEKLY, "Every few weeks, on the weekday of the first meeting"),
+            (
+                recurrence.MONTHLY_WEEKDAY,
+                gettext_lazy("Monthly on a weekday, such as the first Tuesday"),
+            ),
+            (recurrence.MONTHLY_DATE, gettext_lazy("Monthly on the same date, such as the 15th")),
+            (
+                recurrence.WEEKLY,
+                gettext_lazy("Every few weeks, on the weekday of the first meeting"),
+            ),
         ],
         initial=recurrence.MONTHLY_WEEKDAY,
     )
     interval = forms.IntegerField(
-        label="Repeat every",
+        label=gettext_lazy("Repeat every"),
         initial=1,
-        help_text="Months between meetings; weeks for “every few weeks”.",
+        help_text=gettext_lazy("Months between meetings; weeks for “every few weeks”."),
         widget=forms.NumberInput(attrs={"min": 1, "max": recurrence.MAX_INTERVAL}),
     )
     ordinal = forms.TypedChoiceField(
-        label="Which one in the month",
+        label=gettext_lazy("Which one in the month"),
         coerce=int,
         required=False,
-        choices=[(n, name.capitalize()) for n, name in recurrence.ORDINALS.items()],
+        choices=[
+            (1, gettext_lazy("First")),
+            (2, gettext_lazy("Second")),
+            (3, gettext_lazy("Third")),
+            (4, gettext_lazy("Fourth")),
+            (recurrence.LAST, gettext_lazy("Last")),
+        ],
         initial=1,
     )
     weekday = forms.TypedChoiceField(
-        label="Day of the week",
+        label=gettext_lazy("Day of the week"),
         coerce=int,
         required=False,
-        choices=list(enumerate(recurrence.WEEKDAYS)),
+        choices=sorted(WEEKDAYS.items()),
         initial=1,
     )
     count = forms.IntegerField(
-        label="Number of meetings",
+        label=gettext_lazy("Number of meetings"),
         required=False,
         initial=6,
-        help_text=f"From 1 to {recurrence.MAX_MEETINGS}. Leave empty to give a last date instead.",
         widget=forms.NumberInput(attrs={"min": 1, "max": recurrence.MAX_MEETINGS}),
     )
     until = BoundedDateField(
-        label="Or: no meetings after",
+        label=gettext_lazy("Or: no meetings after"),
         required=False,
-        help_text="The series stops at the last meeting on or before this date.",
+        help_text=gettext_lazy("The series stops at the last meeting on or before this date."),
         widget=DateInput(),
     )
 
@@ -226,8 +249,11 @@ class SeriesForm(ScheduleForm):
     def __init__(self, *args, learning_set, **kwargs):
         super().__init__(*args, learning_set=learning_set, **kwargs)
         self.initial = {**self.initial_for_set(), **self.initial}
-        self.fields["date"].label = "First meeting"
-        self.fields["date"].help_text = (
+        self.fields["count"].help_text = gettext(
+            "From 1 to %(max)d. Leave empty to give a last date instead."
+        ) % {"max": recurrence.MAX_MEETINGS}
+        self.fields["date"].label = gettext("First meeting")
+        self.fields["date"].help_text = gettext(
             "For “the first Tuesday” and the like, the first such day on or after this date. "
             "Monthly on the 31st: in shorter months, the month’s last day."
         )
@@ -237,8 +263,11 @@ class SeriesForm(ScheduleForm):
         if position == 0:
             return super().out_of_range(position)
         return ScheduleError(
-            f"Meeting {position + 1} of this series would fall after {in_words(LATEST)}, the "
-            "last day a set can use. Choose fewer meetings or an earlier last date.",
+            gettext(
+                "Meeting %(number)d of this series would fall after %(latest)s, the "
+                "last day a set can use. Choose fewer meetings or an earlier last date."
+            )
+            % {"number": position + 1, "latest": in_words(LATEST)},
             field="count" if self.cleaned_data.get("count") else "until",
         )
 
@@ -258,4 +287,8 @@ class SeriesForm(ScheduleForm):
         """How the series repeats, in words: "The first Tuesday of every month, 6 meetings"."""
         tz = recurrence.zone(self.cleaned_data["time_zone"])
         first = self.times[0][0].astimezone(tz).date()
-        return f"{self.rule.describe(first)}, {len(self.times)} meetings"
+        n = len(self.times)
+        return ngettext("%(rule)s, %(n)d meeting", "%(rule)s, %(n)d meetings", n) % {
+            "rule": self.rule.describe(first),
+            "n": n,
+        }

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alsspace.models import User
 from sessions import queries
@@ -95,38 +96,48 @@ def _check_bidding_open(meeting: Meeting, now: datetime) -> None:
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open_set(meeting)
     if current.status != Meeting.Status.SCHEDULED:
-        raise ValidationError(
-            f"This meeting is {current.get_status_display().lower()}, so it takes no bids."
-        )
+        if current.status == Meeting.Status.HELD:
+            raise ValidationError(gettext("This meeting is held, so it takes no bids."))
+        raise ValidationError(gettext("This meeting is cancelled, so it takes no bids."))
     if current.starts_at <= now:
         raise ValidationError(
-            "This meeting has started, so bids can no longer change. Tell the set at the "
-            "meeting instead."
+            gettext(
+                "This meeting has started, so bids can no longer change. Tell the set at the "
+                "meeting instead."
+            )
         )
 
 
 def _clean(problem: str, want: str, minutes: int) -> str:
     problem = problem.strip()
     if not problem:
-        raise ValidationError("Write a few lines on the problem you want to bring.")
+        raise ValidationError(gettext("Write a few lines on the problem you want to bring."))
     if len(problem) > PROBLEM_MAX:
-        raise ValidationError(f"Keep the problem to {PROBLEM_MAX} characters.")
+        raise ValidationError(
+            gettext("Keep the problem to %(max)d characters.") % {"max": PROBLEM_MAX}
+        )
     if want not in Want.values:
         raise ValidationError(
-            "Choose what you want from the set: questions, a sounding board or a check on an "
-            "action."
+            gettext(
+                "Choose what you want from the set: questions, a sounding board or a check on "
+                "an action."
+            )
         )
     if not 1 <= minutes <= MAX_PLANNED_MINUTES:
-        raise ValidationError(f"Ask for 1 to {MAX_PLANNED_MINUTES} minutes.")
+        raise ValidationError(
+            gettext("Ask for 1 to %(max)d minutes.") % {"max": MAX_PLANNED_MINUTES}
+        )
     return problem
 
 
 def _own_bid(meeting: Meeting, bid: Bid, actor: User) -> Bid:
     current = meeting.bids.select_for_update().filter(pk=bid.pk).first()
     if current is None:
-        raise ValidationError("That bid has been withdrawn.")
+        raise ValidationError(gettext("That bid has been withdrawn."))
     if current.member_id != actor.pk:
-        raise ValidationError("Only the member who brought a bid can change or withdraw it.")
+        raise ValidationError(
+            gettext("Only the member who brought a bid can change or withdraw it.")
+        )
     return current
 
 
@@ -141,7 +152,11 @@ def bring_bid(
     now: datetime | None = None,
 ) -> Bid:
     _check_bidding_open(meeting, now or timezone.now())
-    _check_member(meeting, actor, "person bringing a bid")
+    _check_member(
+        meeting,
+        actor,
+        gettext("The person bringing a bid must be a current member of %(set)s."),
+    )
     problem = _clean(problem, want, minutes)
     last = meeting.bids.aggregate(last=Max("order"))["last"]
     bid = Bid.objects.create(
@@ -195,7 +210,7 @@ def place_bid(meeting: Meeting, bid: Bid, *, position: int, revision: int) -> No
     bids = list(meeting.bids.select_for_update().order_by("order", "pk"))
     moved = next((b for b in bids if b.pk == bid.pk), None)
     if moved is None:
-        raise ValidationError("That bid has been withdrawn.")
+        raise ValidationError(gettext("That bid has been withdrawn."))
     bids.remove(moved)
     bids.insert(max(0, min(position, len(bids))), moved)
     for order, each in enumerate(bids):
@@ -222,12 +237,16 @@ def bids_to_airtime(
     airtime mode. The slots planned so far are replaced, so this is done before anyone's
     timer has started; each new slot carries its bid's problem as the presenter's framing."""
     _claim(meeting, revision)
-    _check_not_held(meeting, "its airtime stays as recorded.")
+    _check_not_held(
+        meeting, gettext("This meeting is marked as held, so its airtime stays as recorded.")
+    )
     slots = meeting.airtime_slots.select_for_update()
     if any(slot.actual_seconds or slot.timer_started_at for slot in slots):
         raise ValidationError(
-            "Airtime has already begun at this meeting, so the bids cannot replace it. Add "
-            "or change presenters below instead."
+            gettext(
+                "Airtime has already begun at this meeting, so the bids cannot replace it. Add "
+                "or change presenters below instead."
+            )
         )
     bids = list(meeting.bids.select_for_update().order_by("order", "pk"))
     members = set(queries.set_members(meeting.learning_set).values_list("pk", flat=True))
@@ -241,21 +260,23 @@ def bids_to_airtime(
     if meeting.learning_set.airtime_mode == LearningSet.AirtimeMode.EQUAL:
         if not present:
             raise ValidationError(
-                "Equal time is split among the members present: mark who is here in the "
-                "attendance panel first."
+                gettext(
+                    "Equal time is split among the members present: mark who is here in the "
+                    "attendance panel first."
+                )
             )
         available = available_minutes or meeting_minutes(meeting)
         if not 1 <= available <= 24 * 60:
-            raise ValidationError("The time for airtime is 1 to 1440 minutes.")
+            raise ValidationError(gettext("The time for airtime is 1 to 1440 minutes."))
         planned = equal_shares([(b.pk, b.member_id) for b in bids], present, available)
     else:
         if not bids:
-            raise ValidationError("Nobody has bid for this meeting yet.")
+            raise ValidationError(gettext("Nobody has bid for this meeting yet."))
         planned = asked_time(
             [(b.pk, b.member_id, b.minutes) for b in bids], present if present else None
         )
     if not planned:
-        raise ValidationError("None of the members who bid is marked present.")
+        raise ValidationError(gettext("None of the members who bid is marked present."))
     by_pk = {bid.pk: bid for bid in bids}
     slots.delete()
     made = []

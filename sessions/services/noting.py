@@ -12,6 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alsspace.models import User
 from sessions.models import AirtimeSlot, Meeting
@@ -33,13 +34,17 @@ def note_learning(
     _claim(meeting, revision)
     slot = _slot(meeting, slot)
     if meeting.starts_at > now:
-        raise ValidationError("This meeting has not started yet, so no slot in it has ended.")
+        raise ValidationError(
+            gettext("This meeting has not started yet, so no slot in it has ended.")
+        )
     if slot.learning_noted_at is not None:
         return slot
     if slot.actions.exists():
         raise ValidationError(
-            "An action was agreed in this slot, so it cannot be closed with no action. If the "
-            "action was recorded by mistake, remove it first."
+            gettext(
+                "An action was agreed in this slot, so it cannot be closed with no action. If "
+                "the action was recorded by mistake, remove it first."
+            )
         )
     if slot.timer_started_at is not None:
         _stop(slot, now)

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sessions.models import AirtimeSlot, Meeting, Phase, SlotPhase
 from sessions.services.running import MAX_PLANNED_MINUTES, _check_not_held, _claim, _slot
@@ -50,13 +51,19 @@ def plan_phases(
     _claim(meeting, revision)
     slot = _slot(meeting, slot)
     if set(minutes) - set(PHASES):
-        raise ValidationError("Plan minutes for presenting, questions, reflection or commitment.")
+        raise ValidationError(
+            gettext("Plan minutes for presenting, questions, reflection or commitment.")
+        )
     if any(value < 0 or value > MAX_PLANNED_MINUTES for value in minutes.values()):
-        raise ValidationError(f"Each phase is 0 to {MAX_PLANNED_MINUTES} minutes.")
+        raise ValidationError(
+            gettext("Each phase is 0 to %(max)d minutes.") % {"max": MAX_PLANNED_MINUTES}
+        )
     planned = [kind for kind in PHASES if minutes.get(kind, 0) > 0]
     total = sum(minutes.get(kind, 0) for kind in planned)
     if total > MAX_PLANNED_MINUTES:
-        raise ValidationError(f"The phases come to more than {MAX_PLANNED_MINUTES} minutes.")
+        raise ValidationError(
+            gettext("The phases come to more than %(max)d minutes.") % {"max": MAX_PLANNED_MINUTES}
+        )
     slot.phases.exclude(kind__in=planned).delete()
     for kind in planned:
         SlotPhase.objects.update_or_create(
@@ -85,14 +92,16 @@ def move_on(
     """One tap: the phase under way ends at the timer's reading and the next planned one
     begins."""
     _claim(meeting, revision)
-    _check_not_held(meeting, "its phases stay as recorded.")
+    _check_not_held(
+        meeting, gettext("This meeting is marked as held, so its phases stay as recorded.")
+    )
     slot = _slot(meeting, slot)
     planned = list(slot.phases.values_list("kind", flat=True))
     if not slot.phase or slot.phase not in planned:
-        raise ValidationError("This slot is not run in phases.")
+        raise ValidationError(gettext("This slot is not run in phases."))
     following = next_phase_of(slot.phase, planned)
     if following is None:
-        raise ValidationError("This is the slot's last phase.")
+        raise ValidationError(gettext("This is the slot's last phase."))
     reading = elapsed_seconds(slot, now or timezone.now())
     slot.phases.filter(kind=slot.phase).update(
         used_seconds=max(0, reading - slot.phase_from_seconds)

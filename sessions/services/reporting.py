@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alsspace.audit import record
 from alsspace.models import AuditEvent, User
@@ -42,6 +42,9 @@ def record_attendance_export(
     }
     if scope.learning_set is not None:
         subject = f"{scope.learning_set.name} ({subject})"
+    # The audit log keeps the status's English name, whatever language the export is in.
+    with translation.override(None):
+        status = str(STATUS_NAMES.get(scope.status, "All statuses"))
     return record(
         MeetingAction.ATTENDANCE_EXPORTED,
         actor=actor,
@@ -50,7 +53,7 @@ def record_attendance_export(
         subject=subject,
         format=file_format.upper(),
         set=scope.learning_set.name if scope.learning_set else "All sets",
-        status=STATUS_NAMES.get(scope.status, "All statuses"),
+        status=status,
         rows=rows,
         **period,
     )

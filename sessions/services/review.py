@@ -6,6 +6,7 @@ page by sessions.services.running) is separate and stays theirs.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from alsspace.models import User
 from sessions.models import Meeting, ReviewContribution
@@ -21,15 +22,17 @@ def save_review_contribution(
     meeting = Meeting.objects.select_for_update().select_related("learning_set").get(pk=meeting.pk)
     if not can_contribute_to_review(actor, meeting):
         raise ValidationError(
-            "This meeting’s review is not open to you: it opens once the meeting starts, "
-            "and closes with the set."
+            gettext(
+                "This meeting’s review is not open to you: it opens once the meeting starts, "
+                "and closes with the set."
+            )
         )
     how_we_worked, do_differently = how_we_worked.strip(), do_differently.strip()
     existing = ReviewContribution.objects.filter(meeting=meeting, author=actor).first()
     if not (how_we_worked or do_differently):
         if existing is None:
             raise ValidationError(
-                "Write how the set worked today, or what it will do differently, or both."
+                gettext("Write how the set worked today, or what it will do differently, or both.")
             )
         existing.delete()
         return None

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alsspace.audit import record
 from alsspace.models import User
@@ -52,9 +53,12 @@ class OwnReportBack(ValidationError):
         self.owner = owner
         name = owner.name.split(" ")[0] if owner.name else owner.email
         super().__init__(
-            f"{name} wrote this report-back themselves, so it was not changed. To change "
-            f"their words, tick “Yes, change {name}’s own report-back” and save again; the "
-            "record will show that you changed it."
+            gettext(
+                "%(name)s wrote this report-back themselves, so it was not changed. To change "
+                "their words, tick “Yes, change %(name)s’s own report-back” and save again; the "
+                "record will show that you changed it."
+            )
+            % {"name": name}
         )
 
 
@@ -70,7 +74,9 @@ def _claim(meeting: Meeting, revision: int) -> None:
     )
     if not claimed:
         if Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.CANCELLED).exists():
-            raise ValidationError("This meeting was cancelled, so nothing can be recorded at it.")
+            raise ValidationError(
+                gettext("This meeting was cancelled, so nothing can be recorded at it.")
+            )
         raise StaleMeeting
     meeting.revision = revision + 1
     _check_open_set(meeting)
@@ -86,12 +92,16 @@ def _bump(meeting: Meeting) -> None:
 
 def _check_open_set(meeting: Meeting) -> None:
     if meeting.learning_set.is_closed:
-        raise ValidationError(f"{meeting.learning_set} is closed, so its meetings are read-only.")
+        raise ValidationError(
+            gettext("%(set)s is closed, so its meetings are read-only.")
+            % {"set": meeting.learning_set}
+        )
 
 
-def _check_member(meeting: Meeting, user: User | None, what: str) -> None:
+def _check_member(meeting: Meeting, user: User | None, refusal: str) -> None:
+    """`refusal` is the whole message, with %(set)s for the set's name."""
     if user is None or not queries.set_members(meeting.learning_set).filter(pk=user.pk).exists():
-        raise ValidationError(f"The {what} must be a current member of {meeting.learning_set}.")
+        raise ValidationError(refusal % {"set": meeting.learning_set})
 
 
 def _check_ahead(meeting: Meeting, now: datetime) -> None:
@@ -99,26 +109,31 @@ def _check_ahead(meeting: Meeting, now: datetime) -> None:
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open_set(meeting)
     if current.status != Meeting.Status.SCHEDULED:
+        if current.status == Meeting.Status.HELD:
+            raise ValidationError(
+                gettext("This meeting is held, so apologies no longer apply to it.")
+            )
         raise ValidationError(
-            f"This meeting is {current.get_status_display().lower()}, so apologies no longer "
-            "apply to it."
+            gettext("This meeting is cancelled, so apologies no longer apply to it.")
         )
     if current.starts_at <= now:
         raise ValidationError(
-            "This meeting has already started. Let your facilitator know directly instead."
+            gettext("This meeting has already started. Let your facilitator know directly instead.")
         )
 
 
 def _check_not_held(meeting: Meeting, refusal: str) -> None:
     """Timing belongs to the meeting as it happens; once it is held, its record is only
-    corrected."""
+    corrected. `refusal` is the whole message."""
     if Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.HELD).exists():
-        raise ValidationError(f"This meeting is marked as held, so {refusal}")
+        raise ValidationError(refusal)
 
 
 def _check_minutes(planned_minutes: int) -> None:
     if not 1 <= planned_minutes <= MAX_PLANNED_MINUTES:
-        raise ValidationError(f"Planned time is 1 to {MAX_PLANNED_MINUTES} minutes.")
+        raise ValidationError(
+            gettext("Planned time is 1 to %(max)d minutes.") % {"max": MAX_PLANNED_MINUTES}
+        )
 
 
 # Attendance and apologies
@@ -129,9 +144,13 @@ def record_attendance(
     meeting: Meeting, *, member: User | None, status: str, revision: int, by: User
 ) -> Attendance:
     if status not in Attendance.Status.values:
-        raise ValidationError("Choose present, late, left early, apologies or absent.")
+        raise ValidationError(gettext("Choose present, late, left early, apologies or absent."))
     _claim(meeting, revision)
-    _check_member(meeting, member, "person whose attendance is recorded")
+    _check_member(
+        meeting,
+        member,
+        gettext("The person whose attendance is recorded must be a current member of %(set)s."),
+    )
     row, _ = Attendance.objects.update_or_create(
         meeting=meeting, user=member, defaults={"status": status, "recorded_by": by}
     )
@@ -142,7 +161,11 @@ def record_attendance(
 def send_apologies(meeting: Meeting, member: User, *, now: datetime | None = None) -> Attendance:
     now = now or timezone.now()
     _check_ahead(meeting, now)
-    _check_member(meeting, member, "person sending apologies")
+    _check_member(
+        meeting,
+        member,
+        gettext("The person sending apologies must be a current member of %(set)s."),
+    )
     row, _ = Attendance.objects.update_or_create(
         meeting=meeting,
         user=member,
@@ -167,7 +190,7 @@ def withdraw_apologies(
         meeting=meeting, user=member, status=Attendance.Status.APOLOGIES
     ).first()
     if row is None:
-        raise ValidationError("You have not sent apologies for this meeting.")
+        raise ValidationError(gettext("You have not sent apologies for this meeting."))
     row.status = ""
     row.apologies_sent_at = None
     row.recorded_by = member
@@ -183,7 +206,7 @@ def _slot(meeting: Meeting, slot: AirtimeSlot) -> AirtimeSlot:
     """The slot as it is now, locked; it may have gone since the form was rendered."""
     current = meeting.airtime_slots.select_for_update().filter(pk=slot.pk).first()
     if current is None:
-        raise ValidationError("That airtime slot has been removed.")
+        raise ValidationError(gettext("That airtime slot has been removed."))
     return current
 
 
@@ -194,10 +217,13 @@ def add_slot(
     _claim(meeting, revision)
     _check_not_held(
         meeting,
-        "no presenter can be added now: their time could not be recorded. You can still "
-        "correct the topics and planned times of those who presented.",
+        gettext(
+            "This meeting is marked as held, so no presenter can be added now: their time "
+            "could not be recorded. You can still correct the topics and planned times of "
+            "those who presented."
+        ),
     )
-    _check_member(meeting, presenter, "presenter")
+    _check_member(meeting, presenter, gettext("The presenter must be a current member of %(set)s."))
     _check_minutes(planned_minutes)
     last = meeting.airtime_slots.aggregate(last=Max("order"))["last"]
     return AirtimeSlot.objects.create(
@@ -218,8 +244,10 @@ def change_slot(
     slot = _slot(meeting, slot)
     if slot.planned_minutes != planned_minutes and slot.phases.exists():
         raise ValidationError(
-            "This slot runs in phases, so its planned time is theirs added up: change the "
-            "phases' minutes instead."
+            gettext(
+                "This slot runs in phases, so its planned time is theirs added up: change the "
+                "phases' minutes instead."
+            )
         )
     slot.topic = topic.strip()
     slot.planned_minutes = planned_minutes
@@ -234,7 +262,7 @@ def move_slot(meeting: Meeting, slot: AirtimeSlot, *, up: bool, revision: int) -
     slots = list(meeting.airtime_slots.select_for_update().order_by("order", "pk"))
     index = next((i for i, s in enumerate(slots) if s.pk == slot.pk), None)
     if index is None:
-        raise ValidationError("That airtime slot has been removed.")
+        raise ValidationError(gettext("That airtime slot has been removed."))
     other = index - 1 if up else index + 1
     if 0 <= other < len(slots):
         slots[index], slots[other] = slots[other], slots[index]
@@ -266,7 +294,13 @@ def start_timer(
     its time kept."""
     now = now or timezone.now()
     _claim(meeting, revision)
-    _check_not_held(meeting, "its timers cannot be started. The time recorded stays as it is.")
+    _check_not_held(
+        meeting,
+        gettext(
+            "This meeting is marked as held, so its timers cannot be started. The time "
+            "recorded stays as it is."
+        ),
+    )
     slot = _slot(meeting, slot)
     running = meeting.airtime_slots.select_for_update().filter(timer_started_at__isnull=False)
     for other in running.exclude(pk=slot.pk):
@@ -322,16 +356,18 @@ def commit_action(
     """An action agreed at the meeting. It is due at the set's next meeting unless a date
     is given; it belongs to the owner's airtime slot in this meeting, if they presented."""
     _claim(meeting, revision)
-    _check_member(meeting, owner, "owner of an action")
+    _check_member(
+        meeting, owner, gettext("The owner of an action must be a current member of %(set)s.")
+    )
     text = text.strip()
     if not text:
-        raise ValidationError("Write what the action is.")
+        raise ValidationError(gettext("Write what the action is."))
     if due_on is not None:
         day = _meeting_day(meeting)
         if due_on < day:
-            raise ValidationError("An action's due date cannot be before the meeting.")
+            raise ValidationError(gettext("An action's due date cannot be before the meeting."))
         if due_on > day + LATEST_DUE:
-            raise ValidationError("An action's due date must be within three years.")
+            raise ValidationError(gettext("An action's due date must be within three years."))
     slot = _owners_slot(meeting, owner)
     if slot is not None and slot.learning_noted_at is not None:
         # An action agreed after all: the slot no longer closed with none
@@ -356,9 +392,11 @@ def remove_action(meeting: Meeting, action: Action, *, revision: int) -> None:
     _claim(meeting, revision)
     action = Action.objects.select_for_update().filter(pk=action.pk, committed_at=meeting).first()
     if action is None:
-        raise ValidationError("That action has already been removed.")
+        raise ValidationError(gettext("That action has already been removed."))
     if action.report_backs.exists():
-        raise ValidationError("That action has been reported on, so it stays on the record.")
+        raise ValidationError(
+            gettext("That action has been reported on, so it stays on the record.")
+        )
     action.delete()
 
 
@@ -393,7 +431,9 @@ def _write_report_back(
     confirm_change: bool = False,
 ) -> ReportBack:
     if outcome not in ReportBack.Outcome.values:
-        raise ValidationError("Choose done, partly done, not done, carried forward or dropped.")
+        raise ValidationError(
+            gettext("Choose done, partly done, not done, carried forward or dropped.")
+        )
     action = (
         Action.objects.select_for_update()
         .select_related("committed_at")
@@ -401,14 +441,16 @@ def _write_report_back(
         .first()
     )
     if action is None:
-        raise ValidationError("That action is not one of this set's.")
+        raise ValidationError(gettext("That action is not one of this set's."))
     if action.committed_at.starts_at >= meeting.starts_at:
         raise ValidationError(
-            "An action is reported on at a meeting after the one it was agreed at."
+            gettext("An action is reported on at a meeting after the one it was agreed at.")
         )
     if action.report_backs.filter(meeting__starts_at__gt=meeting.starts_at).exists():
         raise ValidationError(
-            "This action was reported on again at a later meeting; change the report there."
+            gettext(
+                "This action was reported on again at a later meeting; change the report there."
+            )
         )
     note = note.strip()
     existing = (
@@ -426,7 +468,9 @@ def _write_report_back(
             raise OwnReportBack(existing.written_by)
         _undo(action, existing.outcome, meeting)
     elif action.status != Action.Status.OPEN:
-        raise ValidationError(f"This action is already {action.get_status_display().lower()}.")
+        if action.status == Action.Status.DONE:
+            raise ValidationError(gettext("This action is already done."))
+        raise ValidationError(gettext("This action is already dropped."))
     _apply(action, outcome, meeting)
     action.save(update_fields=["status", "carry_count", "due_meeting", "due_on"])
     if existing is None:
@@ -471,12 +515,14 @@ def write_own_report_back(action: Action, *, outcome: str, note: str, by: User) 
     """The owner's report-back ahead of the meeting it is due at, which the facilitator sees
     on the meeting page. It can be rewritten until that meeting is marked as held."""
     if action.owner_id != by.pk:
-        raise ValidationError("Only the action's owner can report back on it here.")
+        raise ValidationError(gettext("Only the action's owner can report back on it here."))
     meeting = queries.report_meeting(action)
     if meeting is None:
         raise ValidationError(
-            "No meeting is scheduled to report back at yet. Once the next one is, you can "
-            "write your report-back here."
+            gettext(
+                "No meeting is scheduled to report back at yet. Once the next one is, you can "
+                "write your report-back here."
+            )
         )
     report = _write_report_back(meeting, action, outcome=outcome, note=note, by=by)
     _bump(meeting)
@@ -500,9 +546,11 @@ def mark_held(meeting: Meeting, *, revision: int, now: datetime | None = None) -
     _claim(meeting, revision)
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.status != Meeting.Status.SCHEDULED:
-        raise ValidationError("This meeting is already marked as held.")
+        raise ValidationError(gettext("This meeting is already marked as held."))
     if current.starts_at > now:
-        raise ValidationError("This meeting has not started yet, so it cannot be marked as held.")
+        raise ValidationError(
+            gettext("This meeting has not started yet, so it cannot be marked as held.")
+        )
     for slot in meeting.airtime_slots.select_for_update().filter(timer_started_at__isnull=False):
         _stop(slot, now)
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)

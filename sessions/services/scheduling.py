@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alsspace.models import User
 from sessions import nudging
@@ -27,17 +28,23 @@ Times = Sequence[tuple[datetime, datetime]]
 
 def _check_open(learning_set: LearningSet) -> None:
     if learning_set.is_closed:
-        raise ValidationError(f"{learning_set} is closed, so its meetings can no longer change.")
+        raise ValidationError(
+            gettext("%(set)s is closed, so its meetings can no longer change.")
+            % {"set": learning_set}
+        )
 
 
 def _check_times(times: Times) -> None:
     if not 1 <= len(times) <= MAX_MEETINGS:
-        raise ValidationError(f"A series has 1 to {MAX_MEETINGS} meetings, not {len(times)}.")
+        raise ValidationError(
+            gettext("A series has 1 to %(max)d meetings, not %(count)d.")
+            % {"max": MAX_MEETINGS, "count": len(times)}
+        )
     for starts_at, ends_at in times:
         if ends_at <= starts_at:
-            raise ValidationError("A meeting must end after it starts.")
+            raise ValidationError(gettext("A meeting must end after it starts."))
     if min(starts for starts, _ in times) <= timezone.now():
-        raise ValidationError("A new meeting must start in the future.")
+        raise ValidationError(gettext("A new meeting must start in the future."))
 
 
 def _create_meetings(
@@ -127,9 +134,18 @@ def _locked_scheduled(meeting: Meeting) -> Meeting:
     locked = Meeting.objects.select_for_update().select_related("learning_set").get(pk=meeting.pk)
     _check_open(locked.learning_set)
     if locked.status != Meeting.Status.SCHEDULED:
+        if locked.status == Meeting.Status.HELD:
+            raise ValidationError(
+                gettext(
+                    "This meeting is held, so it can no longer be changed. Schedule a new "
+                    "meeting instead."
+                )
+            )
         raise ValidationError(
-            f"This meeting is {locked.get_status_display().lower()}, so it can no longer be "
-            "changed. Schedule a new meeting instead."
+            gettext(
+                "This meeting is cancelled, so it can no longer be changed. Schedule a new "
+                "meeting instead."
+            )
         )
     return locked
 

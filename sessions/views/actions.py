@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import PermittedObjectMixin
@@ -32,11 +33,12 @@ class ApologiesView(MeetingPageMixin, TemplateView):
             if form.cleaned_data["intent"] == form.SEND:
                 running.send_apologies(self.meeting, request.user)
                 messages.success(
-                    request, "Apologies sent. Your facilitator sees them on the meeting page."
+                    request,
+                    gettext("Apologies sent. Your facilitator sees them on the meeting page."),
                 )
             else:
                 running.withdraw_apologies(self.meeting, request.user)
-                messages.success(request, "Apologies withdrawn. See you at the meeting.")
+                messages.success(request, gettext("Apologies withdrawn. See you at the meeting."))
         except ValidationError as error:
             context = self.get_context_data(**page_context(request, self.meeting))
             context["notice"] = Notice("own_attendance", "danger", error.messages)
@@ -134,8 +136,11 @@ class ActionReportView(PermittedObjectMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Report-back saved: {report.get_outcome_display().lower()}. Your facilitator sees "
-            "it on the meeting page, and you can change it until the meeting is marked as held.",
+            gettext(
+                "Report-back saved: %(outcome)s. Your facilitator sees it on the meeting page, "
+                "and you can change it until the meeting is marked as held."
+            )
+            % {"outcome": report.get_outcome_display().lower()},
         )
         return redirect(reverse("meetings:my_actions"))
 

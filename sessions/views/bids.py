@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 
 from alsspace.submissions import SubmitOnceMixin
@@ -32,7 +33,7 @@ class BidPlanView(PanelView):
         **ops(meeting_forms.BidOrderForm, "up", "down", "place"),
     }
     kept_as = {meeting_forms.BidsToAirtimeForm: "share_form"}
-    saved_message = "Bids saved."
+    saved_message = gettext_lazy("Bids saved.")
 
     def save(self, *, revision, bid=None, position=None, available_minutes=None):
         op = self.request.POST["op"]
@@ -41,10 +42,10 @@ class BidPlanView(PanelView):
             bid_services.bids_to_airtime(
                 self.meeting, available_minutes=available_minutes, revision=revision
             )
-            self.saved_message = "The bids are now the meeting's airtime."
+            self.saved_message = gettext("The bids are now the meeting's airtime.")
         elif op == "place":
             if position is None:
-                raise ValidationError("Say where the bid goes in the order.")
+                raise ValidationError(gettext("Say where the bid goes in the order."))
             bid_services.place_bid(self.meeting, bid, position=position, revision=revision)
         else:
             bid_services.move_bid(self.meeting, bid, up=op == "up", revision=revision)
@@ -71,16 +72,16 @@ class BidsView(SubmitOnceMixin, MeetingPageMixin, TemplateView):
         "withdraw": meeting_forms.BidWithdrawForm,
     }
     done = {
-        "add": "Your bid is in. The set sees it on the meeting page.",
-        "change": "Your bid is changed.",
-        "withdraw": "Your bid is withdrawn.",
+        "add": gettext_lazy("Your bid is in. The set sees it on the meeting page."),
+        "change": gettext_lazy("Your bid is changed."),
+        "withdraw": gettext_lazy("Your bid is withdrawn."),
     }
 
     def post(self, request, *args, **kwargs):
         op = request.POST.get("op", "")
         form_class = self.forms.get(op)
         if form_class is None:
-            return self.refused(["That is not something you can do with a bid."])
+            return self.refused([gettext("That is not something you can do with a bid.")])
         form = form_class(request.POST, meeting=self.meeting, member=request.user)
         if not form.is_valid():
             return self.refused(form_messages(form), form)

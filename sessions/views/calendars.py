@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.generic import TemplateView, View
 
 from sessions import calendars, queries
@@ -46,7 +47,7 @@ class SetIcsView(SetPageMixin, View):
         learning_set = self.learning_set
         return ics_response(
             queries.set_meetings(learning_set).select_related("learning_set"),
-            name=f"{learning_set.name} meetings",
+            name=gettext("%(name)s meetings") % {"name": learning_set.name},
             download=f"{slugify(learning_set.name)}-meetings.ics",
             with_link=request.user.has_perm("meetings.join_online_learningset", learning_set),
         )
@@ -84,10 +85,12 @@ class RegenerateFeedView(View):
         regenerate_feed(request.user)
         messages.success(
             request,
-            "Your calendar has a new private address. The old one has stopped working: "
-            "subscribe again with the new one."
+            gettext(
+                "Your calendar has a new private address. The old one has stopped working: "
+                "subscribe again with the new one."
+            )
             if had_feed
-            else "Your private calendar address is ready. Copy it into your calendar app.",
+            else gettext("Your private calendar address is ready. Copy it into your calendar app."),
         )
         return redirect("meetings:my_calendar")
 
@@ -102,7 +105,7 @@ class CalendarFeedView(View):
             CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
         )
         response = ics_response(
-            queries.current_member_meetings(feed.user), name="ALS Space meetings"
+            queries.current_member_meetings(feed.user), name=gettext("ALS Space meetings")
         )
         response["Cache-Control"] = "private"
         response["X-Robots-Tag"] = "noindex"

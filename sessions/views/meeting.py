@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 
 from sessions.forms import meeting as meeting_forms
@@ -37,7 +38,7 @@ class MeetingView(MeetingPageMixin, TemplateView):
 class AttendanceView(PanelView):
     panel = "attendance"
     forms = ops(meeting_forms.AttendanceForm, "", "record")
-    saved_message = "Attendance saved."
+    saved_message = gettext_lazy("Attendance saved.")
 
     def save(self, *, member, status, revision):
         before = self.meeting.attendance.filter(user=member).values_list("status", flat=True)
@@ -64,7 +65,7 @@ class AttendanceView(PanelView):
 class ReportBackView(PanelView):
     panel = "report_backs"
     forms = ops(meeting_forms.ReportBackForm, "", "record")
-    saved_message = "Report-back saved."
+    saved_message = gettext_lazy("Report-back saved.")
 
     def save(self, *, action, outcome, note, revision, confirm_change):
         self.action = action
@@ -106,7 +107,7 @@ class AirtimeView(PanelView):
         **ops(meeting_forms.SlotForm, "start", "stop", "up", "down", "remove", "next_phase"),
     }
     kept_as = {meeting_forms.SlotAddForm: "slot_form"}
-    saved_message = "Airtime saved."
+    saved_message = gettext_lazy("Airtime saved.")
 
     def save(self, *, revision, slot=None, **data):
         meeting = self.meeting
@@ -138,24 +139,24 @@ class SlotNotedView(PanelView):
     panel = "airtime"
     permission = "meetings.note_learning_meeting"
     forms = ops(meeting_forms.SlotForm, "note", "reopen")
-    saved_message = "Airtime saved."
+    saved_message = gettext_lazy("Airtime saved.")
 
     def save(self, *, revision, slot):
         if not self.request.user.has_perm("meetings.note_learning_airtimeslot", slot):
             raise PermissionDenied("Only the presenter or a facilitator closes a slot.")
         if self.request.POST["op"] == "note":
             noting.note_learning(self.meeting, slot, actor=self.request.user, revision=revision)
-            self.saved_message = "The slot is closed: learning noted, no action."
+            self.saved_message = gettext("The slot is closed: learning noted, no action.")
         else:
             noting.reopen(self.meeting, slot, revision=revision)
-            self.saved_message = "The slot is open again."
+            self.saved_message = gettext("The slot is open again.")
 
 
 class ActionsView(PanelView):
     panel = "actions"
     forms = {"add": meeting_forms.ActionForm, "remove": meeting_forms.ActionRemoveForm}
     kept_as = {meeting_forms.ActionForm: "action_form"}
-    saved_message = "Actions saved."
+    saved_message = gettext_lazy("Actions saved.")
 
     def save(self, *, revision, action=None, **data):
         self.reopened = False
@@ -190,7 +191,7 @@ class ReviewView(PanelView):
     kept_as = {meeting_forms.ReviewForm: "review_form"}
     # On a conflict the other person's text is shown, and this person's beside it.
     keep_on_conflict = False
-    saved_message = "Process review saved."
+    saved_message = gettext_lazy("Process review saved.")
 
     def save(self, *, process_review, revision):
         running.save_process_review(self.meeting, text=process_review, revision=revision)
@@ -209,7 +210,7 @@ class HeldView(PanelView):
 
     panel = "held"
     forms = ops(meeting_forms.HeldForm, "", "held")
-    saved_message = "The meeting is marked as held."
+    saved_message = gettext_lazy("The meeting is marked as held.")
 
     def save(self, *, revision):
         running.mark_held(self.meeting, revision=revision)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.views.generic import TemplateView
 
 from alsspace.mixins import PermittedObjectMixin
@@ -57,11 +58,11 @@ class ScheduledOnlyMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if self.meeting.status != Meeting.Status.SCHEDULED:
-            messages.info(
-                request,
-                f"That meeting is {self.meeting.get_status_display().lower()}, so it can no "
-                "longer be changed.",
-            )
+            if self.meeting.status == Meeting.Status.HELD:
+                refusal = gettext("That meeting is held, so it can no longer be changed.")
+            else:
+                refusal = gettext("That meeting is cancelled, so it can no longer be changed.")
+            messages.info(request, refusal)
             return redirect(schedule_url(self.meeting.learning_set))
         return super().dispatch(request, *args, **kwargs)
 
@@ -509,7 +510,8 @@ def form_messages(form):
 
 # The panels
 
-CONFLICT = (
+# Translated where it is shown; tests compare the English.
+CONFLICT = gettext_noop(
     "Someone else changed this meeting a moment ago — here are the current values; "
     "make your change again."
 )
@@ -531,7 +533,7 @@ class PanelView(MeetingPageMixin, TemplateView):
     forms = {}  # the form class for each `op` the panel posts
     kept_as = {}  # form class → context name, for forms whose typed values are kept
     keep_on_conflict = True
-    saved_message = "Saved."
+    saved_message = gettext_lazy("Saved.")
 
     @property
     def fragment(self):
@@ -540,7 +542,7 @@ class PanelView(MeetingPageMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form_class = self.forms.get(request.POST.get("op", ""))
         if form_class is None:
-            return self.refused(["That is not something this panel can do."])
+            return self.refused([gettext("That is not something this panel can do.")])
         form = form_class(request.POST, meeting=self.meeting)
         if not form.is_valid():
             return self.refused(form_messages(form), form)
@@ -582,7 +584,7 @@ class PanelView(MeetingPageMixin, TemplateView):
         if name:
             values = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
             forms = {name: type(form)(meeting=self.meeting, initial=values)}
-        notice = Notice(self.panel, "warning", [CONFLICT], self.unsaved_text(form))
+        notice = Notice(self.panel, "warning", [gettext(CONFLICT)], self.unsaved_text(form))
         return self.panel_response(notice, 409, forms)
 
     def unsaved_text(self, form):

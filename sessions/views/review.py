@@ -10,6 +10,7 @@ admins never do (docs/confidentiality.md#who-sees-what).
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.generic import FormView
 
 from alsspace.mixins import InvalidIs400Mixin
@@ -37,7 +38,7 @@ class ReviewContributionView(SubmitOnceMixin, MeetingPageMixin, InvalidIs400Mixi
         return {"how_we_worked": own.how_we_worked, "do_differently": own.do_differently}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title="The set’s review", **kwargs)
+        return super().get_context_data(page_title=gettext("The set’s review"), **kwargs)
 
     def form_valid(self, form):
         try:
@@ -49,8 +50,8 @@ class ReviewContributionView(SubmitOnceMixin, MeetingPageMixin, InvalidIs400Mixi
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Your part of the review is saved; the set can read it."
+            gettext("Your part of the review is saved; the set can read it.")
             if saved
-            else "Your part of the review is taken back.",
+            else gettext("Your part of the review is taken back."),
         )
         return redirect(f"{self.meeting.get_absolute_url()}#set-review-panel")

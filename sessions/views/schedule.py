@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from alsspace.mixins import InvalidIs400Mixin
@@ -21,7 +23,11 @@ from sets.views.mixins import SetPageMixin
 def when(moment, user):
     """A date and time in the person's own time zone, for messages."""
     local = moment.astimezone(ZoneInfo(user.time_zone))
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} ({user.time_zone})"
+    return gettext("%(date)s at %(time)s (%(zone)s)") % {
+        "date": date_format(local, "l j F Y"),
+        "time": f"{local:%H:%M}",
+        "zone": user.time_zone,
+    }
 
 
 class ScheduleView(SetPageMixin, TemplateView):
@@ -43,7 +49,7 @@ class ScheduleView(SetPageMixin, TemplateView):
             can_join_online=self.request.user.has_perm(
                 "meetings.join_online_learningset", self.learning_set
             ),
-            page_title="Schedule",
+            page_title=gettext("Schedule"),
             **kwargs,
         )
 
@@ -78,7 +84,10 @@ class ScheduleFormView(SubmitOnceMixin, SetPageMixin, InvalidIs400Mixin, FormVie
 class MeetingCreateView(ScheduleFormView):
     form_class = MeetingForm
     template_name = "sessions/meeting_form.html"
-    extra_context = {"nav_section": "home", "page_title": "Schedule a meeting"}
+    extra_context: dict[str, object] = {
+        "nav_section": "home",
+        "page_title": gettext_lazy("Schedule a meeting"),
+    }
 
     def schedule(self, form):
         (starts_at, ends_at) = form.times[0]
@@ -92,15 +101,21 @@ class MeetingCreateView(ScheduleFormView):
         )
         messages.success(
             self.request,
-            f"Meeting scheduled for {when(meeting.starts_at, self.request.user)}. Everyone "
-            "in the set gets an email with a calendar invitation.",
+            gettext(
+                "Meeting scheduled for %(when)s. Everyone in the set gets an email with a "
+                "calendar invitation."
+            )
+            % {"when": when(meeting.starts_at, self.request.user)},
         )
 
 
 class SeriesCreateView(ScheduleFormView):
     form_class = SeriesForm
     template_name = "sessions/series_form.html"
-    extra_context = {"nav_section": "home", "page_title": "Schedule a series"}
+    extra_context: dict[str, object] = {
+        "nav_section": "home",
+        "page_title": gettext_lazy("Schedule a series"),
+    }
 
     def schedule(self, form):
         series = scheduling.schedule_series(
@@ -113,8 +128,11 @@ class SeriesCreateView(ScheduleFormView):
         )
         messages.success(
             self.request,
-            f"Series scheduled: {series.description}. Everyone in the set gets one email with "
-            "all of them for their calendar.",
+            gettext(
+                "Series scheduled: %(series)s. Everyone in the set gets one email with all of "
+                "them for their calendar."
+            )
+            % {"series": series.description},
         )
         # A gap under 2 or over 8 weeks is allowed, and said (sets.shape).
         zone = ZoneInfo(self.request.user.time_zone)
@@ -137,7 +155,7 @@ class MeetingEditView(MeetingPageMixin, ScheduledOnlyMixin, InvalidIs400Mixin, F
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title="Change the meeting",
+            page_title=gettext("Change the meeting"),
             programme_zone=self.meeting.learning_set.programme.time_zone,
             **kwargs,
         )
@@ -156,11 +174,15 @@ class MeetingEditView(MeetingPageMixin, ScheduledOnlyMixin, InvalidIs400Mixin, F
             form.add_error(None, error)
             return self.form_invalid(form)
         text = {
-            "moved": f"Meeting moved to {when(starts_at, self.request.user)}. Everyone in "
-            "the set gets an email and an updated calendar entry.",
-            "changed": "Meeting updated. Everyone in the set gets an email and an updated "
-            "calendar entry.",
-            None: "Nothing was changed.",
+            "moved": gettext(
+                "Meeting moved to %(when)s. Everyone in the set gets an email and an updated "
+                "calendar entry."
+            )
+            % {"when": when(starts_at, self.request.user)},
+            "changed": gettext(
+                "Meeting updated. Everyone in the set gets an email and an updated calendar entry."
+            ),
+            None: gettext("Nothing was changed."),
         }[outcome]
         messages.success(self.request, text)
         return redirect(schedule_url(self.meeting.learning_set))
@@ -171,7 +193,7 @@ class MeetingCancelView(MeetingPageMixin, ScheduledOnlyMixin, TemplateView):
     template_name = "sessions/meeting_cancel.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title="Cancel the meeting", **kwargs)
+        return super().get_context_data(page_title=gettext("Cancel the meeting"), **kwargs)
 
     def post(self, request, *args, **kwargs):
         try:
@@ -181,7 +203,10 @@ class MeetingCancelView(MeetingPageMixin, ScheduledOnlyMixin, TemplateView):
             return redirect(schedule_url(self.meeting.learning_set))
         messages.success(
             request,
-            f"The meeting on {when(self.meeting.starts_at, request.user)} is cancelled. "
-            "Everyone in the set gets an email, and their calendars show it cancelled.",
+            gettext(
+                "The meeting on %(when)s is cancelled. Everyone in the set gets an email, and "
+                "their calendars show it cancelled."
+            )
+            % {"when": when(self.meeting.starts_at, request.user)},
         )
         return redirect(schedule_url(self.meeting.learning_set))

@@ -17,11 +17,11 @@
     field.select()
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(
-        function () { say('Copied. Paste it into your calendar app.') },
-        function () { say('Press Ctrl+C (or ⌘C) to copy the selected address.') }
+        function () { say(gettext('Copied. Paste it into your calendar app.')) },
+        function () { say(gettext('Press Ctrl+C (or ⌘C) to copy the selected address.')) }
       )
     } else {
-      say('Press Ctrl+C (or ⌘C) to copy the selected address.')
+      say(gettext('Press Ctrl+C (or ⌘C) to copy the selected address.'))
     }
   })
 })()

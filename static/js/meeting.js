@@ -191,10 +191,10 @@
     const legend = form.querySelector('legend')
     if (form.querySelector('input[name=member]') && legend) {
       const name = legend.firstChild ? legend.firstChild.textContent.trim() : words(legend)
-      return { short: choice, full: name + ': ' + (choice || 'attendance') }
+      return { short: choice, full: name + ': ' + (choice || gettext('attendance')) }
     }
     const button = submitter || form.querySelector('button[type=submit]:not([hidden])')
-    const act = words(button) || 'This change'
+    const act = words(button) || gettext('This change')
     return { short: choice, full: choice ? act + ': ' + choice : act }
   }
 
@@ -276,13 +276,13 @@
       const button = document.createElement('button')
       button.type = 'button'
       button.className = 'btn btn-sm btn-outline-danger ms-2 py-1'
-      button.textContent = 'Retry'
+      button.textContent = gettext('Retry')
       button.addEventListener('click', retry)
       status.appendChild(button)
     }
   }
 
-  const NOT_YET = 'Not saved yet: no connection. It is sent when the network returns.'
+  const NOT_YET = gettext('Not saved yet: no connection. It is sent when the network returns.')
 
   function wait (key, save) {
     save.state = 'queued'
@@ -290,14 +290,14 @@
       waiting.push(key)
     }
     show(save.form, 'queued', NOT_YET)
-    announce(false, save.what.full + ': not saved yet, no connection.')
+    announce(false, interpolate(gettext('%(change)s: not saved yet, no connection.'), { change: save.what.full }, true))
   }
 
   function fail (key, save, reason) {
     save.state = 'failed'
     save.reason = reason
-    show(save.form, 'failed', 'Not saved: ' + reason + '.', function () { send(key) })
-    announce(true, save.what.full + ': not saved, ' + reason + '.')
+    show(save.form, 'failed', interpolate(gettext('Not saved: %(reason)s.'), { reason: reason }, true), function () { send(key) })
+    announce(true, interpolate(gettext('%(change)s: not saved, %(reason)s.'), { change: save.what.full, reason: reason }, true))
   }
 
   function forget (key) {
@@ -322,14 +322,14 @@
       const copy = formByKey(key)
       if (!copy || !resendable(copy)) {
         forget(key)
-        show(copy, 'refused', 'Not saved: this part of the page was redrawn before it could be sent. Make the change again.')
+        show(copy, 'refused', gettext('Not saved: this part of the page was redrawn before it could be sent. Make the change again.'))
         return
       }
       save.form = copy
       reapply(copy, save.values)
     }
     save.state = 'saving'
-    show(save.form, 'saving', 'Saving…')
+    show(save.form, 'saving', gettext('Saving…'))
     if (save.form === save.issuedFrom) {
       save.issue(true)
     } else {
@@ -358,7 +358,7 @@
   })
 
   window.addEventListener('offline', function () {
-    announce(true, 'No connection. Changes made now are kept on this page and sent when the network returns.')
+    announce(true, gettext('No connection. Changes made now are kept on this page and sent when the network returns.'))
   })
 
   // Before each request: offline, the change waits in the page; online, it is saving. A
@@ -376,7 +376,7 @@
     if (navigator.onLine && save.inFlight && savesOnChange(form)) {
       event.preventDefault()
       save.next = { values: snapshot(form), what: what }
-      show(form, 'saving', 'Saving…')
+      show(form, 'saving', gettext('Saving…'))
       return
     }
     save.form = form
@@ -403,7 +403,7 @@
       }
     }
     save.state = 'saving'
-    show(form, 'saving', 'Saving…')
+    show(form, 'saving', gettext('Saving…'))
   })
 
   document.addEventListener('htmx:beforeRequest', function (event) {
@@ -417,18 +417,18 @@
 
   function reasonFor (status) {
     if (status === 0) {
-      return 'the server could not be reached'
+      return gettext('the server could not be reached')
     }
     if (status === 503) {
-      return 'the server was busy (error 503)'
+      return gettext('the server was busy (error 503)')
     }
     if (status === 403 || status === 404) {
-      return 'this page is out of date; reload it (error ' + status + ')'
+      return interpolate(gettext('this page is out of date; reload it (error %(status)s)'), { status: status }, true)
     }
-    return 'the server could not save it (error ' + status + ')'
+    return interpolate(gettext('the server could not save it (error %(status)s)'), { status: status }, true)
   }
 
-  const CONFLICT = 'someone else changed this meeting while this waited; check it and retry'
+  const CONFLICT = gettext('someone else changed this meeting while this waited; check it and retry')
 
   // After each request: saved; refused or in conflict, with the panel redrawn from what the
   // server holds and the reason at its top; waiting for the network; or failed. When the
@@ -452,8 +452,8 @@
     save.form = formByKey(key) || save.form
     if (status === 409) {
       forget(key)
-      show(save.form, 'conflict', 'Not saved: someone else changed this meeting first. What is shown now is what is stored.')
-      announce(true, save.what.full + ': not saved, someone else changed this meeting first.')
+      show(save.form, 'conflict', gettext('Not saved: someone else changed this meeting first. What is shown now is what is stored.'))
+      announce(true, interpolate(gettext('%(change)s: not saved, someone else changed this meeting first.'), { change: save.what.full }, true))
       // What waited was decided before that change was seen: it is not sent over it.
       if (head) {
         flushing = false
@@ -472,15 +472,15 @@
       }
     } else if (status === 400) {
       forget(key)
-      show(save.form, 'refused', 'Not saved: the reason is at the top of this panel.')
-      announce(true, save.what.full + ': not saved.')
+      show(save.form, 'refused', gettext('Not saved: the reason is at the top of this panel.'))
+      announce(true, interpolate(gettext('%(change)s: not saved.'), { change: save.what.full }, true))
     } else if (event.detail.successful) {
       forget(key)
       if (next) {
         replays.push({ key: key, values: next.values })
       } else {
-        show(save.form, 'saved', save.what.short ? 'Saved: ' + save.what.short + '.' : 'Saved.')
-        announce(false, save.what.full + ': saved.')
+        show(save.form, 'saved', save.what.short ? interpolate(gettext('Saved: %(choice)s.'), { choice: save.what.short }, true) : gettext('Saved.'))
+        announce(false, interpolate(gettext('%(change)s: saved.'), { change: save.what.full }, true))
       }
     } else {
       // Not redrawn: the form still holds the latest choice, which a retry sends.
@@ -504,7 +504,7 @@
     const key = event.detail.elt.dataset && event.detail.elt.dataset.saveKey
     const save = key && saves.get(key)
     if (save && save.state === 'failed') {
-      fail(key, save, 'the server did not answer in time')
+      fail(key, save, gettext('the server did not answer in time'))
     }
   })
 
@@ -543,8 +543,8 @@
       const copy = formByKey(key)
       if (!copy || !resendable(copy)) {
         forget(key)
-        show(copy, 'refused', 'Not saved: ' + (save.what.short ? '“' + save.what.short + '” ' : 'this change ') + 'was not stored before this panel was redrawn. Make the change again.')
-        announce(true, save.what.full + ': not saved. Make the change again.')
+        show(copy, 'refused', save.what.short ? interpolate(gettext('Not saved: “%(choice)s” was not stored before this panel was redrawn. Make the change again.'), { choice: save.what.short }, true) : gettext('Not saved: this change was not stored before this panel was redrawn. Make the change again.'))
+        announce(true, interpolate(gettext('%(change)s: not saved. Make the change again.'), { change: save.what.full }, true))
         return
       }
       reapply(copy, save.values)
@@ -553,10 +553,10 @@
       if (save.state === 'queued') {
         show(copy, 'queued', NOT_YET)
       } else if (save.state === 'failed') {
-        show(copy, 'failed', 'Not saved: ' + save.reason + '.', function () { send(key) })
+        show(copy, 'failed', interpolate(gettext('Not saved: %(reason)s.'), { reason: save.reason }, true), function () { send(key) })
       } else {
         // Waiting behind another request when this panel was redrawn: htmx drops it.
-        fail(key, save, 'this panel was redrawn before it was sent')
+        fail(key, save, gettext('this panel was redrawn before it was sent'))
       }
     })
   }
