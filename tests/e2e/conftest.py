@@ -6,16 +6,20 @@ reason, unless REQUIRE_BROWSER=1 (as in CI), which makes the missing browser a f
 
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
+from django.utils import timezone
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ContractAcceptanceFactory, MembershipFactory
 
 # The identity providers the single sign-on tests run (tests/idp), started once per session.
 from tests.idp.providers import identity_providers, oidc_provider, saml_provider  # noqa: F401
+from tests.sessions.builders import action, attend
+from tests.sessions.factories import MeetingFactory, days_from_now
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there are still ordinary synchronous calls.
@@ -129,3 +133,57 @@ def shot():
         return path
 
     return shot
+
+
+# The meeting under way that the meeting page's journeys run (test_meeting_journey.py,
+# test_welsh.py), and the page's problems they assert there are none of.
+@pytest.fixture
+def running(world):
+    """Set Alpha's meeting that started an hour ago, the one before it (held four weeks ago,
+    where Maya and Rosa each committed to an action) and the next one, a month ahead."""
+    world.rosa = MembershipFactory(learning_set=world.learning_set, user__name="Rosa Reyes").user
+    ContractAcceptanceFactory(contract=world.contract, user=world.rosa)
+    world.last_time = MeetingFactory(
+        learning_set=world.learning_set, starts_at=days_from_now(-28), status="held"
+    )
+    world.meeting = MeetingFactory(
+        learning_set=world.learning_set, starts_at=timezone.now() - timedelta(hours=1)
+    )
+    world.next_time = MeetingFactory(learning_set=world.learning_set, starts_at=days_from_now(28))
+    for person in (world.member, world.rosa):
+        attend(world.last_time, person)
+    world.maya_action = action(
+        world.last_time,
+        world.member,
+        "Ask the finance director what the board fears about the merger",
+        due_meeting=world.meeting,
+    )
+    world.rosa_action = action(
+        world.last_time,
+        world.rosa,
+        "Hand the weekly rota over to the two team leads",
+        due_meeting=world.meeting,
+    )
+    return world
+
+
+@pytest.fixture
+def problems(page):
+    """Every console error, uncaught exception and Content-Security-Policy violation in the
+    page, as text: a test asserts there are none, or only the ones it caused."""
+    found = []
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', function (event) {"
+        "  window.__cspViolations = (window.__cspViolations || 0) + 1;"
+        "  console.error('CSP violation: ' + event.violatedDirective + ' at ' +"
+        "    event.sourceFile + ':' + event.lineNumber)"
+        "})"
+    )
+    page.on(
+        "console",
+        lambda message: (
+            found.append(f"console: {message.text}") if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: found.append(f"uncaught: {error}"))
+    return found

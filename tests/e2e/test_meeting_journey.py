@@ -11,76 +11,19 @@ violation happens along the way."""
 
 import re
 from contextlib import contextmanager
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from sessions.models import Action, AirtimeSlot, Attendance, Meeting, ReportBack
 from sessions.services import running as meeting_services
-from tests.factories import ContractAcceptanceFactory, MembershipFactory
-from tests.sessions.builders import action, attend
-from tests.sessions.factories import MeetingFactory, days_from_now
 
 TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
 LONDON = ZoneInfo("Europe/London")
 AT_LEAST_TWO_SECONDS = re.compile(r"^(?!0:0[01]$)\d+:\d\d$")
-
-
-@pytest.fixture
-def running(world):
-    """Set Alpha's meeting that started an hour ago, the one before it (held four weeks ago,
-    where Maya and Rosa each committed to an action) and the next one, a month ahead."""
-    world.rosa = MembershipFactory(learning_set=world.learning_set, user__name="Rosa Reyes").user
-    ContractAcceptanceFactory(contract=world.contract, user=world.rosa)
-    world.last_time = MeetingFactory(
-        learning_set=world.learning_set, starts_at=days_from_now(-28), status="held"
-    )
-    world.meeting = MeetingFactory(
-        learning_set=world.learning_set, starts_at=timezone.now() - timedelta(hours=1)
-    )
-    world.next_time = MeetingFactory(learning_set=world.learning_set, starts_at=days_from_now(28))
-    for person in (world.member, world.rosa):
-        attend(world.last_time, person)
-    world.maya_action = action(
-        world.last_time,
-        world.member,
-        "Ask the finance director what the board fears about the merger",
-        due_meeting=world.meeting,
-    )
-    world.rosa_action = action(
-        world.last_time,
-        world.rosa,
-        "Hand the weekly rota over to the two team leads",
-        due_meeting=world.meeting,
-    )
-    return world
-
-
-@pytest.fixture
-def problems(page):
-    """Every console error, uncaught exception and Content-Security-Policy violation in the
-    page, as text: a test asserts there are none, or only the ones it caused."""
-    found = []
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', function (event) {"
-        "  window.__cspViolations = (window.__cspViolations || 0) + 1;"
-        "  console.error('CSP violation: ' + event.violatedDirective + ' at ' +"
-        "    event.sourceFile + ':' + event.lineNumber)"
-        "})"
-    )
-    page.on(
-        "console",
-        lambda message: (
-            found.append(f"console: {message.text}") if message.type == "error" else None
-        ),
-    )
-    page.on("pageerror", lambda error: found.append(f"uncaught: {error}"))
-    return found
 
 
 def leaving_is_held_back(page):
