@@ -19,6 +19,7 @@ class EntryForm(forms.ModelForm):
     """Write or edit an entry; the set, meeting and prompt it links to are the writer's own."""
 
     title = forms.CharField(
+        label=gettext_lazy("Title"),
         max_length=TITLE_MAX_CHARS,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=gettext_lazy("A few words you will recognise later."),
@@ -37,6 +38,7 @@ class EntryForm(forms.ModelForm):
         model = JournalEntry
         fields = ["title", "body", "prompt", "learning_set", "meeting"]
         labels = {
+            "meeting": gettext_lazy("Meeting"),
             "learning_set": pgettext_lazy("noun", "Set"),
             "prompt": gettext_lazy("Written against a prompt"),
         }
@@ -122,6 +124,7 @@ class IdeaFilterForm(forms.Form):
     """The prompts page's filter: the library's prompts that speak to one idea."""
 
     idea = forms.ChoiceField(
+        label=gettext_lazy("Idea"),
         choices=[("", gettext_lazy("Every idea")), *Idea.choices],
         required=False,
         error_messages={"invalid_choice": gettext_lazy("Choose one of the ideas in the list.")},
@@ -149,6 +152,7 @@ class ShareForm(forms.Form):
 class PromptForm(forms.ModelForm):
     # Two lines, so that a library question is read whole on a phone before it is posed.
     question = forms.CharField(
+        label=gettext_lazy("Question"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
@@ -185,6 +189,7 @@ class PromptForm(forms.ModelForm):
     class Meta:
         model = Prompt
         fields = ["question", "guidance", "idea", "meeting"]
+        labels = {"meeting": gettext_lazy("Meeting")}
         help_texts = {"meeting": gettext_lazy("Optional: the meeting this prompt follows.")}
 
     def __init__(self, *args, learning_set, **kwargs):

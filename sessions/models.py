@@ -587,7 +587,7 @@ class SignalThresholds(models.Model):
         Programme, on_delete=models.CASCADE, primary_key=True, related_name="signal_thresholds"
     )
     carried_action_meetings = models.PositiveSmallIntegerField(
-        "carried action (meetings in a row)",
+        gettext_lazy("carried action (meetings in a row)"),
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -595,7 +595,7 @@ class SignalThresholds(models.Model):
         ),
     )
     silent_member_meetings = models.PositiveSmallIntegerField(
-        "silent member (meetings)",
+        gettext_lazy("silent member (meetings)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -603,7 +603,7 @@ class SignalThresholds(models.Model):
         ),
     )
     airtime_share_percent = models.PositiveSmallIntegerField(
-        "airtime imbalance (% of the set's airtime)",
+        gettext_lazy("airtime imbalance (% of the set's airtime)"),
         default=40,
         validators=[MinValueValidator(10), MaxValueValidator(100)],
         help_text=gettext_lazy(
@@ -612,7 +612,7 @@ class SignalThresholds(models.Model):
         ),
     )
     airtime_window_meetings = models.PositiveSmallIntegerField(
-        "airtime imbalance (over meetings)",
+        gettext_lazy("airtime imbalance (over meetings)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -620,7 +620,7 @@ class SignalThresholds(models.Model):
         ),
     )
     attendance_missed = models.PositiveSmallIntegerField(
-        "attendance drift (meetings missed)",
+        gettext_lazy("attendance drift (meetings missed)"),
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -629,13 +629,13 @@ class SignalThresholds(models.Model):
         ),
     )
     attendance_window = models.PositiveSmallIntegerField(
-        "attendance drift (of the latest meetings)",
+        gettext_lazy("attendance drift (of the latest meetings)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy("How many of the set's latest meetings attendance drift looks at."),
     )
     talk_without_action_slots = models.PositiveSmallIntegerField(
-        "talk without action (airtime slots in a row)",
+        gettext_lazy("talk without action (airtime slots in a row)"),
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -643,7 +643,7 @@ class SignalThresholds(models.Model):
         ),
     )
     pulse_dip = models.DecimalField(
-        "pulse dip (points on the 7-point scale)",
+        gettext_lazy("pulse dip (points on the 7-point scale)"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("0.5"),
@@ -653,7 +653,7 @@ class SignalThresholds(models.Model):
         ),
     )
     stretch_mark = models.DecimalField(
-        "pulse dip read as stretch (challenge score, out of 7)",
+        gettext_lazy("pulse dip read as stretch (challenge score, out of 7)"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("5"),
@@ -667,7 +667,7 @@ class SignalThresholds(models.Model):
         ),
     )
     apologies_pattern_count = models.PositiveSmallIntegerField(
-        "apologies with notice (meetings)",
+        gettext_lazy("apologies with notice (meetings)"),
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -676,7 +676,7 @@ class SignalThresholds(models.Model):
         ),
     )
     apologies_pattern_window = models.PositiveSmallIntegerField(
-        "apologies with notice (of the latest meetings)",
+        gettext_lazy("apologies with notice (of the latest meetings)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -684,7 +684,7 @@ class SignalThresholds(models.Model):
         ),
     )
     playing_safe_meetings = models.PositiveSmallIntegerField(
-        "playing safe (meetings)",
+        gettext_lazy("playing safe (meetings)"),
         default=3,
         validators=[MinValueValidator(2), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -693,7 +693,7 @@ class SignalThresholds(models.Model):
         ),
     )
     playing_safe_pulse_high = models.DecimalField(
-        "playing safe (a high pulse, out of 7)",
+        gettext_lazy("playing safe (a high pulse, out of 7)"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("6"),
@@ -701,7 +701,7 @@ class SignalThresholds(models.Model):
         help_text=gettext_lazy("Every published pulse score of those meetings is at least this."),
     )
     playing_safe_pulse_spread = models.DecimalField(
-        "playing safe (a flat pulse varies by less than)",
+        gettext_lazy("playing safe (a flat pulse varies by less than)"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("0.5"),
@@ -711,7 +711,7 @@ class SignalThresholds(models.Model):
         ),
     )
     recurring_topic_meetings = models.PositiveSmallIntegerField(
-        "recurring topic (meetings)",
+        gettext_lazy("recurring topic (meetings)"),
         default=3,
         validators=[MinValueValidator(2), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -720,7 +720,7 @@ class SignalThresholds(models.Model):
         ),
     )
     same_airtime_order_meetings = models.PositiveSmallIntegerField(
-        "same airtime order (meetings in a row)",
+        gettext_lazy("same airtime order (meetings in a row)"),
         default=3,
         validators=[MinValueValidator(2), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -729,7 +729,7 @@ class SignalThresholds(models.Model):
         ),
     )
     no_value_notes_meetings = models.PositiveSmallIntegerField(
-        "no value notes (of the latest meetings)",
+        gettext_lazy("no value notes (of the latest meetings)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy(
@@ -738,7 +738,7 @@ class SignalThresholds(models.Model):
         ),
     )
     no_value_notes_reports = models.PositiveSmallIntegerField(
-        "no value notes (at least this many report-backs)",
+        gettext_lazy("no value notes (at least this many report-backs)"),
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=gettext_lazy("…and they had at least this many report-backs between them."),

@@ -49,7 +49,7 @@ class ScheduleForm(forms.Form):
     # its own message says so.
     needed = TIME_FIELDS
 
-    date = BoundedDateField(widget=DateInput())
+    date = BoundedDateField(label=gettext_lazy("Date"), widget=DateInput())
     starts = forms.TimeField(label=gettext_lazy("Starts at"), widget=TimeInput())
     ends = forms.TimeField(label=gettext_lazy("Ends at"), widget=TimeInput())
     time_zone = forms.ChoiceField(

@@ -54,6 +54,8 @@ class ProgrammeForm(forms.ModelForm):
             "require_mfa",
         ]
         labels = {
+            "name": gettext_lazy("Name"),
+            "organisation": gettext_lazy("Organisation"),
             "starts_on": gettext_lazy("Starts on"),
             "ends_on": gettext_lazy("Ends on"),
             "pulse_threshold": gettext_lazy("Pulse threshold (responses)"),
@@ -117,7 +119,12 @@ class LearningSetForm(forms.ModelForm):
             "reminder_hours",
             "pulse_window_days",
         ]
-        labels = {"airtime_mode": gettext_lazy("Airtime")}
+        labels = {
+            "name": gettext_lazy("Name"),
+            "purpose": gettext_lazy("Purpose"),
+            "quorum": gettext_lazy("Quorum"),
+            "airtime_mode": gettext_lazy("Airtime"),
+        }
         help_texts = {
             "purpose": gettext_lazy("One or two sentences members will see on the set’s page."),
             "quorum": gettext_lazy("The fewest members for a meeting to go ahead."),
