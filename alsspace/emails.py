@@ -43,11 +43,12 @@ def _task_finished(sender: object, task_result: TaskResult[Any], **kwargs: objec
     running_tasks.set(running_tasks.get()[:-1])
 
 
-def language_of(to: User | str | None) -> str:
+def language_of(to: User | str | None, fallback: str | None = None) -> str:
     """The language to write to someone in: their account's choice, found by address when
-    only an address is known, otherwise British English (settings.LANGUAGE_CODE)."""
+    only an address is known; otherwise `fallback`, otherwise British English
+    (settings.LANGUAGE_CODE)."""
     person = User.objects.filter(email__iexact=to).first() if isinstance(to, str) else to
-    return (person.chosen_language if person else "") or settings.LANGUAGE_CODE
+    return (person.chosen_language if person else "") or fallback or settings.LANGUAGE_CODE
 
 
 def send_templated_email(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alsspace.audit import client_ip
-from alsspace.models import User
+from alsspace.emails import language_of
 from sets.models import Invitation, Membership
 from sets.services import accept_invitation
 
@@ -44,10 +44,7 @@ class AccountAdapter(DefaultAccountAdapter):
         database lock (on SQLite, the whole file's), and a request that fails sends nothing.
         In the language of the account the address belongs to, otherwise the page's."""
         request = context.request
-        account = User.objects.filter(email__iexact=email).first()
-        with translation.override(
-            (account.chosen_language if account else "") or translation.get_language()
-        ):
+        with translation.override(language_of(email, fallback=translation.get_language())):
             message = self.render_mail(
                 template_prefix,
                 email,

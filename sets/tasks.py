@@ -2,7 +2,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from alsspace.emails import language_of, send_templated_email
-from alsspace.models import User
 from sets import queries
 from sets.models import Amendment, ClosingReview, Invitation, Membership, Nudge, NudgeOptOut
 
@@ -18,14 +17,11 @@ def send_invitation(invitation_id):
     if invitation is None:  # revoked or used before the worker got to it
         return
     # Someone with no account yet gets it in the language of the person who invited them.
-    # (Neither, when nobody has the address yet and the inviter's account is gone: English.)
-    invitee = User.objects.filter(email__iexact=invitation.email).first()
-    chooser = invitee or invitation.invited_by
     send_templated_email(
         "sets/email/invitation",
         invitation.email,
         {"invitation": invitation},
-        language=language_of(chooser) if chooser else None,
+        language=language_of(invitation.email, fallback=language_of(invitation.invited_by)),
     )
 
 
